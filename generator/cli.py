@@ -1,0 +1,138 @@
+"""The `journal` command."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+import traceback
+from pathlib import Path
+
+from . import __version__
+from .entries import parse_session_date
+from .journal import TODAY_VARIABLE, create_entry, load_journal, resolve_today
+
+DESCRIPTION = """\
+Keep a ketamine treatment journal (one YAML file per session) and turn it into a
+private report for you and your prescriber. Nothing here is medical advice: the
+report shows your own data to prepare a conversation with your prescriber."""
+
+EPILOG = """\
+examples:
+  journal new                 write today's entry into entries/
+  journal check               check every entry and list what needs fixing
+  journal build               build the report site into site/
+  journal serve               preview the report, rebuilt as you edit
+
+Run `journal COMMAND --help` for the options of each command."""
+
+
+def _add_common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--entries", metavar="DIR", type=Path, default=Path("entries"),
+        help="the folder that holds the entry files (default: entries)",
+    )
+    parser.add_argument(
+        "--today", metavar="DATE",
+        help=f"treat DATE (2026-04-02) as today when deciding which follow-ups are due "
+        f"(default: the {TODAY_VARIABLE} environment variable, else the real date)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="journal", description=DESCRIPTION, epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show the full traceback if something unexpected fails")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    new = commands.add_parser(
+        "new", help="write a new entry from the template",
+        description="Write a new entry file for a session, with every field listed and its "
+        "range in a comment, and print its path. An existing file is never overwritten: a "
+        "second session on the same day gets -2 in its name.",
+    )
+    _add_common(new)
+    new.add_argument("--date", metavar="DATE", help="the session's date, or date and time "
+                     "(2026-04-02 or '2026-04-02 18:30'; default: today)")
+
+    check = commands.add_parser(
+        "check", help="check every entry and report problems",
+        description="Check every entry file. Each problem is printed as FILE:LINE:COLUMN: "
+        "field: what is wrong (what is expected). Exit status 0 when there are no errors "
+        "(warnings allowed), 1 when there are errors.",
+    )
+    _add_common(check)
+    check.add_argument("--format", choices=("text", "json"), default="text",
+                       help="text for people (default), json for tools")
+    return parser
+
+
+def _command_new(args: argparse.Namespace) -> int:
+    today = resolve_today(args.today)
+    when: dt.date | dt.datetime = today
+    if args.date:
+        try:
+            when = parse_session_date(args.date)
+        except Exception:
+            print(f"journal new: --date {args.date!r} is not a date; write 2026-04-02 or '2026-04-02 18:30'", file=sys.stderr)
+            return 2
+    path = create_entry(args.entries, when)
+    print(path)
+    return 0
+
+
+def _command_check(args: argparse.Namespace) -> int:
+    journal = load_journal(args.entries, resolve_today(args.today))
+    if args.format == "json":
+        payload = {
+            "entries": journal.files_read,
+            "valid_entries": len(journal.entries),
+            "errors": [p.to_json() for p in journal.errors],
+            "warnings": [p.to_json() for p in journal.warnings],
+            "summary": journal.summary(),
+        }
+        print(json.dumps(payload, indent=2))
+    else:
+        for problem in journal.problems:
+            print(problem)
+        print(journal.summary())
+    return 1 if journal.errors else 0
+
+
+COMMANDS = {"new": _command_new, "check": _command_check}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not args.command:
+        parser.print_help()
+        return 2
+    try:
+        return COMMANDS[args.command](args)
+    except ValueError as error:  # bad option values, said plainly
+        print(f"journal {args.command}: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # output piped into `head` and cut short: not a failure
+        sys.stderr.close()
+        return 0
+    except Exception as error:  # the last resort: one line, never a wall of traceback
+        if args.debug:
+            traceback.print_exc()
+        else:
+            print(
+                f"journal {args.command}: unexpected failure ({type(error).__name__}: {error}). "
+                "Nothing was changed. Run again with --debug for details, and please report it.",
+                file=sys.stderr,
+            )
+        return 3
+
+
+if __name__ == "__main__":
+    sys.exit(main())

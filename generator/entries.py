@@ -1,0 +1,337 @@
+"""The session entry: one YAML file per ketamine session.
+
+This module is the single definition of what an entry may hold. Validation
+(`generator.validation`) and the JSON Schema that editors use
+(`entry.schema.json`) are both derived from the `Entry` model below.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    WithJsonSchema,
+    field_validator,
+)
+from pydantic_core import PydanticCustomError
+
+SCHEMA_PATH = Path(__file__).with_name("entry.schema.json")
+
+Route = Literal["sublingual", "oral", "intranasal", "intramuscular", "intravenous"]
+ROUTES: tuple[str, ...] = Route.__args__  # type: ignore[attr-defined]
+
+Dissociation = Literal["none", "mild", "moderate", "strong"]
+DISSOCIATION_LEVELS: tuple[str, ...] = Dissociation.__args__  # type: ignore[attr-defined]
+
+FOLLOW_UP_DAYS: dict[str, int] = {"mood_day1": 1, "mood_day3": 3, "mood_day7": 7}
+
+# Spelling variants people write, mapped to one name so that counts add up.
+# Anything not listed is kept exactly as written.
+KNOWN_SIDE_EFFECTS: dict[str, str] = {
+    "nausea": "nausea",
+    "nauseous": "nausea",
+    "nauseated": "nausea",
+    "vomiting": "vomiting",
+    "vomited": "vomiting",
+    "dizziness": "dizziness",
+    "dizzy": "dizziness",
+    "headache": "headache",
+    "headaches": "headache",
+    "fatigue": "fatigue",
+    "tired": "fatigue",
+    "tiredness": "fatigue",
+    "exhaustion": "fatigue",
+    "blurred vision": "blurred vision",
+    "blurry vision": "blurred vision",
+    "anxiety": "anxiety",
+    "anxious": "anxiety",
+    "raised blood pressure": "raised blood pressure",
+    "high blood pressure": "raised blood pressure",
+    "increased blood pressure": "raised blood pressure",
+    "insomnia": "insomnia",
+    "trouble sleeping": "insomnia",
+    "numbness": "numbness",
+    "confusion": "confusion",
+    "bladder pain": "bladder pain",
+}
+NO_SIDE_EFFECTS = {"none", "no", "nothing", "-"}
+
+_DATE_RE = re.compile(
+    r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"
+    r"(?:[ T](?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?)?$"
+)
+DATE_PATTERN = r"^\d{4}-\d{1,2}-\d{1,2}([ T]\d{1,2}:\d{2}(:\d{2})?)?$"
+
+
+def parse_session_date(value: Any) -> Any:
+    """Accept a YAML date, a YAML timestamp, or text like '2026-04-02 18:30'."""
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=None, microsecond=0)
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        match = _DATE_RE.match(value.strip())
+        if not match:
+            raise PydanticCustomError("session_date_format", "not a date")
+        parts = {k: int(v) if v else 0 for k, v in match.groupdict().items()}
+        try:
+            day = dt.date(parts["y"], parts["m"], parts["d"])
+        except ValueError:
+            raise PydanticCustomError("session_date_calendar", "not a calendar date") from None
+        if match.group("H") is None:
+            return day
+        try:
+            return dt.datetime(day.year, day.month, day.day, parts["H"], parts["M"], parts["S"])
+        except ValueError:
+            raise PydanticCustomError("session_date_time", "not a time of day") from None
+    raise PydanticCustomError("session_date_format", "not a date")
+
+
+def normalise_side_effect(word: str) -> str:
+    cleaned = " ".join(word.split())
+    return KNOWN_SIDE_EFFECTS.get(cleaned.lower(), cleaned)
+
+
+def _split_side_effects(value: Any) -> Any:
+    # A single line such as "nausea, headache" is a list written the short way.
+    if isinstance(value, str):
+        value = [part for part in value.split(",")]
+    if isinstance(value, list):
+        words = []
+        for item in value:
+            if isinstance(item, str):
+                item = " ".join(item.split())
+                if not item or item.lower() in NO_SIDE_EFFECTS:
+                    continue
+            words.append(item)
+        return words
+    return value
+
+
+SessionDate = Annotated[
+    dt.datetime | dt.date,
+    BeforeValidator(parse_session_date),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": DATE_PATTERN,
+            "examples": ["2026-04-02", "2026-04-02 18:30"],
+        }
+    ),
+]
+Mood = Annotated[int, Field(ge=1, le=10)]
+ItemAnswer = Annotated[int, Field(ge=0, le=3)]
+
+
+class Scores(BaseModel):
+    """Questionnaire scores, as the clinic records them."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    phq9: (
+        Annotated[int, Field(ge=0, le=27)]
+        | Annotated[list[ItemAnswer], Field(min_length=9, max_length=9)]
+        | None
+    ) = Field(
+        default=None,
+        description=(
+            "PHQ-9 (depression): the total 0-27, or the nine answers in order, each 0-3, "
+            "e.g. [1, 2, 1, 0, 2, 1, 1, 0, 0]. Item 9 asks about thoughts of self-harm."
+        ),
+    )
+    gad7: (
+        Annotated[int, Field(ge=0, le=21)]
+        | Annotated[list[ItemAnswer], Field(min_length=7, max_length=7)]
+        | None
+    ) = Field(
+        default=None,
+        description="GAD-7 (anxiety): the total 0-21, or the seven answers in order, each 0-3.",
+    )
+
+    @property
+    def phq9_total(self) -> int | None:
+        return sum(self.phq9) if isinstance(self.phq9, list) else self.phq9
+
+    @property
+    def gad7_total(self) -> int | None:
+        return sum(self.gad7) if isinstance(self.gad7, list) else self.gad7
+
+    @property
+    def phq9_item9(self) -> int | None:
+        """The self-harm item, known only when the nine answers were written."""
+        return self.phq9[8] if isinstance(self.phq9, list) else None
+
+
+class Entry(BaseModel):
+    """One ketamine treatment session. Only `date` and `dose_mg` are required:
+    the rest is filled in over the following week."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        strict=True,
+        title="Ketamine journal session entry",
+        json_schema_extra={"additionalProperties": False},
+    )
+
+    date: SessionDate = Field(
+        description=(
+            "Required. The day of the session, as 2026-04-02, or with the time as "
+            "2026-04-02 18:30 (needed when there are two sessions on one day)."
+        )
+    )
+    dose_mg: Annotated[float, Field(gt=0)] = Field(
+        description="Required. The dose in milligrams, as a number only: 150, not 150mg."
+    )
+    route: Route | None = Field(
+        default=None,
+        description="How it was taken: sublingual, oral, intranasal, intramuscular or intravenous.",
+    )
+    hold_time_min: Annotated[float, Field(ge=0)] | None = Field(
+        default=None,
+        description="Minutes the dose was held in the mouth (sublingual or oral), 0 or more.",
+    )
+    pre_mood: Mood | None = Field(
+        default=None, description="Mood right before the session, 1 (worst) to 10 (best)."
+    )
+    dissociation: Dissociation | None = Field(
+        default=None, description="How dissociated you felt: none, mild, moderate or strong."
+    )
+    post_mood_2h: Mood | None = Field(
+        default=None, description="Mood about two hours after the session, 1 to 10."
+    )
+    side_effects: Annotated[list[str], BeforeValidator(_split_side_effects)] | None = Field(
+        default=None,
+        description=(
+            "Side effects, as a list of words: [nausea, headache]. Write [] for none. "
+            "Common ones are recognised in any spelling; others are kept as written."
+        ),
+    )
+    mood_day1: Mood | None = Field(default=None, description="Mood the day after, 1 to 10.")
+    mood_day3: Mood | None = Field(default=None, description="Mood on day 3, 1 to 10.")
+    mood_day7: Mood | None = Field(default=None, description="Mood on day 7, 1 to 10.")
+    provider: str | None = Field(
+        default=None, description="The prescriber or clinic responsible for this session."
+    )
+    scores: Scores | None = Field(
+        default=None,
+        description="Optional questionnaire scores the clinic uses: phq9 and gad7.",
+    )
+    notes: str | None = Field(
+        default=None,
+        description=(
+            "Free text. Stays in your personal report; shared with a provider only if you "
+            "choose to include notes in an export."
+        ),
+    )
+    private_notes: str | None = Field(
+        default=None,
+        description="Free text that never leaves your personal report, not even in an export.",
+    )
+
+    _source: str = PrivateAttr(default="")
+
+    @field_validator("side_effects", mode="after")
+    @classmethod
+    def _normalise_side_effects(cls, words: list[str] | None) -> list[str] | None:
+        if words is None:
+            return None
+        seen: list[str] = []
+        for word in words:
+            name = normalise_side_effect(word)
+            if name not in seen:
+                seen.append(name)
+        return seen
+
+    @field_validator("provider", "notes", "private_notes", mode="after")
+    @classmethod
+    def _blank_text_is_absent(cls, text: str | None) -> str | None:
+        # An empty `notes: |` left from the template means nothing was written.
+        return text if text is not None and text.strip() else None
+
+    @property
+    def source(self) -> str:
+        """Where the entry came from, as shown in messages (entries/2026-04-02.yaml)."""
+        return self._source
+
+    @property
+    def day(self) -> dt.date:
+        return self.date.date() if isinstance(self.date, dt.datetime) else self.date
+
+    @property
+    def sort_key(self) -> tuple[dt.date, dt.time, str]:
+        time = self.date.time() if isinstance(self.date, dt.datetime) else dt.time.min
+        return (self.day, time, self._source)
+
+    @property
+    def slug(self) -> str:
+        """A stable identifier for links: the file name without its extension."""
+        if self._source:
+            return Path(self._source).stem
+        return self.date.strftime("%Y-%m-%d-%H%M") if isinstance(self.date, dt.datetime) else str(self.date)
+
+    @property
+    def lift(self) -> int | None:
+        if self.pre_mood is None or self.post_mood_2h is None:
+            return None
+        return self.post_mood_2h - self.pre_mood
+
+
+TEXT_FIELDS = frozenset({"provider", "notes", "private_notes"})
+"""Fields whose values are kept as the characters typed (a note that reads
+'yes' stays 'yes', never a boolean)."""
+TEXT_LIST_FIELDS = frozenset({"side_effects"})
+
+
+def with_source(entry: Entry, source: str) -> Entry:
+    entry._source = source
+    return entry
+
+
+def entry_json_schema() -> dict[str, Any]:
+    """The JSON Schema editors use to complete and check entries while typing."""
+    schema = Entry.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = "entry.schema.json"
+    return schema
+
+
+def entry_json_schema_text() -> str:
+    return json.dumps(entry_json_schema(), indent=2, sort_keys=True) + "\n"
+
+
+def entry_template(day: dt.date | dt.datetime, schema_ref: str) -> str:
+    """The text of a new entry: every field, empty, with its range in a comment."""
+    when = day.strftime("%Y-%m-%d %H:%M") if isinstance(day, dt.datetime) else day.isoformat()
+    return f"""\
+# yaml-language-server: $schema={schema_ref}
+# One session. Fill in what you know now; come back on day 1, 3 and 7 for the
+# follow-up moods. Leave a field empty until you know it. Moods are 1 (worst) to 10 (best).
+date: {when}{' ' * max(1, 28 - len('date: ' + when))}# required: the day, or day and time (2026-04-02 18:30)
+dose_mg:                    # required: the dose in mg, a number only (150, not 150mg)
+route:                      # sublingual, oral, intranasal, intramuscular or intravenous
+hold_time_min:              # minutes held in the mouth, 0 or more
+pre_mood:                   # 1-10, right before the session
+dissociation:               # none, mild, moderate or strong
+post_mood_2h:               # 1-10, about two hours after
+side_effects:               # a list of words, e.g. [nausea, headache]; [] for none
+mood_day1:                  # 1-10, the day after
+mood_day3:                  # 1-10, on day 3
+mood_day7:                  # 1-10, on day 7
+provider:                   # the prescriber or clinic
+scores:                     # optional; remove or fill in what your clinic uses
+  phq9:                     #   PHQ-9 total 0-27, or its nine answers 0-3: [1, 2, 1, 0, 2, 1, 1, 0, 0]
+  gad7:                     #   GAD-7 total 0-21, or its seven answers 0-3
+notes: |                    # free text on the lines below, indented; shared only if you choose
+  
+private_notes: |            # free text that never leaves your personal report
+  
+"""

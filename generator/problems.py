@@ -1,0 +1,43 @@
+"""A problem found in the journal, located in the file it came from."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One message for the person: where, which field, what is wrong.
+
+    `message` already says what is expected, in plain words, for example
+    "12 is out of range (1-10)".
+    """
+
+    source: str
+    line: int
+    column: int
+    field: str | None
+    message: str
+    severity: Severity = "error"
+
+    def __str__(self) -> str:
+        where = f"{self.source}:{self.line}:{self.column}"
+        label = "" if self.severity == "error" else "warning: "
+        field = f"{self.field}: " if self.field else ""
+        return f"{where}: {label}{field}{self.message}"
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+def count_summary(entries: int, problems: list[Problem]) -> str:
+    errors = sum(p.severity == "error" for p in problems)
+    warnings = len(problems) - errors
+    return (
+        f"{entries} {'entry' if entries == 1 else 'entries'}, "
+        f"{errors} {'error' if errors == 1 else 'errors'}, "
+        f"{warnings} {'warning' if warnings == 1 else 'warnings'}"
+    )

@@ -1,0 +1,329 @@
+"""Reading one entry file: bytes -> plain Python values, each with its place in the file.
+
+PyYAML is used only to build the node tree (safe loading; libyaml's C parser
+when present). Values are then taken from the nodes here, so that:
+- every value keeps its line and column for messages;
+- duplicate keys are reported instead of silently keeping the last one;
+- anchors and aliases cannot expand without bound (alias bombs);
+- tags other than plain YAML values are refused, never constructed;
+- free-text fields keep the characters typed ("no" stays "no").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from yaml.constructor import ConstructorError, SafeConstructor
+
+from .entries import TEXT_FIELDS, TEXT_LIST_FIELDS
+from .problems import Problem
+
+MAX_FILE_BYTES = 1024 * 1024
+MAX_VALUES = 2_000  # an entry holds a few dozen; anchors (&) and aliases (*) must not multiply them
+MAX_DEPTH = 20
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_PLAIN_SCALAR_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:timestamp",
+}
+
+Path_ = tuple[str | int, ...]
+
+
+@dataclass
+class ReadEntry:
+    """What one file holds, before it is checked against the entry model."""
+
+    source: str
+    data: dict[str, Any] | None = None
+    value_positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    key_positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    raw_text: dict[Path_, str] = field(default_factory=dict)
+    refused: set[Path_] = field(default_factory=set)  # values already reported while reading
+    start: tuple[int, int] = (1, 1)
+    problems: list[Problem] = field(default_factory=list)
+
+    def position(self, path: Path_) -> tuple[int, int]:
+        """The place of a value, else of its key, else of the nearest enclosing value."""
+        while path:
+            if path in self.value_positions:
+                return self.value_positions[path]
+            if path in self.key_positions:
+                return self.key_positions[path]
+            path = path[:-1]
+        return self.start
+
+    def problem(self, path: Path_, field_name: str | None, message: str, severity="error") -> Problem:
+        line, column = self.position(path)
+        return Problem(self.source, line, column, field_name, message, severity)
+
+
+class _TooLarge(Exception):
+    def __init__(self, node: yaml.Node, message: str):
+        self.node = node
+        self.message = message
+
+
+def _place(mark: Any) -> tuple[int, int]:
+    return (mark.line + 1, mark.column + 1)
+
+
+def _yaml_error_message(error: yaml.YAMLError) -> str:
+    problem = getattr(error, "problem", None) or str(error)
+    context = getattr(error, "context", None) or ""
+    if "\\t" in problem or "\t" in problem or "tab" in problem.lower():
+        return "a tab character is used here; YAML indentation must use spaces, not tabs"
+    if "mapping values are not allowed" in problem:
+        return (
+            "there is a ':' where YAML does not expect one; if this is text, put it in "
+            'quotes ("...") or write it on the next lines after `notes: |`, indented'
+        )
+    if "could not find expected ':'" in problem or "simple key" in context:
+        return "this line is not `field: value`; each line needs a field name, a colon and a space, then the value"
+    if "did not find expected key" in problem or "did not find expected" in problem:
+        return f"the indentation does not line up ({problem}); fields start at the left edge, list items under their field"
+    if "undefined alias" in problem or "found undefined" in problem:
+        return "a '*' refers to an anchor that is not defined; write the value out instead"
+    if "duplicate anchor" in problem or "second occurrence" in problem:
+        return "the same '&' anchor is defined twice; write the values out instead"
+    if "unacceptable character" in problem or "control characters" in problem:
+        return "the file contains a control character that text files should not hold; retype this line"
+    if "found unexpected end of stream" in problem:
+        return f"the file ends in the middle of a value ({context or problem}); close the quote or bracket"
+    if "unknown escape" in problem or "escape" in problem:
+        return f'a backslash (\\) starts an unknown escape inside double quotes; use single quotes or write \\\\ ({problem})'
+    text = f"{context}: {problem}" if context else problem
+    return f"this is not valid YAML: {text}"
+
+
+def _decode(raw: bytes, entry: ReadEntry) -> str | None:
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        before = raw[: error.start]
+        line = before.count(b"\n") + 1
+        column = error.start - (before.rfind(b"\n") + 1) + 1
+        entry.problems.append(
+            Problem(
+                entry.source,
+                line,
+                column,
+                None,
+                f"the file is not UTF-8 text (byte 0x{raw[error.start]:02X} here); "
+                "save it as UTF-8 in your editor",
+            )
+        )
+        return None
+    if "\x00" in text:
+        before = text[: text.index("\x00")]
+        entry.problems.append(
+            Problem(
+                entry.source,
+                before.count("\n") + 1,
+                len(before) - (before.rfind("\n") + 1) + 1,
+                None,
+                "the file contains a NUL byte, so it is not a text file; an entry is plain text",
+            )
+        )
+        return None
+    return text
+
+
+def read_entry(raw: bytes, source: str) -> ReadEntry:
+    """Read the bytes of one entry file. Never raises for bad input: problems are collected."""
+    entry = ReadEntry(source)
+    if len(raw) > MAX_FILE_BYTES:
+        entry.problems.append(
+            Problem(
+                source, 1, 1, None,
+                f"the file is {len(raw) / 1024 / 1024:.1f} MiB; an entry is a few lines, so files "
+                "over 1 MiB are not read (is this the right file?)",
+            )
+        )
+        return entry
+    text = _decode(raw, entry)
+    if text is None:
+        return entry
+    try:
+        documents = list(yaml.compose_all(text, Loader=_Loader))
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line, column = _place(mark) if mark else (1, 1)
+        entry.problems.append(Problem(source, line, column, None, _yaml_error_message(error)))
+        return entry
+    except yaml.YAMLError as error:
+        entry.problems.append(Problem(source, 1, 1, None, _yaml_error_message(error)))
+        return entry
+    except RecursionError:
+        entry.problems.append(
+            Problem(source, 1, 1, None, f"the values are nested too deeply (more than {MAX_DEPTH} levels); an entry is flat")
+        )
+        return entry
+
+    documents = [d for d in documents if not _is_empty(d)]
+    if not documents:
+        entry.problems.append(
+            Problem(
+                source, 1, 1, None,
+                "the file is empty; an entry needs at least `date:` and `dose_mg:` "
+                "(`journal new` writes a filled-in template)",
+            )
+        )
+        return entry
+    if len(documents) > 1:
+        line, column = _place(documents[1].start_mark)
+        entry.problems.append(
+            Problem(
+                source, line, column, None,
+                f"this file holds {len(documents)} YAML documents (separated by ---); "
+                "write one session per file so none is lost",
+            )
+        )
+        return entry
+
+    root = documents[0]
+    entry.start = _place(root.start_mark)
+    if not isinstance(root, yaml.MappingNode):
+        shown = root.value if isinstance(root, yaml.ScalarNode) else None
+        what = "a list (lines starting with '-')" if isinstance(root, yaml.SequenceNode) else (
+            f"a single value ({shown[:40]!r})" if shown is not None else "something else"
+        )
+        entry.problems.append(
+            Problem(
+                source, *entry.start, None,
+                f"the file holds {what}; an entry is a set of `field: value` lines, "
+                "such as `date: 2026-04-02` and `dose_mg: 150`",
+            )
+        )
+        return entry
+
+    builder = _Builder(entry)
+    try:
+        data = builder.build(root, ())
+    except _TooLarge as error:
+        entry.problems.append(Problem(source, *_place(error.node.start_mark), None, error.message))
+        return entry
+    entry.data = data
+    return entry
+
+
+def _is_empty(node: yaml.Node) -> bool:
+    return (
+        isinstance(node, yaml.ScalarNode)
+        and node.tag == "tag:yaml.org,2002:null"
+        and node.value in ("", "~", "null", "Null", "NULL")
+    )
+
+
+class _Builder:
+    def __init__(self, entry: ReadEntry):
+        self.entry = entry
+        self.values_seen = 0
+        self.constructor = SafeConstructor()
+
+    def _count(self, node: yaml.Node, depth: int) -> None:
+        self.values_seen += 1
+        if self.values_seen > MAX_VALUES:
+            raise _TooLarge(
+                node,
+                f"the file expands to more than {MAX_VALUES} values (YAML anchors '&' and "
+                "aliases '*' repeat values); an entry needs a few dozen, so write them out",
+            )
+        if depth > MAX_DEPTH:
+            raise _TooLarge(
+                node, f"the values are nested more than {MAX_DEPTH} levels deep; an entry is flat"
+            )
+
+    def _refuse_tag(self, node: yaml.Node, path: Path_) -> None:
+        tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+        self.entry.refused.add(path)
+        self.entry.problems.append(
+            self.entry.problem(
+                path, _label(path) or None,
+                f"the tag {tag} is not allowed; an entry holds plain values "
+                "(numbers, words, dates, lists), and tags are never run",
+            )
+        )
+
+    def build(self, node: yaml.Node, path: Path_, depth: int = 0) -> Any:
+        self._count(node, depth)
+        self.entry.value_positions[path] = _place(node.start_mark)
+        if isinstance(node, yaml.ScalarNode):
+            return self._scalar(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            if node.tag != "tag:yaml.org,2002:seq":
+                self._refuse_tag(node, path)
+                return None
+            return [self.build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
+        if node.tag != "tag:yaml.org,2002:map":
+            self._refuse_tag(node, path)
+            return None
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            self._count(key_node, depth + 1)
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.entry.problems.append(
+                    Problem(
+                        self.entry.source, *_place(key_node.start_mark), _label(path) or None,
+                        "a field name must be a plain word, not a list or a mapping",
+                    )
+                )
+                continue
+            key = key_node.value
+            key_path = path + (key,)
+            if key in result:
+                first_line = self.entry.key_positions[key_path][0]
+                self.entry.problems.append(
+                    Problem(
+                        self.entry.source, *_place(key_node.start_mark), _label(key_path),
+                        f"appears twice (first on line {first_line}); YAML would keep only this "
+                        "last value and lose the other, so keep one of them",
+                    )
+                )
+            self.entry.key_positions[key_path] = _place(key_node.start_mark)
+            result[key] = self.build(value_node, key_path, depth + 1)
+        return result
+
+    def _scalar(self, node: yaml.ScalarNode, path: Path_) -> Any:
+        self.entry.raw_text[path] = node.value
+        if node.tag == "tag:yaml.org,2002:null":
+            return None
+        if _is_text_path(path) and (node.tag in _PLAIN_SCALAR_TAGS or node.tag == "!"):
+            return node.value  # free text keeps what was typed
+        if node.tag == "!":
+            return node.value
+        if node.tag not in _PLAIN_SCALAR_TAGS:
+            self._refuse_tag(node, path)
+            return None
+        try:
+            return self.constructor.construct_object(node, deep=True)
+        except (ConstructorError, ValueError, OverflowError):
+            # e.g. 2026-02-30 looks like a date but is not one: let validation say so
+            return node.value
+
+
+def _is_text_path(path: Path_) -> bool:
+    if len(path) == 1 and path[0] in TEXT_FIELDS | TEXT_LIST_FIELDS:
+        return True
+    return len(path) == 2 and path[0] in TEXT_LIST_FIELDS and isinstance(path[1], int)
+
+
+def _label(path: Path_) -> str:
+    """A field path as the person reads it: scores.phq9, side_effects item 2."""
+    label = ""
+    for part in path:
+        if isinstance(part, int):
+            label += f" item {part + 1}"
+        else:
+            label = f"{label}.{part}" if label else str(part)
+    return label
+
+
+field_label = _label

@@ -1,0 +1,324 @@
+"""Checking entries: the model's rules, in words a person understands, each with its place.
+
+Three kinds of check:
+- `validate`: one file's values against the `Entry` model (errors);
+- `follow_up_warnings`: follow-ups due but missing, or recorded too early (warnings);
+- `cross_entry_problems`: the same session twice, sessions dated in the future (errors).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections import defaultdict
+from functools import lru_cache
+from typing import Any, Iterable
+
+from pydantic import ValidationError
+
+from .entries import FOLLOW_UP_DAYS, Entry, with_source
+from .problems import Problem
+from .reading import Path_, ReadEntry, field_label
+
+_NUMBER_WITH_UNIT = re.compile(r"^\s*(?P<number>[-+]?\d+(?:[.,]\d+)?)\s*(?P<rest>\S.*)$")
+
+
+# --- what each field expects, in words, read from the model's JSON Schema -------------
+
+@lru_cache(maxsize=1)
+def _schema() -> dict[str, Any]:
+    return Entry.model_json_schema()
+
+
+def _resolve(node: dict[str, Any]) -> dict[str, Any]:
+    ref = node.get("$ref")
+    if ref:
+        return _schema()["$defs"][ref.rsplit("/", 1)[-1]]
+    return node
+
+
+def _branches(node: dict[str, Any]) -> list[dict[str, Any]]:
+    node = _resolve(node)
+    if "anyOf" in node:
+        return [_resolve(b) for b in node["anyOf"] if b.get("type") != "null"]
+    return [node]
+
+
+def _schema_at(path: Path_) -> dict[str, Any] | None:
+    node: dict[str, Any] = _schema()
+    for part in path:
+        found = None
+        for branch in _branches(node):
+            if isinstance(part, int) and branch.get("type") == "array":
+                found = branch.get("items", {})
+            elif isinstance(part, str) and part in branch.get("properties", {}):
+                found = branch["properties"][part]
+            if found is not None:
+                break
+        if found is None:
+            return None
+        node = found
+    return node
+
+
+def _range(node: dict[str, Any]) -> str | None:
+    low, high = node.get("minimum"), node.get("maximum")
+    if low is not None and high is not None:
+        return f"{low}-{high}"
+    if node.get("exclusiveMinimum") is not None:
+        return f"a number greater than {node['exclusiveMinimum']}"
+    if low is not None:
+        return f"a number, {low} or more"
+    return None
+
+
+def _describe(node: dict[str, Any], several: bool) -> str:
+    kind = node.get("type")
+    if "enum" in node:
+        return "one of " + ", ".join(node["enum"])
+    if "const" in node:
+        return str(node["const"])
+    if kind == "integer":
+        span = _range(node)
+        return (f"a total {span}" if several else span) if span else "a whole number"
+    if kind == "number":
+        return _range(node) or "a number"
+    if kind == "array":
+        items = node.get("items", {})
+        count = node.get("minItems") if node.get("minItems") == node.get("maxItems") else None
+        if items.get("type") == "integer":
+            return f"a list of {count or 'the'} answers, each {_range(items) or 'a whole number'}"
+        return "a list of words, like [nausea, headache]"
+    if kind == "string" and "pattern" in node:
+        return "a date like 2026-04-02, or with the time, 2026-04-02 18:30"
+    if kind == "string":
+        return "text"
+    if kind == "object":
+        return "fields " + ", ".join(node.get("properties", {}))
+    return "a value"
+
+
+def expected_for(path: Path_) -> str:
+    node = _schema_at(path)
+    if node is None:
+        return "a known field"
+    branches = _branches(node)
+    return ", or ".join(_describe(b, len(branches) > 1) for b in branches)
+
+
+def known_fields(path: Path_) -> list[str]:
+    node = _schema() if not path else _schema_at(path)
+    fields: list[str] = []
+    for branch in _branches(node or {}):
+        fields.extend(branch.get("properties", {}))
+    return fields
+
+
+# --- turning pydantic's errors into located sentences ---------------------------------
+
+def _data_path(data: Any, loc: tuple) -> Path_:
+    """pydantic adds union branch names to `loc`; keep only the parts that are real keys."""
+    path: list[str | int] = []
+    current = data
+    for part in loc:
+        if isinstance(current, dict) and part in current:
+            path.append(part)
+            current = current[part]
+        elif isinstance(current, list) and isinstance(part, int) and part < len(current):
+            path.append(part)
+            current = current[part]
+        elif isinstance(part, str) and isinstance(current, dict) and part in known_fields(tuple(path)):
+            path.append(part)  # a missing field
+            current = None
+    return tuple(path)
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _shown(value: Any, raw: str | None) -> str:
+    if isinstance(value, str):
+        return f'"{value}"'
+    if isinstance(value, bool) and raw is not None:
+        return f'"{raw}"'
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (list, dict)):
+        return "a list" if isinstance(value, list) else "a group of fields"
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _message(error: dict[str, Any], path: Path_, read: ReadEntry) -> str:
+    kind: str = error["type"]
+    value = error.get("input")
+    raw = read.raw_text.get(path)
+    expected = expected_for(path)
+    shown = _shown(value, raw)
+
+    if kind == "missing":
+        if path == ("date",):
+            return "is missing; every entry needs the day of the session, e.g. `date: 2026-04-02`"
+        if path == ("dose_mg",):
+            return "is missing; every entry needs the dose in mg, e.g. `dose_mg: 150`"
+        return f"is missing ({expected})"
+    if kind == "extra_forbidden":
+        field = path[-1]
+        known = known_fields(path[:-1])
+        close = difflib.get_close_matches(str(field), known, n=1, cutoff=0.6)
+        if close:
+            return f"unknown field; did you mean {close[0]}?"
+        return "unknown field; the fields an entry can have are " + ", ".join(known)
+    if isinstance(value, bool):
+        word = raw if raw is not None else str(value).lower()
+        return f'"{word}" was read as {str(value).lower()}; write {expected}'
+    if kind.startswith("session_date"):
+        if kind == "session_date_calendar":
+            return f"{shown} is not a real calendar date (check the day and month)"
+        if kind == "session_date_time":
+            return f"{shown} has a time that does not exist (hours 0-23, minutes 0-59)"
+        return f"{shown} is not a date; write {expected}"
+    if kind == "literal_error":
+        return f"{shown} is not one of the choices; write {expected}"
+    if isinstance(value, str) and kind in {"int_type", "float_type", "int_parsing", "float_parsing"}:
+        if _is_number(value):
+            return f"{shown} is in quotes, so it is text; write the number without quotes ({value.strip()})"
+        match = _NUMBER_WITH_UNIT.match(value)
+        if match:
+            number = match.group("number").replace(",", ".")
+            return f"{shown} is not a number; write the number alone ({number}), without units or extra words"
+        return f"{shown} is not a number ({expected})"
+    if kind in {"int_type", "int_from_float"} and isinstance(value, float):
+        return f"{shown} is not a whole number ({expected})"
+    if kind in {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}:
+        return f"{shown} is out of range ({expected})"
+    if kind in {"too_short", "too_long"} and isinstance(value, list):
+        count = len(value)
+        return f"has {count} {'answer' if count == 1 else 'answers'}; write {expected}"
+    if kind == "model_type":
+        return f"{shown} is not a group of fields; write {expected}, each on its own indented line"
+    if kind in {"list_type"} and path[:1] != ("scores",):
+        return f"{shown} is not a list; write {expected}"
+    if kind == "string_type":
+        return f"{shown} is not text; write it as words (for several lines, use `|` and indent them)"
+    return f"{shown} is not valid here; write {expected}"
+
+
+def _pick_errors(errors: list[dict[str, Any]], read: ReadEntry) -> dict[Path_, dict[str, Any]]:
+    """One error per field. For a field with several allowed shapes (a total or a list of
+    answers) keep the error of the shape that was written, not "is not a number"."""
+    by_path: dict[Path_, list[dict[str, Any]]] = defaultdict(list)
+    for error in errors:
+        by_path[_data_path(read.data, error["loc"])].append(error)
+    chosen: dict[Path_, dict[str, Any]] = {}
+    for path, group in by_path.items():
+        if path in read.refused:
+            continue  # already reported while reading the file
+        deeper = any(other[: len(path)] == path and other != path for other in by_path)
+        specific = [e for e in group if not e["type"].endswith("_type")]
+        if deeper and not specific:
+            continue  # an item inside it carries the real problem
+        chosen[path] = (specific or group)[0]
+    return chosen
+
+
+def validate(read: ReadEntry) -> tuple[Entry | None, list[Problem]]:
+    """Check one file's values. Returns the entry (None when it has errors) and the problems."""
+    if read.data is None:
+        return None, []
+    try:
+        entry = Entry.model_validate(read.data)
+    except ValidationError as failure:
+        problems = [
+            read.problem(
+                path if error["type"] != "missing" else path[:-1],
+                field_label(path) or None,
+                _message(error, path, read),
+            )
+            for path, error in _pick_errors(failure.errors(), read).items()
+        ]
+        return None, problems
+    return with_source(entry, read.source), []
+
+
+# --- warnings that depend on today ------------------------------------------------------
+
+def follow_up_warnings(entry: Entry, read: ReadEntry, today: dt.date) -> list[Problem]:
+    problems: list[Problem] = []
+    day = entry.day
+    if day > today:
+        return problems  # reported as an error by cross_entry_problems
+    if today > day:
+        for name in ("pre_mood", "post_mood_2h"):
+            if getattr(entry, name) is None:
+                what = "right before the session" if name == "pre_mood" else "about two hours after"
+                problems.append(
+                    read.problem(
+                        (name,), name,
+                        f"is empty; the mood {what} is needed to see how much the session helped",
+                        "warning",
+                    )
+                )
+    for name, offset in FOLLOW_UP_DAYS.items():
+        due = day + dt.timedelta(days=offset)
+        value = getattr(entry, name)
+        if value is None and today > due:
+            problems.append(
+                read.problem(
+                    (name,), name,
+                    f"the day-{offset} follow-up was due on {due.isoformat()} and is empty; "
+                    "add it if you remember it, otherwise it shows as missing in the report",
+                    "warning",
+                )
+            )
+        elif value is not None and today < due:
+            problems.append(
+                read.problem(
+                    (name,), name,
+                    f"is recorded for {due.isoformat()}, which has not come yet (today is "
+                    f"{today.isoformat()}); check the session's date",
+                    "warning",
+                )
+            )
+    return problems
+
+
+def cross_entry_problems(
+    pairs: Iterable[tuple[Entry, ReadEntry]], today: dt.date
+) -> list[Problem]:
+    """Sessions dated after today, and one session written down in two files."""
+    problems: list[Problem] = []
+    by_when: dict[Any, list[tuple[Entry, ReadEntry]]] = defaultdict(list)
+    for entry, read in pairs:
+        if entry.day > today:
+            problems.append(
+                read.problem(
+                    ("date",), "date",
+                    f"{_shown(entry.date, None)} is after today ({today.isoformat()}); an entry is "
+                    "written after its session, so check the year and the month",
+                )
+            )
+        by_when[entry.date].append((entry, read))
+    for when, group in by_when.items():
+        if len(group) < 2:
+            continue
+        for entry, read in group:
+            others = ", ".join(r.source for _, r in group if r is not read)
+            problems.append(
+                read.problem(
+                    ("date",), "date",
+                    f"{_shown(when, None)} is also the date of {others}; one session in two files "
+                    "would be counted twice (for two sessions on one day, add the time to each, "
+                    "e.g. 2026-04-02 09:00)",
+                )
+            )
+    return problems
