@@ -188,14 +188,14 @@ class Entry(BaseModel):
             "2026-04-02 18:30 (needed when there are two sessions on one day)."
         )
     )
-    dose_mg: Annotated[float, Field(gt=0)] = Field(
+    dose_mg: Annotated[float, Field(gt=0, allow_inf_nan=False)] = Field(
         description="Required. The dose in milligrams, as a number only: 150, not 150mg."
     )
     route: Route | None = Field(
         default=None,
         description="How it was taken: sublingual, oral, intranasal, intramuscular or intravenous.",
     )
-    hold_time_min: Annotated[float, Field(ge=0)] | None = Field(
+    hold_time_min: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None = Field(
         default=None,
         description="Minutes the dose was held in the mouth (sublingual or oral), 0 or more.",
     )

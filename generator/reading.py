@@ -11,6 +11,7 @@ when present). Values are then taken from the nodes here, so that:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,6 +36,12 @@ _PLAIN_SCALAR_TAGS = {
 }
 
 Path_ = tuple[str | int, ...]
+
+_TAB_MESSAGE = "a tab character is used here; YAML indentation must use spaces, not tabs"
+# YAML 1.1 reads 0150 as octal (104) and 1:30 as base 60 (90); a person means 150 and
+# a minute and a half. Whole numbers are read in base 10; clock-like values stay text.
+_WHOLE_NUMBER = re.compile(r"[-+]?[0-9]+")
+_CLOCK_LIKE = re.compile(r"[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?")
 
 
 @dataclass
@@ -66,9 +73,10 @@ class ReadEntry:
 
 
 class _TooLarge(Exception):
-    def __init__(self, node: yaml.Node, message: str):
+    def __init__(self, node: yaml.Node, message: str, field_path: Path_ = ()):
         self.node = node
         self.message = message
+        self.field_path = field_path  # the top-level field whose value expands, if known
 
 
 def _place(mark: Any) -> tuple[int, int]:
@@ -79,7 +87,7 @@ def _yaml_error_message(error: yaml.YAMLError) -> str:
     problem = getattr(error, "problem", None) or str(error)
     context = getattr(error, "context", None) or ""
     if "\\t" in problem or "\t" in problem or "tab" in problem.lower():
-        return "a tab character is used here; YAML indentation must use spaces, not tabs"
+        return _TAB_MESSAGE
     if "mapping values are not allowed" in problem:
         return (
             "there is a ':' where YAML does not expect one; if this is text, put it in "
@@ -103,13 +111,40 @@ def _yaml_error_message(error: yaml.YAMLError) -> str:
     return f"this is not valid YAML: {text}"
 
 
+def _syntax_problem(error: yaml.MarkedYAMLError, text: str) -> tuple[int, int, str]:
+    """The place and message for a YAML syntax error. libyaml's messages do not name the
+    character they stopped at, so look at the line: a tab in its indentation is the
+    usual cause."""
+    mark = error.problem_mark or error.context_mark
+    if not mark:
+        return 1, 1, _yaml_error_message(error)
+    line, column = _place(mark)
+    lines = text.splitlines()
+    if mark.line < len(lines):
+        content = lines[mark.line]
+        indent = content[: len(content) - len(content.lstrip(" \t"))]
+        if "\t" in indent and mark.column <= len(indent):
+            return line, indent.index("\t") + 1, _TAB_MESSAGE
+        if content[mark.column : mark.column + 1] == "\t":  # e.g. "-<tab>nausea"
+            return line, column, _TAB_MESSAGE
+        if mark.column < len(content) and content[mark.column] in "@`":
+            return line, column, (
+                f"a value cannot start with {content[mark.column]}; put the value in quotes "
+                f'("{content[mark.column:].strip()}")'
+            )
+    return line, column, _yaml_error_message(error)
+
+
 def _decode(raw: bytes, entry: ReadEntry) -> str | None:
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]  # a byte order mark, which some editors write first
     try:
-        text = raw.decode("utf-8-sig")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         before = raw[: error.start]
         line = before.count(b"\n") + 1
-        column = error.start - (before.rfind(b"\n") + 1) + 1
+        # the column in characters, as an editor shows it (the bytes before are valid UTF-8)
+        column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8")) + 1
         entry.problems.append(
             Problem(
                 entry.source,
@@ -154,9 +189,8 @@ def read_entry(raw: bytes, source: str) -> ReadEntry:
     try:
         documents = list(yaml.compose_all(text, Loader=_Loader))
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line, column = _place(mark) if mark else (1, 1)
-        entry.problems.append(Problem(source, line, column, None, _yaml_error_message(error)))
+        line, column, message = _syntax_problem(error, text)
+        entry.problems.append(Problem(source, line, column, None, message))
         return entry
     except yaml.YAMLError as error:
         entry.problems.append(Problem(source, 1, 1, None, _yaml_error_message(error)))
@@ -190,6 +224,9 @@ def read_entry(raw: bytes, source: str) -> ReadEntry:
 
     root = documents[0]
     entry.start = _place(root.start_mark)
+    if root.tag not in _PLAIN_SCALAR_TAGS | {"tag:yaml.org,2002:seq", "tag:yaml.org,2002:map", "!"}:
+        _Builder(entry)._refuse_tag(root, ())  # e.g. !!python/object/apply at the top
+        return entry
     if not isinstance(root, yaml.MappingNode):
         shown = root.value if isinstance(root, yaml.ScalarNode) else None
         what = "a list (lines starting with '-')" if isinstance(root, yaml.SequenceNode) else (
@@ -208,7 +245,10 @@ def read_entry(raw: bytes, source: str) -> ReadEntry:
     try:
         data = builder.build(root, ())
     except _TooLarge as error:
-        entry.problems.append(Problem(source, *_place(error.node.start_mark), None, error.message))
+        # Aliases share their anchor's nodes, so the node is often far from the cause:
+        # point at the field whose value expands instead, when there is one.
+        where = entry.key_positions.get(error.field_path) or _place(error.node.start_mark)
+        entry.problems.append(Problem(source, *where, None, error.message))
         return entry
     entry.data = data
     return entry
@@ -228,13 +268,14 @@ class _Builder:
         self.values_seen = 0
         self.constructor = SafeConstructor()
 
-    def _count(self, node: yaml.Node, depth: int) -> None:
+    def _count(self, node: yaml.Node, depth: int, path: Path_ = ()) -> None:
         self.values_seen += 1
         if self.values_seen > MAX_VALUES:
             raise _TooLarge(
                 node,
                 f"the file expands to more than {MAX_VALUES} values (YAML anchors '&' and "
                 "aliases '*' repeat values); an entry needs a few dozen, so write them out",
+                path[:1],
             )
         if depth > MAX_DEPTH:
             raise _TooLarge(
@@ -253,7 +294,7 @@ class _Builder:
         )
 
     def build(self, node: yaml.Node, path: Path_, depth: int = 0) -> Any:
-        self._count(node, depth)
+        self._count(node, depth, path)
         self.entry.value_positions[path] = _place(node.start_mark)
         if isinstance(node, yaml.ScalarNode):
             return self._scalar(node, path)
@@ -267,7 +308,7 @@ class _Builder:
             return None
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            self._count(key_node, depth + 1)
+            self._count(key_node, depth + 1, path)
             if not isinstance(key_node, yaml.ScalarNode):
                 self.entry.problems.append(
                     Problem(
@@ -302,6 +343,11 @@ class _Builder:
         if node.tag not in _PLAIN_SCALAR_TAGS:
             self._refuse_tag(node, path)
             return None
+        if not node.style and node.tag in {"tag:yaml.org,2002:int", "tag:yaml.org,2002:str"}:
+            if _WHOLE_NUMBER.fullmatch(node.value) and len(node.value) < 100:
+                return int(node.value, 10)  # 0150 is 150 (YAML 1.1 would read octal 104); 08 a number
+        if not node.style and _CLOCK_LIKE.fullmatch(node.value):
+            return node.value  # 1:30 is not 90 (YAML 1.1 base 60): let validation say so
         try:
             return self.constructor.construct_object(node, deep=True)
         except (ConstructorError, ValueError, OverflowError):

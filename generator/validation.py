@@ -22,6 +22,8 @@ from .problems import Problem
 from .reading import Path_, ReadEntry, field_label
 
 _NUMBER_WITH_UNIT = re.compile(r"^\s*(?P<number>[-+]?\d+(?:[.,]\d+)?)\s*(?P<rest>\S.*)$")
+_DECIMAL_COMMA = re.compile(r"^\s*[-+]?\d+,\d+\s*$")
+_CLOCK_LIKE = re.compile(r"^\s*[-+]?\d+(:\d+)+")
 
 
 # --- what each field expects, in words, read from the model's JSON Schema -------------
@@ -147,6 +149,8 @@ def _shown(value: Any, raw: str | None) -> str:
         return f'"{value}"'
     if isinstance(value, bool) and raw is not None:
         return f'"{raw}"'
+    if isinstance(value, float) and raw is not None:
+        return raw  # as typed: 7.0, not 7
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, (list, dict)):
@@ -165,12 +169,12 @@ def _message(error: dict[str, Any], path: Path_, read: ReadEntry) -> str:
     expected = expected_for(path)
     shown = _shown(value, raw)
 
-    if kind == "missing":
+    if kind == "missing" or value is None:  # absent, or `dose_mg:` left empty
         if path == ("date",):
             return "is missing; every entry needs the day of the session, e.g. `date: 2026-04-02`"
         if path == ("dose_mg",):
             return "is missing; every entry needs the dose in mg, e.g. `dose_mg: 150`"
-        return f"is missing ({expected})"
+        return f"is missing ({expected})" if kind == "missing" else f"is empty; write {expected}"
     if kind == "extra_forbidden":
         field = path[-1]
         known = known_fields(path[:-1])
@@ -192,6 +196,11 @@ def _message(error: dict[str, Any], path: Path_, read: ReadEntry) -> str:
     if isinstance(value, str) and kind in {"int_type", "float_type", "int_parsing", "float_parsing"}:
         if _is_number(value):
             return f"{shown} is in quotes, so it is text; write the number without quotes ({value.strip()})"
+        if _DECIMAL_COMMA.match(value):
+            return f"{shown} is not a number; write the decimal with a point ({value.strip().replace(',', '.')})"
+        if _CLOCK_LIKE.match(value):
+            example = ", e.g. 1.5 for a minute and a half" if str(path[-1]).endswith("_min") else ""
+            return f"{shown} is not a number; write a single number ({expected}){example}"
         match = _NUMBER_WITH_UNIT.match(value)
         if match:
             number = match.group("number").replace(",", ".")
@@ -238,14 +247,14 @@ def validate(read: ReadEntry) -> tuple[Entry | None, list[Problem]]:
     try:
         entry = Entry.model_validate(read.data)
     except ValidationError as failure:
-        problems = [
-            read.problem(
-                path if error["type"] != "missing" else path[:-1],
-                field_label(path) or None,
-                _message(error, path, read),
-            )
-            for path, error in _pick_errors(failure.errors(), read).items()
-        ]
+        problems = []
+        for path, error in _pick_errors(failure.errors(), read).items():
+            label, message = field_label(path) or None, _message(error, path, read)
+            if error["type"] == "extra_forbidden" and path in read.key_positions:
+                # the field's name is what is wrong: point at the name, not its value
+                problems.append(Problem(read.source, *read.key_positions[path], label, message))
+            else:
+                problems.append(read.problem(path if error["type"] != "missing" else path[:-1], label, message))
         return None, problems
     return with_source(entry, read.source), []
 

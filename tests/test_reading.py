@@ -1,0 +1,390 @@
+"""YAML traps in one entry file: each gives one plain, located message, never a traceback.
+
+Every test writes a small file into a temporary `entries/` folder and runs
+`journal check` the way a person would, so the assertions are on the exact lines
+they read: `entries/FILE.yaml:LINE:COL: field: what is wrong (what is expected)`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+import yaml
+
+from generator import reading
+from generator.cli import main
+from generator.journal import load_journal
+from generator.reading import read_entry
+
+ENTRY = "date: 2026-04-02\ndose_mg: 150\n"
+NAME = "2026-04-02.yaml"
+WHERE = f"entries/{NAME}"
+
+
+@pytest.fixture
+def journal(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("JOURNAL_TODAY", raising=False)
+    (tmp_path / "entries").mkdir()
+
+    class Journal:
+        folder = tmp_path / "entries"
+
+        def write(self, content: str | bytes, name: str = NAME) -> Path:
+            path = self.folder / name
+            if isinstance(content, str):
+                content = content.encode("utf-8")
+            path.write_bytes(content)
+            return path
+
+        def check(self, *args: str, today: str = "2026-04-02") -> tuple[int, list[str], str]:
+            code = main(["check", "--today", today, *args])
+            out, err = capsys.readouterr()
+            assert "Traceback" not in out + err
+            lines = out.splitlines()
+            return code, lines[:-1], lines[-1]
+
+        def problems(self, content: str | bytes, name: str = NAME) -> list[str]:
+            """The messages for one file; it must have errors (exit status 1)."""
+            self.write(content, name)
+            code, lines, summary = self.check()
+            assert code == 1, lines
+            assert summary.startswith("1 entry, ")
+            return lines
+
+        def loaded(self, content: str | bytes, name: str = NAME):
+            self.write(content, name)
+            code, lines, summary = self.check()
+            assert (code, lines, summary) == (0, [], "1 entry, 0 errors, 0 warnings")
+            entries = load_journal(self.folder, "2026-04-02").entries
+            assert len(entries) == 1
+            return entries[0]
+
+    return Journal()
+
+
+# --- dates --------------------------------------------------------------------------
+
+def test_invalid_calendar_date(journal):
+    assert journal.problems("date: 2026-02-30\ndose_mg: 150\n") == [
+        f'{WHERE}:1:7: date: "2026-02-30" is not a real calendar date (check the day and month)'
+    ]
+
+
+def test_invalid_calendar_date_with_time(journal):
+    assert journal.problems("date: 2026-02-30 18:30\ndose_mg: 150\n") == [
+        f'{WHERE}:1:7: date: "2026-02-30 18:30" is not a real calendar date (check the day and month)'
+    ]
+
+
+def test_date_and_time_is_valid(journal):
+    entry = journal.loaded("date: 2026-04-02 18:30\ndose_mg: 150\n")
+    assert entry.date == dt.datetime(2026, 4, 2, 18, 30)
+    assert entry.day == dt.date(2026, 4, 2)
+
+
+def test_quoted_date_and_iso_timestamp_are_valid(journal):
+    assert journal.loaded("date: '2026-04-02'\ndose_mg: 150\n").date == dt.date(2026, 4, 2)
+    assert journal.loaded("date: 2026-04-02T09:15:00\ndose_mg: 150\n").date == dt.datetime(2026, 4, 2, 9, 15)
+
+
+def test_time_that_does_not_exist(journal):
+    assert journal.problems("date: 2026-04-02 25:30\ndose_mg: 150\n") == [
+        f'{WHERE}:1:7: date: "2026-04-02 25:30" has a time that does not exist (hours 0-23, minutes 0-59)'
+    ]
+
+
+@pytest.mark.parametrize(
+    "written, shown",
+    [("April 2", '"April 2"'), ("02/04/2026", '"02/04/2026"'), ("20260402", "20260402")],
+)
+def test_not_a_date(journal, written, shown):
+    assert journal.problems(f"date: {written}\ndose_mg: 150\n") == [
+        f"{WHERE}:1:7: date: {shown} is not a date; write a date like 2026-04-02, or with the time, 2026-04-02 18:30"
+    ]
+
+
+# --- tabs ---------------------------------------------------------------------------
+
+TAB = "a tab character is used here; YAML indentation must use spaces, not tabs"
+
+
+@pytest.mark.parametrize(
+    "content, where",
+    [
+        ("\tdate: 2026-04-02\ndose_mg: 150\n", "1:1"),
+        ("date: 2026-04-02\n\tdose_mg: 150\n", "2:1"),
+        (ENTRY + "scores:\n\tphq9: 3\n", "4:1"),
+        (ENTRY + "scores:\n  \tphq9: 3\n", "4:3"),
+        (ENTRY + "side_effects:\n\t- nausea\n", "4:1"),
+        (ENTRY + "notes: |\n\tslept well\n", "4:1"),
+        (ENTRY + "side_effects:\n  -\tnausea\n", "4:4"),
+    ],
+    ids=["first-line", "top-level", "nested", "after-spaces", "list", "block-text", "after-dash"],
+)
+def test_tab_in_indentation(journal, content, where):
+    assert journal.problems(content) == [f"{WHERE}:{where}: {TAB}"]
+
+
+def test_tab_between_colon_and_value(journal):
+    content = "date: 2026-04-02\ndose_mg:\t150\t# mg\n"
+    if reading._Loader is getattr(yaml, "CSafeLoader", None):
+        assert journal.loaded(content).dose_mg == 150  # valid YAML, and libyaml reads it
+    else:  # PyYAML's pure-Python scanner refuses it; then it must be the plain tab message
+        assert journal.problems(content) == [f"{WHERE}:2:9: {TAB}"]
+
+
+def test_libyaml_is_used_when_present():
+    expected = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    assert reading._Loader is expected
+
+
+# --- the shape of the file ----------------------------------------------------------
+
+def test_list_where_a_mapping_was_expected(journal):
+    assert journal.problems("- date: 2026-04-02\n  dose_mg: 150\n") == [
+        f"{WHERE}:1:1: the file holds a list (lines starting with '-'); an entry is a set of "
+        "`field: value` lines, such as `date: 2026-04-02` and `dose_mg: 150`"
+    ]
+
+
+def test_single_value_where_a_mapping_was_expected(journal):
+    assert journal.problems("# my session\nfelt good today\n") == [
+        f"{WHERE}:2:1: the file holds a single value ('felt good today'); an entry is a set of "
+        "`field: value` lines, such as `date: 2026-04-02` and `dose_mg: 150`"
+    ]
+
+
+def test_several_documents(journal):
+    content = ENTRY + "---\ndate: 2026-04-03\ndose_mg: 150\n---\ndate: 2026-04-04\ndose_mg: 150\n"
+    assert journal.problems(content) == [
+        f"{WHERE}:4:1: this file holds 3 YAML documents (separated by ---); "
+        "write one session per file so none is lost"
+    ]
+
+
+def test_document_markers_around_one_entry_are_fine(journal):
+    assert journal.loaded("---\n" + ENTRY + "...\n").dose_mg == 150
+
+
+EMPTY = (
+    "the file is empty; an entry needs at least `date:` and `dose_mg:` "
+    "(`journal new` writes a filled-in template)"
+)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"", b"\n\n   \n", b"# yaml-language-server: $schema=x\n# nothing yet\n", b"---\n", b"~\n"],
+    ids=["empty", "blank-lines", "comments-only", "document-marker-only", "null"],
+)
+def test_empty_file(journal, content):
+    assert journal.problems(content) == [f"{WHERE}:1:1: {EMPTY}"]
+
+
+# --- bytes --------------------------------------------------------------------------
+
+def test_non_utf8_byte_is_located_in_characters(journal):
+    # "café" is valid UTF-8 (2 bytes for é); then a Latin-1 "ï" (0xEF) that is not.
+    content = b"date: 2026-04-02\ndose_mg: 150\nnotes: caf\xc3\xa9 na\xefve\n"
+    assert journal.problems(content) == [
+        f"{WHERE}:3:15: the file is not UTF-8 text (byte 0xEF here); save it as UTF-8 in your editor"
+    ]
+
+
+def test_latin1_file(journal):
+    content = "date: 2026-04-02\ndose_mg: 150\nprovider: Dr. Müller\n".encode("latin-1")
+    assert journal.problems(content) == [
+        f"{WHERE}:3:16: the file is not UTF-8 text (byte 0xFC here); save it as UTF-8 in your editor"
+    ]
+
+
+def test_non_utf8_after_a_byte_order_mark(journal):
+    assert journal.problems(b"\xef\xbb\xbfdate: 2026-04-02\ndose_mg: 1\xb50\n") == [
+        f"{WHERE}:2:11: the file is not UTF-8 text (byte 0xB5 here); save it as UTF-8 in your editor"
+    ]
+
+
+def test_byte_order_mark_is_fine(journal):
+    assert journal.loaded(b"\xef\xbb\xbf" + ENTRY.encode()).dose_mg == 150
+
+
+def test_nul_byte(journal):
+    assert journal.problems(b"date: 2026-04-02\ndose_mg: 15\x000\n") == [
+        f"{WHERE}:2:12: the file contains a NUL byte, so it is not a text file; an entry is plain text"
+    ]
+
+
+def test_windows_line_endings_are_fine(journal):
+    assert journal.loaded(b"date: 2026-04-02\r\ndose_mg: 150\r\npre_mood: 4\r\n").pre_mood == 4
+
+
+# --- tags: refused, never run -------------------------------------------------------
+
+REFUSED = (
+    "is not allowed; an entry holds plain values (numbers, words, dates, lists), "
+    "and tags are never run"
+)
+
+
+@pytest.mark.parametrize(
+    "template, where, field",
+    [
+        ("date: 2026-04-02\ndose_mg: !!python/object/apply:os.system ['touch {marker}']\n", "2:10", "dose_mg: "),
+        ("date: 2026-04-02\ndose_mg: 150\nnotes: !!python/object/apply:os.system ['touch {marker}']\n", "3:8", "notes: "),
+        ("!!python/object/apply:os.system ['touch {marker}']\n", "1:1", ""),
+        ("date: 2026-04-02\ndose_mg: 150\nside_effects:\n  - !!python/object/apply:os.system ['touch {marker}']\n", "4:5", "side_effects item 1: "),
+    ],
+    ids=["number-field", "text-field", "whole-file", "list-item"],
+)
+def test_python_tag_is_refused_and_never_run(journal, tmp_path, template, where, field):
+    marker = tmp_path / "PWNED"
+    assert journal.problems(template.format(marker=marker)) == [
+        f"{WHERE}:{where}: {field}the tag !!python/object/apply:os.system {REFUSED}"
+    ]
+    assert not marker.exists()
+
+
+def test_python_tags_that_would_write_a_file_are_never_run(journal, tmp_path):
+    marker = tmp_path / "PWNED"
+    content = (
+        f"date: 2026-04-02\ndose_mg: 150\n"
+        f"provider: !!python/object/apply:builtins.open ['{marker}', 'w']\n"
+        f"notes: !!python/object/new:subprocess.Popen [['touch', '{marker}']]\n"
+        f"private_notes: !!python/name:os.system\n"
+    )
+    assert journal.problems(content) == [
+        f"{WHERE}:3:11: provider: the tag !!python/object/apply:builtins.open {REFUSED}",
+        f"{WHERE}:4:8: notes: the tag !!python/object/new:subprocess.Popen {REFUSED}",
+        f"{WHERE}:5:16: private_notes: the tag !!python/name:os.system {REFUSED}",
+    ]
+    assert not marker.exists()
+
+
+@pytest.mark.parametrize(
+    "value, tag", [("!!binary aGVsbG8=", "!!binary"), ("!local 150", "!local"), ("!!set {a, b}", "!!set")]
+)
+def test_other_tags_are_refused(journal, value, tag):
+    assert journal.problems(f"date: 2026-04-02\ndose_mg: {value}\n") == [
+        f"{WHERE}:2:10: dose_mg: the tag {tag} {REFUSED}"
+    ]
+
+
+# --- anchors, aliases and nesting are bounded ---------------------------------------
+
+def test_alias_bomb_is_bounded(journal):
+    # "billion laughs": 9 levels of 9 aliases would expand to 9**9 values if built.
+    lines = ["a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    for level, previous in zip("bcdefghi", "abcdefgh"):
+        lines.append(f"{level}: &{level} [" + ", ".join([f"*{previous}"] * 9) + "]")
+    assert journal.problems("\n".join(lines) + "\n") == [
+        f"{WHERE}:4:1: the file expands to more than 2000 values (YAML anchors '&' and aliases '*' "
+        "repeat values); an entry needs a few dozen, so write them out"
+    ]
+
+
+def test_small_alias_is_fine(journal):
+    entry = journal.loaded("date: 2026-04-02\ndose_mg: &dose 150\nhold_time_min: *dose\n")
+    assert entry.hold_time_min == 150
+
+
+def test_deep_nesting_is_bounded(journal):
+    content = ENTRY + "notes: " + "[" * 60 + "]" * 60 + "\n"
+    assert journal.problems(content) == [
+        f"{WHERE}:3:28: the values are nested more than 20 levels deep; an entry is flat"
+    ]
+
+
+def test_large_file_is_not_read(journal):
+    content = ENTRY + "notes: |\n" + ("  " + "x" * 98 + "\n") * 11_000
+    assert journal.problems(content) == [
+        f"{WHERE}:1:1: the file is 1.0 MiB; an entry is a few lines, so files over 1 MiB are not "
+        "read (is this the right file?)"
+    ]
+
+
+# --- duplicate keys -----------------------------------------------------------------
+
+def test_duplicate_key_reports_both_lines(journal):
+    content = "date: 2026-04-02\ndose_mg: 150\npre_mood: 3\npost_mood_2h: 7\npre_mood: 4\n"
+    assert journal.problems(content) == [
+        f"{WHERE}:5:1: pre_mood: appears twice (first on line 3); YAML would keep only this last "
+        "value and lose the other, so keep one of them"
+    ]
+
+
+def test_duplicate_nested_key(journal):
+    content = ENTRY + "scores:\n  phq9: 14\n  gad7: 9\n  phq9: 12\n"
+    assert journal.problems(content) == [
+        f"{WHERE}:6:3: scores.phq9: appears twice (first on line 4); YAML would keep only this "
+        "last value and lose the other, so keep one of them"
+    ]
+
+
+def test_duplicate_key_in_flow_mapping(journal):
+    assert journal.problems("{date: 2026-04-02, dose_mg: 150, dose_mg: 200}\n") == [
+        f"{WHERE}:1:34: dose_mg: appears twice (first on line 1); YAML would keep only this "
+        "last value and lose the other, so keep one of them"
+    ]
+
+
+# --- other syntax errors ------------------------------------------------------------
+
+def test_colon_inside_unquoted_text(journal):
+    assert journal.problems(ENTRY + "notes: felt: calm\n") == [
+        f"{WHERE}:3:12: there is a ':' where YAML does not expect one; if this is text, put it in "
+        'quotes ("...") or write it on the next lines after `notes: |`, indented'
+    ]
+
+
+def test_line_without_a_colon(journal):
+    assert journal.problems(ENTRY + "felt calm afterwards\n") == [
+        f"{WHERE}:4:1: this line is not `field: value`; each line needs a field name, a colon and "
+        "a space, then the value"
+    ]
+
+
+def test_unclosed_quote(journal):
+    assert journal.problems(ENTRY + 'notes: "calm\n') == [
+        f"{WHERE}:4:1: the file ends in the middle of a value (while scanning a quoted scalar); "
+        "close the quote or bracket"
+    ]
+
+
+def test_value_starting_with_a_reserved_character(journal):
+    assert journal.problems(ENTRY + "provider: @clinic\n") == [
+        f'{WHERE}:3:11: a value cannot start with @; put the value in quotes ("@clinic")'
+    ]
+
+
+def test_field_name_that_is_a_list(journal):
+    assert journal.problems(ENTRY + "[a, b]: 3\n") == [
+        f"{WHERE}:3:1: a field name must be a plain word, not a list or a mapping"
+    ]
+
+
+# --- YAML 1.1 number traps do not change the value silently -------------------------
+
+def test_leading_zero_is_decimal_not_octal(journal):
+    entry = journal.loaded("date: 2026-04-02\ndose_mg: 0150\npre_mood: 08\n")
+    assert (entry.dose_mg, entry.pre_mood) == (150, 8)
+
+
+def test_minutes_and_seconds_are_not_base_60(journal):
+    assert journal.problems(ENTRY + "hold_time_min: 1:30\n") == [
+        f'{WHERE}:3:16: hold_time_min: "1:30" is not a number; write a single number '
+        "(a number, 0 or more), e.g. 1.5 for a minute and a half"
+    ]
+
+
+# --- read_entry itself --------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "raw", [b"", b"\xff\xfe", b"{", b"- [", b"&a *a", b"!!python/name:os.system", b"\t", b"a: *b"]
+)
+def test_read_entry_never_raises(raw):
+    read = read_entry(raw, "entries/x.yaml")
+    assert read.data is None
+    assert read.problems and all(p.line >= 1 and p.column >= 1 for p in read.problems)
