@@ -1,0 +1,804 @@
+"""Signals and talking points: plain sentences built from the person's own figures.
+
+A signal says what the data shows and whether it is worth discussing with the
+prescriber, waiting, or acting on now (safety); each carries the entries and the
+numbers behind it. Talking points are the same facts in the first person, to read
+out or hand over. Nothing here suggests a dose: the words describe, the person and
+their prescriber decide. `tests/test_signals.py` scans every sentence for dose advice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from statistics import median
+
+from .trends import (
+    Evidence,
+    QuestionnairePoint,
+    Settings,
+    SessionFigures,
+    Signal,
+    TalkingPoints,
+    Trends,
+    WindowSummary,
+    based_on,
+    current_dose_run,
+    format_day,
+    format_dose,
+    format_doses,
+    format_range,
+    join_words,
+    mean_and_count,
+    mean_leaving_out,
+    sessions_word,
+    signed,
+)
+
+LEVEL_ORDER = {"safety": 0, "discuss": 1, "wait": 2, "info": 3}
+# How far below its steady neighbours one session must fall, beyond the noise
+# threshold, to count as an outlier: 2 points on a 1-10 scale is more than a wobble.
+OUTLIER_MARGIN = 2.0
+# A side effect counts as more frequent when it shows up in at least a third more of
+# the sessions (2 more out of 6): one extra occurrence is not a change.
+SIDE_EFFECT_RISE = 1 / 3
+# Follow-ups missing in a fifth of the sessions weaken every figure built on them.
+MISSING_SHARE = 0.2
+# Signals list at most this many entries as evidence, the most recent ones.
+EVIDENCE_LIMIT = 12
+
+FIELD_WORDS = {
+    "pre_mood": "the mood before the session (pre_mood)",
+    "post_mood_2h": "the 2-hour mood (post_mood_2h)",
+    "mood_day1": "the day-1 mood (mood_day1)",
+    "mood_day3": "the day-3 mood (mood_day3)",
+    "mood_day7": "the day-7 mood (mood_day7)",
+}
+
+
+# --------------------------------------------------------------------------- shared wording
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {many or word + 's'}"
+
+
+def points_text(value: float) -> str:
+    """'+1.3 points', '-0.5 points', '0.0 points'."""
+    return f"{signed(value, 1)} points"
+
+
+def duration_mean_text(window: WindowSummary) -> str:
+    """'about 2.8 days', or '7 days or more' when every session lasted past day 7."""
+    mean, n, beyond = window.mean_duration, window.duration_n, window.duration_beyond7
+    if mean is None:
+        return "an unknown time"
+    if beyond == n:
+        return "7 days or more"
+    shown = f"{mean:.1f}".removesuffix(".0")
+    return f"about {shown} {'day' if shown == '1' else 'days'}"
+
+
+def duration_basis(window: WindowSummary) -> str:
+    """'based on 6 sessions; 1 still above the pre-session mood on day 7, counted as 7 days'."""
+    text = based_on(window.duration_n)
+    beyond, n = window.duration_beyond7, window.duration_n
+    if 0 < beyond < n:
+        text += f"; {beyond} of them still above the pre-session mood on day 7, counted as 7 days"
+    return text
+
+
+def lift_phrase(mean: float) -> str:
+    """'rose on average by 1.3 points', 'fell on average by 0.5 points'."""
+    if round(mean, 1) > 0:
+        return f"rose on average by {mean:.1f} points"
+    if round(mean, 1) < 0:
+        return f"fell on average by {-mean:.1f} points"
+    return "did not change on average"
+
+
+def lift_amount(mean: float, plain: bool) -> str:
+    """'4.0 points' when plainly a rise, else 'a rise of 4.0 points' / 'a fall of 0.5 points'."""
+    if round(mean, 1) > 0:
+        return f"{mean:.1f} points" if plain else f"a rise of {mean:.1f} points"
+    if round(mean, 1) < 0:
+        return f"a fall of {-mean:.1f} points"
+    return "no change"
+
+
+def session_label(s: SessionFigures) -> str:
+    return f"{format_day(s.day)} ({format_dose(s.dose_mg)})"
+
+
+def lift_evidence(s: SessionFigures) -> Evidence:
+    e = s.entry
+    if s.lift is None:
+        text = f"{session_label(s)}: lift unknown ({'pre_mood' if e.pre_mood is None else 'post_mood_2h'} empty)"
+    else:
+        text = f"{session_label(s)}: mood {e.pre_mood} before, {e.post_mood_2h} two hours after, a lift of {signed(s.lift)}"
+    return Evidence(e.slug, s.day, text)
+
+
+def duration_evidence(s: SessionFigures) -> Evidence:
+    e = s.entry
+    moods = [
+        f"{label} {value if value is not None else 'not recorded'}"
+        for label, value in (
+            ("2 hours", e.post_mood_2h),
+            ("day 1", e.mood_day1),
+            ("day 3", e.mood_day3),
+            ("day 7", e.mood_day7),
+        )
+    ]
+    text = f"{session_label(s)}: mood {e.pre_mood} before; {', '.join(moods)}; effect lasted {s.duration.text()}"
+    return Evidence(e.slug, s.day, text)
+
+
+def recent_evidence(items: Sequence[Evidence]) -> list[Evidence]:
+    """The most recent evidence, in date order, at most EVIDENCE_LIMIT items."""
+    return sorted(items, key=lambda ev: ev.day)[-EVIDENCE_LIMIT:]
+
+
+# --------------------------------------------------------------------------- safety
+
+
+def self_harm_item(trends: Trends) -> Signal | None:
+    """PHQ-9 question 9 answered above 0 in any entry: shown first, whatever else is true."""
+    flagged = [
+        s for s in trends.sessions
+        if s.entry.scores is not None and (s.entry.scores.phq9_item9 or 0) > 0
+    ]
+    if not flagged:
+        return None
+    latest = flagged[-1]
+    evidence = [
+        Evidence(
+            s.entry.slug,
+            s.day,
+            f"{format_day(s.day)}: PHQ-9 question 9 answered {s.entry.scores.phq9_item9} (of 3)"  # type: ignore[union-attr]
+            f", PHQ-9 total {s.entry.scores.phq9_total}",  # type: ignore[union-attr]
+        )
+        for s in flagged
+    ]
+    text = (
+        "Your PHQ-9 answers record thoughts that you would be better off dead or of hurting "
+        f"yourself (question 9 answered above 0) in {plural(len(flagged), 'entry', 'entries')}, "
+        f"most recently on {format_day(latest.day)}. Please contact your prescriber now, and if "
+        "you feel you might act on these thoughts or are not safe, call your local emergency "
+        "services straight away. Do not wait for your next appointment. This notice stays at "
+        "the top whatever your other figures show."
+    )
+    return Signal(
+        key="self_harm_item",
+        level="safety",
+        title="Thoughts of self-harm recorded: please reach out now",
+        text=text,
+        evidence=recent_evidence(evidence),
+        numbers={
+            "entries": len(flagged),
+            "latest_answer": latest.entry.scores.phq9_item9,  # type: ignore[union-attr]
+            "latest_day": latest.day.isoformat(),
+        },
+    )
+
+
+def provider_key(name: str) -> str:
+    """Spelling differences in case and spacing do not make two providers."""
+    return " ".join(name.split()).casefold()
+
+
+def overlapping_prescribers(trends: Trends) -> Signal | None:
+    """Two providers whose periods of sessions (first to last) overlap or interleave."""
+    groups: dict[str, list[SessionFigures]] = {}
+    for s in trends.sessions:
+        if s.entry.provider is not None:
+            groups.setdefault(provider_key(s.entry.provider), []).append(s)
+    providers = list(groups.values())
+    pairs = []
+    for i, a in enumerate(providers):
+        for b in providers[i + 1 :]:
+            if a[0].day <= b[-1].day and b[0].day <= a[-1].day:
+                pairs.append((a, b))
+    if not pairs:
+        return None
+    described = []
+    evidence: dict[str, Evidence] = {}
+    for a, b in pairs:
+        described.append(
+            f"{a[0].entry.provider} ({format_range(a[0].day, a[-1].day)}, {sessions_word(len(a))}) and "
+            f"{b[0].entry.provider} ({format_range(b[0].day, b[-1].day)}, {sessions_word(len(b))})"
+        )
+        for own, other in ((a, b), (b, a)):
+            # The sessions that fall inside the other provider's period show the overlap.
+            for s in own:
+                if other[0].day <= s.day <= other[-1].day:
+                    evidence[s.entry.slug] = Evidence(
+                        s.entry.slug, s.day, f"{session_label(s)}: prescribed by {s.entry.provider}"
+                    )
+    text = (
+        f"Your journal has sessions from {join_words(described)}, and these periods overlap. "
+        "Receiving ketamine from more than one prescriber at a time carries serious safety and "
+        "legal risks: please tell each prescriber about the other. One prescriber at a time means "
+        "finishing a move between providers before starting with the new one. If an entry names "
+        "the wrong provider, correct that entry."
+    )
+    return Signal(
+        key="overlapping_prescribers",
+        level="safety",
+        title="More than one prescriber at the same time",
+        text=text,
+        evidence=recent_evidence(list(evidence.values())),
+        numbers={"pairs": len(pairs), "providers": len(providers)},
+    )
+
+
+# --------------------------------------------------------------------------- benefit
+
+
+def benefit_declining(trends: Trends) -> Signal | None:
+    """The window comparison says 'declining' and every compared session was at one dose."""
+    w = trends.window
+    if w.direction != "declining" or not w.same_dose or w.previous is None:
+        return None
+    recent, previous = w.recent, w.previous
+    text = (
+        f"At {format_dose(recent.doses[0])} throughout, your average lift (mood two hours after a "
+        f"session minus mood before it) was {points_text(recent.mean_lift)} over your last "  # type: ignore[arg-type]
+        f"{sessions_word(recent.lift_n)} ({recent.dates_text()}), against "
+        f"{points_text(previous.mean_lift)} over the {sessions_word(previous.lift_n)} before "  # type: ignore[arg-type]
+        f"({previous.dates_text()}). The drop is larger than {trends.settings.noise_threshold:g} "
+        "point of ordinary variation even with the single lowest recent session left out, and "
+        "the trend line across these sessions points down, so it is not one bad day. A decline "
+        "over several sessions at the same dose is worth discussing with your prescriber."
+    )
+    return Signal(
+        key="benefit_declining",
+        level="discuss",
+        title="The benefit has declined over several sessions at the same dose",
+        text=text,
+        evidence=recent_evidence([lift_evidence(s) for s in previous.entries + recent.entries]),
+        numbers={
+            "dose_mg": recent.doses[0],
+            "recent_mean_lift": round(recent.mean_lift, 2),  # type: ignore[arg-type]
+            "recent_n": recent.lift_n,
+            "previous_mean_lift": round(previous.mean_lift, 2),  # type: ignore[arg-type]
+            "previous_n": previous.lift_n,
+            "slope_per_session": round(w.slope, 3),  # type: ignore[arg-type]
+        },
+    )
+
+
+def fading_amount(recent: Sequence[float], previous: Sequence[float], settings: Settings) -> float | None:
+    """How many days sooner the effect now ends, leaving out the recent window's shortest and
+    the earlier window's longest session so that no single session decides it; None when
+    either window has too few known durations."""
+    if len(recent) < settings.min_known or len(previous) < settings.min_known:
+        return None
+    return mean_leaving_out(previous, "highest") - mean_leaving_out(recent, "lowest")  # type: ignore[operator]
+
+
+def effect_fading(trends: Trends) -> Signal | None:
+    w = trends.window
+    if w.previous is None:
+        return None
+    recent, previous = w.recent, w.previous
+    fade = fading_amount(recent.durations, previous.durations, trends.settings)
+    if fade is None or fade <= trends.settings.fade_threshold_days:
+        return None
+    doses = format_doses(recent.doses + previous.doses)
+    text = (
+        f"Your mood now returns to its pre-session level after {duration_mean_text(recent)} on "
+        f"average ({sessions_word(recent.duration_n)} with the follow-ups needed, "
+        f"{recent.dates_text()}), against {duration_mean_text(previous)} over the sessions "
+        f"before ({previous.dates_text()}; {duration_basis(previous)}), at {doses}. "
+        "The difference holds with the single shortest recent session left out. An effect "
+        "that fades noticeably sooner than it used to is worth discussing with your prescriber."
+    )
+    return Signal(
+        key="effect_fading",
+        level="discuss",
+        title="The effect fades sooner than it used to",
+        text=text,
+        evidence=recent_evidence(
+            [duration_evidence(s) for s in previous.entries + recent.entries if s.duration.known]
+        ),
+        numbers={
+            "recent_mean_days": round(recent.mean_duration, 2),  # type: ignore[arg-type]
+            "recent_n": recent.duration_n,
+            "previous_mean_days": round(previous.mean_duration, 2),  # type: ignore[arg-type]
+            "previous_n": previous.duration_n,
+            "previous_beyond_day7": previous.duration_beyond7,
+        },
+    )
+
+
+def adequate_trial_not_reached(trends: Trends) -> Signal | None:
+    """Too few sessions at the current dose to judge it (the guide: at least 3-4)."""
+    if trends.current_dose is None or trends.adequate_trial_reached:
+        return None
+    k, needed = trends.sessions_at_current_dose, trends.settings.adequate_trial
+    dose = format_dose(trends.current_dose)
+    text = (
+        f"You have had {sessions_word(k)} at {dose} so far (since "
+        f"{format_day(trends.current_dose_since)}). A dose usually needs at least 3-4 sessions "  # type: ignore[arg-type]
+        f"before its effect can be judged; this journal waits for {needed}. Until then, "
+        "differences between sessions say little about the dose itself: give the current dose "
+        "more time, and keep recording each session and its follow-ups."
+    )
+    return Signal(
+        key="adequate_trial_not_reached",
+        level="wait",
+        title=f"Too early to judge {dose}",
+        text=text,
+        evidence=recent_evidence([lift_evidence(s) for s in trends.current_run]),
+        numbers={"dose_mg": trends.current_dose, "sessions_at_dose": k, "sessions_needed": needed},
+    )
+
+
+def previous_dose_run(trends: Trends) -> list[SessionFigures]:
+    """The consecutive sessions at the dose just before the current one."""
+    return current_dose_run(trends.sessions[: len(trends.sessions) - trends.sessions_at_current_dose])
+
+
+def adequate_trial_without_benefit(trends: Trends) -> Signal | None:
+    """The current dose has had an adequate trial (with at least that many sessions rated),
+    and its mean lift is either within the noise threshold (no clear benefit) or below the
+    mean lift at the dose just before it by more than the noise threshold."""
+    settings = trends.settings
+    run = trends.current_run
+    if not trends.adequate_trial_reached or trends.current_dose is None:
+        return None
+    mean, n = mean_and_count(s.lift for s in run)
+    if mean is None or n < settings.adequate_trial:
+        return None
+    dose = format_dose(trends.current_dose)
+    opening = (
+        f"After {sessions_word(len(run))} at {dose} (since {format_day(run[0].day)}), your average "
+        f"lift two hours after a session is {points_text(mean)} ({based_on(n)})"
+    )
+    before = previous_dose_run(trends)
+    before_mean, before_n = mean_and_count(s.lift for s in before)
+    numbers: dict[str, float | int | str] = {"dose_mg": trends.current_dose, "mean_lift": round(mean, 2), "lift_n": n}
+    if mean <= settings.noise_threshold:
+        title = f"A fair trial of {dose} has not brought a clear benefit"
+        text = (
+            f"{opening}, which is within the {settings.noise_threshold:g} point that ordinary "
+            "day-to-day variation can explain. An adequate trial without a clear benefit is worth "
+            "discussing with your prescriber."
+        )
+    elif (
+        before_mean is not None
+        and before_n >= min(settings.adequate_trial, settings.min_known)
+        and mean < before_mean - settings.noise_threshold
+    ):
+        title = f"A fair trial of {dose} has not brought the benefit seen before"
+        text = (
+            f"{opening}, against {points_text(before_mean)} over the {sessions_word(before_n)} at "
+            f"{format_dose(before[0].dose_mg)} before it ({format_range(before[0].day, before[-1].day)}). "
+            "An adequate trial that has not brought the benefit seen before is worth discussing "
+            "with your prescriber."
+        )
+        numbers.update(previous_dose_mg=before[0].dose_mg, previous_mean_lift=round(before_mean, 2), previous_lift_n=before_n)
+    else:
+        return None
+    return Signal(
+        key="adequate_trial_without_benefit",
+        level="discuss",
+        title=title,
+        text=text,
+        evidence=recent_evidence([lift_evidence(s) for s in before + run]),
+        numbers=numbers,
+    )
+
+
+def one_bad_session(trends: Trends) -> Signal | None:
+    """The latest session's lift is far below the steady sessions just before it."""
+    settings = trends.settings
+    recent = trends.window.recent.entries
+    if not recent or recent[-1].lift is None:
+        return None
+    latest = recent[-1]
+    # Only sessions at the latest dose: after a change of dose a drop is not "one bad day".
+    others = [s for s in recent[:-1] if s.lift is not None and s.dose_mg == latest.dose_mg]
+    lifts = [s.lift for s in others]
+    if len(lifts) < settings.min_known:
+        return None
+    typical = median(lifts)  # type: ignore[type-var]
+    steady = max(lifts) - min(lifts) <= 2 * settings.noise_threshold  # type: ignore[type-var, operator]
+    far_below = typical - latest.lift >= OUTLIER_MARGIN + settings.noise_threshold  # type: ignore[operator]
+    if not (steady and far_below):
+        return None
+    text = (
+        f"Your latest session, on {format_day(latest.day)} at {format_dose(latest.dose_mg)}, had a "
+        f"lift of {signed(latest.lift)} points, well below the {signed(typical, 1)} points typical of the "  # type: ignore[arg-type]
+        f"{sessions_word(len(others))} before it ({format_range(others[0].day, others[-1].day)}), "
+        "which were steady. One session like this is within normal variability and is not, on "
+        "its own, a reason to change the dose. Noting what was different that day (sleep, stress, "
+        "illness) and seeing how the next sessions go will tell more."
+    )
+    return Signal(
+        key="one_bad_session",
+        level="wait",
+        title="One session below the rest: normal variability",
+        text=text,
+        evidence=recent_evidence([lift_evidence(s) for s in others + [latest]]),
+        numbers={"latest_lift": latest.lift, "typical_lift": typical, "others_n": len(others)},  # type: ignore[dict-item]
+    )
+
+
+# --------------------------------------------------------------------------- side effects and data quality
+
+
+def side_effect_changes(trends: Trends) -> tuple[dict[str, str], dict[str, tuple[int, int, int, int]]]:
+    """Side effects new in the recent window (name -> first day there), and those recorded
+    in a clearly larger share of recent sessions than before
+    (name -> recent count, recent sessions, earlier count, earlier sessions)."""
+    settings = trends.settings
+    w = trends.window
+    recent = [s for s in w.recent.entries if s.entry.side_effects is not None]
+    start = len(trends.sessions) - len(w.recent.entries)
+    earlier = [s for s in trends.sessions[:start] if s.entry.side_effects is not None]
+    previous = [s for s in (w.previous.entries if w.previous else []) if s.entry.side_effects is not None]
+    new: dict[str, str] = {}
+    if len(earlier) >= settings.min_known:
+        seen_before = {name for s in earlier for name in s.entry.side_effects}  # type: ignore[union-attr]
+        for s in recent:
+            for name in s.entry.side_effects:  # type: ignore[union-attr]
+                if name not in seen_before and name not in new:
+                    new[name] = format_day(s.day)
+    rising: dict[str, tuple[int, int, int, int]] = {}
+    if len(recent) >= settings.min_known and len(previous) >= settings.min_known:
+        names = {name for s in recent for name in s.entry.side_effects}  # type: ignore[union-attr]
+        for name in sorted(names - set(new)):
+            rc = sum(name in s.entry.side_effects for s in recent)  # type: ignore[operator]
+            pc = sum(name in s.entry.side_effects for s in previous)  # type: ignore[operator]
+            if rc >= 2 and rc / len(recent) - pc / len(previous) >= SIDE_EFFECT_RISE:
+                rising[name] = (rc, len(recent), pc, len(previous))
+    return new, rising
+
+
+def side_effects_rising(trends: Trends) -> Signal | None:
+    new, rising = side_effect_changes(trends)
+    if not new and not rising:
+        return None
+    w = trends.window
+    parts = []
+    if new:
+        parts.append(
+            f"New in your last {sessions_word(w.recent.sessions)} ({w.recent.dates_text()}): "
+            + join_words([f"{name} (first on {day})" for name, day in new.items()])
+            + "."
+        )
+    if rising:
+        parts.append(
+            "More frequent than in the sessions before: "
+            + join_words([f"{name} in {rc} of {rn} recent sessions, against {pc} of {pn} before" for name, (rc, rn, pc, pn) in rising.items()])
+            + "."
+        )
+    parts.append(
+        "Side effects that are new, more frequent or hard to tolerate are worth discussing with "
+        "your prescriber, as a separate matter from how well the treatment works."
+    )
+    names = set(new) | set(rising)
+    evidence = [
+        Evidence(s.entry.slug, s.day, f"{session_label(s)}: {', '.join(s.entry.side_effects)}")  # type: ignore[arg-type]
+        for s in w.recent.entries
+        if s.entry.side_effects and names & set(s.entry.side_effects)
+    ]
+    return Signal(
+        key="side_effects_rising",
+        level="discuss",
+        title="Side effects are new or more frequent",
+        text=" ".join(parts),
+        evidence=recent_evidence(evidence),
+        numbers={"new": ", ".join(new), "more_frequent": ", ".join(rising)},
+    )
+
+
+def missing_follow_ups(trends: Trends) -> Signal | None:
+    """Moods left empty often enough to weaken the figures: any mood missing in a fifth or
+    more of the sessions where it was due (and at least twice), or so many missing in the
+    recent window that its lift or duration can no longer be compared."""
+    settings = trends.settings
+    total = len(trends.sessions)
+    weak = []
+    for name, missing in trends.missing_follow_ups.items():
+        due = total - trends.pending_follow_ups.get(name, 0)
+        if missing >= 2 and due and missing / due >= MISSING_SHARE:
+            weak.append(f"{FIELD_WORDS[name]} in {missing} of {sessions_word(due)}")
+    recent = trends.window.recent
+    recent_gaps = [s for s in recent.entries if s.missing]
+    recent_weak = bool(recent_gaps) and (
+        recent.lift_n < settings.min_known or recent.duration_n < settings.min_known
+    )
+    if not weak and not recent_weak:
+        return None
+    parts = []
+    if weak:
+        parts.append(f"Some moods were left empty after their day: {join_words(weak)}.")
+    if recent_weak:
+        parts.append(
+            f"In your last {sessions_word(recent.sessions)}, {recent.lift_n} have a known lift and "
+            f"{recent.duration_n} a known effect duration, too few to compare "
+            f"({settings.min_known} are needed)."
+        )
+    parts.append(
+        "The figures leave such sessions out rather than guess, so they rest on fewer sessions. "
+        "Adding what you remember, and filling in each follow-up on its day, makes them firmer."
+    )
+    evidence = [
+        Evidence(s.entry.slug, s.day, f"{session_label(s)}: {join_words(s.missing)} empty")
+        for s in trends.sessions
+        if s.missing
+    ]
+    numbers: dict[str, float | int | str] = dict(trends.missing_follow_ups)
+    numbers["sessions"] = total
+    return Signal(
+        key="missing_follow_ups",
+        level="info",
+        title="Missing follow-ups weaken the figures",
+        text=" ".join(parts),
+        evidence=recent_evidence(evidence),
+        numbers=numbers,
+    )
+
+
+SIGNAL_FINDERS = (
+    self_harm_item,
+    overlapping_prescribers,
+    benefit_declining,
+    effect_fading,
+    adequate_trial_without_benefit,
+    side_effects_rising,
+    adequate_trial_not_reached,
+    one_bad_session,
+    missing_follow_ups,
+)
+
+
+def find_signals(trends: Trends) -> list[Signal]:
+    """Every signal the figures support, safety first (the self-harm notice before all)."""
+    found = [signal for finder in SIGNAL_FINDERS if (signal := finder(trends)) is not None]
+    return sorted(found, key=lambda s: LEVEL_ORDER[s.level])  # stable: keeps the order above
+
+
+# --------------------------------------------------------------------------- talking points
+
+
+def _find(signals: Sequence[Signal], key: str) -> Signal | None:
+    return next((s for s in signals if s.key == key), None)
+
+
+def efficacy_statement(trends: Trends) -> str:
+    """What the sessions did for my mood, in the first person, with numbers and dates."""
+    if not trends.sessions:
+        return "I have no sessions recorded yet, so there is nothing to say about the benefit."
+    w = trends.window
+    recent = w.recent
+    where = f"at {format_doses(recent.doses)} ({recent.dates_text()})"
+    if recent.mean_lift is None:
+        return (
+            f"For my last {sessions_word(recent.sessions)} {where}, the mood before and the mood "
+            "two hours after are never both recorded, so I cannot say how much they helped."
+        )
+    previous = w.previous
+    comparable = w.direction != "unknown" and previous is not None and previous.mean_lift is not None
+    first = (
+        f"Over my {'last ' if previous is not None else ''}{sessions_word(recent.sessions)} {where}, "
+        f"my mood {lift_phrase(recent.mean_lift)} two hours after a session "
+        f"({based_on(recent.lift_n)})"
+    )
+    if not comparable:
+        first += ". That is too few sessions to say whether the benefit is changing."
+    else:
+        change = {"declining": "down from", "improving": "up from", "stable": "about the same as"}[w.direction]
+        plain = recent.mean_lift > 0 and previous.mean_lift > 0  # type: ignore[union-attr, operator]
+        first += (
+            f", {change} {lift_amount(previous.mean_lift, plain)} over the "  # type: ignore[union-attr, arg-type]
+            f"{sessions_word(previous.sessions)} before ({previous.dates_text()}"  # type: ignore[union-attr]
+            f"{', at ' + format_doses(previous.doses) if not w.same_dose else ''})."  # type: ignore[union-attr]
+        )
+    sentences = [first]
+    sentences.append(duration_sentence(trends))
+    sentences.append(questionnaire_sentence(trends))
+    return " ".join(s for s in sentences if s)
+
+
+def duration_sentence(trends: Trends) -> str:
+    w = trends.window
+    recent, previous = w.recent, w.previous
+    min_known = trends.settings.min_known
+    if recent.duration_n == 0:
+        return (
+            "How long the effect lasts cannot be said yet: the follow-up moods it needs are "
+            "missing or still to come for these sessions."
+        )
+    now = (
+        f"my mood returns to its pre-session level after {duration_mean_text(recent)} "
+        f"({duration_basis(recent)})"
+    )
+    if previous is None or previous.duration_n < min_known or recent.duration_n < min_known:
+        return f"After a session, {now}; too few sessions to compare with before."
+    fading = fading_amount(recent.durations, previous.durations, trends.settings)
+    before = f"{duration_mean_text(previous)} ({duration_basis(previous)})"
+    if fading is not None and fading > trends.settings.fade_threshold_days:
+        return f"The effect now fades sooner: {now}; before, it lasted {before}."
+    return f"After a session, {now}; before, it lasted {before}."
+
+
+def questionnaire_sentence(trends: Trends) -> str:
+    """First, lowest and latest score, with their bands, and when response or remission came."""
+    parts = []
+    for q in (trends.phq9, trends.gad7):
+        first, latest, lowest = q.first, q.latest, q.lowest
+        if first is None or latest is None or lowest is None:
+            continue
+        if len(q.points) == 1:
+            parts.append(f"My {q.name} score was {first.total} ({first.band}) on {format_day(first.day)}.")
+            continue
+        text = f"My {q.name} score went from {score_text(first)}"
+        if lowest is not first and lowest is not latest:
+            text += f" to {score_text(lowest)} and was {score_text(latest)}"
+        else:
+            text += f" to {score_text(latest)}"
+        parts.append(text + f" ({plural(len(q.points), 'score')}).")
+        if q.response is not None:
+            parts.append(
+                f"It first came down to half the first score or less on {format_day(q.response.day)}."
+            )
+        if q.remission is not None:
+            parts.append(f"It first came below 5 on {format_day(q.remission.day)}.")
+    return " ".join(parts)
+
+
+def score_text(point: QuestionnairePoint) -> str:
+    return f"{point.total} ({point.band}) on {format_day(point.day)}"
+
+
+def side_effect_statement(trends: Trends) -> str:
+    """Side effects on their own, separate from efficacy (the guide asks for both, apart)."""
+    if not trends.sessions:
+        return "I have no sessions recorded yet."
+    w = trends.window
+    sentences = [side_effects_in(w.recent, "my last" if w.previous else "my")]
+    if w.previous is not None:
+        sentences.append(side_effects_in(w.previous, "the", before=True))
+    new, _ = side_effect_changes(trends)
+    if new:
+        sentences.append(f"New compared with my earlier sessions: {join_words(list(new))}.")
+    dissociation = dissociation_in(w.recent)
+    if dissociation:
+        sentences.append(dissociation)
+    return " ".join(sentences)
+
+
+def side_effects_in(window: WindowSummary, owner: str, before: bool = False) -> str:
+    recorded = [s for s in window.entries if s.entry.side_effects is not None]
+    where = f"{owner} {sessions_word(window.sessions)}{' before' if before else ''} ({window.dates_text()})"
+    if not recorded:
+        return f"I did not record side effects for {where}, so I cannot describe them."
+    counts: dict[str, int] = {}
+    for s in recorded:
+        for name in s.entry.side_effects:  # type: ignore[union-attr]
+            counts[name] = counts.get(name, 0) + 1
+    coverage = (
+        "" if len(recorded) == window.sessions
+        else f" (recorded for {len(recorded)} of them)"
+    )
+    if not counts:
+        return f"I recorded no side effects in {where}{coverage}."
+    listed = join_words([f"{name} in {n}" for name, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))])
+    return f"Side effects in {where}: {listed}{coverage}."
+
+
+def dissociation_in(window: WindowSummary) -> str:
+    counts: dict[str, int] = {}
+    for s in window.entries:
+        if s.entry.dissociation is not None:
+            counts[s.entry.dissociation] = counts.get(s.entry.dissociation, 0) + 1
+    if not counts:
+        return ""
+    order = ["none", "mild", "moderate", "strong"]
+    listed = join_words([f"{level} in {counts[level]}" for level in order if level in counts])
+    return f"Dissociation over the same {sessions_word(window.sessions)}: {listed}."
+
+
+def questions(trends: Trends, signals: Sequence[Signal]) -> list[str]:
+    """The guide's direct questions, with my numbers where they help."""
+    if trends.current_dose is not None:
+        how_long = (
+            f"I have had {sessions_word(trends.sessions_at_current_dose)} at "
+            f"{format_dose(trends.current_dose)} since {format_day(trends.current_dose_since)}. "  # type: ignore[arg-type]
+            "How long should I stay at this dose before we reassess it?"
+        )
+    else:
+        how_long = "How long should I stay at a dose before we reassess it?"
+    fading = _find(signals, "effect_fading")
+    if fading is not None:
+        fade = (
+            f"My mood now returns to its pre-session level after "
+            f"{duration_mean_text(trends.window.recent)}. What should I do when the benefit fades "
+            "between sessions?"
+        )
+    else:
+        fade = "What should I do if the benefit fades between sessions?"
+    return [
+        how_long,
+        "What specific criteria would lead you to consider a change to my treatment?",
+        "Is the maximum dose in my plan a clinical limit for my situation, or a policy that "
+        "applies to every patient?",
+        "What would you like to see in my journal before any change to my dose?",
+        fade,
+    ]
+
+
+def limits(trends: Trends, signals: Sequence[Signal]) -> list[str]:
+    """What the data cannot support, said plainly."""
+    settings = trends.settings
+    w = trends.window
+    said = [
+        "These figures are my own ratings, not a diagnosis; they cannot say which dose is right "
+        "for me. That is for my prescriber and me to decide together.",
+        f"Moods are rated once at each point on a 1-10 scale; a difference of "
+        f"{settings.noise_threshold:g} point or less can be ordinary day-to-day variation.",
+        "The effect duration is read from a straight line between the follow-up moods and "
+        "ends at day 7, the last follow-up.",
+    ]
+    if w.direction == "unknown":
+        said.append(
+            "There are too few sessions with a recorded lift to compare recent sessions with "
+            f"earlier ones (that needs at least {settings.min_known} in each group of "
+            f"{settings.window})."
+        )
+    elif not w.same_dose:
+        said.append(
+            "The sessions compared were not all at the same dose, so a change between them "
+            "may reflect the dose as much as anything else."
+        )
+    pending_sessions = [s for s in trends.sessions if s.pending]
+    if pending_sessions:
+        said.append(
+            f"{sessions_word(len(pending_sessions)).capitalize()} still "
+            f"{'has' if len(pending_sessions) == 1 else 'have'} follow-ups to come "
+            f"({join_words(last_days(pending_sessions, 3))}"
+            f"{', among others' if len({s.day for s in pending_sessions}) > 3 else ''}); "
+            "they count once those moods are recorded."
+        )
+    missing_total = sum(trends.missing_follow_ups.values())
+    if missing_total:
+        said.append(
+            f"{plural(missing_total, 'mood')} {'was' if missing_total == 1 else 'were'} left empty "
+            f"after {'its' if missing_total == 1 else 'their'} due day; the figures leave "
+            f"{'it' if missing_total == 1 else 'them'} out rather than guess."
+        )
+    if trends.gaps:
+        said.append(
+            f"There {'was' if len(trends.gaps) == 1 else 'were'} {plural(len(trends.gaps), 'break')} "
+            f"of more than {settings.gap_weeks} weeks between sessions ("
+            + join_words([format_range(g.start, g.end) for g in trends.gaps[-3:]])
+            + "); figures across a break are less certain."
+        )
+    totals_only = sum(
+        1 for s in trends.sessions
+        if s.entry.scores is not None and s.entry.scores.phq9_total is not None and s.entry.scores.phq9_item9 is None
+    )
+    if totals_only:
+        said.append(
+            f"{plural(totals_only, 'PHQ-9 score')} {'was' if totals_only == 1 else 'were'} recorded "
+            "as a total only, so the question on thoughts of self-harm could not be checked there."
+        )
+    return said
+
+
+def last_days(sessions: Sequence[SessionFigures], n: int) -> list[str]:
+    """The last n distinct session days, written out (several sessions can share a day)."""
+    days = sorted({s.day for s in sessions})[-n:]
+    return [format_day(day) for day in days]
+
+
+def talking_points(trends: Trends, signals: Sequence[Signal]) -> TalkingPoints:
+    return TalkingPoints(
+        efficacy=efficacy_statement(trends),
+        side_effects=side_effect_statement(trends),
+        questions=questions(trends, signals),
+        limits=limits(trends, signals),
+    )

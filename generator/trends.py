@@ -1,0 +1,801 @@
+"""Trends: the figures a prescriber needs, computed from the journal's entries.
+
+This layer is pure Python. It takes validated `Entry` objects and a date for
+"today" and returns plain data and plain-text sentences; it reads no files and
+knows nothing of pages, charts or HTML (the page layer escapes every sentence).
+
+Every figure carries the number of sessions it rests on, and missing values stay
+missing: nothing is filled in by guessing. No figure or sentence here suggests a
+dose; the signals and talking points (`generator.signals`) only describe the
+person's own data and say what is worth discussing with their prescriber.
+
+How the figures are defined:
+
+- Lift: mood two hours after a session minus mood right before it.
+- Relative mood: each follow-up mood (2 h, day 1, day 3, day 7) minus the
+  pre-session mood.
+- Effect duration: see `effect_duration`.
+- Phase: from the days since the first session (see `treatment_phase`).
+- Windows: the last `window` sessions against the `window` sessions before them;
+  the direction is decided in `decide_direction` so that no single session decides it.
+- Durations of 7+ days count as 7 in every mean (a lower bound, said in the words).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, fields, replace
+from datetime import date, timedelta
+
+from .entries import DISSOCIATION_LEVELS, FOLLOW_UP_DAYS, Entry
+
+# The follow-up points in time order: (key, entry field, time in days after the session).
+FOLLOW_UP_POINTS: tuple[tuple[str, str, float], ...] = (
+    ("2h", "post_mood_2h", 2 / 24),
+    ("day1", "mood_day1", 1.0),
+    ("day3", "mood_day3", 3.0),
+    ("day7", "mood_day7", 7.0),
+)
+MOOD_FIELDS: tuple[str, ...] = ("pre_mood",) + tuple(name for _, name, _ in FOLLOW_UP_POINTS)
+# Days after the session on which each mood is due; the two same-day moods are due on the day.
+DUE_AFTER_DAYS: dict[str, int] = {"pre_mood": 0, "post_mood_2h": 0, **FOLLOW_UP_DAYS}
+LAST_FOLLOW_UP_DAY = 7.0
+
+# Treatment phases, by days since the first session (the guide: weeks 1-4, months 1-3, month 3 on).
+TITRATION_DAYS = 28  # four weeks
+STABILIZATION_DAYS = 91  # thirteen weeks, about three months
+
+PHQ9_BANDS: list[tuple[int, int, str]] = [
+    (0, 4, "minimal"),
+    (5, 9, "mild"),
+    (10, 14, "moderate"),
+    (15, 19, "moderately severe"),
+    (20, 27, "severe"),
+]
+GAD7_BANDS: list[tuple[int, int, str]] = [
+    (0, 4, "minimal"),
+    (5, 9, "mild"),
+    (10, 14, "moderate"),
+    (15, 21, "severe"),
+]
+PHQ9_REMISSION_BELOW = 5
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+# --------------------------------------------------------------------------- settings
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The plugin options for trends, with the guide's defaults.
+
+    window: sessions in each of the two windows compared (the last N against the N before).
+    adequate_trial: sessions at one dose before that dose counts as fairly tried (the guide: 3-4).
+    noise_threshold: points of lift a change must exceed before it counts as a change.
+    gap_weeks: a break between sessions longer than this many weeks is shown as a gap.
+    fade_threshold_days: days by which the effect must shorten before it counts as fading.
+    """
+
+    window: int = 6
+    adequate_trial: int = 3
+    noise_threshold: float = 1.0
+    gap_weeks: int = 3
+    fade_threshold_days: float = 1.0
+
+    def __post_init__(self) -> None:
+        problems = self.problems()
+        if problems:
+            raise ValueError("; ".join(problems))
+
+    def problems(self) -> list[str]:
+        """Every bad value, each with what is allowed and what was given."""
+        found = []
+        found += _whole_number_problem("window", self.window, 2, "sessions")
+        found += _whole_number_problem("adequate_trial", self.adequate_trial, 1, "sessions")
+        found += _whole_number_problem("gap_weeks", self.gap_weeks, 1, "weeks")
+        found += _number_problem("noise_threshold", self.noise_threshold, "points of mood")
+        found += _number_problem("fade_threshold_days", self.fade_threshold_days, "days")
+        return found
+
+    @classmethod
+    def from_options(cls, options: Mapping[str, object]) -> Settings:
+        """Settings from a mapping such as the plugin's config; unknown names are refused."""
+        known = [f.name for f in fields(cls)]
+        unknown = sorted(str(name) for name in options if name not in known)
+        if unknown:
+            raise ValueError(
+                f"unknown trends option {', '.join(repr(n) for n in unknown)}; "
+                f"the options are {', '.join(known)}"
+            )
+        return cls(**options)  # type: ignore[arg-type]
+
+    @property
+    def min_known(self) -> int:
+        """Known values a window needs before its mean is compared: half the window, at least 2."""
+        return max(2, (self.window + 1) // 2)
+
+
+def _whole_number_problem(name: str, value: object, least: int, unit: str) -> list[str]:
+    if isinstance(value, bool) or not isinstance(value, int) or value < least:
+        return [f"{name} must be a whole number of {unit}, {least} or more (got {value!r})"]
+    return []
+
+
+def _number_problem(name: str, value: object, unit: str) -> list[str]:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or not math.isfinite(value)
+        or value < 0
+    ):
+        return [f"{name} must be a number of {unit}, 0 or more (got {value!r})"]
+    return []
+
+
+# --------------------------------------------------------------------------- formatting
+
+
+def format_dose(mg: float) -> str:
+    """'150 mg', '37.5 mg': no trailing '.0'."""
+    if not math.isfinite(mg) or abs(mg) >= 1e15:
+        return f"{mg:g} mg"
+    if float(mg).is_integer():
+        return f"{int(mg)} mg"
+    return f"{mg:.3f}".rstrip("0").rstrip(".") + " mg"
+
+
+def format_day(day: date) -> str:
+    """'24 Oct 2026', the same in every locale."""
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def format_range(first: date, last: date) -> str:
+    """'24 Oct – 22 Nov 2026', '11–30 Jun 2026': what both days share is written once."""
+    if first == last:
+        return format_day(first)
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{first.day}–{format_day(last)}"
+    if first.year == last.year:
+        return f"{first.day} {_MONTHS[first.month - 1]} – {format_day(last)}"
+    return f"{format_day(first)} – {format_day(last)}"
+
+
+def format_doses(doses: Iterable[float]) -> str:
+    """'150 mg' for one dose, 'doses from 100 mg to 150 mg' for several."""
+    distinct = sorted(set(doses))
+    if not distinct:
+        return "no recorded dose"
+    if len(distinct) == 1:
+        return format_dose(distinct[0])
+    return f"doses from {format_dose(distinct[0])} to {format_dose(distinct[-1])}"
+
+
+def sessions_word(n: int) -> str:
+    return f"{n} session" if n == 1 else f"{n} sessions"
+
+
+def based_on(n: int, needed: int = 1) -> str:
+    """The words every figure carries about how many sessions it rests on."""
+    if n < needed:
+        return "too few sessions to say"
+    return f"based on {sessions_word(n)}"
+
+
+def join_words(words: Sequence[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def signed(value: float, digits: int = 0) -> str:
+    """'+4', '-1.5', and '0' without a sign."""
+    text = f"{value:+.{digits}f}"
+    return text[1:] if float(text) == 0 else text
+
+
+# --------------------------------------------------------------------------- per session
+
+
+@dataclass(frozen=True)
+class Duration:
+    """How long the session's effect lasted: the time, in days, at which mood falls
+    back to the pre-session level.
+
+    days: the estimate; 7.0 with beyond_day7 True when mood was still above the
+      pre-session level on day 7 (the last follow-up, so 7 is a lower bound);
+      0.0 when mood was not above the pre-session level at 2 hours; None when unknown.
+    missing: the fields whose absence makes it unknown and whose day has passed.
+    pending: the fields it waits for that are not due yet (the follow-up is still to come).
+    """
+
+    days: float | None
+    beyond_day7: bool = False
+    missing: list[str] = field(default_factory=list)
+    pending: list[str] = field(default_factory=list)
+
+    @property
+    def known(self) -> bool:
+        return self.days is not None
+
+    def text(self) -> str:
+        if self.days is not None:
+            if self.beyond_day7:
+                return "7+ days"
+            if self.days == 0:
+                return "0 days (no rise at 2 hours)"
+            shown = f"{self.days:.1f}".removesuffix(".0")
+            return f"{shown} {'day' if shown == '1' else 'days'}"
+        reasons = []
+        if self.missing:
+            reasons.append(f"{join_words(self.missing)} missing")
+        if self.pending:
+            reasons.append(f"{join_words(self.pending)} still to come")
+        if self.missing or not self.pending:
+            return f"unknown ({'; '.join(reasons) or 'no follow-ups'})"
+        return f"not known yet ({'; '.join(reasons)})"
+
+
+@dataclass(frozen=True)
+class SessionFigures:
+    """One session's numbers. `relative` holds each follow-up mood minus the pre-session
+    mood ('2h', 'day1', 'day3', 'day7'), None where either is missing. `missing` lists the
+    mood fields left empty after their day; `pending` those not due yet."""
+
+    entry: Entry
+    lift: int | None
+    relative: dict[str, int | None]
+    duration: Duration
+    missing: list[str] = field(default_factory=list)
+    pending: list[str] = field(default_factory=list)
+
+    @property
+    def day(self) -> date:
+        return self.entry.day
+
+    @property
+    def dose_mg(self) -> float:
+        return self.entry.dose_mg
+
+
+def is_due(entry: Entry, name: str, today: date) -> bool:
+    """Whether an empty mood field counts as missing rather than still to come.
+    Same rule as the journal check: missing once its day has passed."""
+    return today > entry.day + timedelta(days=DUE_AFTER_DAYS[name])
+
+
+def relative_moods(entry: Entry) -> dict[str, int | None]:
+    """Each follow-up mood minus the pre-session mood."""
+    pre = entry.pre_mood
+    result: dict[str, int | None] = {}
+    for key, name, _ in FOLLOW_UP_POINTS:
+        value = getattr(entry, name)
+        result[key] = None if pre is None or value is None else value - pre
+    return result
+
+
+def effect_duration(entry: Entry, today: date) -> Duration:
+    """When mood falls back to the pre-session level, in days after the session.
+
+    The points are the pre-session mood at day 0 and the moods at 2 hours (day 1/12),
+    day 1, day 3 and day 7. The first recorded point at or below the pre-session mood
+    marks the end; the time is interpolated on a straight line from the point just
+    before it (for example +1 on day 1 and 0 on day 3 gives 3.0 days; +2 on day 3 and
+    -2 on day 7 gives 5.0 days).
+
+    A missing point is never bridged: when the point just before the first one at the
+    pre-session level is missing, the end could lie anywhere in a longer stretch, so the
+    duration is unknown and the missing fields are named. Missing points earlier than
+    that do not matter. When mood is still above the pre-session level on day 7 the
+    effect lasted 7+ days, whatever is missing before. When day 7 is missing and no
+    recorded point is at the pre-session level, the duration is unknown.
+    """
+    pre = entry.pre_mood
+    if pre is None:
+        return _unknown(entry, ["pre_mood"], today)
+    prev_t, prev_r = 0.0, 0
+    absent_run: list[str] = []  # the missing points since the last recorded one
+    for key, name, t in FOLLOW_UP_POINTS:
+        value = getattr(entry, name)
+        if value is None:
+            absent_run.append(name)
+            continue
+        r = value - pre
+        if r <= 0:
+            if absent_run:
+                return _unknown(entry, absent_run, today)
+            if key == "2h":
+                return Duration(0.0)
+            return Duration(prev_t + prev_r / (prev_r - r) * (t - prev_t))
+        prev_t, prev_r = t, r
+        absent_run = []
+    if entry.mood_day7 is not None:
+        return Duration(LAST_FOLLOW_UP_DAY, beyond_day7=True)
+    return _unknown(entry, absent_run, today)
+
+
+def _unknown(entry: Entry, names: list[str], today: date) -> Duration:
+    missing = [n for n in names if is_due(entry, n, today)]
+    pending = [n for n in names if not is_due(entry, n, today)]
+    return Duration(None, missing=missing, pending=pending)
+
+
+def session_figures(entry: Entry, today: date) -> SessionFigures:
+    empty = [name for name in MOOD_FIELDS if getattr(entry, name) is None]
+    return SessionFigures(
+        entry=entry,
+        lift=entry.lift,
+        relative=relative_moods(entry),
+        duration=effect_duration(entry, today),
+        missing=[n for n in empty if is_due(entry, n, today)],
+        pending=[n for n in empty if not is_due(entry, n, today)],
+    )
+
+
+# --------------------------------------------------------------------------- small statistics
+
+
+def mean_and_count(values: Iterable[float | None]) -> tuple[float | None, int]:
+    """The mean of the known values and how many there were."""
+    known = [v for v in values if v is not None]
+    return (sum(known) / len(known) if known else None), len(known)
+
+
+def mean_leaving_out(values: Sequence[float], which: str) -> float | None:
+    """The mean with the single lowest (or highest) value left out, so that no single
+    session can decide a comparison on its own."""
+    if len(values) < 2:
+        return None
+    ordered = sorted(values)
+    kept = ordered[1:] if which == "lowest" else ordered[:-1]
+    return sum(kept) / len(kept)
+
+
+def least_squares_slope(points: Sequence[tuple[float, float]]) -> float | None:
+    """The slope of the straight line fitted by least squares; None with under two x values."""
+    if len(points) < 2:
+        return None
+    mean_x = sum(x for x, _ in points) / len(points)
+    mean_y = sum(y for _, y in points) / len(points)
+    spread = sum((x - mean_x) ** 2 for x, _ in points)
+    if spread == 0:
+        return None
+    return sum((x - mean_x) * (y - mean_y) for x, y in points) / spread
+
+
+# --------------------------------------------------------------------------- dose levels
+
+
+@dataclass(frozen=True)
+class DoseLevel:
+    """Every session at one dose. Counts are of sessions; each mean has its n.
+    Durations of 7+ days count as 7 in the mean (duration_beyond7 says how many)."""
+
+    dose_mg: float
+    sessions: int
+    first: date
+    last: date
+    mean_lift: float | None
+    lift_n: int
+    mean_duration: float | None
+    duration_n: int
+    duration_beyond7: int
+    dissociation: dict[str, int]
+    side_effects: dict[str, int]
+    side_effects_n: int  # sessions with side effects recorded (an empty list counts)
+
+
+def dissociation_counts(sessions: Sequence[SessionFigures]) -> dict[str, int]:
+    """Sessions per dissociation level, every level listed; unrecorded ones are counted too."""
+    counts = {level: 0 for level in DISSOCIATION_LEVELS}
+    for s in sessions:
+        level = s.entry.dissociation
+        key = level if level is not None else "not recorded"
+        counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+def side_effect_counts(sessions: Sequence[SessionFigures]) -> dict[str, int]:
+    """Sessions on which each side effect was recorded, most frequent first."""
+    counts: Counter[str] = Counter()
+    for s in sessions:
+        counts.update(set(s.entry.side_effects or []))
+    return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+
+
+def dose_levels(sessions: Sequence[SessionFigures]) -> list[DoseLevel]:
+    """One row per dose, in order of dose."""
+    by_dose: dict[float, list[SessionFigures]] = {}
+    for s in sessions:
+        by_dose.setdefault(s.dose_mg, []).append(s)
+    levels = []
+    for dose in sorted(by_dose):
+        group = by_dose[dose]
+        mean_lift, lift_n = mean_and_count(s.lift for s in group)
+        mean_duration, duration_n = mean_and_count(s.duration.days for s in group)
+        levels.append(
+            DoseLevel(
+                dose_mg=dose,
+                sessions=len(group),
+                first=min(s.day for s in group),
+                last=max(s.day for s in group),
+                mean_lift=mean_lift,
+                lift_n=lift_n,
+                mean_duration=mean_duration,
+                duration_n=duration_n,
+                duration_beyond7=sum(s.duration.beyond_day7 for s in group),
+                dissociation=dissociation_counts(group),
+                side_effects=side_effect_counts(group),
+                side_effects_n=sum(s.entry.side_effects is not None for s in group),
+            )
+        )
+    return levels
+
+
+# --------------------------------------------------------------------------- phase and gaps
+
+
+@dataclass(frozen=True)
+class Phase:
+    key: str  # "titration" | "stabilization" | "ongoing" | "none"
+    name: str
+    days_since_first: int
+    first_session: date | None
+
+
+PHASE_NAMES = {
+    "none": "No sessions yet",
+    "titration": "Initial titration (weeks 1-4)",
+    "stabilization": "Stabilization (months 1-3)",
+    "ongoing": "Ongoing adjustment (from month 3)",
+}
+
+
+def treatment_phase(first_session: date | None, today: date) -> Phase:
+    """The phase from the time since the first session: days 0-27 titration, 28-90
+    stabilization, 91 on ongoing. Breaks in treatment restart nothing."""
+    if first_session is None:
+        return Phase("none", PHASE_NAMES["none"], 0, None)
+    days = max(0, (today - first_session).days)  # a session dated after today counts as day 0
+    if days < TITRATION_DAYS:
+        key = "titration"
+    elif days < STABILIZATION_DAYS:
+        key = "stabilization"
+    else:
+        key = "ongoing"
+    return Phase(key, PHASE_NAMES[key], days, first_session)
+
+
+@dataclass(frozen=True)
+class Gap:
+    """A break between two consecutive sessions longer than the gap setting."""
+
+    start: date  # the session before the break
+    end: date  # the session after it (today for a break that is still going on)
+    days: int
+
+
+def find_gaps(days: Sequence[date], gap_weeks: int) -> list[Gap]:
+    """Breaks of more than gap_weeks weeks between consecutive session days."""
+    ordered = sorted(days)
+    limit = gap_weeks * 7
+    return [
+        Gap(a, b, (b - a).days)
+        for a, b in zip(ordered, ordered[1:])
+        if (b - a).days > limit
+    ]
+
+
+def current_break(last_session: date | None, today: date, gap_weeks: int) -> Gap | None:
+    """The time since the last session, when it is already longer than a gap."""
+    if last_session is None or (today - last_session).days <= gap_weeks * 7:
+        return None
+    return Gap(last_session, today, (today - last_session).days)
+
+
+def current_dose_run(sessions: Sequence[SessionFigures]) -> list[SessionFigures]:
+    """The latest sessions at the latest session's dose, back to the last change of dose."""
+    start = len(sessions)
+    while start > 0 and sessions[start - 1].dose_mg == sessions[-1].dose_mg:
+        start -= 1
+    return list(sessions[start:])
+
+
+# --------------------------------------------------------------------------- windows
+
+
+@dataclass(frozen=True)
+class WindowSummary:
+    """A run of consecutive sessions and its means, each with the number it rests on.
+    Durations of 7+ days count as 7 (duration_beyond7 says how many)."""
+
+    entries: list[SessionFigures]
+    mean_post_mood: float | None
+    post_n: int
+    mean_lift: float | None
+    lift_n: int
+    mean_duration: float | None
+    duration_n: int
+    duration_beyond7: int
+    first: date | None
+    last: date | None
+    doses: list[float]
+
+    @property
+    def sessions(self) -> int:
+        return len(self.entries)
+
+    @property
+    def lifts(self) -> list[int]:
+        return [s.lift for s in self.entries if s.lift is not None]
+
+    @property
+    def durations(self) -> list[float]:
+        return [s.duration.days for s in self.entries if s.duration.days is not None]
+
+    def dates_text(self) -> str:
+        return format_range(self.first, self.last) if self.first and self.last else "no sessions"
+
+
+def summarize_window(sessions: Sequence[SessionFigures]) -> WindowSummary:
+    post, post_n = mean_and_count(s.entry.post_mood_2h for s in sessions)
+    lift, lift_n = mean_and_count(s.lift for s in sessions)
+    duration, duration_n = mean_and_count(s.duration.days for s in sessions)
+    return WindowSummary(
+        entries=list(sessions),
+        mean_post_mood=post,
+        post_n=post_n,
+        mean_lift=lift,
+        lift_n=lift_n,
+        mean_duration=duration,
+        duration_n=duration_n,
+        duration_beyond7=sum(s.duration.beyond_day7 for s in sessions),
+        first=sessions[0].day if sessions else None,
+        last=sessions[-1].day if sessions else None,
+        doses=sorted({s.dose_mg for s in sessions}),
+    )
+
+
+@dataclass(frozen=True)
+class WindowComparison:
+    """The last `window` sessions against the ones before.
+
+    slope: lift points per session, least squares over both windows (x is the session's
+      position, so a session without a lift leaves a gap rather than closing up).
+    direction: 'improving', 'stable', 'declining' or 'unknown'; see `decide_direction`.
+    same_dose: every session of both windows was at one dose.
+    """
+
+    recent: WindowSummary
+    previous: WindowSummary | None
+    slope: float | None
+    direction: str
+    basis: str
+    same_dose: bool
+    change: float | None  # recent mean lift minus previous mean lift
+    duration_change: float | None  # the same for effect duration (days)
+
+
+def decide_direction(
+    recent: Sequence[float], previous: Sequence[float], slope: float | None, settings: Settings
+) -> str:
+    """'declining' when the recent mean lift is below the previous one by more than the
+    noise threshold even with the recent window's lowest session and the previous
+    window's highest left out, and the slope points down too; 'improving' the mirror
+    image; 'stable' otherwise. So no single session, however bad or good, decides it.
+    'unknown' when either window has fewer known lifts than `settings.min_known`."""
+    if slope is None or len(recent) < settings.min_known or len(previous) < settings.min_known:
+        return "unknown"
+    drop = mean_leaving_out(previous, "highest") - mean_leaving_out(recent, "lowest")  # type: ignore[operator]
+    rise = mean_leaving_out(recent, "highest") - mean_leaving_out(previous, "lowest")  # type: ignore[operator]
+    if drop > settings.noise_threshold and slope < 0:
+        return "declining"
+    if rise > settings.noise_threshold and slope > 0:
+        return "improving"
+    return "stable"
+
+
+def compare_windows(sessions: Sequence[SessionFigures], settings: Settings) -> WindowComparison:
+    n = settings.window
+    recent_sessions = list(sessions[-n:])
+    previous_sessions = list(sessions[-2 * n : -n]) if len(sessions) > n else []
+    recent = summarize_window(recent_sessions)
+    previous = summarize_window(previous_sessions) if previous_sessions else None
+    both = previous_sessions + recent_sessions
+    slope = least_squares_slope([(i, s.lift) for i, s in enumerate(both) if s.lift is not None])
+    direction = decide_direction(recent.lifts, previous.lifts if previous else [], slope, settings)
+    if direction == "unknown":
+        basis = (
+            f"too few sessions to say ({recent.lift_n} recent and "
+            f"{previous.lift_n if previous else 0} earlier sessions with a recorded lift; "
+            f"{settings.min_known} of each are needed)"
+        )
+    else:
+        basis = (
+            f"based on {sessions_word(recent.lift_n + previous.lift_n)} "  # type: ignore[union-attr]
+            f"({recent.lift_n} recent, {previous.lift_n} before)"  # type: ignore[union-attr]
+        )
+    return WindowComparison(
+        recent=recent,
+        previous=previous,
+        slope=slope,
+        direction=direction,
+        basis=basis,
+        same_dose=len({s.dose_mg for s in both}) == 1,
+        change=_difference(recent.mean_lift, previous.mean_lift if previous else None),
+        duration_change=_difference(recent.mean_duration, previous.mean_duration if previous else None),
+    )
+
+
+def _difference(a: float | None, b: float | None) -> float | None:
+    return None if a is None or b is None else a - b
+
+
+# --------------------------------------------------------------------------- questionnaires
+
+
+@dataclass(frozen=True)
+class QuestionnairePoint:
+    day: date
+    total: int
+    band: str
+    slug: str
+
+
+@dataclass(frozen=True)
+class Questionnaire:
+    """Totals over time with their severity bands. `response` (PHQ-9 only): the first score
+    at most half the first one. `remission` (PHQ-9 only): the first later score below 5,
+    when the first score was 5 or more."""
+
+    name: str
+    points: list[QuestionnairePoint]
+    bands: list[tuple[int, int, str]]
+    response: QuestionnairePoint | None = None
+    remission: QuestionnairePoint | None = None
+
+    @property
+    def first(self) -> QuestionnairePoint | None:
+        return self.points[0] if self.points else None
+
+    @property
+    def latest(self) -> QuestionnairePoint | None:
+        return self.points[-1] if self.points else None
+
+    @property
+    def lowest(self) -> QuestionnairePoint | None:
+        return min(self.points, key=lambda p: p.total) if self.points else None
+
+
+def band_of(total: int, bands: Sequence[tuple[int, int, str]]) -> str:
+    for low, high, name in bands:
+        if low <= total <= high:
+            return name
+    return "out of range"
+
+
+def questionnaire(name: str, sessions: Sequence[SessionFigures]) -> Questionnaire:
+    bands = PHQ9_BANDS if name == "PHQ-9" else GAD7_BANDS
+    points = []
+    for s in sessions:
+        scores = s.entry.scores
+        total = None
+        if scores is not None:
+            total = scores.phq9_total if name == "PHQ-9" else scores.gad7_total
+        if total is not None:
+            points.append(QuestionnairePoint(s.day, total, band_of(total, bands), s.entry.slug))
+    response = remission = None
+    if name == "PHQ-9" and points:
+        baseline = points[0].total
+        later = points[1:]
+        if baseline > 0:
+            response = next((p for p in later if p.total <= baseline / 2), None)
+        if baseline >= PHQ9_REMISSION_BELOW:
+            remission = next((p for p in later if p.total < PHQ9_REMISSION_BELOW), None)
+    return Questionnaire(name, points, list(bands), response, remission)
+
+
+# --------------------------------------------------------------------------- signals and talking points
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One entry behind a signal, with the numbers that made it count."""
+
+    slug: str
+    day: date
+    text: str
+
+
+@dataclass(frozen=True)
+class Signal:
+    key: str
+    level: str  # "safety" | "discuss" | "wait" | "info"
+    title: str
+    text: str
+    evidence: list[Evidence]
+    numbers: dict[str, float | int | str]
+
+
+@dataclass(frozen=True)
+class TalkingPoints:
+    efficacy: str
+    side_effects: str
+    questions: list[str]
+    limits: list[str]
+
+
+# --------------------------------------------------------------------------- everything
+
+
+@dataclass(frozen=True)
+class Trends:
+    settings: Settings
+    today: date
+    sessions: list[SessionFigures]
+    dose_levels: list[DoseLevel]
+    phase: Phase
+    gaps: list[Gap]
+    current_break: Gap | None
+    current_dose: float | None
+    current_dose_since: date | None
+    sessions_at_current_dose: int
+    adequate_trial_reached: bool
+    window: WindowComparison
+    phq9: Questionnaire
+    gad7: Questionnaire
+    missing_follow_ups: dict[str, int]  # mood field -> sessions where it was left empty after its day
+    pending_follow_ups: dict[str, int]  # mood field -> sessions where it is not due yet
+    signals: list[Signal] = field(default_factory=list)
+    talking_points: TalkingPoints | None = None
+
+    @property
+    def current_run(self) -> list[SessionFigures]:
+        """The sessions at the current dose since the last change of dose."""
+        return self.sessions[len(self.sessions) - self.sessions_at_current_dose :]
+
+    def sentences(self) -> list[str]:
+        """Every sentence this layer wrote, for the page layer and for the dose-advice scan."""
+        texts: list[str] = [self.phase.name, self.window.basis]
+        texts += [s.duration.text() for s in self.sessions]
+        for signal in self.signals:
+            texts += [signal.title, signal.text] + [e.text for e in signal.evidence]
+        if self.talking_points is not None:
+            tp = self.talking_points
+            texts += [tp.efficacy, tp.side_effects, *tp.questions, *tp.limits]
+        return texts
+
+
+def compute_trends(entries: Sequence[Entry], today: date, settings: Settings = Settings()) -> Trends:
+    """All figures, signals and talking points for a journal's valid entries."""
+    # Imported here: signals builds on the data classes above.
+    from .signals import find_signals, talking_points
+
+    ordered = sorted(entries, key=lambda e: e.sort_key)
+    sessions = [session_figures(e, today) for e in ordered]
+    run = current_dose_run(sessions)
+    missing: Counter[str] = Counter(n for s in sessions for n in s.missing)
+    pending: Counter[str] = Counter(n for s in sessions for n in s.pending)
+    trends = Trends(
+        settings=settings,
+        today=today,
+        sessions=sessions,
+        dose_levels=dose_levels(sessions),
+        phase=treatment_phase(sessions[0].day if sessions else None, today),
+        gaps=find_gaps([s.day for s in sessions], settings.gap_weeks),
+        current_break=current_break(sessions[-1].day if sessions else None, today, settings.gap_weeks),
+        current_dose=run[0].dose_mg if run else None,
+        current_dose_since=run[0].day if run else None,
+        sessions_at_current_dose=len(run),
+        adequate_trial_reached=len(run) >= settings.adequate_trial,
+        window=compare_windows(sessions, settings),
+        phq9=questionnaire("PHQ-9", sessions),
+        gad7=questionnaire("GAD-7", sessions),
+        missing_follow_ups={n: missing[n] for n in MOOD_FIELDS if missing[n]},
+        pending_follow_ups={n: pending[n] for n in MOOD_FIELDS if pending[n]},
+    )
+    signals = find_signals(trends)
+    return replace(trends, signals=signals, talking_points=talking_points(trends, signals))
