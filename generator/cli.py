@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
+import logging
+import os
 import sys
 import traceback
 from pathlib import Path
 
 from . import __version__
 from .entries import parse_session_date
-from .journal import TODAY_VARIABLE, create_entry, load_journal, resolve_today
+from .journal import LENIENT_VARIABLE, TODAY_VARIABLE, create_entry, load_journal, resolve_today
 
 DESCRIPTION = """\
 Keep a ketamine treatment journal (one YAML file per session) and turn it into a
@@ -68,7 +71,102 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(check)
     check.add_argument("--format", choices=("text", "json"), default="text",
                        help="text for people (default), json for tools")
+
+    build = commands.add_parser(
+        "build", help="build the report site",
+        description="Build the report site from mkdocs.yml (the same as `mkdocs build` with "
+        "the journal plugin). Entries with errors stop the build with their messages, unless "
+        "--lenient is given: then they are listed on a Data problems page and left out of the "
+        "figures. Any reference to another website in the output also stops the build.",
+    )
+    _add_site_options(build)
+    build.add_argument("--site-dir", metavar="DIR", type=Path, help="where to write the site (default: site_dir in mkdocs.yml, usually site)")
+
+    serve = commands.add_parser(
+        "serve", help="preview the report, rebuilt when an entry changes",
+        description="Serve the report on this computer only and rebuild it when an entry or a "
+        "template changes. Open the address it prints in your browser; stop with Ctrl+C.",
+    )
+    _add_site_options(serve)
+    serve.add_argument("--address", metavar="HOST:PORT", default="127.0.0.1:8000", help="where to serve (default: 127.0.0.1:8000, this computer only)")
     return parser
+
+
+def _add_site_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("-f", "--config-file", metavar="FILE", type=Path, default=Path("mkdocs.yml"), help="the site configuration (default: mkdocs.yml)")
+    parser.add_argument("--lenient", action="store_true", help="build even when entries have errors; they are shown on a Data problems page")
+    parser.add_argument("--today", metavar="DATE", help=f"treat DATE as today (default: the {TODAY_VARIABLE} environment variable, else the real date)")
+
+
+def _load_site_config(args: argparse.Namespace, **overrides):
+    from mkdocs.config import load_config  # only the site commands need MkDocs
+
+    if not args.config_file.is_file():
+        raise ValueError(f"{args.config_file} not found; run this in the folder that holds mkdocs.yml, or pass -f FILE")
+    config = load_config(str(args.config_file), **overrides)
+    plugin = config.plugins.get("journal")
+    if plugin is None:
+        raise ValueError(f"{args.config_file} does not enable the journal plugin (add `- journal` under plugins)")
+    if args.lenient:
+        plugin.config.strict = False
+    if args.today:
+        resolve_today(args.today)  # a clear message for a bad date
+        plugin.config.today = args.today
+    return config
+
+
+@contextlib.contextmanager
+def _mkdocs_messages():
+    """Show MkDocs' warnings and errors (which carry the journal's messages) on stderr."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+    handler.setLevel(logging.WARNING)
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(handler)
+    previous = logger.level
+    logger.setLevel(logging.INFO)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(previous)
+
+
+def _command_build(args: argparse.Namespace) -> int:
+    from mkdocs.commands.build import build
+    from mkdocs.exceptions import MkDocsException
+
+    overrides = {"strict": True}
+    if args.site_dir:
+        overrides["site_dir"] = str(args.site_dir.resolve())
+    with _mkdocs_messages():
+        config = _load_site_config(args, **overrides)
+        try:
+            build(config)
+        except MkDocsException:
+            print("journal build: the report was not built; see the messages above.", file=sys.stderr)
+            return 1
+    print(f"The report is in {config.site_dir}; open {Path(config.site_dir) / 'index.html'} in a browser.")
+    return 0
+
+
+def _command_serve(args: argparse.Namespace) -> int:
+    from mkdocs.commands.serve import serve
+    from mkdocs.exceptions import MkDocsException
+
+    _load_site_config(args)  # checks the file and the options before serving
+    # serve() reloads mkdocs.yml on every rebuild, so the choices travel as variables
+    # that the plugin reads.
+    if args.today:
+        os.environ[TODAY_VARIABLE] = args.today
+    if args.lenient:
+        os.environ[LENIENT_VARIABLE] = "1"
+    try:
+        serve(str(args.config_file), dev_addr=args.address)
+    except MkDocsException as error:
+        print(f"journal serve: {error}", file=sys.stderr)
+        return 1
+    return 0
 
 
 def _command_new(args: argparse.Namespace) -> int:
@@ -103,7 +201,7 @@ def _command_check(args: argparse.Namespace) -> int:
     return 1 if journal.errors else 0
 
 
-COMMANDS = {"new": _command_new, "check": _command_check}
+COMMANDS = {"new": _command_new, "check": _command_check, "build": _command_build, "serve": _command_serve}
 
 
 def main(argv: list[str] | None = None) -> int:

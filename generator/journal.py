@@ -20,6 +20,7 @@ from .validation import cross_entry_problems, follow_up_warnings, validate
 ENTRY_SUFFIXES = (".yaml", ".yml")
 _BACKUP_SUFFIXES = ("~", ".swp", ".swo", ".swx", ".bak", ".orig", ".tmp", ".rej")
 TODAY_VARIABLE = "JOURNAL_TODAY"
+LENIENT_VARIABLE = "JOURNAL_LENIENT"  # set by `journal serve --lenient` for the plugin
 
 
 @dataclass

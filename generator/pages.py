@@ -1,0 +1,260 @@
+"""Pages: the report's pages as HTML fragments, rendered from the journal's figures.
+
+Engine-agnostic: this module knows nothing of MkDocs. It returns `SitePage`s
+(a path such as "sessions/2026-06-01.md", a title, the HTML of the content);
+an adapter places them in whatever site engine is used.
+
+Templates are Jinja2 HTML fragments with autoescape on, so every value a
+person typed is escaped wherever it appears. A folder of the person's own
+templates, searched first, overrides any built-in one by name.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from .charts import Chart, spec_json
+from .entries import Entry
+from .journal import Journal
+from .problems import Problem
+from .trends import Signal, Trends, format_dose
+
+
+def builtin_templates_dir() -> Path:
+    """site_templates/ at the top of a checkout; inside the package once installed."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here.parent / "site_templates", here / "site_templates"):
+        if (candidate / "pages").is_dir():
+            return candidate
+    try:
+        from importlib.resources import files
+
+        return Path(str(files("generator.site_templates")))
+    except (ModuleNotFoundError, TypeError):  # pragma: no cover - broken install
+        return here.parent / "site_templates"
+
+
+@dataclass
+class SitePage:
+    path: str  # where the page goes, as a Markdown source path: "trends.md"
+    title: str
+    html: str = ""
+    in_nav: bool = True
+    template: str = ""
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+NAV_PAGES: list[tuple[str, str, str]] = [
+    ("index.md", "Overview", "overview.html"),
+    ("sessions/index.md", "Sessions", "sessions.html"),
+    ("trends.md", "Trends", "trends.html"),
+    ("check-in.md", "Check-in sheet", "checkin.html"),
+    ("checklists.md", "Checklists", "checklists.html"),
+    ("faq.md", "FAQ", "faq.html"),
+    ("about.md", "About", "about.html"),
+    ("problems.md", "Data problems", "problems.html"),
+]
+
+
+def session_path(entry: Entry) -> str:
+    return f"sessions/{entry.slug}.md"
+
+
+# --- formatting used by templates -------------------------------------------------------
+
+def format_day(day: dt.date | dt.datetime | None, with_year: bool = True) -> str:
+    if day is None:
+        return ""
+    text = f"{day.day} {day.strftime('%b')}" + (f" {day.year}" if with_year else "")
+    if isinstance(day, dt.datetime) and (day.hour or day.minute):
+        text += day.strftime(", %H:%M")
+    return text
+
+
+def format_number(value: float | int | None, digits: int = 1) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, int) or float(value).is_integer():
+        return str(int(value))
+    return f"{value:.{digits}f}"
+
+
+def format_signed(value: float | int | None) -> str:
+    if value is None:
+        return "–"
+    text = format_number(value)
+    return text if text.startswith("-") or text == "0" else f"+{text}"
+
+
+def _environment(override_dir: Path | None) -> Environment:
+    loaders = []
+    if override_dir is not None:
+        loaders += [FileSystemLoader(str(override_dir / "pages")), FileSystemLoader(str(override_dir))]
+    loaders.append(FileSystemLoader(str(builtin_templates_dir() / "pages")))
+    env = Environment(
+        loader=ChoiceLoader(loaders),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(
+        dose=format_dose,
+        day=format_day,
+        num=format_number,
+        signed=format_signed,
+        spec_json=lambda spec: Markup(spec_json(spec)),  # already made safe for <script>
+    )
+    return env
+
+
+# --- view models ------------------------------------------------------------------------
+
+def sessions_by_month(trends: Trends) -> list[tuple[str, list[Any]]]:
+    """Newest month first, newest session first inside each month."""
+    months: OrderedDict[str, list[Any]] = OrderedDict()
+    for figure in sorted(trends.sessions, key=lambda f: f.entry.sort_key, reverse=True):
+        label = figure.entry.day.strftime("%B %Y")
+        months.setdefault(label, []).append(figure)
+    return list(months.items())
+
+
+def checklist_items(trends: Trends) -> dict[str, list[dict[str, Any]]]:
+    """The guide's checklists. Items the data can decide are ticked or left open from the
+    signals, with the evidence; the rest are for the person to judge."""
+    signals = {s.key: s for s in trends.signals}
+
+    def from_data(key: str, text: str, open_text: str) -> dict[str, Any]:
+        signal = signals.get(key)
+        return {"text": text, "decided": True, "checked": signal is not None, "signal": signal,
+                "status": signal.text if signal else open_text}
+
+    def personal(text: str) -> dict[str, Any]:
+        return {"text": text, "decided": False, "checked": False, "signal": None, "status": ""}
+
+    discuss = [
+        from_data("benefit_declining", "The benefit has declined over several sessions at the same dose, not just one.",
+                  "Your journal does not show a decline at the current dose."),
+        from_data("effect_fading", "The effect fades noticeably sooner than it used to.",
+                  "Your journal does not show the effect fading sooner."),
+        from_data("adequate_trial_without_benefit",
+                  "The current dose has had an adequate trial (3-4 or more sessions) without reaching the benefit you saw or agreed on.",
+                  "Your journal does not show this."),
+        personal("Side effects are hard to tolerate (a change can also be downward)."),
+        personal("Your circumstances or treatment goals have changed."),
+    ]
+    if "side_effects_rising" in signals:
+        discuss[3] = {**discuss[3], "signal": signals["side_effects_rising"], "status": signals["side_effects_rising"].text}
+    wait = [
+        from_data("one_bad_session", "You had one bad session: normal variability exists.",
+                  "Your latest session is not an isolated outlier."),
+        personal("You are looking for stronger dissociation rather than more therapeutic benefit."),
+        from_data("adequate_trial_not_reached", "The current dose has not had adequate time yet (usually at least 3-4 sessions).",
+                  "The current dose has had at least the number of sessions set for an adequate trial."),
+    ]
+    return {"discuss": discuss, "wait": wait}
+
+
+RED_FLAGS = [
+    "One fixed dose or maximum for every patient, with no explanation of whether it is a clinical limit or a policy.",
+    "No process or timeline for reassessing your dose.",
+    "Dose changes made without looking at how you responded.",
+    "Your reports of a declining benefit or of side effects are dismissed without discussion.",
+    "Escalation pushed quickly, or driven by stronger dissociation rather than benefit.",
+    "A new provider ignores your documented history and restarts you at the lowest dose without a reason.",
+    "Your records and dosing history are refused or delayed.",
+    "Willingness to prescribe while another prescriber is still treating you.",
+]
+
+
+@dataclass
+class Report:
+    """Everything the pages are rendered from."""
+
+    journal: Journal
+    trends: Trends
+    charts: list[Chart]
+    lenient: bool = False
+    site_name: str = "Treatment journal"
+
+    @property
+    def charts_by_key(self) -> dict[str, Chart]:
+        return {c.key: c for c in self.charts}
+
+    @property
+    def left_out(self) -> list[str]:
+        return self.journal.sources_with_errors
+
+
+def build_pages(report: Report) -> list[SitePage]:
+    """Every page of the report, without HTML yet (see `render_pages`)."""
+    pages = [SitePage(path, title, template=template) for path, title, template in NAV_PAGES]
+    figures = report.trends.sessions
+    for index, figure in enumerate(figures):
+        entry = figure.entry
+        page = SitePage(session_path(entry), f"Session of {format_day(entry.date)}", in_nav=False, template="session.html")
+        page.context = {
+            "figure": figure,
+            "previous": figures[index - 1] if index > 0 else None,
+            "next": figures[index + 1] if index + 1 < len(figures) else None,
+            "number": index + 1,
+        }
+        pages.append(page)
+    return pages
+
+
+def render_pages(
+    report: Report,
+    pages: Sequence[SitePage],
+    url_for: Callable[[str, str], str],
+    override_dir: Path | None = None,
+) -> list[SitePage]:
+    """Fill in each page's HTML. `url_for(from_path, to_path)` gives the link from one page
+    to another (or to an asset), as the site engine lays them out."""
+    env = _environment(override_dir)
+    trends = report.trends
+    problems_by_source: OrderedDict[str, list[Problem]] = OrderedDict()
+    for problem in report.journal.problems:
+        problems_by_source.setdefault(problem.source, []).append(problem)
+    shared = {
+        "report": report,
+        "journal": report.journal,
+        "trends": trends,
+        "charts": report.charts_by_key,
+        "all_charts": report.charts,
+        "signals": trends.signals,
+        "safety_signals": [s for s in trends.signals if s.level == "safety"],
+        "other_signals": [s for s in trends.signals if s.level != "safety"],
+        "months": sessions_by_month(trends),
+        "checklists": checklist_items(trends),
+        "red_flags": RED_FLAGS,
+        "problems_by_source": problems_by_source,
+        "left_out": report.left_out,
+        "session_path": session_path,
+    }
+    for page in pages:
+        def url(target: str, _from: str = page.path) -> str:
+            return url_for(_from, target)
+
+        context = {**shared, **page.context, "page_title": page.title, "url": url}
+        page.html = env.get_template(page.template).render(context)
+    return list(pages)
+
+
+def evidence_links(signal: Signal) -> list[tuple[str, str]]:
+    return [(f"sessions/{e.slug}.md", e.text) for e in signal.evidence]
+
+
+def relative_url(from_url: str, to_url: str) -> str:
+    """A relative link between two site URLs ("" is the site root), for engines or
+    exports without their own helper."""
+    start = os.path.dirname(from_url) if not from_url.endswith("/") else from_url.rstrip("/")
+    return os.path.relpath(to_url or ".", start or ".").replace(os.sep, "/") + ("/" if to_url.endswith("/") else "")

@@ -1,0 +1,264 @@
+"""The report site: real MkDocs builds, asserted on the HTML a person would read."""
+
+from __future__ import annotations
+
+import filecmp
+import hashlib
+import html
+import os
+import re
+import subprocess
+from html.parser import HTMLParser
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLE_TODAY, REPO, build, write_project
+
+PAGES = ["index.html", "sessions/index.html", "trends.html", "check-in.html", "checklists.html", "faq.html", "about.html", "problems.html"]
+
+
+def page(site: Path, name: str) -> str:
+    return (site / name).read_text(encoding="utf-8")
+
+
+def text_of(markup: str) -> str:
+    """The page's visible words, roughly: tags removed, entities decoded, spaces folded."""
+    markup = re.sub(r"<(script|style|svg)\b.*?</\1>", " ", markup, flags=re.S)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", markup)).split())
+
+
+def article(markup: str) -> str:
+    match = re.search(r'<article class="md-content__inner[^"]*">(.*?)</article>', markup, re.S)
+    assert match, "page has no article"
+    return match.group(1)
+
+
+def test_every_page_is_built(example_site):
+    for name in PAGES:
+        assert "<article" in page(example_site, name), name
+    sessions = sorted((example_site / "sessions").glob("2026-*.html"))
+    assert len(sessions) == 32
+
+
+def test_overview_tells_the_example_story(example_site):
+    words = text_of(article(page(example_site, "index.html")))
+    assert "Ongoing adjustment" in words
+    assert "150 mg" in words
+    assert "Declining" in words  # the last window against the one before
+    overview = page(example_site, "index.html")
+    assert 'id="signal-benefit_declining"' in overview
+    assert 'id="signal-effect_fading"' in overview
+    assert 'id="signal-overlapping_prescribers"' not in overview  # the provider change had no overlap
+    assert 'id="signal-self_harm_item"' not in overview
+    # the key charts are on the overview, drawn as static SVG too
+    assert overview.count('class="kj-chart"') >= 2 and "<svg" in overview
+
+
+def test_sessions_log_is_newest_first_by_month(example_site):
+    log = article(page(example_site, "sessions/index.html"))
+    months = re.findall(r"<h2[^>]*>([A-Z][a-z]+ \d{4})", log)
+    assert months == ["November 2026", "October 2026", "September 2026", "August 2026", "July 2026", "June 2026"]
+    dates = re.findall(r">(\d{1,2} [A-Z][a-z]{2} 2026)</a>", log)
+    assert dates[0] == "22 Nov 2026" and dates[-1] == "1 Jun 2026" and len(dates) == 32
+
+
+def test_session_page_has_every_field(example_site):
+    words = text_of(article(page(example_site, "sessions/2026-08-08.html")))
+    for expected in ["8 Aug 2026", "150 mg", "sublingual", "Riverside Ketamine Clinic", "nausea", "Notes", "Private notes"]:
+        assert expected in words, expected
+    # lift 0 on the bad session: mood before 4 and 4 two hours after
+    assert re.search(r"Before the session 4 .*2 hours after 4 0", words)
+
+
+def test_pending_follow_ups_show_as_missing_not_zero(example_site):
+    words = text_of(article(page(example_site, "sessions/2026-11-22.html")))
+    assert "Day 3 – –" in words and "Day 7 – –" in words
+
+
+def test_trends_page_has_every_chart_with_text_and_data(example_site):
+    trends = page(example_site, "trends.html")
+    keys = re.findall(r'<figure class="kj-chart" id="chart-([a-z0-9_]+)"', trends)
+    assert keys == ["mood", "lift", "duration", "dose", "dose_lift", "dissociation", "side_effects", "phq9", "gad7"]
+    for key in keys:
+        figure = trends.split(f'id="chart-{key}"', 1)[1].split("</figure>", 1)[0]
+        assert "<svg" in figure, key
+        assert "<figcaption>" in figure, key
+        assert "<table>" in figure, key
+        assert f'id="chart-spec-{key}"' in figure, key
+
+
+def test_check_in_sheet_has_statements_questions_and_blanks(example_site):
+    sheet = article(page(example_site, "check-in.html"))
+    words = text_of(sheet)
+    assert "How well it works" in words and "Side effects" in words
+    assert "Questions for my prescriber" in words
+    assert sheet.count('class="kj-answer"') >= 3
+    assert "22 Nov 2026" in words  # the latest session is in the recent table
+
+
+def test_checklists_tick_what_the_data_decides(example_site):
+    lists = article(page(example_site, "checklists.html"))
+    items = re.findall(r'<li class="task-list-item">(.*?)</li>', lists, re.S)
+    declined = next(i for i in items if "declined over several sessions" in i)
+    assert "checked" in declined.split("</label>")[0]
+    assert "from your journal" in declined
+    assert "sessions/2026-1" in declined  # evidence links to the sessions behind it
+    dissociation = next(i for i in items if "stronger dissociation" in i)
+    assert "disabled" not in dissociation.split("</label>")[0]  # the person's own judgement
+    assert "Red flags" in lists and "Switching providers" in lists
+
+
+def test_no_page_reaches_another_host(example_site):
+    pattern = re.compile(r"""(?:src|href|action)\s*=\s*["']?(?:https?:)?//""", re.I)
+    for path in example_site.rglob("*.html"):
+        assert not pattern.search(path.read_text(encoding="utf-8")), path
+    for path in example_site.rglob("*.css"):
+        assert not re.search(r"url\(\s*['\"]?(?:https?:)?//", path.read_text(encoding="utf-8")), path
+
+
+def test_every_page_says_noindex_and_has_a_security_policy(example_site):
+    for path in example_site.rglob("*.html"):
+        markup = path.read_text(encoding="utf-8")
+        assert markup.count('<meta name="robots" content="noindex, nofollow">') == 1, path
+        assert "Content-Security-Policy" in markup, path
+
+
+def test_vega_runtime_is_served_by_the_site(example_site):
+    runtime = example_site / "assets" / "journal" / "vega-runtime.js"
+    assert runtime.stat().st_size > 100_000
+    assert "vegaEmbed" in runtime.read_text(encoding="utf-8")
+    assert 'src="assets/journal/vega-runtime.js"' in page(example_site, "index.html")
+
+
+def test_mkdocs_build_and_journal_build_make_the_same_site(tmp_path):
+    project = write_project(tmp_path / "journal", {
+        "2026-06-01.yaml": "date: 2026-06-01\ndose_mg: 50\npre_mood: 3\npost_mood_2h: 5\nmood_day1: 4\nmood_day3: 3\nmood_day7: 3\n",
+        "2026-06-08.yaml": "date: 2026-06-08\ndose_mg: 75\npre_mood: 3\npost_mood_2h: 6\nmood_day1: 5\nmood_day3: 4\nmood_day7: 3\n",
+    })
+    assert build(project, "--site-dir", str(tmp_path / "by-journal")) == 0
+    subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(tmp_path / "by-mkdocs")],
+        cwd=project, check=True, env={**os.environ, "JOURNAL_TODAY": EXAMPLE_TODAY},
+    )
+    left, right = tmp_path / "by-journal", tmp_path / "by-mkdocs"
+    files = sorted(p.relative_to(left) for p in left.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(right) for p in right.rglob("*") if p.is_file())
+    different = [str(f) for f in files if f.suffix == ".html" and not filecmp.cmp(left / f, right / f, shallow=False)]
+    assert different == []
+
+
+BROKEN = "date: 2026-06-08\ndose_mg: 75\npre_mood: 12\n"
+GOOD = "date: 2026-06-01\ndose_mg: 50\npre_mood: 3\npost_mood_2h: 5\nmood_day1: 4\nmood_day3: 3\nmood_day7: 3\n"
+
+
+def test_a_broken_entry_fails_the_build_with_its_located_message(tmp_path, capsys):
+    project = write_project(tmp_path, {"2026-06-01.yaml": GOOD, "2026-06-08.yaml": BROKEN})
+    assert build(project) == 1
+    err = capsys.readouterr().err
+    assert "entries/2026-06-08.yaml:3:11: pre_mood: 12 is out of range (1-10)" in err
+    assert "strict: false" in err
+    assert not (project / "site" / "index.html").exists()
+
+
+def test_a_lenient_build_lists_the_broken_entry_and_leaves_it_out(tmp_path):
+    project = write_project(tmp_path, {"2026-06-01.yaml": GOOD, "2026-06-08.yaml": BROKEN})
+    assert build(project, "--lenient") == 0
+    problems = text_of(article(page(project / "site", "problems.html")))
+    assert "entries/2026-06-08.yaml:3:11" in problems and "pre_mood: 12 is out of range (1-10)" in problems
+    overview = text_of(article(page(project / "site", "index.html")))
+    assert "1 entry file was left out of the figures" in overview
+    assert "entries/2026-06-08.yaml" in overview
+    sessions = article(page(project / "site", "sessions/index.html"))
+    assert "1 Jun 2026" in sessions and "8 Jun 2026" not in sessions
+
+
+def test_lenient_setting_in_mkdocs_yml(tmp_path):
+    project = write_project(tmp_path, {"2026-06-01.yaml": GOOD, "2026-06-08.yaml": BROKEN}, "strict: false")
+    assert build(project) == 0
+    assert "pre_mood" in page(project / "site", "problems.html")
+
+
+def test_a_template_override_is_picked_up(tmp_path):
+    project = write_project(tmp_path, {"2026-06-01.yaml": GOOD}, "templates: my_templates")
+    (project / "my_templates").mkdir()
+    (project / "my_templates" / "faq.html").write_text(
+        "<p id='mine'>My own FAQ for {{ trends.sessions | length }} session(s).</p>", encoding="utf-8"
+    )
+    assert build(project) == 0
+    assert "My own FAQ for 1 session(s)." in page(project / "site", "faq.html")
+    assert "How long does finding the right dose take" not in page(project / "site", "faq.html")
+    assert "kj-cards" in page(project / "site", "index.html")  # the other pages keep the built-in templates
+
+
+class _Elements(HTMLParser):
+    """Every element with its attributes, and the text of every script that would run."""
+
+    def __init__(self):
+        super().__init__()
+        self.elements: list[tuple[str, dict]] = []
+        self.scripts: list[str] = []
+        self._in_script = False
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        self.elements.append((tag, attributes))
+        self._in_script = tag == "script" and attributes.get("type") != "application/json"
+
+    def handle_endtag(self, tag):
+        self._in_script = False
+
+    def handle_data(self, data):
+        if self._in_script:
+            self.scripts.append(data)
+
+
+def test_typed_text_is_escaped_everywhere(tmp_path):
+    hostile = '<script>window.pwned=1</script><img src=x onerror="window.pwned=2">'
+    entry = (
+        "date: 2026-06-01\ndose_mg: 50\npre_mood: 3\npost_mood_2h: 5\n"
+        f"provider: '{hostile}'\n"
+        f"side_effects: ['{hostile}']\n"
+        f"notes: '{hostile} [x](javascript:alert(1)) {{{{ 7*7 }}}}'\n"
+    )
+    project = write_project(tmp_path, {"2026-06-01.yaml": entry})
+    assert build(project) == 0
+    for path in (project / "site").rglob("*.html"):
+        parser = _Elements()
+        parser.feed(path.read_text(encoding="utf-8"))
+        for tag, attributes in parser.elements:
+            assert not any(name.startswith("on") for name in attributes), (path, tag, attributes)
+            assert not (attributes.get("href") or "").startswith("javascript:"), path
+            assert not (tag == "img" and attributes.get("src") == "x"), path
+        assert not any("pwned" in script for script in parser.scripts), path
+    session = page(project / "site", "sessions/2026-06-01.html")
+    assert "&lt;script&gt;window.pwned=1&lt;/script&gt;" in session
+    words = text_of(article(session))
+    assert "{{ 7*7 }}" in words and "49" not in words
+
+
+def test_titles_are_escaped_in_the_title_element(tmp_path):
+    project = write_project(tmp_path, {"2026-06-01.yaml": GOOD})
+    (project / "extra" / "mine.md").write_text("# Dose &lt;/title&gt;&lt;script&gt;x()&lt;/script&gt;\n", encoding="utf-8")
+    assert build(project) == 0
+    title = re.search(r"<title>(.*?)</title>", page(project / "site", "mine.html"), re.S).group(1)
+    assert "<script>" not in title and "&lt;script&gt;" in title
+
+
+def test_the_build_never_writes_into_entries(tmp_path):
+    project = write_project(tmp_path, {"2026-06-01.yaml": GOOD, "2026-06-08.yaml": BROKEN})
+
+    def fingerprint():
+        return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in (project / "entries").iterdir()}
+
+    before = fingerprint()
+    build(project)
+    build(project, "--lenient")
+    assert fingerprint() == before
+
+
+def test_bad_plugin_settings_are_reported(tmp_path, capsys):
+    project = write_project(tmp_path, {"2026-06-01.yaml": GOOD}, "window: 1")
+    assert build(project) == 1
+    assert "window" in capsys.readouterr().err
