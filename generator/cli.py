@@ -15,6 +15,7 @@ from pathlib import Path
 from . import __version__
 from .entries import parse_session_date
 from .journal import LENIENT_VARIABLE, TODAY_VARIABLE, create_entry, load_journal, resolve_today
+from .output import replace_directory
 
 DESCRIPTION = """\
 Keep a ketamine treatment journal (one YAML file per session) and turn it into a
@@ -141,13 +142,36 @@ def _command_build(args: argparse.Namespace) -> int:
         overrides["site_dir"] = str(args.site_dir.resolve())
     with _mkdocs_messages():
         config = _load_site_config(args, **overrides)
-        try:
+        target = Path(config.site_dir)
+        if _is_inside_folder(target, _entries_folder(config)):
+            raise ValueError(f"the site folder {target} is inside the entries folder; choose another --site-dir")
+
+        def write(folder: Path) -> None:
+            config.site_dir = str(folder)
             build(config)
+
+        try:
+            # Built beside the old site and swapped in at the end: an interrupted
+            # build leaves the previous report as it was.
+            replace_directory(target, write)
         except MkDocsException:
             print("journal build: the report was not built; see the messages above.", file=sys.stderr)
             return 1
-    print(f"The report is in {config.site_dir}; open {Path(config.site_dir) / 'index.html'} in a browser.")
+    print(f"The report is in {target}; open {target / 'index.html'} in a browser.")
     return 0
+
+
+def _entries_folder(config) -> Path:
+    plugin = config.plugins["journal"].config
+    return (Path(config.config_file_path).resolve().parent / plugin.entries).resolve()
+
+
+def _is_inside_folder(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder)
+        return True
+    except ValueError:
+        return False
 
 
 def _command_serve(args: argparse.Namespace) -> int:

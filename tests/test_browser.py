@@ -105,3 +105,51 @@ def test_print_shows_the_static_charts(browser, served_site):
     )
     assert visible and all(visible)
     page.close()
+
+
+HOSTILE = [
+    '<script>window.pwned = "script"</script>',
+    '<img src=x onerror="window.pwned = \'img\'">',
+    '<svg onload="window.pwned = \'svg\'"></svg>',
+    '[click](javascript:window.pwned="link")',
+    '<a href="javascript:window.pwned=\'a\'">x</a>',
+    "{{ config.site_name }} {% raw %} ${window.pwned='template'}",
+    '"><script>window.pwned="attr"</script>',
+    "</script><script>window.pwned='json'</script>",
+]
+
+
+def test_injected_text_never_runs_in_the_browser(browser, tmp_path):
+    from conftest import build, write_project
+
+    payload = " ".join(HOSTILE)
+    quoted = payload.replace("'", "''")
+    entries = {
+        "2026-06-01.yaml": (
+            "date: 2026-06-01\ndose_mg: 50\npre_mood: 3\npost_mood_2h: 5\nmood_day1: 4\nmood_day3: 3\nmood_day7: 3\n"
+            f"provider: '{quoted}'\nside_effects: ['{quoted}', nausea]\n"
+            f"notes: '{quoted}'\nprivate_notes: '{quoted}'\n"
+        ),
+        "2026-06-08.yaml": f"date: 2026-06-08\ndose_mg: 60\npre_mood: 3\npost_mood_2h: 6\nside_effects: ['{quoted}']\n",
+    }
+    project = write_project(tmp_path, entries)
+    assert build(project) == 0
+    site = project / "site"
+    page = browser.new_page()
+    for relative in ["sessions/2026-06-01.html", "sessions/2026-06-08.html", "index.html", "trends.html", "sessions/index.html", "check-in.html"]:
+        page.goto((site / relative).as_uri())
+        page.wait_for_timeout(300)
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('figure.kj-chart')].every(f => f.dataset.drawn && f.dataset.drawn !== 'pending')",
+            timeout=20_000,
+        )
+        assert page.evaluate("() => window.pwned") is None, relative
+        with_handlers = page.evaluate(
+            "() => [...document.querySelectorAll('*')].filter(e => [...e.attributes].some(a => a.name.startsWith('on'))).map(e => e.outerHTML.slice(0, 80))"
+        )
+        assert with_handlers == [], relative
+        script_links = page.evaluate("() => [...document.querySelectorAll('a[href^=\"javascript:\"]')].length")
+        assert script_links == 0, relative
+    page.goto((site / "sessions/2026-06-01.html").as_uri())
+    assert "window.pwned" in page.inner_text("article")  # shown as the text it is
+    page.close()

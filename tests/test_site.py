@@ -262,3 +262,12 @@ def test_bad_plugin_settings_are_reported(tmp_path, capsys):
     project = write_project(tmp_path, {"2026-06-01.yaml": GOOD}, "window: 1")
     assert build(project) == 1
     assert "window" in capsys.readouterr().err
+
+
+def test_an_outside_url_fails_the_build(tmp_path, capsys):
+    project = write_project(tmp_path, {"2026-06-01.yaml": GOOD})
+    (project / "extra" / "mine.md").write_text("# Mine\n\n![x](https://example.com/tracker.png)\n", encoding="utf-8")
+    assert build(project) == 1
+    err = capsys.readouterr().err
+    assert "https://example.com/tracker.png" in err
+    assert not (project / "site").exists()

@@ -1,0 +1,98 @@
+"""Nothing lost: output is swapped in whole, and no command writes into entries/."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLE_TODAY, REPO, build, write_project
+from generator.cli import main as journal
+from generator.output import replace_directory
+
+GOOD = "date: 2026-06-01\ndose_mg: 50\npre_mood: 3\npost_mood_2h: 5\nmood_day1: 4\nmood_day3: 3\nmood_day7: 3\n"
+
+
+def fingerprint(folder: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*")) if p.is_file()
+    }
+
+
+def test_a_failed_write_leaves_the_previous_output_and_no_leftovers(tmp_path):
+    target = tmp_path / "site"
+    target.mkdir()
+    (target / "index.html").write_text("old report")
+
+    def write(folder: Path) -> None:
+        (folder / "index.html").write_text("half a new report")
+        raise RuntimeError("interrupted")
+
+    with pytest.raises(RuntimeError):
+        replace_directory(target, write)
+    assert (target / "index.html").read_text() == "old report"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_a_broken_entry_keeps_the_previous_site(tmp_path):
+    project = write_project(tmp_path, {"2026-06-01.yaml": GOOD})
+    assert build(project) == 0
+    before = fingerprint(project / "site")
+    (project / "entries" / "2026-06-08.yaml").write_text("date: 2026-06-08\ndose_mg: 150mg\n")
+    assert build(project) == 1
+    assert fingerprint(project / "site") == before
+
+
+def test_a_build_killed_half_way_leaves_the_previous_site_intact(tmp_path):
+    site = tmp_path / "site"
+    command = [sys.executable, "-m", "generator.cli", "build", "--today", EXAMPLE_TODAY, "--site-dir", str(site)]
+    subprocess.run(command, cwd=REPO, check=True, capture_output=True)
+    before = fingerprint(site)
+    process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    staging: list[Path] = []
+    # wait until the new build is writing its pages, then kill it without warning
+    while time.monotonic() < deadline and process.poll() is None:
+        staging = [p for p in tmp_path.glob(".site.building-*") if any(p.rglob("*.html"))]
+        if staging:
+            break
+        time.sleep(0.02)
+    assert staging, "the build never started writing"
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    assert fingerprint(site) == before
+    # the next build cleans up what the killed one left
+    subprocess.run(command, cwd=REPO, check=True, capture_output=True)
+    assert not list(tmp_path.glob(".site.*"))
+    assert (site / "index.html").exists()
+
+
+def test_no_command_writes_into_entries(tmp_path, monkeypatch, capsys):
+    project = write_project(tmp_path, {"2026-06-01.yaml": GOOD, "2026-06-08.yaml": "date: 2026-06-08\ndose_mg: 0\n"})
+    entries = project / "entries"
+    before = fingerprint(entries)
+    monkeypatch.chdir(project)
+    journal(["check", "--today", EXAMPLE_TODAY])
+    journal(["check", "--format", "json", "--today", EXAMPLE_TODAY])
+    journal(["build", "--today", EXAMPLE_TODAY])
+    journal(["build", "--lenient", "--today", EXAMPLE_TODAY])
+    assert fingerprint(entries) == before
+    # `journal new` is the one command that writes there, and only a new file
+    journal(["new", "--date", "2026-06-01", "--today", EXAMPLE_TODAY])
+    after = fingerprint(entries)
+    assert {k: v for k, v in after.items() if k in before} == before
+    assert sorted(set(after) - set(before)) == ["2026-06-01-2.yaml"]
+
+
+def test_a_site_folder_inside_entries_is_refused(tmp_path, capsys):
+    project = write_project(tmp_path, {"2026-06-01.yaml": GOOD})
+    assert build(project, "--site-dir", str(project / "entries" / "site")) == 2
+    assert "inside the entries folder" in capsys.readouterr().err
+    assert sorted(p.name for p in (project / "entries").iterdir()) == ["2026-06-01.yaml"]
