@@ -208,7 +208,12 @@ class Entry(BaseModel):
     post_mood_2h: Mood | None = Field(
         default=None, description="Mood about two hours after the session, 1 to 10."
     )
-    side_effects: Annotated[list[str], BeforeValidator(_split_side_effects)] | None = Field(
+    side_effects: Annotated[
+        list[str],
+        BeforeValidator(_split_side_effects),
+        # The check also takes one line of words ("nausea, headache"); so does the editor.
+        WithJsonSchema({"anyOf": [{"type": "array", "items": {"type": "string"}}, {"type": "string"}]}),
+    ] | None = Field(
         default=None,
         description=(
             "Side effects, as a list of words: [nausea, headache]. Write [] for none. "
@@ -238,6 +243,7 @@ class Entry(BaseModel):
     )
 
     _source: str = PrivateAttr(default="")
+    _slug: str = PrivateAttr(default="")  # set by `assign_slugs`, unique in its journal
 
     @field_validator("side_effects", mode="after")
     @classmethod
@@ -257,10 +263,12 @@ class Entry(BaseModel):
         # An empty `notes: |` left from the template means nothing was written.
         return text if text is not None and text.strip() else None
 
+    # Private attributes are read from pydantic's own dict: `self._source` goes through
+    # BaseModel.__getattr__, which made sorting and naming thousands of entries slow.
     @property
     def source(self) -> str:
         """Where the entry came from, as shown in messages (entries/2026-04-02.yaml)."""
-        return self._source
+        return self.__pydantic_private__["_source"]  # type: ignore[index]
 
     @property
     def day(self) -> dt.date:
@@ -268,14 +276,19 @@ class Entry(BaseModel):
 
     @property
     def sort_key(self) -> tuple[dt.date, dt.time, str]:
-        time = self.date.time() if isinstance(self.date, dt.datetime) else dt.time.min
-        return (self.day, time, self._source)
+        when = self.date
+        if isinstance(when, dt.datetime):
+            return (when.date(), when.time(), self.__pydantic_private__["_source"])  # type: ignore[index]
+        return (when, dt.time.min, self.__pydantic_private__["_source"])  # type: ignore[index]
 
     @property
     def slug(self) -> str:
         """A stable identifier for links: the file name without its extension."""
-        if self._source:
-            return Path(self._source).stem
+        private = self.__pydantic_private__
+        if private["_slug"]:  # type: ignore[index]
+            return private["_slug"]  # type: ignore[index]
+        if private["_source"]:  # type: ignore[index]
+            return Path(private["_source"]).stem  # type: ignore[index]
         return self.date.strftime("%Y-%m-%d-%H%M") if isinstance(self.date, dt.datetime) else str(self.date)
 
     @property
@@ -289,6 +302,23 @@ TEXT_FIELDS = frozenset({"provider", "notes", "private_notes"})
 """Fields whose values are kept as the characters typed (a note that reads
 'yes' stays 'yes', never a boolean)."""
 TEXT_LIST_FIELDS = frozenset({"side_effects"})
+
+
+def assign_slugs(entries: list[Entry]) -> None:
+    """Give every entry a page name of its own: its file name without the extension, with
+    -2, -3... when names would clash (x.yaml and x.yml, a/x.yaml and b/x.yaml, X.yaml and
+    x.yaml on a disk that ignores case), and never `index`, the name of the sessions list.
+    Otherwise one session's page would silently replace another's."""
+    taken = {"index"}
+    for entry in sorted(entries, key=lambda e: (e.source.count("/"), e.source)):  # top level first
+        entry._slug = ""
+        base = slug = entry.slug
+        number = 1
+        while slug.casefold() in taken:
+            number += 1
+            slug = f"{base}-{number}"
+        taken.add(slug.casefold())
+        entry._slug = slug
 
 
 def with_source(entry: Entry, source: str) -> Entry:

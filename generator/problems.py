@@ -24,13 +24,21 @@ class Problem:
     severity: Severity = "error"
 
     def __str__(self) -> str:
-        where = f"{self.source}:{self.line}:{self.column}"
+        where = f"{one_line(self.source)}:{self.line}:{self.column}"
         label = "" if self.severity == "error" else "warning: "
-        field = f"{self.field}: " if self.field else ""
-        return f"{where}: {label}{field}{self.message}"
+        field = f"{one_line(self.field)}: " if self.field else ""
+        return f"{where}: {label}{field}{one_line(self.message)}"
 
     def to_json(self) -> dict:
         return asdict(self)
+
+
+def one_line(text: str) -> str:
+    """Text as it may appear in a one-line message: a line break or other control character
+    typed in a value, a field name or a file name is shown escaped (\\n), never obeyed."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
 
 
 def count_summary(entries: int, problems: list[Problem]) -> str:

@@ -11,12 +11,13 @@ when present). Values are then taken from the nodes here, so that:
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
-from yaml.constructor import ConstructorError, SafeConstructor
+from yaml.constructor import SafeConstructor
 
 from .entries import TEXT_FIELDS, TEXT_LIST_FIELDS
 from .problems import Problem
@@ -26,6 +27,39 @@ MAX_VALUES = 2_000  # an entry holds a few dozen; anchors (&) and aliases (*) mu
 MAX_DEPTH = 20
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_safe_resolve = _Loader.resolve
+_plain_tags: dict[str, str] = {}  # the tag of a short plain value, by its text
+
+
+class _Composer(_Loader):  # type: ignore[misc, valid-type]
+    """The safe loader, remembering the tag of short plain values: entries repeat the same
+    few ("5", "sublingual", "[]"), and working out each one's tag again from YAML's
+    patterns is a good part of the time spent composing a file."""
+
+    def resolve(self, kind: type, value: Any, implicit: tuple[bool, bool]) -> str:
+        if kind is yaml.ScalarNode and implicit[0] and len(value) <= 32:
+            tag = _plain_tags.get(value)
+            if tag is None:
+                tag = _safe_resolve(self, kind, value, implicit)
+                if len(_plain_tags) < 10_000:
+                    _plain_tags[value] = tag
+            return tag
+        return _safe_resolve(self, kind, value, implicit)
+
+    # Called for every node; the safe loader has no path resolvers, so they have nothing to do.
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        return None
+
+    def ascend_resolver(self) -> None:
+        return None
+
+
+_STR = "tag:yaml.org,2002:str"
+_INT = "tag:yaml.org,2002:int"
+_NULL = "tag:yaml.org,2002:null"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_SEQ = "tag:yaml.org,2002:seq"
+_MAP = "tag:yaml.org,2002:map"
 _PLAIN_SCALAR_TAGS = {
     "tag:yaml.org,2002:str",
     "tag:yaml.org,2002:int",
@@ -41,7 +75,9 @@ _TAB_MESSAGE = "a tab character is used here; YAML indentation must use spaces, 
 # YAML 1.1 reads 0150 as octal (104) and 1:30 as base 60 (90); a person means 150 and
 # a minute and a half. Whole numbers are read in base 10; clock-like values stay text.
 _WHOLE_NUMBER = re.compile(r"[-+]?[0-9]+")
+_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")  # as YAML counts lines
 _CLOCK_LIKE = re.compile(r"[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?")
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 @dataclass
@@ -54,6 +90,7 @@ class ReadEntry:
     key_positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     raw_text: dict[Path_, str] = field(default_factory=dict)
     refused: set[Path_] = field(default_factory=set)  # values already reported while reading
+    quoted: set[Path_] = field(default_factory=set)  # values written in quotes ('150' or "150")
     start: tuple[int, int] = (1, 1)
     problems: list[Problem] = field(default_factory=list)
 
@@ -95,6 +132,11 @@ def _yaml_error_message(error: yaml.YAMLError) -> str:
         )
     if "could not find expected ':'" in problem or "simple key" in context:
         return "this line is not `field: value`; each line needs a field name, a colon and a space, then the value"
+    if "<document start>" in problem:  # content after a `...` line, which ends the document
+        return (
+            "there is more after the end of the entry (a line `...` ends it); remove that line, "
+            "or write the next session in a file of its own"
+        )
     if "did not find expected key" in problem or "did not find expected" in problem:
         return f"the indentation does not line up ({problem}); fields start at the left edge, list items under their field"
     if "undefined alias" in problem or "found undefined" in problem:
@@ -103,6 +145,8 @@ def _yaml_error_message(error: yaml.YAMLError) -> str:
         return "the same '&' anchor is defined twice; write the values out instead"
     if "unacceptable character" in problem or "control characters" in problem:
         return "the file contains a control character that text files should not hold; retype this line"
+    if "maximum nesting depth" in problem:  # libyaml's own bound on [ and { nesting
+        return f"the values are nested more than {MAX_DEPTH} levels deep; an entry is flat"
     if "found unexpected end of stream" in problem:
         return f"the file ends in the middle of a value ({context or problem}); close the quote or bracket"
     if "unknown escape" in problem or "escape" in problem:
@@ -130,8 +174,11 @@ def _syntax_problem(error: yaml.MarkedYAMLError, text: str) -> tuple[int, int, s
         if mark.column < len(content) and content[mark.column] in "@`":
             return line, column, (
                 f"a value cannot start with {content[mark.column]}; put the value in quotes "
-                f'("{content[mark.column:].strip()}")'
+                f'("{clip(content[mark.column:].strip())}")'
             )
+    editor_lines = _LINE_BREAK.split(text)
+    if line > len(editor_lines):  # the end of a file without a last line break: its last character
+        line, column = len(editor_lines), len(editor_lines[-1]) + 1
     return line, column, _yaml_error_message(error)
 
 
@@ -171,23 +218,34 @@ def _decode(raw: bytes, entry: ReadEntry) -> str | None:
     return text
 
 
+def clip(text: str, size: int = 60) -> str:
+    """A value as shown in a message: long ones cut short, so a message stays one readable line."""
+    return text if len(text) <= size else text[:size] + "…"
+
+
+def too_large(source: str, size: int) -> ReadEntry:
+    """The answer for a file over MAX_FILE_BYTES, given its size in bytes (never read)."""
+    entry = ReadEntry(source)
+    entry.problems.append(
+        Problem(
+            source, 1, 1, None,
+            f"the file is {size / 1024 / 1024:.1f} MiB; an entry is a few lines, so files "
+            "over 1 MiB are not read (is this the right file?)",
+        )
+    )
+    return entry
+
+
 def read_entry(raw: bytes, source: str) -> ReadEntry:
     """Read the bytes of one entry file. Never raises for bad input: problems are collected."""
-    entry = ReadEntry(source)
     if len(raw) > MAX_FILE_BYTES:
-        entry.problems.append(
-            Problem(
-                source, 1, 1, None,
-                f"the file is {len(raw) / 1024 / 1024:.1f} MiB; an entry is a few lines, so files "
-                "over 1 MiB are not read (is this the right file?)",
-            )
-        )
-        return entry
+        return too_large(source, len(raw))
+    entry = ReadEntry(source)
     text = _decode(raw, entry)
     if text is None:
         return entry
     try:
-        documents = list(yaml.compose_all(text, Loader=_Loader))
+        documents = list(yaml.compose_all(text, Loader=_Composer))
     except yaml.MarkedYAMLError as error:
         line, column, message = _syntax_problem(error, text)
         entry.problems.append(Problem(source, line, column, None, message))
@@ -263,10 +321,19 @@ def _is_empty(node: yaml.Node) -> bool:
 
 
 class _Builder:
+    """Values from the node tree. Runs once per file on every check and build, so the common
+    cases are written out inline (a plain word or number, a field of the top mapping)."""
+
     def __init__(self, entry: ReadEntry):
         self.entry = entry
         self.values_seen = 0
-        self.constructor = SafeConstructor()
+        self._constructor: SafeConstructor | None = None
+
+    @property
+    def constructor(self) -> SafeConstructor:
+        if self._constructor is None:
+            self._constructor = SafeConstructor()
+        return self._constructor
 
     def _count(self, node: yaml.Node, depth: int, path: Path_ = ()) -> None:
         self.values_seen += 1
@@ -294,25 +361,32 @@ class _Builder:
         )
 
     def build(self, node: yaml.Node, path: Path_, depth: int = 0) -> Any:
-        self._count(node, depth, path)
-        self.entry.value_positions[path] = _place(node.start_mark)
+        if self.values_seen >= MAX_VALUES or depth > MAX_DEPTH:
+            self._count(node, depth, path)  # raises, saying which limit
+        self.values_seen += 1
+        entry = self.entry
+        mark = node.start_mark
+        entry.value_positions[path] = (mark.line + 1, mark.column + 1)
         if isinstance(node, yaml.ScalarNode):
             return self._scalar(node, path)
         if isinstance(node, yaml.SequenceNode):
-            if node.tag != "tag:yaml.org,2002:seq":
+            if node.tag != _SEQ:
                 self._refuse_tag(node, path)
                 return None
             return [self.build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
-        if node.tag != "tag:yaml.org,2002:map":
+        if node.tag != _MAP:
             self._refuse_tag(node, path)
             return None
         result: dict[str, Any] = {}
+        key_positions = entry.key_positions
         for key_node, value_node in node.value:
-            self._count(key_node, depth + 1, path)
+            if self.values_seen >= MAX_VALUES or depth + 1 > MAX_DEPTH:
+                self._count(key_node, depth + 1, path)  # raises, saying which limit
+            self.values_seen += 1
             if not isinstance(key_node, yaml.ScalarNode):
-                self.entry.problems.append(
+                entry.problems.append(
                     Problem(
-                        self.entry.source, *_place(key_node.start_mark), _label(path) or None,
+                        entry.source, *_place(key_node.start_mark), _label(path) or None,
                         "a field name must be a plain word, not a list or a mapping",
                     )
                 )
@@ -320,43 +394,61 @@ class _Builder:
             key = key_node.value
             key_path = path + (key,)
             if key in result:
-                first_line = self.entry.key_positions[key_path][0]
-                self.entry.problems.append(
+                first_line = key_positions[key_path][0]
+                entry.problems.append(
                     Problem(
-                        self.entry.source, *_place(key_node.start_mark), _label(key_path),
+                        entry.source, *_place(key_node.start_mark), _label(key_path),
                         f"appears twice (first on line {first_line}); YAML would keep only this "
                         "last value and lose the other, so keep one of them",
                     )
                 )
-            self.entry.key_positions[key_path] = _place(key_node.start_mark)
+            mark = key_node.start_mark
+            key_positions[key_path] = (mark.line + 1, mark.column + 1)
             result[key] = self.build(value_node, key_path, depth + 1)
         return result
 
     def _scalar(self, node: yaml.ScalarNode, path: Path_) -> Any:
-        self.entry.raw_text[path] = node.value
-        if node.tag == "tag:yaml.org,2002:null":
+        value, tag, style = node.value, node.tag, node.style
+        self.entry.raw_text[path] = value
+        if style == "'" or style == '"':
+            self.entry.quoted.add(path)
+        if tag == _STR:  # the common case, in short: what the general steps below give for it
+            if style or len(value) >= 100 or _is_text_path(path) or not _WHOLE_NUMBER.fullmatch(value):
+                return value
+            return int(value, 10)
+        if tag == _NULL:
+            if value not in ("", "~", "null", "Null", "NULL"):
+                self._refuse_tag(node, path)  # `!!null 3` would silently drop the 3
             return None
-        if _is_text_path(path) and (node.tag in _PLAIN_SCALAR_TAGS or node.tag == "!"):
-            return node.value  # free text keeps what was typed
-        if node.tag == "!":
-            return node.value
-        if node.tag not in _PLAIN_SCALAR_TAGS:
+        if _is_text_path(path) and (tag in _PLAIN_SCALAR_TAGS or tag == "!"):
+            return value  # free text keeps what was typed
+        if tag == "!":
+            return value
+        if tag not in _PLAIN_SCALAR_TAGS:
             self._refuse_tag(node, path)
             return None
-        if not node.style and node.tag in {"tag:yaml.org,2002:int", "tag:yaml.org,2002:str"}:
-            if _WHOLE_NUMBER.fullmatch(node.value) and len(node.value) < 100:
-                return int(node.value, 10)  # 0150 is 150 (YAML 1.1 would read octal 104); 08 a number
-        if not node.style and _CLOCK_LIKE.fullmatch(node.value):
-            return node.value  # 1:30 is not 90 (YAML 1.1 base 60): let validation say so
+        if not style and tag == _INT:
+            if _WHOLE_NUMBER.fullmatch(value) and len(value) < 100:
+                return int(value, 10)  # 0150 is 150 (YAML 1.1 would read octal 104); 08 a number
+        if not style and _CLOCK_LIKE.fullmatch(value):
+            return value  # 1:30 is not 90 (YAML 1.1 base 60): let validation say so
+        if tag == _TIMESTAMP and _DAY.fullmatch(value):  # a day, as PyYAML would construct it
+            try:
+                return dt.date(int(value[:4]), int(value[5:7]), int(value[8:]))
+            except ValueError:
+                return value  # e.g. 2026-02-30 looks like a date but is not one: let validation say so
         try:
             return self.constructor.construct_object(node, deep=True)
-        except (ConstructorError, ValueError, OverflowError):
+        except Exception:  # noqa: BLE001 - PyYAML raises many kinds here (`!!timestamp abc`)
             # e.g. 2026-02-30 looks like a date but is not one: let validation say so
-            return node.value
+            return value
+
+
+_TEXT_PATH_FIELDS = TEXT_FIELDS | TEXT_LIST_FIELDS
 
 
 def _is_text_path(path: Path_) -> bool:
-    if len(path) == 1 and path[0] in TEXT_FIELDS | TEXT_LIST_FIELDS:
+    if len(path) == 1 and path[0] in _TEXT_PATH_FIELDS:
         return True
     return len(path) == 2 and path[0] in TEXT_LIST_FIELDS and isinstance(path[1], int)
 

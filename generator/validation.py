@@ -19,7 +19,7 @@ from pydantic import ValidationError
 
 from .entries import FOLLOW_UP_DAYS, Entry, with_source
 from .problems import Problem
-from .reading import Path_, ReadEntry, field_label
+from .reading import Path_, ReadEntry, clip, field_label
 
 _NUMBER_WITH_UNIT = re.compile(r"^\s*(?P<number>[-+]?\d+(?:[.,]\d+)?)\s*(?P<rest>\S.*)$")
 _DECIMAL_COMMA = re.compile(r"^\s*[-+]?\d+,\d+\s*$")
@@ -106,6 +106,9 @@ def expected_for(path: Path_) -> str:
     if node is None:
         return "a known field"
     branches = _branches(node)
+    if any(b.get("type") == "array" and b.get("items", {}).get("type") == "string" for b in branches):
+        # side effects: words on one line are accepted too, but the list is what to advise
+        branches = [b for b in branches if b.get("type") != "string"]
     return ", or ".join(_describe(b, len(branches) > 1) for b in branches)
 
 
@@ -146,7 +149,7 @@ def _is_number(text: str) -> bool:
 
 def _shown(value: Any, raw: str | None) -> str:
     if isinstance(value, str):
-        return f'"{value}"'
+        return f'"{clip(value)}"'
     if isinstance(value, bool) and raw is not None:
         return f'"{raw}"'
     if isinstance(value, float) and raw is not None:
@@ -177,6 +180,8 @@ def _message(error: dict[str, Any], path: Path_, read: ReadEntry) -> str:
         return f"is missing ({expected})" if kind == "missing" else f"is empty; write {expected}"
     if kind == "extra_forbidden":
         field = path[-1]
+        if field == "<<":
+            return "is a YAML merge key, which an entry does not use; write each field out on its own line"
         known = known_fields(path[:-1])
         close = difflib.get_close_matches(str(field), known, n=1, cutoff=0.6)
         if close:
@@ -194,8 +199,10 @@ def _message(error: dict[str, Any], path: Path_, read: ReadEntry) -> str:
     if kind == "literal_error":
         return f"{shown} is not one of the choices; write {expected}"
     if isinstance(value, str) and kind in {"int_type", "float_type", "int_parsing", "float_parsing"}:
-        if _is_number(value):
+        if _is_number(value) and path in read.quoted:
             return f"{shown} is in quotes, so it is text; write the number without quotes ({value.strip()})"
+        if _is_number(value):  # 1e5, nan, Infinity, or a number on the lines after `|`
+            return f"{shown} is not a plain number; write it with digits only, on the field's own line ({expected})"
         if _DECIMAL_COMMA.match(value):
             return f"{shown} is not a number; write the decimal with a point ({value.strip().replace(',', '.')})"
         if _CLOCK_LIKE.match(value):
@@ -321,7 +328,9 @@ def cross_entry_problems(
         if len(group) < 2:
             continue
         for entry, read in group:
-            others = ", ".join(r.source for _, r in group if r is not read)
+            others = [r.source for _, r in group if r is not read]
+            # thousands of copies of one session must not make each message list them all
+            others = ", ".join(others[:3]) + (f" and {len(others) - 3} more files" if len(others) > 3 else "")
             problems.append(
                 read.problem(
                     ("date",), "date",

@@ -300,7 +300,7 @@ def test_deep_nesting_is_bounded(journal):
 def test_large_file_is_not_read(journal):
     content = ENTRY + "notes: |\n" + ("  " + "x" * 98 + "\n") * 11_000
     assert journal.problems(content) == [
-        f"{WHERE}:1:1: the file is 1.0 MiB; an entry is a few lines, so files over 1 MiB are not "
+        f"{WHERE}:1:1: the file is 1.1 MiB; an entry is a few lines, so files over 1 MiB are not "
         "read (is this the right file?)"
     ]
 
