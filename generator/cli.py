@@ -15,6 +15,8 @@ from pathlib import Path
 from . import __version__
 from .entries import parse_session_date
 from .journal import LENIENT_VARIABLE, TODAY_VARIABLE, create_entry, load_journal, resolve_today
+from .problems import one_line
+from .reading import clip
 from .output import replace_directory
 
 DESCRIPTION = """\
@@ -28,6 +30,7 @@ examples:
   journal check               check every entry and list what needs fixing
   journal build               build the report site into site/
   journal serve               preview the report, rebuilt as you edit
+  journal export              one zip for a new prescriber: summary, report, data
 
 Run `journal COMMAND --help` for the options of each command."""
 
@@ -90,6 +93,37 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_site_options(serve)
     serve.add_argument("--address", metavar="HOST:PORT", default="127.0.0.1:8000", help="where to serve (default: 127.0.0.1:8000, this computer only)")
+    export = commands.add_parser(
+        "export", help="make one zip to hand to a prescriber",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="""\
+Write one zip file to give to a prescriber, for example a new one when you switch
+providers. It holds:
+  summary.html       a printable summary (dosing history, trends, scores, what is
+                     missing) that opens in any browser without a network
+  site/              your whole report, to read from disk (open site/index.html)
+  data/sessions.csv  one row per session; data/README.txt explains the columns
+  data/entries/      copies of your entry files without the fields left out
+  manifest.json      every file with its SHA-256, to check nothing was changed
+Private notes are never exported; notes only with --include-notes. Entries with
+errors stop the export with their messages: fix them first (journal check).
+The same journal and options always give the same zip, byte for byte.""",
+    )
+    export.add_argument("--out", metavar="PATH", type=Path,
+                        help="the zip to write (a path ending in .zip), or the folder to write it in (default: "
+                        "journal-export-FIRST-to-LAST.zip in the current folder, named after the sessions' dates)")
+    export.add_argument("--since", metavar="DATE", help="export only the sessions on or after DATE (2026-06-01); "
+                        "the summary says that earlier ones were left out")
+    export.add_argument("--include-notes", action="store_true",
+                        help="include your notes (never your private notes)")
+    export.add_argument("--entries", metavar="DIR", type=Path,
+                        help="the folder that holds the entry files (default: entries in mkdocs.yml)")
+    export.add_argument("-f", "--config-file", metavar="FILE", type=Path, default=Path("mkdocs.yml"),
+                        help="the site configuration (default: mkdocs.yml)")
+    export.add_argument("--today", metavar="DATE", help=f"treat DATE as today (default: the {TODAY_VARIABLE} environment variable, else the real date)")
+    export.set_defaults(lenient=False)  # an export is a record: invalid entries always stop it
+    for command in commands.choices.values():  # `journal check --debug` as well as `journal --debug check`
+        command.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show the full traceback if something unexpected fails")
     return parser
 
 
@@ -225,7 +259,72 @@ def _command_check(args: argparse.Namespace) -> int:
     return 1 if journal.errors else 0
 
 
-COMMANDS = {"new": _command_new, "check": _command_check, "build": _command_build, "serve": _command_serve}
+def _command_export(args: argparse.Namespace) -> int:
+    import signal
+
+    from mkdocs.exceptions import MkDocsException
+
+    from .export import ExportOptions, ExportStopped, export_journal
+    from .plugin import build_provider_site, trend_settings
+
+    today = resolve_today(args.today)
+    since = None
+    if args.since:
+        try:
+            since = dt.date.fromisoformat(args.since.strip())
+        except ValueError:
+            raise ValueError(f"--since {args.since!r} is not a date; write it like 2026-06-01") from None
+
+    def stop(signum, frame):  # `kill`: stop like Ctrl+C, so the half-made files are removed
+        raise KeyboardInterrupt
+
+    try:
+        previous_handler = signal.signal(signal.SIGTERM, stop)
+    except ValueError:  # not the main thread
+        previous_handler = None
+    try:
+        with _mkdocs_messages():
+            config = _load_site_config(args)
+            plugin = config.plugins["journal"]
+            entries = Path(os.path.abspath(args.entries)) if args.entries else _entries_folder(config)
+            templates = plugin.config.templates
+            options = ExportOptions(
+                entries_dir=entries, today=today, since=since, include_notes=args.include_notes,
+                settings=trend_settings(plugin.config), site_name=config.site_name,
+                templates_dir=(Path(config.config_file_path).resolve().parent / templates).resolve() if templates else None,
+            )
+            result = export_journal(options, args.out, lambda folder, chosen: build_provider_site(config, folder, chosen))
+    except ExportStopped as stopped:
+        print(f"journal export: {stopped}", file=sys.stderr)
+        for line in stopped.details:
+            print(line, file=sys.stderr)
+        print("Nothing was exported.", file=sys.stderr)
+        return 1
+    except MkDocsException:
+        print("journal export: the report could not be built; see the messages above. Nothing was exported.", file=sys.stderr)
+        return 1
+    finally:
+        if previous_handler is not None:
+            signal.signal(signal.SIGTERM, previous_handler)
+
+    shown = os.path.relpath(result.path) if _is_inside_folder(result.path, Path.cwd().resolve()) else str(result.path)
+    count = "1 session" if result.sessions == 1 else f"{result.sessions} sessions"
+    print(f"Exported {count} ({result.first.isoformat()} to {result.last.isoformat()}) into {shown}")
+    print("Inside: summary.html (start there), site/index.html (the whole report), data/sessions.csv, "
+          "data/entries/, manifest.json (every file's SHA-256).")
+    left_out = ["private notes (always)"]
+    if not args.include_notes:
+        left_out.append("notes (add --include-notes to include them)")
+    if result.left_out:
+        left_out.append(f"{len(result.left_out)} {'session' if len(result.left_out) == 1 else 'sessions'} before {since.isoformat()} (--since)")
+    if result.own_files_left_out:
+        left_out.append(f"pages you added yourself: {', '.join(result.own_files_left_out)}")
+    print(f"Left out on purpose: {'; '.join(left_out)}.")
+    print(f"SHA-256 of the zip: {result.sha256}")
+    return 0
+
+
+COMMANDS = {"new": _command_new, "check": _command_check, "build": _command_build, "serve": _command_serve, "export": _command_export}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -234,6 +333,12 @@ def main(argv: list[str] | None = None) -> int:
     if not args.command:
         parser.print_help()
         return 2
+    debug_log, previous_level = logging.getLogger("generator"), logging.getLogger("generator").level
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+    if args.debug:  # e.g. the traceback behind "could not be read because of an unexpected problem"
+        debug_log.addHandler(handler)
+        debug_log.setLevel(logging.DEBUG)
     try:
         return COMMANDS[args.command](args)
     except ValueError as error:  # bad option values, said plainly
@@ -249,11 +354,14 @@ def main(argv: list[str] | None = None) -> int:
             traceback.print_exc()
         else:
             print(
-                f"journal {args.command}: unexpected failure ({type(error).__name__}: {error}). "
+                f"journal {args.command}: unexpected failure ({type(error).__name__}: {one_line(clip(str(error), 200))}). "
                 "Nothing was changed. Run again with --debug for details, and please report it.",
                 file=sys.stderr,
             )
         return 3
+    finally:
+        debug_log.removeHandler(handler)
+        debug_log.setLevel(previous_level)
 
 
 if __name__ == "__main__":

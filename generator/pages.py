@@ -184,6 +184,20 @@ class Report:
     charts: list[Chart]
     lenient: bool = False
     site_name: str = "Treatment journal"
+    # Who this copy is for. "personal" shows everything; "provider" (a copy made by
+    # `journal export`) never holds private notes, and holds notes only when the
+    # person chose to include them.
+    share: str = "personal"
+    include_notes: bool = True
+    left_out_on_purpose: list[str] = field(default_factory=list)  # sentences, for the pages to say so
+
+    @property
+    def shows_notes(self) -> bool:
+        return self.share == "personal" or self.include_notes
+
+    @property
+    def shows_private_notes(self) -> bool:
+        return self.share == "personal"
 
     @property
     def charts_by_key(self) -> dict[str, Chart]:
@@ -247,6 +261,12 @@ def render_pages(
         context = {**shared, **page.context, "page_title": page.title, "url": url}
         page.html = env.get_template(page.template).render(context)
     return list(pages)
+
+
+def render_document(template: str, context: dict[str, Any], override_dir: Path | None = None) -> str:
+    """A whole document (such as the export's summary.html) from a template, through the
+    same escaping environment and overrides as the pages."""
+    return _environment(override_dir).get_template(template).render(context)
 
 
 def evidence_links(signal: Signal) -> list[tuple[str, str]]:

@@ -3,28 +3,32 @@
 All the work happens in the core (journal -> trends -> charts -> pages); this
 module only translates between it and MkDocs: settings from mkdocs.yml, files
 in `on_files`, page HTML in `on_page_content`, watched folders in `on_serve`.
+`build_provider_site` drives a whole MkDocs build for `journal export`.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import json
 import logging
 import os
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import get_relative_url
 
-from .charts import build_charts, vega_runtime_js
-from .journal import LENIENT_VARIABLE, load_journal
+from .charts import build_charts, start_vega_runtime, vega_runtime_js
+from .export import ExportOptions, left_out_sentences, select_sessions, selected_trends
+from .journal import LENIENT_VARIABLE, EntryCache, load_journal
 from .pages import NAV_PAGES, Report, SitePage, build_pages, builtin_templates_dir, render_pages
-from .trends import Settings, compute_trends
+from .trends import Settings
 
 log = logging.getLogger("mkdocs.plugins.journal")
 
@@ -33,6 +37,11 @@ ASSETS = {
     "assets/journal/journal.js": "static/journal.js",
     "assets/journal/journal.css": "static/journal.css",
 }
+# Our own stand-in for Worker on file:// pages, so that search works on a report opened
+# from disk. Its name holds "iframe-worker": Material's offline plugin then adds no
+# outside copy of its own.
+WORKER_SHIM = "assets/journal/iframe-worker-shim.js"
+WORKER_SHIM_SOURCE = "static/iframe-worker-shim.js"
 
 
 class JournalConfig(base.Config):
@@ -45,31 +54,58 @@ class JournalConfig(base.Config):
     noise_threshold = c.Type((int, float), default=Settings.noise_threshold)
     gap_weeks = c.Type(int, default=Settings.gap_weeks)
     fade_threshold_days = c.Type((int, float), default=Settings.fade_threshold_days)
+    # Set by `journal export`: a copy for a provider never holds private notes, holds notes
+    # only with include_notes, and covers the sessions from `since` on.
+    share = c.Choice(("personal", "provider"), default="personal")
+    include_notes = c.Type(bool, default=False)
+    since = c.Optional(c.Type(str))
+
+
+def trend_settings(options: JournalConfig) -> Settings:
+    """The trends settings from the plugin's options; ValueError names any bad value."""
+    return Settings(
+        window=options.window,
+        adequate_trial=options.adequate_trial,
+        noise_threshold=float(options.noise_threshold),
+        gap_weeks=options.gap_weeks,
+        fade_threshold_days=options.fade_threshold_days,
+    )
 
 
 class JournalPlugin(BasePlugin[JournalConfig]):
     def __init__(self) -> None:
         self.pages: dict[str, SitePage] = {}
         self.settings = Settings()
+        self.own_files_left_out: list[str] = []
+        self.entry_cache: EntryCache | None = None
+        self.runtime_file: File | None = None
+
+    # Having on_startup keeps this one instance for all the rebuilds of `mkdocs serve`
+    # (MkDocs' rule), so the files that did not change are not read and checked again.
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.entry_cache = EntryCache() if command == "serve" else None
+
+    def on_shutdown(self) -> None:
+        self.entry_cache = None
 
     def _path(self, config: Any, value: str) -> Path:
         root = Path(config.config_file_path or ".").resolve().parent
         return (root / value).resolve()
 
     # -- configuration -------------------------------------------------------------
+    @event_priority(50)  # before Material's offline plugin looks at the polyfills
     def on_config(self, config: Any) -> Any:
         if os.environ.get(LENIENT_VARIABLE):
             self.config.strict = False
         try:
-            self.settings = Settings(
-                window=self.config.window,
-                adequate_trial=self.config.adequate_trial,
-                noise_threshold=float(self.config.noise_threshold),
-                gap_weeks=self.config.gap_weeks,
-                fade_threshold_days=self.config.fade_threshold_days,
-            )
+            self.settings = trend_settings(self.config)
         except ValueError as error:
             raise PluginError(f"journal plugin in mkdocs.yml: {error}") from None
+        if self.config.since:
+            try:
+                dt.date.fromisoformat(str(self.config.since))
+            except ValueError:
+                raise PluginError(f"journal plugin: since must be a date like 2026-04-02, not {self.config.since!r}") from None
         self.entries_dir = self._path(config, self.config.entries)
         self.override_dir = self._path(config, self.config.templates) if self.config.templates else None
         if self.override_dir is not None and not self.override_dir.is_dir():
@@ -88,13 +124,27 @@ class JournalPlugin(BasePlugin[JournalConfig]):
                 config.extra_css.append(asset)
             elif asset.endswith(".js") and asset not in [str(s) for s in config.extra_javascript]:
                 config.extra_javascript.append(asset)
+        if _offline(config):
+            polyfills = config.extra["polyfills"] = list(config.extra.get("polyfills") or [])
+            if not any("iframe-worker" in str(url) for url in polyfills):
+                polyfills.append(WORKER_SHIM)
         if not config.nav:
             config.nav = [{title: path} for path, title, _ in NAV_PAGES]
         return config
 
     # -- content -------------------------------------------------------------------
     def on_files(self, files: Files, config: Any) -> Files:
-        journal = load_journal(self.entries_dir, self.config.today, base=self.entries_dir.parent)
+        provider = self.config.share == "provider"
+        self.own_files_left_out = []
+        if provider:
+            # A copy for someone else holds only what is computed from the journal: pages
+            # a person added by hand may hold anything.
+            for file in list(files):
+                if file.abs_src_path and _is_inside(Path(file.abs_src_path), Path(config.docs_dir)):
+                    if file.inclusion.is_included():  # hidden files such as .gitkeep never go in anyway
+                        self.own_files_left_out.append(file.src_uri)
+                    files.remove(file)
+        journal = load_journal(self.entries_dir, self.config.today, base=self.entries_dir.parent, cache=self.entry_cache)
         if journal.errors and self.config.strict:
             lines = "\n".join(str(p) for p in journal.errors)
             raise PluginError(
@@ -102,22 +152,35 @@ class JournalPlugin(BasePlugin[JournalConfig]):
                 "Fix them, or set `strict: false` for the journal plugin in mkdocs.yml to build "
                 "anyway with a Data problems page."
             )
+        # Made in the background while the build goes on, once per process. Not before the
+        # journal is known to build: a process does not end while it is being made.
+        start_vega_runtime()
         for warning in journal.warnings:
             log.info(str(warning))
-        trends = compute_trends(journal.entries, journal.today, self.settings)
+        since = dt.date.fromisoformat(self.config.since) if self.config.since else None
+        selection = select_sessions(journal, since)
+        trends = selected_trends(selection, self.settings)
         charts = build_charts(trends)
-        report = Report(journal, trends, charts, lenient=not self.config.strict, site_name=config.site_name)
+        report = Report(selection.journal, trends, charts, lenient=not self.config.strict, site_name=config.site_name)
+        if provider:
+            report.share = "provider"
+            report.include_notes = self.config.include_notes
+            report.left_out_on_purpose = left_out_sentences(selection, self.config.include_notes, self.own_files_left_out)
         pages = build_pages(report)
 
         for page in pages:
             files.append(File.generated(config, page.path, content=_stub(page)))
         templates = builtin_templates_dir()
-        for target, source in ASSETS.items():
-            if source is None:
-                content: str | bytes = vega_runtime_js()
-            else:
-                override = self.override_dir / source if self.override_dir else None
-                content = (override if override and override.is_file() else templates / source).read_bytes()
+        assets = dict(ASSETS)
+        if WORKER_SHIM in config.extra.get("polyfills", []):
+            assets[WORKER_SHIM] = WORKER_SHIM_SOURCE
+        for target, source in assets.items():
+            if source is None:  # the Vega runtime: filled in by on_env, to give it time
+                self.runtime_file = File.generated(config, target, content="")
+                files.append(self.runtime_file)
+                continue
+            override = self.override_dir / source if self.override_dir else None
+            content = (override if override and override.is_file() else templates / source).read_bytes()
             files.append(File.generated(config, target, content=content))
 
         urls = {f.src_uri: f.url for f in files}
@@ -128,6 +191,12 @@ class JournalPlugin(BasePlugin[JournalConfig]):
         render_pages(report, pages, url_for, self.override_dir)
         self.pages = {page.path: page for page in pages}
         return files
+
+    def on_env(self, env: Any, config: Any, files: Files) -> Any:
+        if self.runtime_file is not None:  # MkDocs writes the files after this
+            self.runtime_file.content_string = vega_runtime_js()
+            self.runtime_file = None
+        return env
 
     def on_page_content(self, html: str, page: Any, config: Any, files: Files) -> str:
         generated = self.pages.get(page.file.src_uri)
@@ -145,3 +214,66 @@ def _stub(page: SitePage) -> str:
     """The Markdown source MkDocs sees: only the title; the content is ours (already HTML,
     with every typed value escaped), so no Markdown ever reads what a person wrote."""
     return f"---\ntitle: {json.dumps(html.escape(page.title, quote=False))}\n---\n"
+
+
+def _is_inside(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder.resolve())
+        return True
+    except ValueError:
+        return False
+
+
+def _offline(config: Any) -> bool:
+    """Whether Material's offline plugin (a site read from disk) is on."""
+    for name in ("material/offline", "offline"):
+        plugin = config.plugins.get(name)
+        if plugin is not None and getattr(plugin.config, "enabled", True):
+            return True
+    return False
+
+
+# --- the site part of `journal export` ---------------------------------------------------
+
+@contextmanager
+def _build_date(day: dt.date) -> Iterator[None]:
+    """MkDocs stamps pages and the sitemap with the build date unless SOURCE_DATE_EPOCH
+    is set: the export's date is used, so two exports of one journal are the same."""
+    previous = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc).timestamp()))
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = previous
+
+
+def build_provider_site(config: Any, folder: Path, options: ExportOptions) -> list[str]:
+    """Build the report for `journal export` into `folder` from a loaded mkdocs.yml: the
+    provider's copy (no private notes, notes only if asked, sessions from `since`), with
+    plain file links, and Material's offline plugin so that search works from disk.
+    Returns the person's own added pages that were left out."""
+    from mkdocs.commands.build import build
+    from mkdocs.plugins import get_plugins
+
+    plugin = config.plugins["journal"]
+    plugin.config.share = "provider"
+    plugin.config.include_notes = options.include_notes
+    plugin.config.since = options.since.isoformat() if options.since else None
+    plugin.config.today = options.today.isoformat()
+    plugin.config.entries = str(Path(options.entries_dir).resolve())
+    plugin.config.strict = True
+    config.site_dir = str(folder)
+    config.use_directory_urls = False
+    config.strict = True
+    if not _offline(config):
+        offline = get_plugins()["material/offline"].load()()
+        errors, _ = offline.load_config({}, config.config_file_path)
+        if errors:  # pragma: no cover - Material changed its options
+            raise PluginError(f"Material's offline plugin: {errors}")
+        config.plugins["material/offline"] = offline
+    with _build_date(options.today):
+        build(config)
+    return list(plugin.own_files_left_out)

@@ -88,3 +88,37 @@ def browser():
         )
         yield instance
         instance.close()
+
+
+def export_example(out: Path, *extra: str) -> Path:
+    """`journal export` of the example journal, run in the repository as the README says;
+    returns the zip."""
+    cwd = os.getcwd()
+    os.chdir(REPO)
+    try:
+        status = journal(["export", "--today", EXAMPLE_TODAY, "--out", str(out), *extra])
+    finally:
+        os.chdir(cwd)
+    assert status == 0, "the example journal must export"
+    zips = sorted(out.glob("*.zip")) if out.is_dir() else [out]
+    assert len(zips) == 1, zips
+    return zips[0]
+
+
+@pytest.fixture(scope="session")
+def example_export(tmp_path_factory) -> Path:
+    """The example journal exported with the default options. Returns the zip; what it
+    holds is unzipped next to it, into unzipped/ (see `unzipped_bundle`)."""
+    import zipfile
+
+    folder = tmp_path_factory.mktemp("export")
+    archive = export_example(folder)
+    with zipfile.ZipFile(archive) as opened:
+        opened.extractall(folder / "unzipped")
+    return archive
+
+
+def unzipped_bundle(archive: Path) -> Path:
+    """The bundle folder (summary.html, site/, data/...) of an unzipped `example_export`."""
+    (folder,) = (archive.parent / "unzipped").iterdir()
+    return folder

@@ -1,0 +1,721 @@
+"""The provider export: one zip to hand to a new prescriber.
+
+`journal export` writes a zip holding one folder:
+
+    README.txt          what is inside, what was left out, how to check it
+    summary.html        one printable document: no JavaScript, CSS and charts inline
+    site/               the whole report, built to be read from disk (file://)
+    data/sessions.csv   one row per session (columns in data/README.txt)
+    data/entries/...    each entry file without the fields that stay private
+    data/README.txt
+    manifest.json       every other file with its size and SHA-256
+
+What never leaves: `private_notes`, in any part. `notes` only when the person asks.
+Invalid entries stop the export (an export is a clinical record: no silent gaps).
+The zip is written beside its target and renamed into place at the end, and the
+same journal and options give the same bytes, so a person can verify what they
+handed over.
+
+This module is core: it knows nothing of MkDocs. The site part is built by a
+function handed in by the command (`plugin.build_provider_site`).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+import os
+import re
+import shutil
+import tempfile
+import zipfile
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from . import __version__
+from .charts import build_charts
+from .entries import Entry
+from .journal import Journal, load_journal
+from .output import STAGING_MARK, replace_file
+from .pages import Report, format_day, render_document
+from .reading import read_entry
+from .trends import (
+    MOOD_FIELDS,
+    DoseLevel,
+    Settings,
+    SessionFigures,
+    Trends,
+    compute_trends,
+    dose_levels,
+    treatment_phase,
+)
+from .validation import validate
+
+PRIVATE_FIELDS: tuple[str, ...] = ("private_notes",)
+NOTES_FIELD = "notes"
+SITE_FOLDER = "site"
+ENTRIES_FOLDER = "data/entries"
+# Pages a search engine uses; nothing in a bundle read from disk needs them, and
+# their build date would make two exports differ.
+SITE_FILES_LEFT_OUT = ("sitemap.xml", "sitemap.xml.gz")
+
+
+class ExportStopped(Exception):
+    """The export cannot be made as asked; `details` are the lines to show (the
+    located messages of invalid entries, for example). Nothing was written."""
+
+    def __init__(self, message: str, details: Sequence[str] = ()):
+        super().__init__(message)
+        self.details = list(details)
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    entries_dir: Path
+    today: dt.date
+    since: dt.date | None = None
+    include_notes: bool = False
+    settings: Settings = Settings()
+    site_name: str = "Treatment journal"
+    templates_dir: Path | None = None  # the person's own templates, as set in mkdocs.yml
+
+    @property
+    def withheld_fields(self) -> tuple[str, ...]:
+        return PRIVATE_FIELDS if self.include_notes else PRIVATE_FIELDS + (NOTES_FIELD,)
+
+
+# A function that builds the report site for the export into `folder` and returns
+# the names of the person's own added pages it left out (see plugin.build_provider_site).
+SiteBuilder = Callable[[Path, ExportOptions], list[str]]
+
+
+# --------------------------------------------------------------------------- which sessions
+
+
+@dataclass
+class Selection:
+    """The part of the journal that is exported. `journal` holds the sessions on or after
+    `since` (and only their messages); `left_out` the earlier ones, left out on purpose;
+    `first_session` is the first session of the whole journal, for the phase."""
+
+    journal: Journal
+    left_out: list[Entry] = field(default_factory=list)
+    since: dt.date | None = None
+    first_session: dt.date | None = None
+
+
+def select_sessions(journal: Journal, since: dt.date | None) -> Selection:
+    first = journal.entries[0].day if journal.entries else None
+    if since is None:
+        return Selection(journal, [], None, first)
+    kept = [e for e in journal.entries if e.day >= since]
+    left_out = [e for e in journal.entries if e.day < since]
+    sources = {e.source for e in left_out}
+    part = replace(
+        journal,
+        entries=kept,
+        problems=[p for p in journal.problems if p.source not in sources],
+        files_read=journal.files_read - len(left_out),
+    )
+    return Selection(part, left_out, since, first)
+
+
+def selected_trends(selection: Selection, settings: Settings) -> Trends:
+    """The figures of the exported sessions. The phase of treatment still counts from the
+    first session of the whole journal: leaving early sessions out does not restart it."""
+    journal = selection.journal
+    trends = compute_trends(journal.entries, journal.today, settings)
+    if selection.left_out:
+        trends = replace(trends, phase=treatment_phase(selection.first_session, journal.today))
+    return trends
+
+
+def left_out_sentences(selection: Selection, include_notes: bool, own_files: Sequence[str] = ()) -> list[str]:
+    """What an export leaves out on purpose, for a provider to read (summary and site)."""
+    sentences = ["Private notes: they never leave the patient's personal report."]
+    if not include_notes:
+        sentences.append("Notes: the patient chose not to include their free-text notes in this export.")
+    if selection.left_out:
+        first, last = selection.left_out[0].day, selection.left_out[-1].day
+        count = len(selection.left_out)
+        sentences.append(
+            f"{count} earlier {'session' if count == 1 else 'sessions'} ({format_day(first)} to {format_day(last)}): "
+            f"this export covers the sessions from {format_day(selection.since)} on. "
+            "The figures use only the sessions in this export; the phase of treatment counts from the first session in the journal."
+        )
+    if own_files:
+        sentences.append(
+            f"{len(own_files)} {'page or file' if len(own_files) == 1 else 'pages or files'} the patient added to their "
+            "report by hand: only what is computed from the journal entries is exported."
+        )
+    return sentences
+
+
+def load_for_export(options: ExportOptions, base: Path | None = None) -> Selection:
+    """The journal, checked. Any invalid entry stops the export with its located message."""
+    journal = load_journal(options.entries_dir, options.today, base=base)
+    if journal.errors:
+        raise ExportStopped(
+            f"the journal has errors ({journal.summary()}); an export is a record for a clinician, "
+            "so nothing is exported until every entry is valid. Fix these and export again:",
+            [str(p) for p in journal.errors],
+        )
+    selection = select_sessions(journal, options.since)
+    if not selection.journal.entries:
+        if options.since and journal.entries:
+            raise ExportStopped(
+                f"there are no sessions on or after {options.since.isoformat()} (the last one is on "
+                f"{journal.entries[-1].day.isoformat()}); choose an earlier --since"
+            )
+        raise ExportStopped("the journal has no sessions yet, so there is nothing to export")
+    return selection
+
+
+# --------------------------------------------------------------------------- entry copies
+
+
+def strip_fields(text: str, names: Sequence[str]) -> str:
+    """The entry's text without the top-level fields `names`: each field's key, value and
+    the rest of its last line (a trailing comment) are cut out; every other character,
+    comments included, stays as it was. Raises ValueError for a layout this cannot cut
+    safely (a mapping written in braces, say); `entry_copy` checks the result anyway."""
+    root = yaml.compose(text, Loader=yaml.SafeLoader)  # pure Python: marks count characters
+    if not isinstance(root, yaml.MappingNode) or root.flow_style:
+        raise ValueError("not a block mapping")
+    spans: list[tuple[int, int]] = []
+    for key_node, value_node in root.value:
+        if not (isinstance(key_node, yaml.ScalarNode) and key_node.value in names):
+            continue
+        if key_node.start_mark.column != root.start_mark.column:
+            raise ValueError("a field that does not start its line")
+        start = key_node.start_mark.index - key_node.start_mark.column
+        end = value_node.end_mark.index
+        if value_node.end_mark.column != 0:  # block scalars end at the start of the next line already
+            end = _after_line_break(text, end)
+        spans.append((start, end))
+    for start, end in sorted(spans, reverse=True):
+        text = text[:start] + text[end:]
+    return text
+
+
+_LINE_BREAKS = re.compile(r"\r\n|[\n\r\x85\u2028\u2029]")  # what YAML counts as a line break
+
+
+def _after_line_break(text: str, index: int) -> int:
+    found = _LINE_BREAKS.search(text, index)
+    return found.end() if found else len(text)
+
+
+def _comparable(entry: Entry, withheld: Sequence[str]) -> dict[str, Any]:
+    return entry.model_dump(exclude=set(withheld))
+
+
+def entry_copy(raw: bytes, source: str, original: Entry, withheld: Sequence[str]) -> bytes:
+    """The bytes of an entry file without the withheld fields, checked: the copy must be a
+    valid entry equal to the original in everything else. Where the text cannot be cut
+    (an alias pointing into a removed field, for example) the values are written out
+    again as plain YAML instead, and checked the same way."""
+    bom = b"\xef\xbb\xbf" if raw.startswith(b"\xef\xbb\xbf") else b""
+    text = raw[len(bom):].decode("utf-8")
+    candidates: list[bytes] = []
+    try:
+        candidates.append(bom + strip_fields(text, withheld).encode("utf-8"))
+    except (ValueError, yaml.YAMLError):
+        pass
+    read = read_entry(raw, source)
+    if read.data is not None:
+        kept = {k: v for k, v in read.data.items() if k not in withheld}
+        rewritten = (
+            f"# Copied from {Path(source).name} by journal export; rewritten because the fields left out "
+            "could not be cut from the text alone.\n"
+            + yaml.safe_dump(kept, sort_keys=False, allow_unicode=True, default_flow_style=False)
+        )
+        candidates.append(rewritten.encode("utf-8"))
+    expected = _comparable(original, withheld)
+    for candidate in candidates:
+        copy_read = read_entry(candidate, source)
+        entry, problems = validate(copy_read)
+        if (
+            entry is not None
+            and not any(p.severity == "error" for p in problems)
+            and not any(name in (copy_read.data or {}) for name in withheld)
+            and _comparable(entry, withheld) == expected
+        ):
+            return candidate
+    raise ExportStopped(
+        f"{source}: the fields that stay private could not be removed from a copy of this entry "
+        "safely, so nothing was exported. Please report this; the entry itself is fine."
+    )
+
+
+def entry_copies(selection: Selection, withheld: Sequence[str], entries_dir: Path) -> dict[str, bytes]:
+    """data/entries/<the file's path inside the entries folder> -> the copy's bytes."""
+    copies: dict[str, bytes] = {}
+    root = Path(os.path.abspath(entries_dir))
+    for entry in selection.journal.entries:
+        path = Path(entry.source)
+        if not path.is_absolute():
+            path = Path.cwd() / path
+        relative = Path(os.path.relpath(os.path.abspath(path), root)).as_posix()
+        raw = path.read_bytes()
+        copies[f"{ENTRIES_FOLDER}/{relative}"] = entry_copy(raw, entry.source, entry, withheld)
+    return copies
+
+
+# --------------------------------------------------------------------------- sessions.csv
+
+CSV_COLUMNS: list[tuple[str, str]] = [
+    ("date", "Day of the session, YYYY-MM-DD."),
+    ("time", "Time of the session, HH:MM, when one was written down; empty otherwise."),
+    ("dose_mg", "Dose in milligrams."),
+    ("route", "sublingual, oral, intranasal, intramuscular or intravenous; empty when not recorded."),
+    ("hold_time_min", "Minutes the dose was held in the mouth."),
+    ("provider", "The prescriber or clinic responsible for the session, as the patient wrote it."),
+    ("pre_mood", "Mood right before the session, 1 (worst) to 10 (best)."),
+    ("post_mood_2h", "Mood about two hours after the session, 1 to 10."),
+    ("lift", "post_mood_2h minus pre_mood; empty when either is missing."),
+    ("mood_day1", "Mood the day after, 1 to 10."),
+    ("mood_day3", "Mood on day 3, 1 to 10."),
+    ("mood_day7", "Mood on day 7, 1 to 10."),
+    ("effect_lasted_days", "Days until mood fell back to pre_mood, read on straight lines between the follow-ups; "
+     "7 when it was still above pre_mood on day 7 (a lower bound, see effect_past_day7); empty when unknown."),
+    ("effect_past_day7", "yes when mood was still above pre_mood on day 7, no when it fell back earlier; empty when unknown."),
+    ("effect_lasted", "The same in words, as in the report, with the reason when it is unknown."),
+    ("dissociation", "none, mild, moderate or strong."),
+    ("side_effects", "Side effects separated by '; '; 'none' when none were written down; empty when not recorded."),
+    ("phq9_total", "PHQ-9 total, 0-27."),
+    ("phq9_answers", "The nine PHQ-9 answers (0-3) separated by spaces, when written item by item; item 9 asks about thoughts of self-harm."),
+    ("gad7_total", "GAD-7 total, 0-21."),
+    ("gad7_answers", "The seven GAD-7 answers (0-3) separated by spaces, when written item by item."),
+    ("missing", "Mood fields left empty after their day had passed, separated by spaces."),
+    ("still_to_come", "Mood fields whose day had not come yet on the export date, separated by spaces."),
+    ("notes", "The patient's free-text notes. Only in exports made with --include-notes."),
+    ("entry_file", "The copy of the session's entry file in this bundle."),
+]
+# Spreadsheets run text beginning with these as a formula; such text is written with a
+# leading apostrophe so that it is shown, never evaluated.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _number_text(value: float | int | None, digits: int | None = None) -> str:
+    if value is None:
+        return ""
+    if digits is not None:
+        value = round(float(value), digits)
+    if float(value).is_integer():
+        return str(int(value))
+    return repr(float(value))
+
+
+def _typed_text(value: str | None) -> str:
+    if not value:
+        return ""
+    return "'" + value if value.startswith(_FORMULA_STARTS) else value
+
+
+def csv_columns(include_notes: bool) -> list[tuple[str, str]]:
+    return [c for c in CSV_COLUMNS if include_notes or c[0] != "notes"]
+
+
+def session_row(figure: SessionFigures, entry_file: str, include_notes: bool) -> dict[str, str]:
+    e = figure.entry
+    d = figure.duration
+    scores = e.scores
+    phq9 = scores.phq9 if scores else None
+    gad7 = scores.gad7 if scores else None
+    row = {
+        "date": e.day.isoformat(),
+        "time": e.date.strftime("%H:%M") if isinstance(e.date, dt.datetime) else "",
+        "dose_mg": _number_text(e.dose_mg),
+        "route": e.route or "",
+        "hold_time_min": _number_text(e.hold_time_min),
+        "provider": _typed_text(e.provider),
+        "pre_mood": _number_text(e.pre_mood),
+        "post_mood_2h": _number_text(e.post_mood_2h),
+        "lift": _number_text(figure.lift),
+        "mood_day1": _number_text(e.mood_day1),
+        "mood_day3": _number_text(e.mood_day3),
+        "mood_day7": _number_text(e.mood_day7),
+        "effect_lasted_days": _number_text(d.days, 1),
+        "effect_past_day7": "" if d.days is None else ("yes" if d.beyond_day7 else "no"),
+        "effect_lasted": d.text(),
+        "dissociation": e.dissociation or "",
+        "side_effects": "" if e.side_effects is None else (_typed_text("; ".join(e.side_effects)) or "none"),
+        "phq9_total": _number_text(scores.phq9_total if scores else None),
+        "phq9_answers": " ".join(map(str, phq9)) if isinstance(phq9, list) else "",
+        "gad7_total": _number_text(scores.gad7_total if scores else None),
+        "gad7_answers": " ".join(map(str, gad7)) if isinstance(gad7, list) else "",
+        "missing": " ".join(figure.missing),
+        "still_to_come": " ".join(figure.pending),
+        "entry_file": entry_file,
+    }
+    if include_notes:
+        row["notes"] = _typed_text(e.notes)
+    return row
+
+
+def sessions_csv(trends: Trends, entry_files: Mapping[str, str], include_notes: bool) -> bytes:
+    """One row per session, oldest first. UTF-8 with a byte order mark, so that
+    spreadsheet programs read accents and dashes right; rows end in CRLF (RFC 4180)."""
+    columns = [name for name, _ in csv_columns(include_notes)]
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\r\n")
+    writer.writeheader()
+    for figure in trends.sessions:
+        writer.writerow(session_row(figure, entry_files.get(figure.entry.source, ""), include_notes))
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+# --------------------------------------------------------------------------- the summary
+
+
+@dataclass
+class DosePeriod:
+    """Sessions in a row at one dose (a change of dose or a break in treatment ends one)."""
+
+    level: DoseLevel
+    providers: list[str]
+
+
+def dose_periods(trends: Trends) -> list[DosePeriod]:
+    breaks = {gap.end for gap in trends.gaps}
+    runs: list[list[SessionFigures]] = []
+    for figure in trends.sessions:
+        if runs and runs[-1][-1].dose_mg == figure.dose_mg and figure.day not in breaks:
+            runs[-1].append(figure)
+        else:
+            runs.append([figure])
+    return [DosePeriod(dose_levels(run)[0], _providers(run)) for run in runs]
+
+
+def _providers(sessions: Sequence[SessionFigures]) -> list[str]:
+    names: list[str] = []
+    for s in sessions:
+        name = s.entry.provider or "not recorded"
+        if name not in names:
+            names.append(name)
+    return names
+
+
+@dataclass
+class ProviderPeriod:
+    name: str
+    first: dt.date
+    last: dt.date
+    sessions: int
+    key: str = ""
+
+
+def provider_periods(trends: Trends) -> list[ProviderPeriod]:
+    periods: list[ProviderPeriod] = []
+    for figure in trends.sessions:
+        name = figure.entry.provider or "not recorded"
+        if periods and periods[-1].name == name:
+            periods[-1].last = figure.day
+            periods[-1].sessions += 1
+        else:
+            periods.append(ProviderPeriod(name, figure.day, figure.day, 1))
+    keys: dict[str, str] = {}
+    for period in periods:
+        period.key = keys.setdefault(period.name, chr(ord("A") + len(keys)) if len(keys) < 26 else str(len(keys) + 1))
+    return periods
+
+
+FIELD_LABELS: dict[str, str] = {
+    "pre_mood": "Mood before the session",
+    "post_mood_2h": "Mood 2 hours after",
+    "mood_day1": "Mood on day 1",
+    "mood_day3": "Mood on day 3",
+    "mood_day7": "Mood on day 7",
+    "dissociation": "Dissociation",
+    "side_effects": "Side effects",
+    "route": "Route",
+    "hold_time_min": "Hold time",
+    "provider": "Provider",
+}
+
+
+@dataclass
+class FieldCompleteness:
+    name: str
+    label: str
+    recorded: int
+    empty: list[dt.date]  # empty after it was due (for moods), or simply not written
+    to_come: list[dt.date]  # moods not due yet on the export date
+
+
+def completeness(trends: Trends) -> list[FieldCompleteness]:
+    """For each field, in how many sessions it was written, and the days it was not."""
+    rows = []
+    for name, label in FIELD_LABELS.items():
+        empty: list[dt.date] = []
+        to_come: list[dt.date] = []
+        for figure in trends.sessions:
+            if getattr(figure.entry, name) is not None:
+                continue
+            if name in MOOD_FIELDS and name in figure.pending:
+                to_come.append(figure.day)
+            else:
+                empty.append(figure.day)
+        recorded = len(trends.sessions) - len(empty) - len(to_come)
+        rows.append(FieldCompleteness(name, label, recorded, empty, to_come))
+    return rows
+
+
+def score_rows(trends: Trends) -> list[dict[str, Any]]:
+    rows = []
+    for figure in trends.sessions:
+        scores = figure.entry.scores
+        if scores is None or (scores.phq9 is None and scores.gad7 is None):
+            continue
+        rows.append({
+            "day": figure.day,
+            "phq9": scores.phq9_total,
+            "phq9_band": _band(trends.phq9.bands, scores.phq9_total),
+            "phq9_item9": scores.phq9_item9,
+            "gad7": scores.gad7_total,
+            "gad7_band": _band(trends.gad7.bands, scores.gad7_total),
+        })
+    return rows
+
+
+def _band(bands: Sequence[tuple[int, int, str]], total: int | None) -> str:
+    if total is None:
+        return ""
+    return next((name for low, high, name in bands if low <= total <= high), "")
+
+
+def summary_context(report: Report, selection: Selection, options: ExportOptions) -> dict[str, Any]:
+    trends = report.trends
+    sessions = trends.sessions
+    providers = provider_periods(trends)
+    routes = sorted({s.entry.route or "not recorded" for s in sessions})
+    notes = [(s.entry.date, s.entry.notes) for s in sessions if s.entry.notes] if options.include_notes else []
+    return {
+        "report": report,
+        "trends": trends,
+        "journal": report.journal,
+        "charts": report.charts,
+        "selection": selection,
+        "first": sessions[0].entry.day,
+        "last": sessions[-1].entry.day,
+        "today": options.today,
+        "dose_periods": dose_periods(trends),
+        "provider_periods": providers,
+        "provider_keys": {p.name: p.key for p in providers},
+        "several_providers": len({p.name for p in providers}) > 1,
+        "routes": routes,
+        "completeness": completeness(trends),
+        "score_rows": score_rows(trends),
+        "notes": notes,
+        "include_notes": options.include_notes,
+        "left_out_on_purpose": report.left_out_on_purpose,
+        "version": __version__,
+    }
+
+
+def render_summary(report: Report, selection: Selection, options: ExportOptions) -> str:
+    return render_document("summary.html", summary_context(report, selection, options), options.templates_dir)
+
+
+# --------------------------------------------------------------------------- texts in the bundle
+
+
+def bundle_readme(selection: Selection, trends: Trends, options: ExportOptions, left_out: Sequence[str]) -> str:
+    first, last = trends.sessions[0].entry.day, trends.sessions[-1].entry.day
+    lines = [
+        "KETAMINE TREATMENT JOURNAL: EXPORT FOR A PRESCRIBER",
+        "",
+        "This is a patient's own session journal, kept by the patient and exported with",
+        "ketamine-journal on their computer. It is not a clinical record made by a",
+        "clinician: moods are the patient's own ratings (1 worst to 10 best), and the",
+        "figures are computed from them. Nothing in it is medical advice or suggests a dose.",
+        "",
+        f"Sessions: {len(trends.sessions)}, from {first.isoformat()} to {last.isoformat()}. "
+        f"Exported on {options.today.isoformat()}.",
+        "",
+        "WHAT IS INSIDE",
+        "  summary.html       Start here. A summary for a prescriber: dosing history, trends,",
+        "                     what the journal shows, scores, missing data. Opens in any",
+        "                     browser without a network and prints on A4 or US Letter.",
+        "  site/index.html    The patient's whole report, for reading from disk: every session,",
+        "                     all charts, check-in sheet. Search works without a network.",
+        "  data/sessions.csv  One row per session, for a spreadsheet; columns in data/README.txt.",
+        "  data/entries/      The entry files themselves, without the fields left out below.",
+        "  manifest.json      Every other file with its size and SHA-256 checksum.",
+        "",
+        "LEFT OUT ON PURPOSE",
+    ]
+    lines += [f"  - {sentence}" for sentence in left_out]
+    lines += [
+        "",
+        "CHECKING THAT NOTHING WAS CHANGED",
+        "  The same journal exported with the same options gives the same zip, byte for byte,",
+        "  so the zip's SHA-256 (printed by journal export) identifies what was handed over.",
+        "  Each file's SHA-256 is in manifest.json; compare with, for example,",
+        "  `sha256sum summary.html` (Linux), `shasum -a 256 summary.html` (macOS) or",
+        "  `Get-FileHash summary.html` (Windows PowerShell).",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def data_readme(options: ExportOptions) -> str:
+    lines = [
+        "DATA FILES",
+        "",
+        "sessions.csv: one row per session, oldest first, with a header row. UTF-8 (with a",
+        "byte order mark, for spreadsheet programs), comma-separated, rows ending in CRLF.",
+        "An empty cell means the value was not written down. Text a person typed that begins",
+        "with = + - or @ is written with a leading ' so that spreadsheets do not run it.",
+        "",
+        "Columns:",
+    ]
+    for name, meaning in csv_columns(options.include_notes):
+        lines.append(f"  {name}: {meaning}")
+    withheld = ", ".join(options.withheld_fields)
+    lines += [
+        "",
+        f"entries/: each session's entry file (YAML), as the patient wrote it, without: {withheld}.",
+        "Those fields were cut out of the text; every other line, comments included, is as written.",
+        "The files follow the entry format in the ketamine-journal README.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def manifest_json(files: Mapping[str, bytes], selection: Selection, options: ExportOptions, trends: Trends) -> bytes:
+    listing = [
+        {"path": name, "size": len(content), "sha256": hashlib.sha256(content).hexdigest()}
+        for name, content in sorted(files.items())
+    ]
+    manifest = {
+        "created_by": f"ketamine-journal {__version__} (journal export)",
+        "exported_on": options.today.isoformat(),
+        "sessions": len(trends.sessions),
+        "first_session": trends.sessions[0].entry.day.isoformat(),
+        "last_session": trends.sessions[-1].entry.day.isoformat(),
+        "since": options.since.isoformat() if options.since else None,
+        "earlier_sessions_left_out": len(selection.left_out),
+        "notes_included": options.include_notes,
+        "fields_left_out": list(options.withheld_fields),
+        "files": listing,
+    }
+    return (json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+# --------------------------------------------------------------------------- the zip
+
+
+def bundle_name(trends: Trends) -> str:
+    first, last = trends.sessions[0].entry.day, trends.sessions[-1].entry.day
+    return f"journal-export-{first.isoformat()}-to-{last.isoformat()}"
+
+
+def write_zip(files: Mapping[str, bytes], target: Path, stamp: dt.date) -> None:
+    """Every file, in name order, with one timestamp and plain permissions, so the same
+    files always give the same bytes. Written beside `target` and renamed into place."""
+    date_time = (max(stamp.year, 1980), stamp.month, stamp.day, 0, 0, 0)
+
+    def write(path: Path) -> None:
+        with zipfile.ZipFile(path, "w") as archive:
+            for name in sorted(files):
+                info = zipfile.ZipInfo(name, date_time=date_time)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.create_system = 3  # Unix, whatever system made it
+                info.external_attr = 0o100644 << 16  # a plain file, readable by all
+                archive.writestr(info, files[name], compresslevel=9)
+
+    replace_file(target, write)
+
+
+def _remove_leftovers(target: Path) -> None:
+    """What an export killed half way left beside its target (hidden, named after it)."""
+    for leftover in target.parent.glob(f".{target.name}{STAGING_MARK}*"):
+        if leftover.is_dir():
+            shutil.rmtree(leftover, ignore_errors=True)
+        else:
+            leftover.unlink(missing_ok=True)
+
+
+def _site_files(folder: Path, prefix: str) -> dict[str, bytes]:
+    files = {}
+    for path in sorted(folder.rglob("*")):
+        relative = path.relative_to(folder).as_posix()
+        if path.is_file() and relative not in SITE_FILES_LEFT_OUT:
+            files[f"{prefix}{SITE_FOLDER}/{relative}"] = path.read_bytes()
+    return files
+
+
+@dataclass
+class ExportResult:
+    path: Path
+    sha256: str
+    sessions: int
+    first: dt.date
+    last: dt.date
+    files: int
+    left_out: list[Entry]
+    own_files_left_out: list[str]
+
+
+def export_journal(options: ExportOptions, out: Path | None, build_site: SiteBuilder | None) -> ExportResult:
+    """Make the bundle and write it to `out` (a .zip path, or a folder for the default
+    name). Raises ExportStopped, with nothing written, when the journal cannot be exported."""
+    selection = load_for_export(options)
+    trends = selected_trends(selection, options.settings)
+    name = bundle_name(trends)
+    # A path ending in .zip is the file to write; any other is the folder to write it in.
+    target = Path(out) if out is not None else Path(name + ".zip")
+    if target.is_dir() or target.suffix.lower() != ".zip":
+        target = target / f"{name}.zip"
+    target = Path(os.path.abspath(target))
+    entries_root = Path(os.path.abspath(options.entries_dir))
+    if target == entries_root or entries_root in target.parents:
+        raise ExportStopped(f"{target} is inside the entries folder; the export never writes there, so choose another --out")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    _remove_leftovers(target)
+
+    prefix = f"{name}/"
+    files: dict[str, bytes] = {}
+    copies = entry_copies(selection, options.withheld_fields, options.entries_dir)
+    by_source = dict(zip((e.source for e in selection.journal.entries), (k.removeprefix("data/") for k in copies)))
+    for path, content in copies.items():
+        files[prefix + path] = content
+    files[prefix + "data/sessions.csv"] = sessions_csv(trends, by_source, options.include_notes)
+    files[prefix + "data/README.txt"] = data_readme(options).encode("utf-8")
+
+    own_files: list[str] = []
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}{STAGING_MARK}", dir=target.parent))
+    try:
+        if build_site is not None:
+            own_files = build_site(staging / SITE_FOLDER, options)
+            files.update(_site_files(staging / SITE_FOLDER, prefix))
+        left_out = left_out_sentences(selection, options.include_notes, own_files)
+        report = Report(selection.journal, trends, build_charts(trends), site_name=options.site_name,
+                        share="provider", include_notes=options.include_notes, left_out_on_purpose=left_out)
+        files[prefix + "summary.html"] = render_summary(report, selection, options).encode("utf-8")
+        files[prefix + "README.txt"] = bundle_readme(selection, trends, options, left_out).encode("utf-8")
+        files[prefix + "manifest.json"] = manifest_json(
+            {k.removeprefix(prefix): v for k, v in files.items()}, selection, options, trends
+        )
+        write_zip(files, target, trends.sessions[-1].entry.day)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return ExportResult(
+        path=target,
+        sha256=hashlib.sha256(target.read_bytes()).hexdigest(),
+        sessions=len(trends.sessions),
+        first=trends.sessions[0].entry.day,
+        last=trends.sessions[-1].entry.day,
+        files=len(files),
+        left_out=selection.left_out,
+        own_files_left_out=own_files,
+    )

@@ -1,0 +1,416 @@
+"""`journal export`: the bundle for a new prescriber, unzipped and checked part by part."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import html
+import io
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+from markupsafe import escape
+
+from conftest import EXAMPLE_TODAY, REPO, export_example, write_project
+from generator import export as export_module
+from generator.cli import main as journal
+from generator.export import CSV_COLUMNS, entry_copy, strip_fields
+from generator.journal import load_journal
+from generator.reading import read_entry
+from generator.validation import validate
+
+BUNDLE = "journal-export-2026-06-01-to-2026-11-22"
+GOOD = "date: 2026-06-01\ndose_mg: 50\npre_mood: 3\npost_mood_2h: 5\nmood_day1: 4\nmood_day3: 3\nmood_day7: 3\n"
+SECOND = "date: 2026-06-08\ndose_mg: 75\npre_mood: 3\npost_mood_2h: 6\nmood_day1: 5\nmood_day3: 4\nmood_day7: 3\n"
+
+
+def contents(archive: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(archive) as opened:
+        return {info.filename: opened.read(info) for info in opened.infolist()}
+
+
+def inside(files: dict[str, bytes], prefix: str = BUNDLE + "/") -> dict[str, bytes]:
+    assert all(name.startswith(prefix) for name in files), "everything sits in one folder"
+    return {name.removeprefix(prefix): content for name, content in files.items()}
+
+
+def example_journal():
+    return load_journal(REPO / "entries", EXAMPLE_TODAY, base=REPO)
+
+
+def spellings(text: str) -> set[str]:
+    """The ways a piece of typed text can appear in the bundle's files."""
+    forms = {text, str(escape(text)), html.escape(text), html.escape(text, quote=False)}
+    return forms | {json.dumps(form, ensure_ascii=False)[1:-1] for form in list(forms)} | {json.dumps(text)[1:-1]}
+
+
+def pieces(text: str) -> list[str]:
+    """The lines of a note long enough to identify it."""
+    return [line.strip() for line in text.splitlines() if len(line.strip()) >= 12]
+
+
+def fingerprint(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def default_files(example_export) -> dict[str, bytes]:
+    return inside(contents(example_export))
+
+
+@pytest.fixture(scope="module")
+def with_notes(tmp_path_factory) -> dict[str, bytes]:
+    return inside(contents(export_example(tmp_path_factory.mktemp("notes"), "--include-notes")))
+
+
+# --------------------------------------------------------------------------- the parts
+
+
+def test_the_bundle_has_every_part(example_export, default_files):
+    assert example_export.name == f"{BUNDLE}.zip"  # named after the sessions' dates
+    names = set(default_files)
+    for expected in ["README.txt", "summary.html", "manifest.json", "data/sessions.csv", "data/README.txt",
+                     "site/index.html", "site/trends.html", "site/sessions/2026-08-08.html",
+                     "site/search/search_index.json", "site/search/search_index.js",
+                     "site/assets/journal/iframe-worker-shim.js", "site/assets/journal/vega-runtime.js"]:
+        assert expected in names, expected
+    copies = sorted(n for n in names if n.startswith("data/entries/"))
+    assert copies == [f"data/entries/{p.name}" for p in sorted((REPO / "entries").glob("*.yaml"))]
+    assert not any("sitemap" in n for n in names)  # carries a build date; no use on a disk
+
+
+def test_manifest_lists_every_file_with_its_checksum(default_files):
+    manifest = json.loads(default_files["manifest.json"])
+    listed = {item["path"]: item for item in manifest["files"]}
+    assert set(listed) == set(default_files) - {"manifest.json"}
+    for name, item in listed.items():
+        assert item["sha256"] == hashlib.sha256(default_files[name]).hexdigest(), name
+        assert item["size"] == len(default_files[name]), name
+    assert manifest["sessions"] == 32 and manifest["first_session"] == "2026-06-01" and manifest["last_session"] == "2026-11-22"
+    assert manifest["fields_left_out"] == ["private_notes", "notes"] and manifest["notes_included"] is False
+
+
+def test_sessions_csv_matches_the_entries(default_files):
+    text = default_files["data/sessions.csv"].decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    entries = example_journal().entries
+    assert len(rows) == len(entries) == 32
+    assert list(rows[0]) == [name for name, _ in CSV_COLUMNS if name != "notes"]
+    for row, entry in zip(rows, entries):
+        assert row["date"] == entry.day.isoformat()
+        assert float(row["dose_mg"]) == entry.dose_mg
+        assert row["provider"] == entry.provider
+        for name in ["pre_mood", "post_mood_2h", "mood_day1", "mood_day3", "mood_day7"]:
+            value = getattr(entry, name)
+            assert row[name] == ("" if value is None else str(value)), (row["date"], name)
+        assert row["lift"] == ("" if entry.lift is None else str(entry.lift))
+        assert row["side_effects"] == "; ".join(entry.side_effects) or row["side_effects"] == "none"
+        assert row["entry_file"] == f"entries/{Path(entry.source).name}"
+    by_date = {row["date"]: row for row in rows}
+    assert by_date["2026-08-08"]["effect_lasted_days"] == "0" and by_date["2026-08-08"]["lift"] == "0"
+    assert by_date["2026-06-22"]["effect_lasted_days"] == "7" and by_date["2026-06-22"]["effect_past_day7"] == "yes"
+    assert by_date["2026-09-04"]["missing"] == "mood_day1"  # left empty, said so, not filled in
+    assert by_date["2026-11-22"]["still_to_come"] == "mood_day3 mood_day7"
+    assert by_date["2026-06-01"]["phq9_answers"] == "2 3 2 2 2 2 2 1 0" and by_date["2026-06-01"]["phq9_total"] == "16"
+
+
+def test_every_csv_column_is_documented(default_files):
+    in_bundle = default_files["data/README.txt"].decode("utf-8")
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    for name, _ in CSV_COLUMNS:
+        if name != "notes":
+            assert f"  {name}: " in in_bundle, name
+        assert f"`{name}`" in readme, name
+
+
+def test_entry_copies_are_the_originals_without_the_private_fields(default_files):
+    for entry in example_journal().entries:
+        original = (REPO / entry.source).read_bytes()
+        copy = default_files[f"data/entries/{Path(entry.source).name}"]
+        read = read_entry(copy, entry.source)
+        copied, problems = validate(read)
+        assert copied is not None and not [p for p in problems if p.severity == "error"], entry.source
+        assert "private_notes" not in read.data and "notes" not in read.data
+        assert copied.model_dump(exclude={"notes", "private_notes"}) == entry.model_dump(exclude={"notes", "private_notes"})
+        # every line kept is the original line, comments included, in the original order
+        original_lines = iter(original.decode("utf-8").splitlines(keepends=True))
+        for line in copy.decode("utf-8").splitlines(keepends=True):
+            assert any(line == candidate for candidate in original_lines), (entry.source, line)
+        assert copy.startswith(b"# yaml-language-server") and b"# EXAMPLE DATA" in copy
+
+
+def test_private_notes_are_in_no_file_of_any_export(default_files, with_notes):
+    private = [e.private_notes for e in example_journal().entries if e.private_notes]
+    assert len(private) >= 3
+    for files in (default_files, with_notes):
+        for name, content in files.items():
+            text = content.decode("utf-8", errors="replace")
+            for note in private:
+                for piece in pieces(note):
+                    assert not any(form in text for form in spellings(piece)), (name, piece)
+            assert "private_notes" not in text or name in ("data/README.txt", "manifest.json"), name  # named as left out
+        assert not any("Private notes</h2>" in c.decode("utf-8", "replace") for c in files.values())
+
+
+def test_notes_are_left_out_unless_asked_for(default_files, with_notes):
+    notes = [e for e in example_journal().entries if e.notes]
+    assert len(notes) >= 5
+    for name, content in default_files.items():
+        text = content.decode("utf-8", errors="replace")
+        for entry in notes:
+            for piece in pieces(entry.notes):
+                assert not any(form in text for form in spellings(piece)), (name, piece)
+    summary = default_files["summary.html"].decode()
+    assert "Notes: the patient chose not to include their free-text notes in this export." in summary
+    assert "Private notes: they never leave the patient&#39;s personal report." in summary
+
+    summary = with_notes["summary.html"].decode()
+    assert "chose not to include their free-text notes" not in summary
+    rows = list(csv.DictReader(io.StringIO(with_notes["data/sessions.csv"].decode("utf-8-sig"))))
+    by_date = {row["date"]: row for row in rows}
+    for entry in notes:
+        first = pieces(entry.notes)[0]
+        assert str(escape(first)) in summary, first
+        assert first in by_date[entry.day.isoformat()]["notes"]
+        assert first in with_notes[f"data/entries/{Path(entry.source).name}"].decode()
+        assert str(escape(first)) in with_notes[f"site/sessions/{entry.slug}.html"].decode()
+    assert json.loads(with_notes["manifest.json"])["fields_left_out"] == ["private_notes"]
+
+
+def test_two_exports_in_a_row_are_byte_identical(example_export, tmp_path):
+    again = export_example(tmp_path)
+    assert again.read_bytes() == example_export.read_bytes()
+    with zipfile.ZipFile(again) as opened:
+        infos = opened.infolist()
+    assert [i.filename for i in infos] == sorted(i.filename for i in infos)
+    assert {i.date_time for i in infos} == {(2026, 11, 22, 0, 0, 0)}  # the last session's day
+    assert {i.external_attr >> 16 for i in infos} == {0o100644}
+
+
+# --------------------------------------------------------------------------- the summary
+
+
+def test_summary_says_what_it_is_and_holds_the_history(default_files):
+    summary = default_files["summary.html"].decode()
+    words = " ".join(html.unescape(re.sub(r"<(style|svg)\b.*?</\1>|<[^>]+>", " ", summary, flags=re.S)).split())
+    assert "not a clinical record made by a clinician" in words
+    assert "32 sessions from 1 Jun 2026 to 22 Nov 2026" in words
+    assert "It prepares a conversation; it is not medical advice and never suggests a dose." in words
+    # the dosing history: one row per run of doses, with its dates and figures
+    history = summary.split('<table class="history">', 1)[1].split("</table>", 1)[0]
+    rows = re.findall(r"<tr>(.*?)</tr>", history, re.S)[1:]
+    assert [re.search(r">(\d+ mg)<", r).group(1) for r in rows] == ["50 mg", "75 mg", "100 mg", "150 mg"]
+    assert "22 Jun 2026" in rows[3] and "22 Nov 2026" in rows[3] and ">26<" in rows[3] and "+3.5" in rows[3]
+    assert "nausea 21" in rows[3] and "mild 15" in rows[3]
+    # charts, signals, statements, scores, completeness
+    assert summary.count('<figure class="chart"') == 9 and summary.count("<svg") == 9
+    assert 'id="signal-benefit_declining"' in summary and 'id="signal-effect_fading"' in summary
+    assert "Over my last 6 sessions at 150 mg" in words
+    assert "Questionnaire scores" in words and "moderately severe" in words
+    assert re.search(r"Mood on day 1 31 of 32 1: 4 Sep 2026", words)
+    assert re.search(r"Mood on day 7 29 of 32 1: 11 Jun 2026 2: 19 Nov 2026, 22 Nov 2026", words)
+    assert "Providers: A = Riverside Ketamine Clinic; B = Dr. Amara Osei (Lakeside Psychiatry)" in words
+
+
+def test_summary_needs_nothing_outside_itself(default_files):
+    summary = default_files["summary.html"].decode()
+    assert "<script" not in summary.lower()
+    assert not re.search(r"""(?:src|href)\s*=\s*(?!["']?#)""", summary)  # only links within the page
+    assert not re.search(r"url\(", summary)
+    assert "default-src 'none'" in summary  # and the browser is told to load nothing
+    urls = set(re.findall(r"https?://[^\s\"'<>)]+", summary))
+    assert urls <= {"http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink"}
+
+
+# --------------------------------------------------------------------------- the site
+
+
+def test_the_site_is_the_providers_copy(default_files):
+    session = default_files["site/sessions/2026-08-08.html"].decode()
+    assert "Private notes" not in session
+    assert "Notes are not part of this copy of the report" in session
+    assert "A copy exported to share with a provider" in default_files["site/index.html"].decode()
+    for name, content in default_files.items():
+        if name.endswith(".html"):
+            markup = content.decode()
+            assert "unpkg.com" not in markup and "iframe-worker/shim" not in markup, name
+            assert not re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", markup), name
+    assert 'src="assets/journal/iframe-worker-shim.js"' in default_files["site/index.html"].decode()
+    assert 'src="../assets/journal/iframe-worker-shim.js"' in session  # plain file links for file://
+    assert default_files["site/search/search_index.js"].startswith(b"var __index = ")
+
+
+def test_since_leaves_earlier_sessions_out_and_says_so(tmp_path):
+    files = contents(export_example(tmp_path, "--since", "2026-09-01"))
+    prefix = "journal-export-2026-09-04-to-2026-11-22/"
+    files = inside(files, prefix)
+    rows = list(csv.DictReader(io.StringIO(files["data/sessions.csv"].decode("utf-8-sig"))))
+    assert [r["date"] for r in rows][0] == "2026-09-04" and len(rows) == 14
+    assert not any(n.startswith("data/entries/2026-08") or n.startswith("site/sessions/2026-08") for n in files)
+    summary = files["summary.html"].decode()
+    assert "18 earlier sessions (1 Jun 2026 to 29 Aug 2026): this export covers the sessions from 1 Sep 2026 on." in summary
+    assert "177 days since the first session in the journal (1 Jun 2026)" in summary  # the phase does not restart
+    assert "18 earlier sessions" in files["site/index.html"].decode()
+    manifest = json.loads(files["manifest.json"])
+    assert manifest["since"] == "2026-09-01" and manifest["earlier_sessions_left_out"] == 18
+
+
+# --------------------------------------------------------------------------- nothing lost, nothing silent
+
+
+def run_export(project: Path, *extra: str) -> int:
+    cwd = os.getcwd()
+    os.chdir(project)
+    try:
+        return journal(["export", "--today", EXAMPLE_TODAY, *extra])
+    finally:
+        os.chdir(cwd)
+
+
+def test_an_invalid_entry_stops_the_export_with_its_located_message(tmp_path, capsys):
+    project = write_project(tmp_path, {"2026-06-01.yaml": GOOD, "2026-06-08.yaml": "date: 2026-06-08\ndose_mg: 75\npre_mood: 12\n"})
+    assert run_export(project, "--out", "exports/") == 1
+    err = capsys.readouterr().err
+    assert "entries/2026-06-08.yaml:3:11: pre_mood: 12 is out of range (1-10)" in err
+    assert "Nothing was exported." in err
+    assert not (project / "exports").exists() or not list((project / "exports").iterdir())
+    assert not list(project.glob("*.zip")) and not list(project.glob(".*building*"))
+
+
+def test_an_export_interrupted_half_way_leaves_no_half_file(tmp_path, monkeypatch, capsys):
+    project = write_project(tmp_path, {"2026-06-01.yaml": GOOD + "private_notes: secret\n", "2026-06-08.yaml": SECOND})
+    out = tmp_path / "out"
+    out.mkdir()
+    leftover = out / ".journal-export-2026-06-01-to-2026-06-08.zip.building-killed"  # from a killed run
+    leftover.write_bytes(b"half")
+    before = fingerprint(project / "entries")
+    written = []
+    real_writestr = zipfile.ZipFile.writestr
+
+    def failing_writestr(self, info, data, *args, **kwargs):
+        written.append(info)
+        if len(written) == 20:
+            raise OSError("disk full")
+        return real_writestr(self, info, data, *args, **kwargs)
+
+    monkeypatch.setattr(zipfile.ZipFile, "writestr", failing_writestr)
+    assert run_export(project, "--out", str(out)) == 3
+    assert "disk full" in capsys.readouterr().err
+    assert len(written) == 20  # it did fail half way through the zip
+    assert list(out.iterdir()) == []  # no half zip, no staging folder, and the old leftover is gone
+    assert fingerprint(project / "entries") == before
+    monkeypatch.undo()
+    assert run_export(project, "--out", str(out)) == 0
+    assert [p.name for p in out.iterdir()] == ["journal-export-2026-06-01-to-2026-06-08.zip"]
+    assert fingerprint(project / "entries") == before
+
+
+def test_a_killed_export_leaves_no_half_file(tmp_path):
+    project = write_project(tmp_path, {"2026-06-01.yaml": GOOD, "2026-06-08.yaml": SECOND})
+    out = tmp_path / "out"
+    before = fingerprint(project / "entries")
+    command = [sys.executable, "-m", "generator.cli", "export", "--today", EXAMPLE_TODAY, "--out", str(out)]
+    process = subprocess.Popen(command, cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    staging: list[Path] = []
+    while time.monotonic() < deadline and process.poll() is None:  # wait until the site is being written
+        staging = [p for p in out.glob(".*building*") if any(p.rglob("*.html"))] if out.exists() else []
+        if staging:
+            break
+        time.sleep(0.01)
+    assert staging, "the export never started writing"
+    os.kill(process.pid, signal.SIGTERM)
+    assert process.wait(timeout=30) == 130
+    assert list(out.iterdir()) == []  # what it had written is removed; no zip appeared
+    assert fingerprint(project / "entries") == before
+
+
+def test_an_export_is_never_written_into_entries(tmp_path, capsys):
+    project = write_project(tmp_path, {"2026-06-01.yaml": GOOD})
+    assert run_export(project, "--out", "entries/export.zip") == 1
+    assert "inside the entries folder" in capsys.readouterr().err
+    assert [p.name for p in (project / "entries").iterdir()] == ["2026-06-01.yaml"]
+
+
+def test_entries_option_and_pages_of_ones_own(tmp_path, capsys):
+    project = write_project(tmp_path, {})
+    (project / "my-entries" / "2026").mkdir(parents=True)
+    (project / "my-entries" / "2026" / "2026-06-01.yaml").write_text(GOOD, encoding="utf-8")
+    (project / "extra" / "diary.md").write_text("# My diary\n\nThings only for me.\n", encoding="utf-8")
+    assert run_export(project, "--entries", "my-entries", "--out", "x.zip") == 0
+    assert "pages you added yourself: diary.md" in capsys.readouterr().out
+    files = inside(contents(project / "x.zip"), "journal-export-2026-06-01-to-2026-06-01/")
+    assert "data/entries/2026/2026-06-01.yaml" in files  # the folder inside entries is kept
+    assert not any("diary" in name for name in files)
+    assert not any(b"Things only for me" in content for content in files.values())
+    assert "1 page or file the patient added to their report by hand" in files["summary.html"].decode()
+
+
+def test_typed_text_is_escaped_and_spreadsheet_safe(tmp_path):
+    hostile = '<script>window.pwned=1</script><img src=x onerror="alert(1)">'
+    entry = (
+        GOOD
+        + f"provider: '=HYPERLINK(\"http://x\") {hostile}'\n"
+        + f"side_effects: ['{hostile}']\n"
+        + f"notes: '@SUM(1) {hostile}'\n"
+    )
+    project = write_project(tmp_path, {"2026-06-01.yaml": entry})
+    assert run_export(project, "--include-notes", "--out", "x.zip") == 0
+    files = inside(contents(project / "x.zip"), "journal-export-2026-06-01-to-2026-06-01/")
+    summary = files["summary.html"].decode()
+    assert "<script>window.pwned" not in summary and "<img src=x" not in summary
+    assert "&lt;script&gt;window.pwned=1&lt;/script&gt;" in summary
+    (row,) = csv.DictReader(io.StringIO(files["data/sessions.csv"].decode("utf-8-sig")))
+    assert row["provider"].startswith("'=HYPERLINK") and row["notes"].startswith("'@SUM")
+
+
+def test_no_sessions_is_said_plainly(tmp_path, capsys):
+    project = write_project(tmp_path, {"2026-06-01.yaml": GOOD})
+    assert run_export(project, "--since", "2026-07-01") == 1
+    assert "no sessions on or after 2026-07-01" in capsys.readouterr().err
+    assert run_export(project, "--since", "July") == 2
+    assert "--since 'July' is not a date" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------- cutting fields out
+
+
+def test_strip_fields_keeps_every_other_character():
+    text = (
+        "# my comment\r\ndate: 2026-06-01\r\nnotes: |\r\n  shared\r\n\r\n# between\r\n"
+        "private_notes: |   # mine\r\n  secret\r\n\r\n  more\r\ndose_mg: 50  # mg\r\n"
+    )
+    assert strip_fields(text, ["private_notes"]) == (
+        "# my comment\r\ndate: 2026-06-01\r\nnotes: |\r\n  shared\r\n\r\n# between\r\ndose_mg: 50  # mg\r\n"
+    )
+    assert strip_fields("date: 2026-06-01\ndose_mg: 5\nprivate_notes: plain\n  two lines", ["private_notes"]) == "date: 2026-06-01\ndose_mg: 5\n"
+    with pytest.raises(ValueError):
+        strip_fields("{date: 2026-06-01, dose_mg: 5, private_notes: x}", ["private_notes"])
+
+
+def test_an_entry_that_cannot_be_cut_is_rewritten_and_still_checked():
+    raw = b"date: 2026-06-01\ndose_mg: 50\nprivate_notes: &p secret words\nprovider: *p\n"
+    original, _ = validate(read_entry(raw, "e.yaml"))
+    copy = entry_copy(raw, "e.yaml", original, ["private_notes"])
+    assert b"private_notes" not in copy
+    assert copy.startswith(b"# Copied from e.yaml by journal export")
+    copied, _ = validate(read_entry(copy, "e.yaml"))
+    assert copied.provider == "secret words"  # the person put it in provider too: kept there
+    flow = b"{date: 2026-06-01, dose_mg: 50, private_notes: hidden}\n"
+    original, _ = validate(read_entry(flow, "f.yaml"))
+    assert b"hidden" not in entry_copy(flow, "f.yaml", original, ["private_notes"])
+
+
+def test_left_out_sentences_are_the_same_in_summary_and_site(default_files):
+    summary = default_files["summary.html"].decode()
+    site = default_files["site/index.html"].decode()
+    for sentence in export_module.left_out_sentences(export_module.select_sessions(example_journal(), None), False):
+        assert str(escape(sentence)) in summary and str(escape(sentence)) in site, sentence

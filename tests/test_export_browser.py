@@ -1,0 +1,158 @@
+"""The exported bundle in a real headless Chromium, opened from disk with every network
+request blocked: the summary's charts are there, the report's charts draw and its search
+works, nothing leaves file://, and the summary prints on A4 and US Letter with no chart
+cut in two. Screenshots and PDFs go to test-output/export/."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import OUTPUT, unzipped_bundle
+
+pytestmark = pytest.mark.browser
+
+SHOTS = OUTPUT / "export"
+MM = 72 / 25.4  # PDF points per millimetre
+# The summary's @page margins (top, sides, bottom), in mm.
+MARGIN_TOP, MARGIN_SIDE, MARGIN_BOTTOM = 15, 14, 17
+PAPER = {"A4": (595.92, 842.88), "Letter": (612.0, 792.0)}  # points, as Chromium writes them
+
+
+@pytest.fixture()
+def offline(browser):
+    """A browser context that may read files and nothing else: every other request is
+    aborted and recorded, and so are page errors."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
+    outside: list[str] = []
+    errors: list[str] = []
+
+    def route(route_):
+        if route_.request.url.startswith("file://"):
+            return route_.continue_()
+        outside.append(route_.request.url)
+        return route_.abort()
+
+    context.route("**/*", route)
+    context.on("request", lambda r: None if r.url.startswith(("file:", "data:", "blob:", "about:")) else outside.append(r.url))
+
+    def new_page():
+        page = context.new_page()
+        page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        return page
+
+    yield new_page, outside, errors
+    context.close()
+
+
+def test_summary_opens_from_disk_with_its_charts_and_no_script(offline, example_export):
+    new_page, outside, errors = offline
+    bundle = unzipped_bundle(example_export)
+    page = new_page()
+    page.goto((bundle / "summary.html").as_uri(), wait_until="load")
+    assert page.evaluate("() => document.scripts.length") == 0
+    drawn = page.eval_on_selector_all(
+        "figure.chart svg",
+        "svgs => svgs.map(s => [s.getBoundingClientRect().width, s.querySelectorAll('path, .mark-symbol, .mark-rect').length])",
+    )
+    assert len(drawn) == 9
+    assert all(width > 300 and marks > 0 for width, marks in drawn), drawn
+    assert "What this is." in page.inner_text("#about")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "summary.png"), full_page=True)
+    assert outside == [] and errors == []
+
+
+def test_exported_site_draws_its_charts_and_searches_from_disk(offline, example_export):
+    new_page, outside, errors = offline
+    site = unzipped_bundle(example_export) / "site"
+    page = new_page()
+    for name in ["index.html", "trends.html"]:
+        page.goto((site / name).as_uri(), wait_until="load")
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('figure.kj-chart')].every(f => f.dataset.drawn && f.dataset.drawn !== 'pending')",
+            timeout=20_000,
+        )
+        states = page.eval_on_selector_all("figure.kj-chart", "fs => fs.map(f => f.dataset.drawn)")
+        assert states and set(states) == {"live"}, (name, states)
+    page.goto((site / "index.html").as_uri(), wait_until="load")
+    page.click("input.md-search__input")
+    page.keyboard.type("Riverside", delay=30)
+    page.wait_for_selector(".md-search-result__item", timeout=15_000)
+    results = page.locator(".md-search-result__item").all_inner_texts()
+    assert any("Session of" in r for r in results), results
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "site-search.png"))
+    assert outside == [] and errors == []
+
+
+def pdf_pages(pdf: bytes) -> list[int]:
+    """The object numbers of the pages, in page order (following the page tree)."""
+    def kids(number: int) -> list[int]:
+        body = _object(pdf, number)
+        if re.search(rb"/Type\s*/Pages\b", body):
+            listed = re.search(rb"/Kids\s*\[(.*?)\]", body, re.S).group(1)
+            return [page for kid in re.findall(rb"(\d+)\s+0\s+R", listed) for page in kids(int(kid))]
+        return [number]
+
+    root = int(re.search(rb"/Root\s+(\d+)\s+0\s+R", pdf).group(1))
+    tree = int(re.search(rb"/Pages\s+(\d+)\s+0\s+R", _object(pdf, root)).group(1))
+    return kids(tree)
+
+
+def _object(pdf: bytes, number: int) -> bytes:
+    return re.search(rb"(?:^|\n)%d 0 obj\b(.*?)endobj" % number, pdf, re.S).group(1)
+
+
+def pdf_destinations(pdf: bytes) -> dict[str, tuple[int, float]]:
+    """Named destinations (Chromium writes one for each element a link points to):
+    name -> (page index, y in points from the page's bottom)."""
+    root = int(re.search(rb"/Root\s+(\d+)\s+0\s+R", pdf).group(1))
+    dests = int(re.search(rb"/Dests\s+(\d+)\s+0\s+R", _object(pdf, root)).group(1))
+    order = {number: index for index, number in enumerate(pdf_pages(pdf))}
+    found = {}
+    for name, page, y in re.findall(rb"/([\w.-]+)\s*\[\s*(\d+)\s+0\s+R\s*/XYZ\s+[\d.]+\s+([\d.]+)", _object(pdf, dests)):
+        found[name.decode()] = (order[int(page)], float(y))
+    return found
+
+
+@pytest.mark.parametrize("paper", ["A4", "Letter"])
+def test_summary_prints_readable_pages_and_never_cuts_a_chart(offline, example_export, paper):
+    new_page, outside, errors = offline
+    summary = unzipped_bundle(example_export) / "summary.html"
+    page = new_page()
+    page.goto(summary.as_uri(), wait_until="load")
+    pdf = page.pdf(format=paper, prefer_css_page_size=False)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    (SHOTS / f"summary-{paper}.pdf").write_bytes(pdf)
+
+    pages = pdf_pages(pdf)
+    assert len(pages) == len(re.findall(rb"/Type\s*/Page(?![A-Za-z])", pdf))
+    assert 5 <= len(pages) <= 14, f"{len(pages)} pages on {paper}"
+    width, height = PAPER[paper]
+    box = [float(v) for v in re.search(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)", pdf).groups()]
+    assert abs(box[0] - width) < 1 and abs(box[1] - height) < 1, box
+
+    # Each chart's height as laid out for this paper (print styles, the page's content width).
+    content_px = (width - 2 * MARGIN_SIDE * MM) / 0.75
+    page.set_viewport_size({"width": round(content_px), "height": 1000})
+    page.emulate_media(media="print")
+    heights = dict(page.eval_on_selector_all("figure.chart", "fs => fs.map(f => [f.id, f.getBoundingClientRect().height])"))
+    destinations = pdf_destinations(pdf)
+    content_top, content_bottom = height - MARGIN_TOP * MM, MARGIN_BOTTOM * MM
+    assert len(heights) == 9
+    for key, css_height in heights.items():
+        assert key in destinations, f"no destination for {key} in the PDF"
+        index, y = destinations[key]
+        top = y - MARGIN_TOP * MM  # Chromium measures destinations from the page box's top, margin included
+        bottom = top - css_height * 0.75
+        assert content_bottom < top <= content_top + 1, f"{key} starts outside the page's content box"
+        assert css_height * 0.75 < content_top - content_bottom, f"{key} is taller than a page"
+        assert bottom >= content_bottom - 1, f"{key} on page {index + 1} runs {content_bottom - bottom:.0f}pt past the page"
+    # The charts are in order, and spread over the pages rather than squeezed or lost.
+    order = [destinations[key][0] for key in heights]
+    assert order == sorted(order) and len(set(order)) >= 3
+    assert outside == [] and errors == []
