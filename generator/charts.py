@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
+from collections import OrderedDict
+from concurrent.futures import Future
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any, Sequence
 
 import altair as alt
@@ -57,6 +59,22 @@ class Chart:
     svg: str = field(default="", repr=False)
 
 
+class _Values(alt.Data):
+    """Inline data, put into the spec as it is. Altair's own conversion looks at every
+    value of every row (tens of thousands in a long journal), which took longer than
+    drawing the chart; the rows here hold only text, numbers and None, which it leaves
+    unchanged, so the spec is the same."""
+
+    def __init__(self, values: list[dict[str, Any]], **kwds: Any):
+        super().__init__(values=values, **kwds)
+
+    def to_dict(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        return {"values": self._kwds["values"]}
+
+    def __deepcopy__(self, memo: Any = None) -> _Values:
+        return self  # never changed once made, so Altair's copies of a chart can share it
+
+
 def _config() -> dict[str, Any]:
     return {
         "background": "#ffffff",
@@ -69,7 +87,10 @@ def _config() -> dict[str, Any]:
 
 
 def _finish(chart: alt.TopLevelMixin, title: str) -> dict[str, Any]:
-    spec = chart.properties(title=title).to_dict()
+    # Not validated here: Altair's check of the inline data against the Vega-Lite schema
+    # takes longer than everything else the build does (seconds at a thousand sessions).
+    # The specs are the same either way; tests/test_performance.py validates them.
+    spec = chart.properties(title=title).to_dict(validate=False)
     spec.pop("$schema", None)  # a URL; the runtime does not need it
     spec["config"] = _config()
     spec["usermeta"] = {"embedOptions": {"actions": False}}
@@ -115,7 +136,7 @@ def mood_chart(trends: Trends) -> Chart:
             values.append({"date": _day(figure), "series": label, "mood": moods[key], "segment": segment})
     labels = [label for _, label, _ in MOOD_SERIES]
     colours = [colour for _, _, colour in MOOD_SERIES]
-    base = alt.Chart(alt.Data(values=values)).encode(
+    base = alt.Chart(_Values(values)).encode(
         x=_x_date(),
         y=alt.Y("mood:Q", title="Mood (1-10)", scale=alt.Scale(domain=[1, 10])),
         color=alt.Color("series:N", title=None, sort=labels, scale=alt.Scale(domain=labels, range=colours)),
@@ -163,7 +184,7 @@ def lift_chart(trends: Trends) -> Chart:
         for f, m, s in zip(trends.sessions, means, segments)
     ]
     steps = _dose_steps(trends)
-    data = alt.Data(values=values)
+    data = _Values(values)
     x = _x_date()
     bars = alt.Chart(data).mark_bar(width=6, color=PALETTE["blue"]).encode(
         x=x, y=alt.Y("lift:Q", title="Change in mood after 2 hours"),
@@ -172,7 +193,7 @@ def lift_chart(trends: Trends) -> Chart:
     mean_line = alt.Chart(data).mark_line(color=PALETTE["orange"], strokeWidth=2).encode(x=x, y="mean:Q", detail="segment:N")
     layers = [bars, mean_line]
     if steps:
-        step_data = alt.Data(values=steps)
+        step_data = _Values(steps)
         layers.append(alt.Chart(step_data).mark_rule(strokeDash=[4, 3], color=PALETTE["grey"]).encode(x=alt.X("date:T")))
         layers.append(
             # Written along the rule, so steps close together do not overlap.
@@ -200,7 +221,7 @@ def duration_chart(trends: Trends) -> Chart:
         values.append({"date": _day(figure), "days": shown, "kind": kind, "text": d.text()})
         rows.append([_day(figure), format_dose(figure.entry.dose_mg), d.text()])
     kinds = ["faded", "lasted past day 7"]
-    chart = alt.Chart(alt.Data(values=values)).transform_filter("datum.days != null").mark_bar(width=6).encode(
+    chart = alt.Chart(_Values(values)).transform_filter("datum.days != null").mark_bar(width=6).encode(
         x=_x_date(),
         y=alt.Y("days:Q", title="Days until mood was back to 'before'", scale=alt.Scale(domain=[0, 7])),
         color=alt.Color("kind:N", title=None, scale=alt.Scale(domain=kinds, range=[PALETTE["blue"], PALETTE["green"]])),
@@ -220,7 +241,7 @@ def duration_chart(trends: Trends) -> Chart:
 def dose_chart(trends: Trends) -> Chart:
     segments = _segment_ids(trends.sessions, trends.gaps)
     values = [{"date": _day(f), "dose": f.entry.dose_mg, "segment": s} for f, s in zip(trends.sessions, segments)]
-    base = alt.Chart(alt.Data(values=values)).encode(
+    base = alt.Chart(_Values(values)).encode(
         x=_x_date(), y=alt.Y("dose:Q", title="Dose (mg)", scale=alt.Scale(zero=True)), detail="segment:N",
         tooltip=[alt.Tooltip("date:T", format="%d %b %Y", title="Session"), alt.Tooltip("dose:Q", title="Dose (mg)")],
     )
@@ -247,7 +268,7 @@ def dose_lift_chart(trends: Trends) -> Chart:
         for (dose, lift, level), days in sorted(groups.items())
     ]
     levels = list(DISSOCIATION_LEVELS) + ["not recorded"]
-    chart = alt.Chart(alt.Data(values=values)).mark_circle(opacity=0.85, stroke="#333333", strokeWidth=0.5).encode(
+    chart = alt.Chart(_Values(values)).mark_circle(opacity=0.85, stroke="#333333", strokeWidth=0.5).encode(
         x=alt.X("dose:Q", title="Dose (mg)", scale=alt.Scale(zero=False, padding=20)),
         y=alt.Y("lift:Q", title="Lift (points)"),
         size=alt.Size("sessions:Q", title="Sessions", scale=alt.Scale(range=[60, 600])),
@@ -276,7 +297,7 @@ def dissociation_chart(trends: Trends) -> Chart:
             if counts.get(name):
                 values.append({"dose": format_dose(level.dose_mg), "dose_mg": level.dose_mg, "level": name, "sessions": counts[name]})
     order = [format_dose(level.dose_mg) for level in sorted(trends.dose_levels, key=lambda l: l.dose_mg)]
-    chart = alt.Chart(alt.Data(values=values)).mark_bar().encode(
+    chart = alt.Chart(_Values(values)).mark_bar().encode(
         x=alt.X("dose:N", title="Dose", sort=order, axis=alt.Axis(labelAngle=0)),
         y=alt.Y("sessions:Q", title="Sessions"),
         color=alt.Color("level:N", title="Dissociation", sort=list(DISSOCIATION_LEVELS),
@@ -303,7 +324,7 @@ def side_effects_chart(trends: Trends) -> Chart:
         rows.append([_day(figure), "not recorded" if effects is None else (", ".join(effects) or "none")])
         for effect in effects or []:
             values.append({"date": _day(figure), "effect": effect})
-    chart = alt.Chart(alt.Data(values=values)).mark_square(size=60, color=PALETTE["vermillion"]).encode(
+    chart = alt.Chart(_Values(values)).mark_square(size=60, color=PALETTE["vermillion"]).encode(
         x=_x_date(), y=alt.Y("effect:N", title=None),
         tooltip=[alt.Tooltip("date:T", format="%d %b %Y", title="Session"), alt.Tooltip("effect:N", title="Side effect")],
     ).properties(width=WIDTH, height=max(60, 24 * len({v["effect"] for v in values})))
@@ -323,14 +344,14 @@ def questionnaire_chart(questionnaire: Questionnaire, key: str) -> Chart:
     top = questionnaire.bands[-1][1]
     bands = [{"from": lo, "to": hi + (1 if hi < top else 0), "band": name} for lo, hi, name in questionnaire.bands]
     shades = ["#f4f4f4", "#e8e8e8", "#dcdcdc", "#d0d0d0", "#c4c4c4"][: len(bands)]
-    band_layer = alt.Chart(alt.Data(values=bands)).mark_rect(opacity=0.9).encode(
+    band_layer = alt.Chart(_Values(bands)).mark_rect(opacity=0.9).encode(
         y=alt.Y("from:Q", title=f"{questionnaire.name} total", scale=alt.Scale(domain=[0, top])), y2="to:Q",
         color=alt.Color("band:N", legend=None, scale=alt.Scale(domain=[b["band"] for b in bands], range=shades)),
     )
-    labels = alt.Chart(alt.Data(values=bands)).mark_text(align="right", baseline="top", dx=-4, dy=3, color="#444444", fontSize=10).encode(
+    labels = alt.Chart(_Values(bands)).mark_text(align="right", baseline="top", dx=-4, dy=3, color="#444444", fontSize=10).encode(
         y="to:Q", x=alt.value(WIDTH), text="band:N"
     )
-    base = alt.Chart(alt.Data(values=values)).encode(
+    base = alt.Chart(_Values(values)).encode(
         x=_x_date(), y=alt.Y("total:Q"),
         tooltip=[alt.Tooltip("date:T", format="%d %b %Y", title="Date"), "total:Q", "band:N"],
     )
@@ -350,19 +371,20 @@ def build_charts(trends: Trends) -> list[Chart]:
     """Every chart the journal has data for, in the order the trends page shows them."""
     if not trends.sessions:
         return []
-    charts = [
-        mood_chart(trends),
-        lift_chart(trends),
-        duration_chart(trends),
-        dose_chart(trends),
-        dose_lift_chart(trends),
-        dissociation_chart(trends),
-        side_effects_chart(trends),
-    ]
-    if trends.phq9.points:
-        charts.append(questionnaire_chart(trends.phq9, "phq9"))
-    if trends.gad7.points:
-        charts.append(questionnaire_chart(trends.gad7, "gad7"))
+    with alt.utils.schemapi.debug_mode(False):  # no validation of every part as it is made (see _finish)
+        charts = [
+            mood_chart(trends),
+            lift_chart(trends),
+            duration_chart(trends),
+            dose_chart(trends),
+            dose_lift_chart(trends),
+            dissociation_chart(trends),
+            side_effects_chart(trends),
+        ]
+        if trends.phq9.points:
+            charts.append(questionnaire_chart(trends.phq9, "phq9"))
+        if trends.gad7.points:
+            charts.append(questionnaire_chart(trends.gad7, "gad7"))
     for chart in charts:
         chart.svg = render_svg(chart.spec)
     return charts
@@ -374,22 +396,65 @@ def spec_json(spec: dict[str, Any]) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-_svg_cache: dict[str, str] = {}
+_svg_cache: OrderedDict[str, str] = OrderedDict()
+SVG_CACHE_CHARACTERS = 64 * 1024 * 1024  # a few builds' charts; `journal serve` must not grow without end
 
 
 def render_svg(spec: dict[str, Any]) -> str:
     """The static picture of a spec. Cached by content: a chart whose data did not
     change is not drawn again when the site is rebuilt."""
     key = hashlib.sha256(json.dumps(spec, sort_keys=True, default=str).encode()).hexdigest()
-    if key not in _svg_cache:
+    svg = _svg_cache.get(key)
+    if svg is None:
         svg = vl_convert.vegalite_to_svg(spec, allowed_base_urls=[])
-        _svg_cache[key] = svg.replace('<?xml version="1.0" encoding="utf-8"?>', "", 1).strip()
-    return _svg_cache[key]
+        svg = _svg_cache[key] = svg.replace('<?xml version="1.0" encoding="utf-8"?>', "", 1).strip()
+        size = sum(len(s) for s in _svg_cache.values())
+        while size > SVG_CACHE_CHARACTERS and len(_svg_cache) > 1:  # the least recently used go first
+            size -= len(_svg_cache.popitem(last=False)[1])
+    else:
+        _svg_cache.move_to_end(key)
+    return svg
 
 
-@lru_cache(maxsize=1)
+_runtime: Future[str] | None = None
+_runtime_lock = threading.Lock()
+
+
+def _make_vega_runtime() -> str:
+    bundle = vl_convert.javascript_bundle()
+    return "/* Vega runtime for offline charts, from vl-convert " + "*/\n(function(){\n" + bundle + "\n})();\n"
+
+
+def start_vega_runtime() -> None:
+    """Start making the runtime in the background, if it is not made yet. vl-convert works
+    outside the GIL, so the seconds this takes overlap with the rest of the build."""
+    global _runtime
+    with _runtime_lock:
+        if _runtime is not None:
+            return
+        future: Future[str] = Future()
+        _runtime = future
+
+    def make() -> None:
+        try:
+            future.set_result(_make_vega_runtime())
+        except BaseException as error:  # noqa: BLE001 - handed to whoever waits for it
+            future.set_exception(error)
+
+    threading.Thread(target=make, name="vega-runtime", daemon=True).start()
+
+
 def vega_runtime_js() -> str:
     """Vega, Vega-Lite and vega-embed in one classic script, made once per process.
     It sets window.vegaEmbed; wrapped so its internal names stay private."""
-    bundle = vl_convert.javascript_bundle()
-    return "/* Vega runtime for offline charts, from vl-convert " + "*/\n(function(){\n" + bundle + "\n})();\n"
+    global _runtime
+    start_vega_runtime()
+    future = _runtime
+    assert future is not None
+    try:
+        return future.result()
+    except BaseException:
+        with _runtime_lock:  # a failure is not kept: the next build tries again
+            if _runtime is future:
+                _runtime = None
+        raise
