@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from builders import LONG_AFTER, D, entry, weekly
 from generator.entries import Entry
 from generator.trends import (
     GAD7_BANDS,
@@ -24,30 +25,6 @@ from generator.trends import (
     treatment_phase,
 )
 
-D = dt.date
-LONG_AFTER = D(2027, 1, 1)  # every follow-up of the fixtures is due by then
-
-
-def entry(day: str, dose: float = 100, pre=None, post=None, d1=None, d3=None, d7=None, **extra) -> Entry:
-    data = {"date": day, "dose_mg": dose}
-    for name, value in (
-        ("pre_mood", pre), ("post_mood_2h", post),
-        ("mood_day1", d1), ("mood_day3", d3), ("mood_day7", d7),
-    ):
-        if value is not None:
-            data[name] = value
-    data.update(extra)
-    return Entry.model_validate(data)
-
-
-def weekly(lifts, start=D(2026, 1, 1), dose=100, pre=4, follow=None, **extra) -> list[Entry]:
-    """One session a week; mood before is `pre`, at 2 hours pre + lift; follow-ups optional."""
-    result = []
-    for i, lift in enumerate(lifts):
-        moods = {} if follow is None else dict(zip(("d1", "d3", "d7"), follow[i]))
-        post = None if lift is None else pre + lift
-        result.append(entry((start + dt.timedelta(weeks=i)).isoformat(), dose, pre, post, **moods, **extra))
-    return result
 
 
 # --------------------------------------------------------------------------- per session
