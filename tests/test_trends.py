@@ -7,7 +7,6 @@ import datetime as dt
 import pytest
 
 from builders import LONG_AFTER, D, entry, weekly
-from generator.entries import Entry
 from generator.trends import (
     GAD7_BANDS,
     PHQ9_BANDS,
