@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import subprocess
+import sys
 import threading
 from collections import OrderedDict
-from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
@@ -147,7 +148,7 @@ def mood_chart(trends: Trends) -> Chart:
     return Chart(
         "mood",
         "Mood before and after each session",
-        "Each line is one moment after the session: before, two hours after, and on days 1, 3 and 7. "
+        "Each line is one moment around the session: before, two hours after, and days 1, 3 and 7. "
         "Where the later lines sink towards the grey 'before' line, the effect is fading sooner. "
         "Missing follow-ups and treatment gaps leave breaks in the lines.",
         _finish(chart, "Mood before and after each session"),
@@ -205,7 +206,8 @@ def lift_chart(trends: Trends) -> Chart:
         "lift",
         "Lift after each session",
         f"Bars show how many points mood rose from before the session to two hours after. The orange line "
-        f"is the average of the last {size} sessions; dashed lines mark a change of dose.",
+        f"is a rolling average: each session and the {'one' if size == 2 else 'two'} before it; "
+        f"dashed lines mark a change of dose.",
         _finish(chart, "Lift after each session (2 hours after minus before)"),
         ["Session", "Dose", "Lift", f"Average of last {size}"],
         [[v["date"], v["dose"], _number(v["lift"]), _number(v["mean"])] for v in values],
@@ -416,45 +418,48 @@ def render_svg(spec: dict[str, Any]) -> str:
     return svg
 
 
-_runtime: Future[str] | None = None
+_runtime: str | None = None
+_runtime_maker: subprocess.Popen[bytes] | None = None
 _runtime_lock = threading.Lock()
-
-
-def _make_vega_runtime() -> str:
-    bundle = vl_convert.javascript_bundle()
-    return "/* Vega runtime for offline charts, from vl-convert " + "*/\n(function(){\n" + bundle + "\n})();\n"
+_MAKE_BUNDLE = "import sys, vl_convert; sys.stdout.buffer.write(vl_convert.javascript_bundle().encode('utf-8'))"
 
 
 def start_vega_runtime() -> None:
-    """Start making the runtime in the background, if it is not made yet. vl-convert works
-    outside the GIL, so the seconds this takes overlap with the rest of the build."""
-    global _runtime
+    """Start making the runtime, if it is not made yet, in another process: it takes over a
+    second, and vl-convert holds the GIL all that time, so a thread would not help; another
+    process makes it on another core while this one goes on with the build."""
+    global _runtime_maker
     with _runtime_lock:
-        if _runtime is not None:
+        if _runtime is not None or _runtime_maker is not None:
             return
-        future: Future[str] = Future()
-        _runtime = future
-
-    def make() -> None:
         try:
-            future.set_result(_make_vega_runtime())
-        except BaseException as error:  # noqa: BLE001 - handed to whoever waits for it
-            future.set_exception(error)
+            _runtime_maker = subprocess.Popen(
+                [sys.executable, "-c", _MAKE_BUNDLE],
+                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+            )
+        except (OSError, ValueError):  # no interpreter to start: it is made here when needed
+            _runtime_maker = None
 
-    threading.Thread(target=make, name="vega-runtime", daemon=True).start()
+
+def _bundle_made_elsewhere(maker: subprocess.Popen[bytes]) -> str | None:
+    try:
+        out, _ = maker.communicate(timeout=300)
+        return out.decode("utf-8") if maker.returncode == 0 and out else None
+    except (OSError, subprocess.SubprocessError, UnicodeDecodeError):
+        maker.kill()
+        return None
 
 
 def vega_runtime_js() -> str:
-    """Vega, Vega-Lite and vega-embed in one classic script, made once per process.
-    It sets window.vegaEmbed; wrapped so its internal names stay private."""
-    global _runtime
-    start_vega_runtime()
-    future = _runtime
-    assert future is not None
-    try:
-        return future.result()
-    except BaseException:
-        with _runtime_lock:  # a failure is not kept: the next build tries again
-            if _runtime is future:
-                _runtime = None
-        raise
+    """Vega, Vega-Lite and vega-embed in one classic script, made once per process (by the
+    process `start_vega_runtime` started, if any, else here). It sets window.vegaEmbed;
+    wrapped so its internal names stay private."""
+    global _runtime, _runtime_maker
+    with _runtime_lock:
+        if _runtime is None:
+            maker, _runtime_maker = _runtime_maker, None
+            bundle = _bundle_made_elsewhere(maker) if maker is not None else None
+            if bundle is None:
+                bundle = vl_convert.javascript_bundle()
+            _runtime = "/* Vega runtime for offline charts, from vl-convert " + "*/\n(function(){\n" + bundle + "\n})();\n"
+        return _runtime

@@ -191,6 +191,17 @@ def _command_build(args: argparse.Namespace) -> int:
         except MkDocsException:
             print("journal build: the report was not built; see the messages above.", file=sys.stderr)
             return 1
+    journal = getattr(config.plugins["journal"], "journal", None)
+    if journal is not None and journal.errors:
+        # A lenient build: say what was left out, not only on the Data problems page.
+        for problem in journal.errors:
+            print(problem, file=sys.stderr)
+        count = len(journal.sources_with_errors)
+        print(
+            f"{count} {'entry file has' if count == 1 else 'entry files have'} errors and "
+            f"{'was' if count == 1 else 'were'} left out of the report; see its Data problems page.",
+            file=sys.stderr,
+        )
     print(f"The report is in {target}; open {target / 'index.html'} in a browser.")
     return 0
 

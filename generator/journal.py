@@ -20,7 +20,7 @@ from typing import Callable, Iterator
 from .entries import SCHEMA_PATH, Entry, assign_slugs, entry_template
 from .problems import Problem, count_summary
 from .reading import MAX_FILE_BYTES, ReadEntry, clip, read_entry, too_large
-from .validation import cross_entry_problems, follow_up_warnings, validate
+from .validation import cross_entry_problems, entry_warnings, validate
 
 ENTRY_SUFFIXES = (".yaml", ".yml")
 _BACKUP_SUFFIXES = ("~", ".swp", ".swo", ".swx", ".bak", ".orig", ".tmp", ".rej")
@@ -80,6 +80,8 @@ def display_path(path: Path, base: Path | None = None) -> str:
 
 
 def _printable_path(text: str) -> str:
+    if text.isascii():
+        return text  # what the lines below give for it, quicker
     try:  # a name that is not UTF-8 (café from an old disk) is shown as caf\xe9, and can be written out
         return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
     except UnicodeError:
@@ -280,7 +282,7 @@ def _load_journal(folder: Path, today: dt.date | str | None, base: Path | None, 
         try:
             read, entry, value_problems = _read_and_check(path, source, cache)
             if entry is not None:
-                value_problems = value_problems + follow_up_warnings(entry, read, journal.today)
+                value_problems = value_problems + entry_warnings(entry, read, journal.today)
         except Exception as error:  # noqa: BLE001 - the last resort for one file: the others still load
             log.debug("unexpected failure while reading %s", source, exc_info=True)
             read, entry, value_problems = ReadEntry(source), None, []

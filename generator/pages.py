@@ -94,6 +94,29 @@ def format_signed(value: float | int | None) -> str:
     return text if text.startswith("-") or text == "0" else f"+{text}"
 
 
+def format_mean(value: float | int | None) -> str:
+    """An average, always with one decimal: '1.3', '4.0'; '–' when unknown."""
+    if value is None:
+        return "–"
+    text = f"{value:.1f}"
+    return "0.0" if text == "-0.0" else text
+
+
+def format_signed_mean(value: float | int | None) -> str:
+    """A signed average, always with one decimal: '+4.0', '-0.5', '0.0'."""
+    text = format_mean(value)
+    return text if text.startswith("-") or text in ("0.0", "–") else f"+{text}"
+
+
+def format_mean_days(value: float | int | None, beyond_day7: int = 0) -> str:
+    """An average effect length: '2.8 days', or 'at least 5.7 days' when some of the
+    sessions behind it were still above the pre-session mood on day 7 (counted as 7,
+    so the average is a lower bound)."""
+    if value is None:
+        return "–"
+    return f"{'at least ' if beyond_day7 else ''}{format_mean(value)} days"
+
+
 def _environment(override_dir: Path | None) -> Environment:
     loaders = []
     if override_dir is not None:
@@ -111,6 +134,9 @@ def _environment(override_dir: Path | None) -> Environment:
         day=format_day,
         num=format_number,
         signed=format_signed,
+        mean=format_mean,
+        signed_mean=format_signed_mean,
+        mean_days=format_mean_days,
         spec_json=lambda spec: Markup(spec_json(spec)),  # already made safe for <script>
     )
     return env
@@ -131,8 +157,11 @@ def checklist_items(trends: Trends) -> dict[str, list[dict[str, Any]]]:
     """The guide's checklists. Items the data can decide are ticked or left open from the
     signals, with the evidence; the rest are for the person to judge."""
     signals = {s.key: s for s in trends.signals}
+    trial = trends.settings.adequate_trial
 
-    def from_data(key: str, text: str, open_text: str) -> dict[str, Any]:
+    def from_data(key: str, text: str, open_text: str = "") -> dict[str, Any]:
+        """The template says "Your journal shows this" or "does not show this" before
+        the status: the signal's text when ticked, else open_text (detail, may be empty)."""
         signal = signals.get(key)
         return {"text": text, "decided": True, "checked": signal is not None, "signal": signal,
                 "status": signal.text if signal else open_text}
@@ -141,13 +170,10 @@ def checklist_items(trends: Trends) -> dict[str, list[dict[str, Any]]]:
         return {"text": text, "decided": False, "checked": False, "signal": None, "status": ""}
 
     discuss = [
-        from_data("benefit_declining", "The benefit has declined over several sessions at the same dose, not just one.",
-                  "Your journal does not show a decline at the current dose."),
-        from_data("effect_fading", "The effect fades noticeably sooner than it used to.",
-                  "Your journal does not show the effect fading sooner."),
+        from_data("benefit_declining", "The benefit has declined over several sessions at the same dose, not just one."),
+        from_data("effect_fading", "The effect fades noticeably sooner than it used to."),
         from_data("adequate_trial_without_benefit",
-                  "The current dose has had an adequate trial (3-4 or more sessions) without reaching the benefit you saw or agreed on.",
-                  "Your journal does not show this."),
+                  f"The current dose has had an adequate trial ({trial} or more sessions) without reaching the benefit you saw or agreed on."),
         personal("Side effects are hard to tolerate (a change can also be downward)."),
         personal("Your circumstances or treatment goals have changed."),
     ]
@@ -155,10 +181,12 @@ def checklist_items(trends: Trends) -> dict[str, list[dict[str, Any]]]:
         discuss[3] = {**discuss[3], "signal": signals["side_effects_rising"], "status": signals["side_effects_rising"].text}
     wait = [
         from_data("one_bad_session", "You had one bad session: normal variability exists.",
-                  "Your latest session is not an isolated outlier."),
+                  "your latest session does not stand out far below the steady sessions before it."),
         personal("You are looking for stronger dissociation rather than more therapeutic benefit."),
-        from_data("adequate_trial_not_reached", "The current dose has not had adequate time yet (usually at least 3-4 sessions).",
-                  "The current dose has had at least the number of sessions set for an adequate trial."),
+        from_data("adequate_trial_not_reached", f"The current dose has not had adequate time yet (an adequate trial is {trial} or more sessions).",
+                  f"the current dose has had {trends.sessions_at_current_dose} "
+                  f"{'session' if trends.sessions_at_current_dose == 1 else 'sessions'}, at least the {trial} of an adequate trial."
+                  if trends.current_dose is not None else ""),
     ]
     return {"discuss": discuss, "wait": wait}
 

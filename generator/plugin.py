@@ -145,15 +145,16 @@ class JournalPlugin(BasePlugin[JournalConfig]):
                         self.own_files_left_out.append(file.src_uri)
                     files.remove(file)
         journal = load_journal(self.entries_dir, self.config.today, base=self.entries_dir.parent, cache=self.entry_cache)
+        self.journal = journal  # the command line reports what a lenient build left out
         if journal.errors and self.config.strict:
             lines = "\n".join(str(p) for p in journal.errors)
             raise PluginError(
                 f"the journal has errors ({journal.summary()}):\n{lines}\n"
-                "Fix them, or set `strict: false` for the journal plugin in mkdocs.yml to build "
-                "anyway with a Data problems page."
+                "Fix them, or run `journal build --lenient` to build anyway: the entries with "
+                "errors are then listed on a Data problems page and left out of the figures."
             )
-        # Made in the background while the build goes on, once per process. Not before the
-        # journal is known to build: a process does not end while it is being made.
+        # The Vega runtime is made in another process while the build goes on (once per
+        # process); not before the journal is known to build, as it would be for nothing.
         start_vega_runtime()
         for warning in journal.warnings:
             log.info(str(warning))

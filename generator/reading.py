@@ -378,7 +378,7 @@ class _Builder:
             self._refuse_tag(node, path)
             return None
         result: dict[str, Any] = {}
-        key_positions = entry.key_positions
+        key_positions, value_positions = entry.key_positions, entry.value_positions
         for key_node, value_node in node.value:
             if self.values_seen >= MAX_VALUES or depth + 1 > MAX_DEPTH:
                 self._count(key_node, depth + 1, path)  # raises, saying which limit
@@ -404,7 +404,13 @@ class _Builder:
                 )
             mark = key_node.start_mark
             key_positions[key_path] = (mark.line + 1, mark.column + 1)
-            result[key] = self.build(value_node, key_path, depth + 1)
+            if isinstance(value_node, yaml.ScalarNode) and self.values_seen < MAX_VALUES and depth < MAX_DEPTH:
+                self.values_seen += 1  # what build() does for a plain value, without the call
+                mark = value_node.start_mark
+                value_positions[key_path] = (mark.line + 1, mark.column + 1)
+                result[key] = self._scalar(value_node, key_path)
+            else:
+                result[key] = self.build(value_node, key_path, depth + 1)
         return result
 
     def _scalar(self, node: yaml.ScalarNode, path: Path_) -> Any:

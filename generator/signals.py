@@ -68,14 +68,15 @@ def points_text(value: float) -> str:
 
 
 def duration_mean_text(window: WindowSummary) -> str:
-    """'about 2.8 days', or '7 days or more' when every session lasted past day 7."""
+    """'about 2.8 days'; 'at least 5.7 days' when some sessions lasted past day 7 (counted
+    as 7, so the average is a lower bound); '7 days or more' when every session did."""
     mean, n, beyond = window.mean_duration, window.duration_n, window.duration_beyond7
     if mean is None:
         return "an unknown time"
     if beyond == n:
         return "7 days or more"
     shown = f"{mean:.1f}".removesuffix(".0")
-    return f"about {shown} {'day' if shown == '1' else 'days'}"
+    return f"{'at least' if beyond else 'about'} {shown} {'day' if shown == '1' else 'days'}"
 
 
 def duration_basis(window: WindowSummary) -> str:
@@ -218,7 +219,7 @@ def overlapping_prescribers(trends: Trends) -> Signal | None:
         f"Your journal has sessions from {join_words(described)}, and these periods overlap. "
         "Receiving ketamine from more than one prescriber at a time carries serious safety and "
         "legal risks: please tell each prescriber about the other. One prescriber at a time means "
-        "finishing a move between providers before starting with the new one. If an entry names "
+        "ending treatment with one before the other prescribes anything. If an entry names "
         "the wrong provider, correct that entry."
     )
     return Signal(
@@ -318,11 +319,11 @@ def adequate_trial_not_reached(trends: Trends) -> Signal | None:
     k, needed = trends.sessions_at_current_dose, trends.settings.adequate_trial
     dose = format_dose(trends.current_dose)
     text = (
-        f"You have had {sessions_word(k)} at {dose} so far (since "
-        f"{format_day(trends.current_dose_since)}). A dose usually needs at least 3-4 sessions "  # type: ignore[arg-type]
-        f"before its effect can be judged; this journal waits for {needed}. Until then, "
-        "differences between sessions say little about the dose itself: give the current dose "
-        "more time, and keep recording each session and its follow-ups."
+        f"Only {sessions_word(k)} at {dose} so far (since "
+        f"{format_day(trends.current_dose_since)}); fewer than the {needed} of an adequate trial. "  # type: ignore[arg-type]
+        "Until then, differences between sessions say little about the dose itself; how long to "
+        "stay at a dose before reassessing is a question for your prescriber. Recording each "
+        "session and its follow-ups keeps the figures ready for that conversation."
     )
     return Signal(
         key="adequate_trial_not_reached",
@@ -359,7 +360,7 @@ def adequate_trial_without_benefit(trends: Trends) -> Signal | None:
     before_mean, before_n = mean_and_count(s.lift for s in before)
     numbers: dict[str, float | int | str] = {"dose_mg": trends.current_dose, "mean_lift": round(mean, 2), "lift_n": n}
     if mean <= settings.noise_threshold:
-        title = f"A fair trial of {dose} has not brought a clear benefit"
+        title = f"An adequate trial of {dose} has not brought a clear benefit"
         text = (
             f"{opening}, which is within the {settings.noise_threshold:g} point that ordinary "
             "day-to-day variation can explain. An adequate trial without a clear benefit is worth "
@@ -370,7 +371,7 @@ def adequate_trial_without_benefit(trends: Trends) -> Signal | None:
         and before_n >= min(settings.adequate_trial, settings.min_known)
         and mean < before_mean - settings.noise_threshold
     ):
-        title = f"A fair trial of {dose} has not brought the benefit seen before"
+        title = f"An adequate trial of {dose} has not brought the benefit seen before"
         text = (
             f"{opening}, against {points_text(before_mean)} over the {sessions_word(before_n)} at "
             f"{format_dose(before[0].dose_mg)} before it ({format_range(before[0].day, before[-1].day)}). "
@@ -518,7 +519,7 @@ def missing_follow_ups(trends: Trends) -> Signal | None:
     if recent_weak:
         parts.append(
             f"In your last {sessions_word(recent.sessions)}, {recent.lift_n} have a known lift and "
-            f"{recent.duration_n} a known effect duration, too few to compare "
+            f"{recent.duration_n} a known time the effect lasted, too few to compare "
             f"({settings.min_known} are needed)."
         )
     parts.append(
@@ -665,7 +666,7 @@ def side_effect_statement(trends: Trends) -> str:
     new, _ = side_effect_changes(trends)
     if new:
         sentences.append(f"New compared with my earlier sessions: {join_words(list(new))}.")
-    dissociation = dissociation_in(w.recent)
+    dissociation = dissociation_in(w.recent, "my last" if w.previous else "my")
     if dissociation:
         sentences.append(dissociation)
     return " ".join(sentences)
@@ -690,7 +691,7 @@ def side_effects_in(window: WindowSummary, owner: str, before: bool = False) -> 
     return f"Side effects in {where}: {listed}{coverage}."
 
 
-def dissociation_in(window: WindowSummary) -> str:
+def dissociation_in(window: WindowSummary, owner: str) -> str:
     counts: dict[str, int] = {}
     for s in window.entries:
         if s.entry.dissociation is not None:
@@ -699,7 +700,7 @@ def dissociation_in(window: WindowSummary) -> str:
         return ""
     order = ["none", "mild", "moderate", "strong"]
     listed = join_words([f"{level} in {counts[level]}" for level in order if level in counts])
-    return f"Dissociation over the same {sessions_word(window.sessions)}: {listed}."
+    return f"Dissociation in {owner} {sessions_word(window.sessions)}: {listed}."
 
 
 def questions(trends: Trends, signals: Sequence[Signal]) -> list[str]:
@@ -740,7 +741,7 @@ def limits(trends: Trends, signals: Sequence[Signal]) -> list[str]:
         "for me. That is for my prescriber and me to decide together.",
         f"Moods are rated once at each point on a 1-10 scale; a difference of "
         f"{settings.noise_threshold:g} point or less can be ordinary day-to-day variation.",
-        "The effect duration is read from a straight line between the follow-up moods and "
+        "How long the effect lasted is read from straight lines between the follow-up moods and "
         "ends at day 7, the last follow-up.",
     ]
     if w.direction == "unknown":
@@ -761,7 +762,7 @@ def limits(trends: Trends, signals: Sequence[Signal]) -> list[str]:
             f"{'has' if len(pending_sessions) == 1 else 'have'} follow-ups to come "
             f"({join_words(last_days(pending_sessions, 3))}"
             f"{', among others' if len({s.day for s in pending_sessions}) > 3 else ''}); "
-            "they count once those moods are recorded."
+            "figures that need those moods will include them once they are recorded."
         )
     missing_total = sum(trends.missing_follow_ups.values())
     if missing_total:

@@ -2,7 +2,8 @@
 
 Three kinds of check:
 - `validate`: one file's values against the `Entry` model (errors);
-- `follow_up_warnings`: follow-ups due but missing, or recorded too early (warnings);
+- `entry_warnings`: follow-ups due but missing, or recorded too early, and a file name
+  whose date differs from the entry's (warnings);
 - `cross_entry_problems`: the same session twice, sessions dated in the future (errors).
 """
 
@@ -173,10 +174,11 @@ def _message(error: dict[str, Any], path: Path_, read: ReadEntry) -> str:
     shown = _shown(value, raw)
 
     if kind == "missing" or value is None:  # absent, or `dose_mg:` left empty
+        state = "is missing" if kind == "missing" else "is empty"
         if path == ("date",):
-            return "is missing; every entry needs the day of the session, e.g. `date: 2026-04-02`"
+            return f"{state}; every entry needs the day of the session, e.g. `date: 2026-04-02`"
         if path == ("dose_mg",):
-            return "is missing; every entry needs the dose in mg, e.g. `dose_mg: 150`"
+            return f"{state}; every entry needs the dose in mg, e.g. `dose_mg: 150`"
         return f"is missing ({expected})" if kind == "missing" else f"is empty; write {expected}"
     if kind == "extra_forbidden":
         field = path[-1]
@@ -197,6 +199,9 @@ def _message(error: dict[str, Any], path: Path_, read: ReadEntry) -> str:
             return f"{shown} has a time that does not exist (hours 0-23, minutes 0-59)"
         return f"{shown} is not a date; write {expected}"
     if kind == "literal_error":
+        choices = (error.get("ctx") or {}).get("expected", "")
+        if isinstance(value, str) and f"'{value.strip().lower()}'" in choices:
+            return f"{shown} is not one of the choices; write it in small letters: {value.strip().lower()}"
         return f"{shown} is not one of the choices; write {expected}"
     if isinstance(value, str) and kind in {"int_type", "float_type", "int_parsing", "float_parsing"}:
         if _is_number(value) and path in read.quoted:
@@ -266,10 +271,34 @@ def validate(read: ReadEntry) -> tuple[Entry | None, list[Problem]]:
     return with_source(entry, read.source), []
 
 
+_NAME_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
+
+
+def file_name_warnings(entry: Entry, read: ReadEntry, today: dt.date) -> list[Problem]:
+    """A file named after one day holding another day's session is usually a copy whose
+    date was not changed (or a typo in one of them)."""
+    name = read.source.replace("\\", "/").rsplit("/", 1)[-1]
+    match = _NAME_DATE.match(name)
+    if not match:
+        return []
+    try:
+        named = dt.date(*(int(part) for part in match.groups()))
+    except ValueError:
+        named = None
+    if named == entry.day or entry.day > today:  # a future date is already an error
+        return []
+    return [read.problem(
+        ("date",), "date",
+        f"{entry.day.isoformat()} is not the day in the file name ({name}); fix the date, or "
+        "rename the file, so the two agree",
+        "warning",
+    )]
+
+
 # --- warnings that depend on today ------------------------------------------------------
 
-def follow_up_warnings(entry: Entry, read: ReadEntry, today: dt.date) -> list[Problem]:
-    problems: list[Problem] = []
+def entry_warnings(entry: Entry, read: ReadEntry, today: dt.date) -> list[Problem]:
+    problems: list[Problem] = file_name_warnings(entry, read, today)
     day = entry.day
     if day > today:
         return problems  # reported as an error by cross_entry_problems

@@ -153,3 +153,24 @@ def test_injected_text_never_runs_in_the_browser(browser, tmp_path):
     page.goto((site / "sessions/2026-06-01.html").as_uri())
     assert "window.pwned" in page.inner_text("article")  # shown as the text it is
     page.close()
+
+
+def test_printed_tables_show_every_column(browser, served_site):
+    """Paper cannot scroll: in print layout no table may be cut off at the side."""
+    page = browser.new_page()
+    for relative in ["check-in.html", "sessions/index.html", "trends.html"]:
+        page.goto(served_site + relative, wait_until="load")
+        page.emulate_media(media="print")
+        page.set_viewport_size({"width": 794, "height": 1123})  # A4 at 96 dpi
+        clipped = page.eval_on_selector_all(
+            "article table",
+            """ts => ts.filter(t => {
+                let box = t.getBoundingClientRect(), article = document.querySelector('article').getBoundingClientRect();
+                let outer = t.closest('.kj-table') || t.parentElement;
+                return box.right > article.right + 1 || outer.scrollWidth > outer.clientWidth + 1;
+            }).map(t => t.innerText.slice(0, 40))""",
+        )
+        assert clipped == [], (relative, clipped)
+        page.emulate_media(media="screen")
+        page.set_viewport_size({"width": 1280, "height": 900})
+    page.close()

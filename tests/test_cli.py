@@ -22,6 +22,7 @@ from generator.problems import Problem, count_summary
 
 ENTRY = "date: 2026-04-02\ndose_mg: 150\n"
 DOSE_MISSING = "dose_mg: is missing; every entry needs the dose in mg, e.g. `dose_mg: 150`"
+DOSE_EMPTY = DOSE_MISSING.replace("is missing", "is empty")  # the template leaves it blank
 SCHEMA = (Path(generator.__file__).parent / "entry.schema.json").resolve()
 
 
@@ -358,7 +359,7 @@ def test_new_template_comments_every_field(journal):
 def test_new_entry_checked_right_away_says_the_dose_is_missing(journal):
     journal.run("new", "--today", "2026-04-02")
     assert journal.check() == (
-        1, [f"entries/2026-04-02.yaml:5:9: {DOSE_MISSING}"], "1 entry, 1 error, 0 warnings"
+        1, [f"entries/2026-04-02.yaml:5:9: {DOSE_EMPTY}"], "1 entry, 1 error, 0 warnings"
     )
 
 
@@ -500,7 +501,7 @@ def test_console_script_new_then_check(tmp_path):
     assert (path.parent / _schema_line(path)).resolve() == SCHEMA
     done = _run(tmp_path, "check", "--today", "2026-04-02")
     assert done.returncode == 1
-    assert done.stdout == f"entries/2026-04-02.yaml:5:9: {DOSE_MISSING}\n1 entry, 1 error, 0 warnings\n"
+    assert done.stdout == f"entries/2026-04-02.yaml:5:9: {DOSE_EMPTY}\n1 entry, 1 error, 0 warnings\n"
 
 
 def test_console_script_bad_today_has_no_traceback(tmp_path):

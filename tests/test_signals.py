@@ -136,7 +136,10 @@ def test_adequate_trial_not_reached_then_reached():
     two = weekly([3, 3, 3], dose=100) + weekly([3, 3], start=D(2026, 2, 1), dose=150)
     trends = compute_trends(two, LONG_AFTER)
     found = signal(trends, "adequate_trial_not_reached")
-    assert found.level == "wait" and "2 sessions at 150 mg" in found.text and "more time" in found.text
+    assert found.level == "wait" and "2 sessions at 150 mg" in found.text
+    assert "fewer than the 3 of an adequate trial" in found.text
+    # it describes the data and leaves the timing to the prescriber
+    assert "question for your prescriber" in found.text and "more time" not in found.text
     assert found.numbers == {"dose_mg": 150, "sessions_at_dose": 2, "sessions_needed": 3}
     three = two + [entry("2026-02-20", 150, 4, 7)]
     assert "adequate_trial_not_reached" not in keys(compute_trends(three, LONG_AFTER))
@@ -148,7 +151,7 @@ def test_adequate_trial_without_benefit_no_clear_lift():
     trends = compute_trends(weekly([0, 1, 1]), LONG_AFTER)
     found = signal(trends, "adequate_trial_without_benefit")
     assert found.numbers["mean_lift"] == 0.67 and found.numbers["lift_n"] == 3
-    assert "+0.7 points" in found.text and found.title == "A fair trial of 100 mg has not brought a clear benefit"
+    assert "+0.7 points" in found.text and found.title == "An adequate trial of 100 mg has not brought a clear benefit"
 
 
 def test_adequate_trial_without_the_benefit_seen_at_the_dose_before():

@@ -158,13 +158,16 @@ def test_a_broken_entry_fails_the_build_with_its_located_message(tmp_path, capsy
     assert build(project) == 1
     err = capsys.readouterr().err
     assert "entries/2026-06-08.yaml:3:11: pre_mood: 12 is out of range (1-10)" in err
-    assert "strict: false" in err
+    assert "journal build --lenient" in err
     assert not (project / "site" / "index.html").exists()
 
 
-def test_a_lenient_build_lists_the_broken_entry_and_leaves_it_out(tmp_path):
+def test_a_lenient_build_lists_the_broken_entry_and_leaves_it_out(tmp_path, capsys):
     project = write_project(tmp_path, {"2026-06-01.yaml": GOOD, "2026-06-08.yaml": BROKEN})
     assert build(project, "--lenient") == 0
+    err = capsys.readouterr().err
+    assert "entries/2026-06-08.yaml:3:11: pre_mood: 12 is out of range (1-10)" in err
+    assert "1 entry file has errors and was left out of the report" in err
     problems = text_of(article(page(project / "site", "problems.html")))
     assert "entries/2026-06-08.yaml:3:11" in problems and "pre_mood: 12 is out of range (1-10)" in problems
     overview = text_of(article(page(project / "site", "index.html")))

@@ -84,10 +84,10 @@ def test_missing_date(journal):
     assert journal.problems("dose_mg: 150\n") == [f"{WHERE}:1:1: {DATE_MISSING}"]
 
 
-def test_empty_required_values_say_missing_where_to_type(journal):
+def test_empty_required_values_say_empty_where_to_type(journal):
     assert journal.problems("date:\ndose_mg:       # mg\n") == [
-        f"{WHERE}:1:6: {DATE_MISSING}",
-        f"{WHERE}:2:9: {DOSE_MISSING}",
+        f"{WHERE}:1:6: {DATE_MISSING.replace('is missing', 'is empty')}",
+        f"{WHERE}:2:9: {DOSE_MISSING.replace('is missing', 'is empty')}",
     ]
 
 
@@ -298,7 +298,8 @@ def test_score_total_not_a_whole_number(journal):
     "line, column, message",
     [
         ("route: nasal", 8, f'route: "nasal" is not one of the choices; write {ROUTES}'),
-        ("route: Sublingual", 8, f'route: "Sublingual" is not one of the choices; write {ROUTES}'),
+        ("route: Sublingual", 8, 'route: "Sublingual" is not one of the choices; write it in small letters: sublingual'),
+        ("route: injection", 8, f'route: "injection" is not one of the choices; write {ROUTES}'),
         ("route: 2", 8, f"route: 2 is not one of the choices; write {ROUTES}"),
         ("dissociation: heavy", 15, f'dissociation: "heavy" is not one of the choices; write {LEVELS}'),
         ("dissociation: 3", 15, f"dissociation: 3 is not one of the choices; write {LEVELS}"),
@@ -492,7 +493,7 @@ def test_today_from_the_environment(journal, monkeypatch):
 
 def test_today_defaults_to_the_real_date(journal, monkeypatch):
     long_ago = "2001-01-01"
-    journal.write(f"date: {long_ago}\ndose_mg: 150\n{MOODS}mood_day1: 6\nmood_day3: 5\nmood_day7: 5\n")
+    journal.write(f"date: {long_ago}\ndose_mg: 150\n{MOODS}mood_day1: 6\nmood_day3: 5\nmood_day7: 5\n", name="old.yaml")
     assert journal.check(today=None) == (0, [], "1 entry, 0 errors, 0 warnings")
     next_year = dt.date.today().year + 1
     journal.write(f"date: {next_year}-01-01\ndose_mg: 150\n")
@@ -546,11 +547,11 @@ def test_same_day_at_different_times_is_fine(journal):
 
 
 def test_date_in_the_future_is_an_error(journal):
-    journal.write("date: 2026-04-03\ndose_mg: 150\n")
+    journal.write("date: 2026-04-03\ndose_mg: 150\n", name="2026-04-03.yaml")
     assert journal.check(today="2026-04-02") == (
         1,
         [
-            f"{WHERE}:1:7: date: 2026-04-03 is after today (2026-04-02); an entry is written after "
+            "entries/2026-04-03.yaml:1:7: date: 2026-04-03 is after today (2026-04-02); an entry is written after "
             "its session, so check the year and the month"
         ],
         "1 entry, 1 error, 0 warnings",
@@ -569,3 +570,22 @@ def test_entries_with_errors_are_left_out_of_the_journal(journal):
     loaded = load_journal(journal.folder, "2026-04-02")
     assert [e.source for e in loaded.entries] == ["entries/good.yaml"]
     assert loaded.sources_with_errors == ["entries/bad.yaml"]
+
+
+# --- the file name and the date -------------------------------------------------------
+
+def test_a_file_named_after_another_day_gets_a_warning(journal):
+    journal.write("date: 2026-04-01\ndose_mg: 150\n", name="2026-04-02.yaml")
+    code, lines, summary = journal.check()
+    assert code == 0
+    assert lines[-1] == (
+        "entries/2026-04-02.yaml:1:7: warning: date: 2026-04-01 is not the day in the file name "
+        "(2026-04-02.yaml); fix the date, or rename the file, so the two agree"
+    )
+
+
+def test_file_names_that_agree_or_name_no_day_get_no_warning(journal):
+    journal.write("date: 2026-04-02 18:30\ndose_mg: 150\n", name="2026-04-02-2.yaml")
+    journal.write("date: 2026-04-02\ndose_mg: 150\n", name="first session.yaml")
+    code, lines, summary = journal.check(today="2026-04-02")
+    assert (code, lines) == (0, [])
