@@ -720,3 +720,30 @@ def test_an_unexpected_failure_during_a_build_is_one_line(tmp_path, monkeypatch,
         "journal build: unexpected failure (RuntimeError: boom). Nothing was changed. Run again with --debug "
         "for details, and please report it."
     )
+
+
+def test_export_over_the_corpus_stops_with_every_located_message(corpus_site):
+    """An export is a clinical record: with broken files in the folder it writes nothing
+    and names each broken file with its place, and never shows a traceback."""
+    root = corpus_site[0]
+    out = io.StringIO()
+    err = io.StringIO()
+    cwd = os.getcwd()
+    os.chdir(root)
+    try:
+        from generator.cli import main
+
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = main(["export", "--today", "2026-11-25", "--out", str(root / "bundle.zip")])
+    finally:
+        os.chdir(cwd)
+    text = out.getvalue() + err.getvalue()
+    assert code == 1
+    assert "Traceback" not in text
+    assert not (root / "bundle.zip").exists()
+    assert not list(root.glob("*.zip")) and not list(root.glob(".bundle*"))
+    problems = _located((root / "site" / "problems.html").read_text(encoding="utf-8"))
+    broken = {source for source, found in problems.items() if any(p[2] == "error" for p in found)}
+    assert broken, "the corpus has broken files"
+    for source in broken:
+        assert re.search(rf"^{re.escape(source)}:\d+:\d+: ", text, re.M), source
