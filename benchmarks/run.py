@@ -1,0 +1,404 @@
+"""The benchmark: how fast a journal of N entries checks, builds and rebuilds.
+
+    pip install -e .                       # once, in the environment you benchmark
+    python benchmarks/run.py               # N = 100, 1,000 and 10,000 (about 10 minutes)
+    python benchmarks/run.py --quick       # N = 100 and 1,000, fewer runs (1-2 minutes)
+    python benchmarks/run.py --sizes 500 --repeat 3 --output results.md
+
+For each N it writes a synthetic journal (benchmarks/make_journal.py, seeded, so every run
+measures the same files) and measures, side by side in one run:
+
+- check: `journal check` on the entries, as a command (a new process, imports included);
+- floor: the same files parsed by libyaml's C loader alone (read every file's bytes, then
+  yaml.load with CSafeLoader), also as a new process;
+- trends: compute_trends on the loaded journal (in one process, after loading);
+- build: `journal build`, as a command;
+- bare: `mkdocs build` of the same pages without the plugin: the Markdown stub and HTML
+  of every page the plugin makes, and its assets, written into a plain docs folder with
+  the same theme, theme overrides, nav and plugins (search, privacy); the engine's own
+  cost for the same pages;
+- rebuild: what `mkdocs serve` does after one entry is edited (a follow-up mood changed):
+  mkdocs.yml loaded again and the site built again, in the same process, so the plugin
+  instance and its caches live on; compared with a bare rebuild of the bare pages in the
+  same way (one page edited);
+- peak memory of the check and build commands (the process's maximum resident set size),
+  and the size of the built site.
+
+Every time is the median of --repeat runs (default 5), except that above 2,000 entries
+the builds, bare builds and rebuilds run once each (at 10,000 entries each takes a minute
+or more). Ratios are taken between medians. Each measurement runs in a process of its own.
+Nothing here is a test: no time is asserted; the targets are only reported.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+TODAY = "2026-11-25"
+sys.path.insert(0, str(HERE))
+
+FLOOR_CODE = """\
+import os, sys, yaml
+folder = sys.argv[1]
+for name in sorted(os.listdir(folder)):
+    with open(os.path.join(folder, name), "rb") as handle:
+        yaml.load(handle.read(), Loader=yaml.CSafeLoader)
+"""
+
+
+def project_config(journal: bool = True, custom_dir: str | None = None) -> str:
+    """mkdocs.yml for a benchmark journal; without the journal plugin for the bare build."""
+    theme_dir = f"  custom_dir: {json.dumps(custom_dir)}\n" if custom_dir else ""
+    plugin = f"  - journal:\n      entries: entries\n      today: '{TODAY}'\n" if journal else ""
+    return (
+        f"site_name: Benchmark journal\ndocs_dir: {'extra' if journal else 'docs'}\nuse_directory_urls: false\n"
+        f"theme:\n  name: material\n{theme_dir}  font: false\n  language: en\n"
+        "  features:\n    - navigation.sections\n    - content.tooltips\n"
+        "extra:\n  generator: false\n"
+        f"plugins:\n{plugin}  - search\n"
+        "  - privacy:\n      assets_fetch: false\n      assets_exclude:\n        - unpkg.com/mermaid@11/*\n"
+        # the plugin's Vega runtime is a generated file, which the privacy plugin does not
+        # read; in the bare build it is a plain file that names its schema's URL
+        + ("" if journal else "        - vega.github.io/*\n")
+    )
+
+
+# --- measuring ------------------------------------------------------------------------
+
+def run_command(args: list[str], cwd: Path) -> tuple[float, float | None]:
+    """Run a command to completion; its wall time in seconds and its peak memory in MiB."""
+    start = time.perf_counter()
+    with open(os.devnull, "wb") as sink:
+        process = subprocess.Popen(args, cwd=cwd, stdout=sink, stderr=subprocess.PIPE)
+        peak = None
+        if hasattr(os, "wait4"):
+            stderr = process.stderr.read()  # type: ignore[union-attr]
+            _, status, usage = os.wait4(process.pid, 0)
+            process.returncode = os.waitstatus_to_exitcode(status)
+            peak = usage.ru_maxrss / 1024  # KiB on Linux
+        else:  # pragma: no cover - Windows
+            _, stderr = process.communicate()
+    elapsed = time.perf_counter() - start
+    if process.returncode != 0:
+        raise RuntimeError(f"{' '.join(map(str, args))} failed ({process.returncode}):\n{stderr.decode()[-3000:]}")
+    return elapsed, peak
+
+
+def journal_command() -> list[str]:
+    script = Path(sys.executable).with_name("journal")
+    return [str(script)] if script.is_file() else [sys.executable, "-m", "generator.cli"]
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def folder_size(folder: Path) -> tuple[int, int]:
+    total = count = 0
+    for root, _, names in os.walk(folder):
+        for name in names:
+            total += os.path.getsize(os.path.join(root, name))
+            count += 1
+    return total, count
+
+
+def worker(kind: str, *args: str) -> dict:
+    """Run a measurement in a fresh process and print its result as JSON."""
+    code = f"import sys; sys.path.insert(0, {str(HERE)!r}); import run; run._{kind}(*sys.argv[1:])"
+    result = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True)
+    if result.returncode != 0:
+        raise RuntimeError(f"worker {kind} failed:\n{result.stderr[-3000:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+# --- what the workers do, each in a process of its own ------------------------------------
+
+def _trends(entries: str, repeat: str) -> None:
+    from generator.journal import load_journal
+    from generator.trends import compute_trends
+
+    journal = load_journal(entries, TODAY)
+    times = []
+    for _ in range(int(repeat)):
+        start = time.perf_counter()
+        compute_trends(journal.entries, journal.today)
+        times.append(time.perf_counter() - start)
+    print(json.dumps({"trends": median(times), "entries": len(journal.entries)}))
+
+
+def _quiet_mkdocs() -> None:
+    import logging
+
+    logging.getLogger("mkdocs").setLevel(logging.ERROR)
+
+
+def _write_bare(plugin, site: Path, bare_dir: Path) -> int:
+    """The pages the plugin produced (Markdown stub and HTML), its assets and an equivalent
+    mkdocs.yml without the plugin, written into `bare_dir` for the bare MkDocs builds."""
+    from generator.pages import NAV_PAGES, builtin_templates_dir
+    from generator.plugin import ASSETS, _stub
+
+    shutil.rmtree(bare_dir, ignore_errors=True)
+    docs = bare_dir / "docs"
+    for page in plugin.pages.values():
+        target = docs / page.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(_stub(page) + "\n" + page.html + "\n", encoding="utf-8")
+    for asset in ASSETS:
+        target = docs / asset
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(site / asset, target)
+    nav = "".join(f"  - {json.dumps(title)}: {path}\n" for path, title, _ in NAV_PAGES)
+    css = "".join(f"  - {a}\n" for a in ASSETS if a.endswith(".css"))
+    js = "".join(f"  - {a}\n" for a in ASSETS if a.endswith(".js"))
+    config_text = project_config(journal=False, custom_dir=str(builtin_templates_dir() / "theme"))
+    config_text += f"nav:\n{nav}extra_css:\n{css}extra_javascript:\n{js}"
+    (bare_dir / "mkdocs.yml").write_text(config_text, encoding="utf-8")
+    return len(plugin.pages)
+
+
+def _rebuild(kind: str, project: str, repeat: str, bare: str = "") -> None:
+    """What `mkdocs serve` does on a change: mkdocs.yml loaded again and the site built again,
+    in the same process. The first build is the one `serve` makes on start (not timed); for
+    the journal, the pages it makes are also written out for the bare builds (into `bare`)."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    import vl_convert
+
+    _quiet_mkdocs()
+    import generator.charts as charts
+
+    counts = {"svg": 0}
+    svg = vl_convert.vegalite_to_svg
+
+    def counting_svg(*args, **kwargs):
+        counts["svg"] += 1
+        return svg(*args, **kwargs)
+
+    vl_convert.vegalite_to_svg = counting_svg
+    runtimes: set[int] = set()  # the Vega runtime each build used: one is the goal
+    project_dir = Path(project)
+    serve_url = "http://127.0.0.1:8000/"
+    if kind == "journal":
+        entries = sorted((project_dir / "entries").glob("*.yaml"))
+        # the newest entry with a day-3 mood: the kind of edit made while serving
+        edited = next(p for p in reversed(entries) if "\nmood_day3: " in p.read_text(encoding="utf-8"))
+    else:
+        edited = next(p for p in sorted((project_dir / "docs" / "sessions").glob("*.md")) if p.name != "index.md")
+    original = edited.read_text(encoding="utf-8")
+    times, redrawn, result = [], [], {}
+    with tempfile.TemporaryDirectory() as site:
+        def get_config():
+            config = load_config(str(project_dir / "mkdocs.yml"), site_dir=site)
+            config.site_url = serve_url
+            return config
+
+        config = get_config()
+        config.plugins.on_startup(command="serve", dirty=False)
+        build(config, serve_url=serve_url)
+        runtimes.add(id(charts._runtime))
+        result["charts"] = counts["svg"]  # the first build draws every chart
+        if bare:
+            result["pages"] = _write_bare(config.plugins["journal"], Path(site), Path(bare))
+        try:
+            for run in range(int(repeat)):
+                if kind == "journal":  # day-3 mood: the original value and another, in turn
+                    head, _, tail = original.partition("\nmood_day3: ")
+                    value, rest = tail.split("\n", 1)
+                    new = value if run % 2 else str(int(value) % 10 + 1)
+                    edited.write_text(f"{head}\nmood_day3: {new}\n{rest}", encoding="utf-8")
+                else:
+                    edited.write_text(original + f"\n<!-- edit {run} -->\n", encoding="utf-8")
+                svg_before = counts["svg"]
+                start = time.perf_counter()
+                config = get_config()
+                build(config, serve_url=serve_url)
+                times.append(time.perf_counter() - start)
+                redrawn.append(counts["svg"] - svg_before)
+                runtimes.add(id(charts._runtime))
+                if kind == "journal":
+                    page = (Path(site) / "sessions" / f"{edited.stem}.html").read_text(encoding="utf-8")
+                    assert f"<td>{new}</td>" in page, "the edit is not in the rebuilt page"
+        finally:
+            edited.write_text(original, encoding="utf-8")
+        config.plugins.on_shutdown()
+    result.update(rebuild=median(times), redrawn=max(redrawn), bundles=len(runtimes) if kind == "journal" else 0)
+    print(json.dumps(result))
+
+
+# --- one size -------------------------------------------------------------------------------
+
+def measure(n: int, work: Path, repeat: int, log) -> dict:
+    from make_journal import make_journal
+
+    project = work / f"journal-{n}"
+    bare = work / f"bare-{n}"
+    shutil.rmtree(project, ignore_errors=True)
+    (project / "extra").mkdir(parents=True)
+    make_journal(project / "entries", n, seed=7, today=dt.date.fromisoformat(TODAY))
+    (project / "mkdocs.yml").write_text(project_config(), encoding="utf-8")
+    entries = project / "entries"
+    # Builds of 10,000 entries take a minute or more each: fewer runs there.
+    builds = repeat if n <= 2000 else 1
+    result: dict = {"n": n, "runs": repeat, "build_runs": builds}
+
+    log(f"[{n}] journal written; serve-like rebuilds ({builds}), which also write the pages for the bare build")
+    rebuild = worker("rebuild", "journal", str(project), str(builds), str(bare))
+    result.update({key: rebuild[key] for key in ("pages", "charts", "rebuild", "redrawn", "bundles")})
+    log(f"[{n}] bare rebuilds ({builds})")
+    result["bare_rebuild"] = worker("rebuild", "bare", str(bare), str(builds))["rebuild"]
+
+    journal = journal_command()
+    samples: dict[str, list[float]] = {"floor": [], "check": [], "build": [], "bare": []}
+    peaks: dict[str, float] = {}
+    site, bare_site = project / "site", bare / "site"
+
+    def sample(key: str, args: list[str], cwd: Path) -> None:
+        seconds, peak = run_command(args, cwd)
+        samples[key].append(seconds)
+        peaks[key] = max(peaks.get(key, 0), peak or 0)
+
+    for run in range(repeat):
+        log(f"[{n}] run {run + 1}/{repeat}: floor, check" + (", build, bare build" if run < builds else ""))
+        # interleaved, so that a slow moment of the machine touches the measurements alike
+        sample("floor", [sys.executable, "-c", FLOOR_CODE, str(entries)], project)
+        sample("check", [*journal, "check", "--entries", "entries", "--today", TODAY], project)
+        if run < builds:
+            sample("build", [*journal, "build", "--site-dir", str(site), "--today", TODAY], project)
+            sample("bare", [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(bare_site)], bare)
+    for key, values in samples.items():
+        result[key] = median(values)
+    result.update({f"peak_{k}": v for k, v in peaks.items()})
+    result["site_bytes"], result["site_files"] = folder_size(site)
+
+    log(f"[{n}] trends")
+    result["trends"] = worker("trends", str(entries), str(repeat))["trends"]
+    return result
+
+
+# --- the report -----------------------------------------------------------------------------
+
+def machine() -> list[str]:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = ""
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                memory = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+    except OSError:
+        pass
+    from importlib.metadata import version
+
+    packages = ", ".join(
+        f"{name} {version(name)}"
+        for name in ("ketamine-journal", "mkdocs", "mkdocs-material", "pyyaml", "pydantic", "altair", "vl-convert-python", "jinja2")
+    )
+    import yaml
+
+    return [
+        f"- CPU: {cpu}, {os.cpu_count()} cores; memory {memory}",
+        f"- {platform.system()} {platform.release()}; Python {platform.python_version()} ({platform.python_implementation()})",
+        f"- libyaml {'present' if getattr(yaml, '__with_libyaml__', False) else 'MISSING (the floor is pure Python)'}; {packages}",
+        f"- {dt.datetime.now().astimezone().strftime('%Y-%m-%d %H:%M %Z')}",
+    ]
+
+
+def report(results: list[dict], repeat: int) -> str:
+    def s(value: float) -> str:
+        return f"{value:.2f}" if value < 100 else f"{value:.0f}"
+
+    def x(a: float, b: float) -> str:
+        return f"{a / b:.2f}x"
+
+    lines = [
+        "| entries | check | floor | check/floor | trends | build | bare | build/bare | rebuild | bare rebuild | rebuild/bare | charts redrawn | peak MiB check / build / bare | site |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        lines.append(
+            f"| {r['n']:,} | {s(r['check'])} s | {s(r['floor'])} s | {x(r['check'], r['floor'])} | {r['trends'] * 1000:.0f} ms "
+            f"| {s(r['build'])} s | {s(r['bare'])} s | {x(r['build'], r['bare'])} "
+            f"| {s(r['rebuild'])} s | {s(r['bare_rebuild'])} s | {x(r['rebuild'], r['bare_rebuild'])} "
+            f"| {r['redrawn']} of {r['charts']} | {r['peak_check']:.0f} / {r['peak_build']:.0f} / {r['peak_bare']:.0f} "
+            f"| {r['site_bytes'] / 1024 / 1024:.0f} MiB, {r['site_files']:,} files |"
+        )
+    runs = ", ".join(f"{r['n']:,}: {r['runs']} (builds and rebuilds {r['build_runs']})" for r in results)
+    lines += ["", f"Medians of runs per size: {runs}. Vega runtimes made in the serve-like process, over its "
+              "first build and the rebuilds: " + ", ".join(f"{r['bundles']}" for r in results) + " (one each is the goal)."]
+
+    by_n = {r["n"]: r for r in results}
+    targets = []
+    if 10_000 in by_n:
+        r = by_n[10_000]
+        targets.append(("`journal check` at 10,000 entries <= 1.3x the libyaml parse", r["check"] / r["floor"] <= 1.3, x(r["check"], r["floor"])))
+        targets.append(("10,000 entries build, peak memory < 500 MB", r["peak_build"] * 1.048576 < 500, f"{r['peak_build'] * 1.048576:.0f} MB"))
+    if 1_000 in by_n:
+        r = by_n[1_000]
+        targets.append(("`journal build` at 1,000 entries <= 1.5x bare MkDocs", r["build"] / r["bare"] <= 1.5, x(r["build"], r["bare"])))
+        targets.append(("rebuild at 1,000 entries <= 1.2x a bare rebuild", r["rebuild"] / r["bare_rebuild"] <= 1.2, x(r["rebuild"], r["bare_rebuild"])))
+    sizes = sorted(by_n)
+    for small, large in zip(sizes, sizes[1:]):
+        a, b = by_n[small], by_n[large]
+        growth = (b["build"] / a["build"]) / (large / small)
+        check_growth = (b["check"] / a["check"]) / (large / small)
+        targets.append((f"growth {small:,} -> {large:,} entries no worse than linear (time per entry: build "
+                        f"{growth:.2f}x, check {check_growth:.2f}x)", growth <= 1.1 and check_growth <= 1.1, ""))
+    if targets:
+        lines += ["", "| target | met | measured |", "|---|---|---:|"]
+        lines += [f"| {name} | {'yes' if ok else 'NO'} | {value} |" for name, ok, value in targets]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter,
+                                     epilog="See the module docstring (benchmarks/run.py) for what is measured.")
+    parser.add_argument("--sizes", default="100,1000,10000", help="comma-separated journal sizes (default: 100,1000,10000)")
+    parser.add_argument("--repeat", type=int, default=5, help="runs per measurement, the median is reported (default 5; fewer above 2,000 entries)")
+    parser.add_argument("--quick", action="store_true", help="sizes 100 and 1,000, 2 runs each: a 1-2 minute run")
+    parser.add_argument("--work", type=Path, help="folder for the generated journals and sites (default: a temporary folder, removed after)")
+    parser.add_argument("--output", type=Path, help="also write the results (Markdown) to this file")
+    args = parser.parse_args(argv)
+    sizes = [100, 1000] if args.quick else [int(s.replace("_", "").replace(",", "")) for s in args.sizes.split(",") if s.strip()]
+    repeat = 2 if args.quick else max(1, args.repeat)
+
+    def log(text: str) -> None:
+        print(f"{time.strftime('%H:%M:%S')} {text}", file=sys.stderr, flush=True)
+
+    work = args.work or Path(tempfile.mkdtemp(prefix="journal-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    try:
+        results = [measure(n, work, repeat, log) for n in sizes]
+    finally:
+        if args.work is None:
+            shutil.rmtree(work, ignore_errors=True)
+    text = "\n".join(["## Results", "", *machine(), "", report(results, repeat), ""])
+    print(text)
+    log(f"done in {time.perf_counter() - started:.0f} s")
+    if args.output:
+        args.output.write_text(text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
