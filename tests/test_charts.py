@@ -107,3 +107,24 @@ def test_the_core_never_imports_mkdocs():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_chart_colours_come_from_a_colour_blind_safe_palette_on_a_light_card():
+    """Okabe-Ito colours (told apart with the common colour-vision deficiencies) and greys;
+    every chart has its own white background, so it reads the same in the dark theme."""
+    from generator.charts import DISSOCIATION_COLOURS, PALETTE
+
+    okabe_ito = {"#000000", "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7"}
+
+    def is_grey(colour: str) -> bool:
+        red, green, blue = colour[1:3], colour[3:5], colour[5:7]
+        return red == green == blue
+
+    charts = build_charts(compute_trends(journal_with_a_gap(), TODAY))
+    for chart in charts:
+        colours = set(re.findall(r'"(#[0-9A-Fa-f]{6})"', json.dumps(chart.spec)))
+        strange = {c for c in colours if c.upper() not in okabe_ito and not is_grey(c.lower())}
+        assert strange == set(), (chart.key, strange)
+        assert chart.spec["config"]["background"] == "#ffffff"
+    assert set(PALETTE.values()) - {"#767676"} <= okabe_ito
+    assert all(c.upper() in okabe_ito or is_grey(c.lower()) for c in DISSOCIATION_COLOURS)
