@@ -122,3 +122,22 @@ def unzipped_bundle(archive: Path) -> Path:
     """The bundle folder (summary.html, site/, data/...) of an unzipped `example_export`."""
     (folder,) = (archive.parent / "unzipped").iterdir()
     return folder
+
+
+# The yaml-test-suite inputs, in ../shared beside the repository (as CI lays it out).
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "yaml-test-suite"
+CASES = sorted(CORPUS.glob("*/in.yaml")) if CORPUS.is_dir() else []
+EXPECTED_CASES = 402
+
+
+def require_corpus() -> None:
+    if len(CASES) == EXPECTED_CASES:
+        return
+    message = (
+        f"the YAML test suite corpus is missing or incomplete: expected {EXPECTED_CASES} "
+        f"*/in.yaml in {CORPUS} (../shared/corpora/yaml-test-suite beside the repository), "
+        f"found {len(CASES)}"
+    )
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)

@@ -15,29 +15,15 @@ from pathlib import Path
 
 import pytest
 
+from conftest import CASES, CORPUS, EXPECTED_CASES, require_corpus
+
 from generator.cli import main
 from generator.journal import load_journal
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "yaml-test-suite"
-CASES = sorted(CORPUS.glob("*/in.yaml")) if CORPUS.is_dir() else []
-EXPECTED_CASES = 402
-
-
-def _require_corpus() -> None:
-    if len(CASES) == EXPECTED_CASES:
-        return
-    message = (
-        f"the YAML test suite corpus is missing or incomplete: expected {EXPECTED_CASES} "
-        f"*/in.yaml in {CORPUS} (../shared/corpora/yaml-test-suite beside the repository), "
-        f"found {len(CASES)}"
-    )
-    if os.environ.get("CI"):
-        pytest.fail(message)
-    pytest.skip(message)
 
 
 def test_corpus_is_present():
-    _require_corpus()
+    require_corpus()
     assert sum((case.parent / "error").exists() for case in CASES) == 94
 
 
@@ -69,7 +55,7 @@ def test_each_case_alone(tmp_path, case):
 
 @pytest.fixture(scope="module")
 def corpus_folder(tmp_path_factory):
-    _require_corpus()
+    require_corpus()
     root = tmp_path_factory.mktemp("corpus")
     folder = root / "entries"
     folder.mkdir()

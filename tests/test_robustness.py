@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import build, write_project
+from conftest import CASES, build, require_corpus, write_project
 from generator import reading
 from generator.cli import main
 from generator.journal import load_journal
@@ -84,23 +84,7 @@ posix_only = pytest.mark.skipif(sys.platform == "win32", reason="symlinks, named
 # The YAML test suite as entries next to valid ones, through a real lenient build
 # ======================================================================================
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "yaml-test-suite"
-CASES = sorted(CORPUS.glob("*/in.yaml")) if CORPUS.is_dir() else []
-EXPECTED_CASES = 402
 VALID = {f"2026-03-{day:02d}.yaml": full_entry(f"2026-03-{day:02d}") for day in (2, 9, 16, 23)}
-
-
-def _require_corpus() -> None:
-    if len(CASES) == EXPECTED_CASES:
-        return
-    message = (
-        f"the YAML test suite corpus is missing or incomplete: expected {EXPECTED_CASES} "
-        f"*/in.yaml in {CORPUS} (../shared/corpora/yaml-test-suite beside the repository), "
-        f"found {len(CASES)}"
-    )
-    if os.environ.get("CI"):
-        pytest.fail(message)
-    pytest.skip(message)
 
 
 def _run_build(root: Path, *args: str) -> tuple[int, str, str]:
@@ -112,7 +96,7 @@ def _run_build(root: Path, *args: str) -> tuple[int, str, str]:
 
 @pytest.fixture(scope="module")
 def corpus_site(tmp_path_factory):
-    _require_corpus()
+    require_corpus()
     root = write_project(tmp_path_factory.mktemp("corpus-build"), VALID)
     for case in CASES:
         shutil.copyfile(case, root / "entries" / f"{case.parent.name}.yaml")
