@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CASES, CORPUS, EXPECTED_CASES, require_corpus
+from conftest import CASES, EXPECTED_CASES, require_corpus
 
 from generator.cli import main
 from generator.journal import load_journal
