@@ -7,6 +7,7 @@ SVG comes from vl-convert, and the interactive runtime is a local file
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import subprocess
@@ -44,6 +45,12 @@ MOOD_SERIES = [
 DISSOCIATION_COLOURS = ["#B0B0B0", PALETTE["sky"], PALETTE["blue"], PALETTE["vermillion"]]
 WIDTH = 640
 HEIGHT = 240
+# Up to this many sessions, a chart over time draws one mark per session. A longer journal
+# is drawn one point per month (or quarter, or year): hundreds of marks side by side on a
+# 640-pixel chart cannot be told apart, and drawing tens of thousands of them takes the
+# chart renderer hundreds of megabytes and makes a page of tens of megabytes.
+MAX_SESSION_MARKS = 150
+MAX_PERIODS = 150
 
 
 @dataclass
@@ -58,6 +65,34 @@ class Chart:
     columns: list[str]
     rows: list[list[str]]
     svg: str = field(default="", repr=False)
+    period: str | None = None  # "month", "quarter" or "year" when drawn one point per period
+
+
+@dataclass
+class Period:
+    """The sessions of one calendar month, quarter or year, drawn as one point."""
+
+    start: dt.date
+    label: str
+    sessions: list[SessionFigures]
+
+
+@dataclass
+class Grouping:
+    """How the charts over time of a long journal are drawn: one point per period."""
+
+    unit: str  # "month", "quarter" or "year"
+    periods: list[Period]
+    sessions: int
+
+    @property
+    def sentence(self) -> str:
+        return (
+            f"The journal has {self.sessions:,} sessions, too many to draw one by one, so the charts "
+            f"over time show one point per {self.unit}: the average of that {self.unit}'s sessions. "
+            "Every session is listed on the Sessions page, and the comparison of the recent "
+            "sessions with the ones before uses each session."
+        )
 
 
 class _Values(alt.Data):
@@ -125,6 +160,94 @@ def _number(value: float | int | None) -> str:
     return str(value)
 
 
+_UNITS = ("month", "quarter", "year")
+
+
+def _period_key(day: dt.date, unit: str) -> tuple[int, int]:
+    if unit == "month":
+        return day.year, day.month
+    if unit == "quarter":
+        return day.year, (day.month - 1) // 3
+    return day.year, 0
+
+
+def _period_start(key: tuple[int, int], unit: str) -> dt.date:
+    year, part = key
+    return dt.date(year, part, 1) if unit == "month" else dt.date(year, 3 * part + 1, 1) if unit == "quarter" else dt.date(year, 1, 1)
+
+
+def _period_label(key: tuple[int, int], unit: str) -> str:
+    year, part = key
+    if unit == "month":
+        return dt.date(year, part, 1).strftime("%b ") + str(year)
+    return f"Q{part + 1} {year}" if unit == "quarter" else str(year)
+
+
+def _periods_spanned(first: dt.date, last: dt.date, unit: str) -> int:
+    months = (last.year - first.year) * 12 + last.month - first.month
+    if unit == "month":
+        return months + 1
+    if unit == "quarter":
+        return (last.year - first.year) * 4 + (last.month - 1) // 3 - (first.month - 1) // 3 + 1
+    return last.year - first.year + 1
+
+
+def period_unit(days: Sequence[dt.date]) -> str | None:
+    """None (one mark each) for up to MAX_SESSION_MARKS days; else the shortest of month,
+    quarter and year that spans at most MAX_PERIODS periods (a year, whatever the span)."""
+    if len(days) <= MAX_SESSION_MARKS:
+        return None
+    first, last = min(days), max(days)
+    return next((u for u in _UNITS[:-1] if _periods_spanned(first, last, u) <= MAX_PERIODS), "year")
+
+
+def group_by_period(sessions: Sequence[SessionFigures], unit: str) -> list[Period]:
+    """Sessions in calendar periods, oldest first; periods without a session are left out."""
+    periods: dict[tuple[int, int], list[SessionFigures]] = {}
+    for figure in sessions:
+        periods.setdefault(_period_key(figure.entry.day, unit), []).append(figure)
+    return [Period(_period_start(k, unit), _period_label(k, unit), periods[k]) for k in sorted(periods)]
+
+
+def chart_grouping(trends: Trends) -> Grouping | None:
+    """How the charts over time group sessions: None while each session is its own mark."""
+    unit = period_unit([f.entry.day for f in trends.sessions])
+    if unit is None:
+        return None
+    return Grouping(unit, group_by_period(trends.sessions, unit), len(trends.sessions))
+
+
+def _period_segments(periods: Sequence[Period], unit: str) -> list[int]:
+    """A period after one without sessions starts a new line segment, so no line bridges it."""
+    ids, segment = [], 0
+    for index, period in enumerate(periods):
+        if index and _periods_spanned(periods[index - 1].start, period.start, unit) > 2:
+            segment += 1
+        ids.append(segment)
+    return ids
+
+
+def _mean(values: Sequence[float | int | None]) -> float | None:
+    known = [v for v in values if v is not None]
+    return round(sum(known) / len(known), 2) if known else None
+
+
+def _x_period(unit: str) -> alt.X:
+    title = {"month": "Month", "quarter": "Quarter", "year": "Year"}[unit]
+    form = "%Y" if unit == "year" else "%b %Y"
+    return alt.X("date:T", title=title, scale=alt.Scale(type="utc"), axis=alt.Axis(format=form, labelAngle=0, labelOverlap="greedy", tickCount=8))
+
+
+def _doses_text(sessions: Sequence[SessionFigures]) -> str:
+    doses = sorted({f.entry.dose_mg for f in sessions})
+    return format_dose(doses[0]) if len(doses) == 1 else f"{format_dose(doses[0])} to {format_dose(doses[-1])}"
+
+
+def _bar_width(n: int) -> int:
+    """Bars as wide as fits side by side: 6 pixels for a few, down to 1 for many."""
+    return max(1, min(6, int(WIDTH / max(n, 1) * 0.6)))
+
+
 def mood_chart(trends: Trends) -> Chart:
     segments = _segment_ids(trends.sessions, trends.gaps)
     rows = []
@@ -187,7 +310,7 @@ def lift_chart(trends: Trends) -> Chart:
     steps = _dose_steps(trends)
     data = _Values(values)
     x = _x_date()
-    bars = alt.Chart(data).mark_bar(width=6, color=PALETTE["blue"]).encode(
+    bars = alt.Chart(data).mark_bar(width=_bar_width(len(values)), color=PALETTE["blue"]).encode(
         x=x, y=alt.Y("lift:Q", title="Change in mood after 2 hours"),
         tooltip=[alt.Tooltip("date:T", format="%d %b %Y", title="Session"), "dose:N", alt.Tooltip("lift:Q", title="Lift")],
     )
@@ -223,7 +346,7 @@ def duration_chart(trends: Trends) -> Chart:
         values.append({"date": _day(figure), "days": shown, "kind": kind, "text": d.text()})
         rows.append([_day(figure), format_dose(figure.entry.dose_mg), d.text()])
     kinds = ["faded", "lasted past day 7"]
-    chart = alt.Chart(_Values(values)).transform_filter("datum.days != null").mark_bar(width=6).encode(
+    chart = alt.Chart(_Values(values)).transform_filter("datum.days != null").mark_bar(width=_bar_width(len(values))).encode(
         x=_x_date(),
         y=alt.Y("days:Q", title="Days until mood was back to 'before'", scale=alt.Scale(domain=[0, 7])),
         color=alt.Color("kind:N", title=None, scale=alt.Scale(domain=kinds, range=[PALETTE["blue"], PALETTE["green"]])),
@@ -342,7 +465,33 @@ def side_effects_chart(trends: Trends) -> Chart:
 
 
 def questionnaire_chart(questionnaire: Questionnaire, key: str) -> Chart:
-    values = [{"date": p.day.isoformat(), "total": p.total, "band": p.band} for p in questionnaire.points]
+    """Every score as written; a long series (more than MAX_SESSION_MARKS scores) one point
+    per period, the average total."""
+    unit = period_unit([p.day for p in questionnaire.points])
+    if unit is None:
+        values = [{"date": p.day.isoformat(), "total": p.total, "band": p.band} for p in questionnaire.points]
+        rows = [[v["date"], str(v["total"]), v["band"]] for v in values]
+        columns = ["Date", "Total", "Severity"]
+        x, tooltip = _x_date(), [alt.Tooltip("date:T", format="%d %b %Y", title="Date"), "total:Q", "band:N"]
+        title, spec_title = f"{questionnaire.name} over time", f"{questionnaire.name} total over time"
+        description = f"{questionnaire.name} totals as written in the journal, over the standard severity bands (lower is better)."
+    else:
+        groups: dict[tuple[int, int], list[int]] = {}
+        for point in questionnaire.points:
+            groups.setdefault(_period_key(point.day, unit), []).append(point.total)
+        values, rows = [], []
+        for k in sorted(groups):
+            totals, label = groups[k], _period_label(k, unit)
+            values.append({"date": _period_start(k, unit).isoformat(), "period": label, "total": _mean(totals)})
+            rows.append([label, str(len(totals)), _number(_mean(totals)), f"{min(totals)} to {max(totals)}"])
+        columns = [unit.capitalize(), "Scores", "Average total", "Lowest to highest"]
+        x, tooltip = _x_period(unit), [alt.Tooltip("period:N", title=unit.capitalize()), alt.Tooltip("total:Q", title="Average total")]
+        title = f"{questionnaire.name} over time, {unit} by {unit}"
+        spec_title = f"{questionnaire.name} total over time, {unit} by {unit} (average)"
+        description = (
+            f"The average of each {unit}'s {questionnaire.name} totals as written in the journal, over the "
+            "standard severity bands (lower is better)."
+        )
     top = questionnaire.bands[-1][1]
     bands = [{"from": lo, "to": hi + (1 if hi < top else 0), "band": name} for lo, hi, name in questionnaire.bands]
     shades = ["#f4f4f4", "#e8e8e8", "#dcdcdc", "#d0d0d0", "#c4c4c4"][: len(bands)]
@@ -353,36 +502,198 @@ def questionnaire_chart(questionnaire: Questionnaire, key: str) -> Chart:
     labels = alt.Chart(_Values(bands)).mark_text(align="right", baseline="top", dx=-4, dy=3, color="#444444", fontSize=10).encode(
         y="to:Q", x=alt.value(WIDTH), text="band:N"
     )
-    base = alt.Chart(_Values(values)).encode(
-        x=_x_date(), y=alt.Y("total:Q"),
-        tooltip=[alt.Tooltip("date:T", format="%d %b %Y", title="Date"), "total:Q", "band:N"],
-    )
-    line = base.mark_line(color=PALETTE["blue"]) + base.mark_point(filled=True, color=PALETTE["blue"], size=40)
+    base = alt.Chart(_Values(values)).encode(x=x, y=alt.Y("total:Q"), tooltip=tooltip)
+    size = 40 if unit is None else 20
+    line = base.mark_line(color=PALETTE["blue"]) + base.mark_point(filled=True, color=PALETTE["blue"], size=size)
     chart = alt.layer(band_layer, labels, line).resolve_scale(color="independent").properties(width=WIDTH, height=HEIGHT)
-    return Chart(
-        key,
-        f"{questionnaire.name} over time",
-        f"{questionnaire.name} totals as written in the journal, over the standard severity bands (lower is better).",
-        _finish(chart, f"{questionnaire.name} total over time"),
-        ["Date", "Total", "Severity"],
-        [[v["date"], str(v["total"]), v["band"]] for v in values],
+    return Chart(key, title, description, _finish(chart, spec_title), columns, rows, period=unit)
+
+
+# --- a long journal: one point per period ---------------------------------------------
+
+
+def _per(grouping: Grouping) -> str:
+    return f"{grouping.unit}'s sessions"
+
+
+def grouped_mood_chart(trends: Trends, grouping: Grouping) -> Chart:
+    periods, unit = grouping.periods, grouping.unit
+    rows, values = [], []
+    for period, segment in zip(periods, _period_segments(periods, unit)):
+        e = [f.entry for f in period.sessions]
+        moods = {
+            "pre": _mean([x.pre_mood for x in e]), "2h": _mean([x.post_mood_2h for x in e]),
+            "day1": _mean([x.mood_day1 for x in e]), "day3": _mean([x.mood_day3 for x in e]), "day7": _mean([x.mood_day7 for x in e]),
+        }
+        rows.append([period.label, str(len(e)), _doses_text(period.sessions)] + [_number(moods[k]) for k, _, _ in MOOD_SERIES])
+        for key, label, _ in MOOD_SERIES:
+            values.append({"date": period.start.isoformat(), "period": period.label, "series": label, "mood": moods[key], "segment": segment})
+    labels = [label for _, label, _ in MOOD_SERIES]
+    colours = [colour for _, _, colour in MOOD_SERIES]
+    base = alt.Chart(_Values(values)).encode(
+        x=_x_period(unit),
+        y=alt.Y("mood:Q", title=f"Mood (1-10), average per {unit}", scale=alt.Scale(domain=[1, 10])),
+        color=alt.Color("series:N", title=None, sort=labels, scale=alt.Scale(domain=labels, range=colours)),
+        detail="segment:N",
+        tooltip=[alt.Tooltip("period:N", title=unit.capitalize()), "series:N", alt.Tooltip("mood:Q", title="Average mood")],
     )
+    chart = (base.mark_line(strokeWidth=1.5) + base.mark_point(filled=True, size=20)).properties(width=WIDTH, height=HEIGHT)
+    title = f"Mood before and after the sessions, {unit} by {unit}"
+    return Chart(
+        "mood", title,
+        f"Each point is the average mood of one {_per(grouping)}: before, two hours after, and days 1, 3 and 7 "
+        "(each average uses the sessions that have that value). Where the later lines sink towards the grey "
+        f"'before' line, the effect is fading sooner. {unit.capitalize()}s without a session leave breaks in the lines.",
+        _finish(chart, title),
+        [unit.capitalize(), "Sessions", "Dose", "Before", "2 hours", "Day 1", "Day 3", "Day 7"],
+        rows, period=unit,
+    )
+
+
+def grouped_lift_chart(trends: Trends, grouping: Grouping) -> Chart:
+    unit, values, rows = grouping.unit, [], []
+    for period in grouping.periods:
+        lifts = [f.lift for f in period.sessions if f.lift is not None]
+        mean = _mean(lifts)
+        values.append({"date": period.start.isoformat(), "period": period.label, "lift": mean, "sessions": len(lifts)})
+        rows.append([period.label, str(len(period.sessions)), _doses_text(period.sessions), _number(mean), str(len(lifts))])
+    chart = alt.Chart(_Values(values)).mark_bar(width=_bar_width(len(values)), color=PALETTE["blue"]).encode(
+        x=_x_period(unit), y=alt.Y("lift:Q", title=f"Change in mood after 2 hours, average per {unit}"),
+        tooltip=[alt.Tooltip("period:N", title=unit.capitalize()), alt.Tooltip("lift:Q", title="Average lift"),
+                 alt.Tooltip("sessions:Q", title="Sessions with a lift")],
+    ).properties(width=WIDTH, height=HEIGHT)
+    title = f"Lift, {unit} by {unit}"
+    return Chart(
+        "lift", title,
+        f"Each bar is the average lift of one {_per(grouping)}: how many points mood rose from before the "
+        "session to two hours after. The dose chart shows when the dose changed.",
+        _finish(chart, f"{title} (average of 2 hours after minus before)"),
+        [unit.capitalize(), "Sessions", "Dose", "Average lift", "Sessions with a lift"],
+        rows, period=unit,
+    )
+
+
+def grouped_duration_chart(trends: Trends, grouping: Grouping) -> Chart:
+    unit, values, rows = grouping.unit, [], []
+    for period in grouping.periods:
+        known = [f.duration for f in period.sessions if f.duration.days is not None]
+        mean = _mean([d.days for d in known])
+        beyond = sum(1 for d in known if d.beyond_day7)
+        text = "unknown" if mean is None else f"{'at least ' if beyond else ''}{_number(mean)} days"
+        values.append({"date": period.start.isoformat(), "period": period.label, "days": mean, "text": text})
+        rows.append([period.label, str(len(period.sessions)), text, str(len(known)), str(beyond)])
+    chart = alt.Chart(_Values(values)).transform_filter("datum.days != null").mark_bar(
+        width=_bar_width(len(values)), color=PALETTE["blue"]
+    ).encode(
+        x=_x_period(unit),
+        y=alt.Y("days:Q", title="Days until mood was back to 'before'", scale=alt.Scale(domain=[0, 7])),
+        tooltip=[alt.Tooltip("period:N", title=unit.capitalize()), alt.Tooltip("text:N", title="Effect lasted (average)")],
+    ).properties(width=WIDTH, height=HEIGHT)
+    title = f"How long the effect lasted, {unit} by {unit}"
+    return Chart(
+        "duration", title,
+        f"Each bar is the average number of days until mood fell back to its level before the session, over one "
+        f"{_per(grouping)} whose follow-ups show it. A session still above that level on day 7 counts as 7, so "
+        "such an average is a lower bound.",
+        _finish(chart, f"{title} (days, average)"),
+        [unit.capitalize(), "Sessions", "Effect lasted (average)", "Sessions it rests on", "Of them past day 7"],
+        rows, period=unit,
+    )
+
+
+def grouped_dose_chart(trends: Trends, grouping: Grouping) -> Chart:
+    unit, values = grouping.unit, []
+    for period in grouping.periods:
+        doses = [f.entry.dose_mg for f in period.sessions]
+        values.append({"date": period.start.isoformat(), "period": period.label, "lowest": min(doses), "highest": max(doses),
+                       "doses": _doses_text(period.sessions)})
+    base = alt.Chart(_Values(values)).encode(
+        x=_x_period(unit),
+        tooltip=[alt.Tooltip("period:N", title=unit.capitalize()), alt.Tooltip("doses:N", title="Doses")],
+    )
+    y = alt.Y("lowest:Q", title="Dose (mg)", scale=alt.Scale(zero=True))
+    chart = alt.layer(
+        base.mark_rule(color=PALETTE["blue"], strokeWidth=2).encode(y=y, y2="highest:Q"),
+        base.mark_point(filled=True, color=PALETTE["blue"], size=16).encode(y=y),
+        base.mark_point(filled=True, color=PALETTE["blue"], size=16).encode(y="highest:Q"),
+    ).properties(width=WIDTH, height=180)
+    title = f"Dose over time, {unit} by {unit}"
+    return Chart(
+        "dose", title,
+        f"For each {unit}, the doses given in mg: a line from the lowest to the highest, or a single dot when "
+        f"every session of the {unit} had the same dose.",
+        _finish(chart, f"{title} (mg, lowest to highest)"),
+        [unit.capitalize(), "Sessions", "Dose"],
+        [[v["period"], str(len(p.sessions)), v["doses"]] for v, p in zip(values, grouping.periods)],
+        period=unit,
+    )
+
+
+def grouped_side_effects_chart(trends: Trends, grouping: Grouping) -> Chart:
+    unit, values, rows = grouping.unit, [], []
+    for period in grouping.periods:
+        counts: dict[str, int] = {}
+        recorded = 0
+        for figure in period.sessions:
+            effects = figure.entry.side_effects
+            recorded += effects is not None
+            for effect in dict.fromkeys(effects or []):
+                counts[effect] = counts.get(effect, 0) + 1
+        for effect, count in counts.items():
+            values.append({"date": period.start.isoformat(), "period": period.label, "effect": effect, "sessions": count})
+        listed = ", ".join(f"{name} {count}" for name, count in sorted(counts.items(), key=lambda c: (-c[1], c[0])))
+        rows.append([period.label, str(len(period.sessions)), str(recorded), listed or ("none" if recorded else "not recorded")])
+    chart = alt.Chart(_Values(values)).mark_square(color=PALETTE["vermillion"]).encode(
+        x=_x_period(unit), y=alt.Y("effect:N", title=None),
+        size=alt.Size("sessions:Q", title="Sessions", scale=alt.Scale(range=[8, 80])),
+        tooltip=[alt.Tooltip("period:N", title=unit.capitalize()), alt.Tooltip("effect:N", title="Side effect"), "sessions:Q"],
+    ).properties(width=WIDTH, height=max(60, 24 * len({v["effect"] for v in values})))
+    title = f"Side effects, {unit} by {unit}"
+    return Chart(
+        "side_effects", title,
+        f"Each square is a side effect written down in one {unit}; bigger squares are more sessions with it. Rows "
+        "that fill up over time show a side effect becoming more frequent.",
+        _finish(chart, title),
+        [unit.capitalize(), "Sessions", "With side effects recorded", "Side effects (sessions)"],
+        rows, period=unit,
+    )
+
+
+def grouped_dose_lift_chart(trends: Trends, grouping: Grouping) -> Chart:
+    """The dose-against-lift dots already group sessions; the table lists the groups."""
+    chart = dose_lift_chart(trends)
+    values = chart.spec["data"]["values"]
+    chart.rows = [[format_dose(v["dose"]), _number(v["lift"]), v["dissociation"], str(v["sessions"])] for v in values]
+    chart.columns = ["Dose", "Lift", "Dissociation", "Sessions"]
+    return chart
 
 
 def build_charts(trends: Trends) -> list[Chart]:
     """Every chart the journal has data for, in the order the trends page shows them."""
     if not trends.sessions:
         return []
+    grouping = chart_grouping(trends)
     with alt.utils.schemapi.debug_mode(False):  # no validation of every part as it is made (see _finish)
-        charts = [
-            mood_chart(trends),
-            lift_chart(trends),
-            duration_chart(trends),
-            dose_chart(trends),
-            dose_lift_chart(trends),
-            dissociation_chart(trends),
-            side_effects_chart(trends),
-        ]
+        if grouping is None:
+            charts = [
+                mood_chart(trends),
+                lift_chart(trends),
+                duration_chart(trends),
+                dose_chart(trends),
+                dose_lift_chart(trends),
+                dissociation_chart(trends),
+                side_effects_chart(trends),
+            ]
+        else:
+            charts = [
+                grouped_mood_chart(trends, grouping),
+                grouped_lift_chart(trends, grouping),
+                grouped_duration_chart(trends, grouping),
+                grouped_dose_chart(trends, grouping),
+                grouped_dose_lift_chart(trends, grouping),
+                dissociation_chart(trends),
+                grouped_side_effects_chart(trends, grouping),
+            ]
         if trends.phq9.points:
             charts.append(questionnaire_chart(trends.phq9, "phq9"))
         if trends.gad7.points:

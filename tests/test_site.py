@@ -12,9 +12,7 @@ from html.parser import HTMLParser
 import sys
 from pathlib import Path
 
-import pytest
-
-from conftest import EXAMPLE_TODAY, REPO, build, write_project
+from conftest import EXAMPLE_TODAY, build, write_project
 
 PAGES = ["index.html", "sessions/index.html", "trends.html", "check-in.html", "checklists.html", "faq.html", "about.html", "problems.html"]
 
@@ -274,3 +272,30 @@ def test_an_outside_url_fails_the_build(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "https://example.com/tracker.png" in err
     assert not (project / "site").exists()
+
+
+def test_a_long_journal_is_charted_month_by_month(tmp_path):
+    """Three years of weekly sessions (160) are too many to draw one by one: the charts
+    over time show months, say so, and every session still has its page."""
+    import datetime as dt
+
+    start = dt.date(2023, 11, 1)
+    entries = {}
+    for i in range(160):
+        day = start + dt.timedelta(weeks=i)
+        entries[f"{day}.yaml"] = f"date: {day}\ndose_mg: {100 + 25 * (i // 40)}\npre_mood: 4\npost_mood_2h: {5 + i % 3}\n"
+    project = write_project(tmp_path, entries)
+    assert build(project) == 0
+    site = project / "site"
+    trends = text_of(article(page(site, "trends.html")))
+    assert ("The journal has 160 sessions, too many to draw one by one, so the charts over time show one point "
+            "per month: the average of that month's sessions.") in trends
+    assert "Lift, month by month" in trends and "Dose over time, month by month" in trends
+    # the numbers behind the lift chart are months, each with its sessions counted
+    lift = page(site, "trends.html").split('id="chart-lift"', 1)[1].split("</figure>", 1)[0]
+    months = re.findall(r"<tr><td>([A-Z][a-z]{2} \d{4})</td><td>(\d+)</td>", lift)
+    assert months[0] == ("Nov 2023", "5") and len(months) == 37
+    assert sum(int(count) for _, count in months) == 160
+    assert len(list((site / "sessions").glob("2*.html"))) == 160
+    overview = text_of(article(page(site, "index.html")))
+    assert "Each bar is the average lift of one month's sessions" in overview
