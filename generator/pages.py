@@ -21,7 +21,7 @@ from typing import Any, Callable, Sequence
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from .charts import Chart, chart_grouping, spec_json
+from .charts import MAX_PERIODS, MAX_SESSION_MARKS, Chart, chart_grouping, spec_json
 from .entries import Entry
 from .journal import Journal
 from .problems import Problem
@@ -273,6 +273,8 @@ def render_pages(
         "charts": report.charts_by_key,
         "all_charts": report.charts,
         "chart_grouping": chart_grouping(trends),
+        "max_session_marks": MAX_SESSION_MARKS,
+        "max_periods": MAX_PERIODS,
         "signals": trends.signals,
         "safety_signals": [s for s in trends.signals if s.level == "safety"],
         "other_signals": [s for s in trends.signals if s.level != "safety"],

@@ -299,3 +299,5 @@ def test_a_long_journal_is_charted_month_by_month(tmp_path):
     assert len(list((site / "sessions").glob("2*.html"))) == 160
     overview = text_of(article(page(site, "index.html")))
     assert "Each bar is the average lift of one month's sessions" in overview
+    about = text_of(article(page(site, "about.html")))
+    assert "Up to 150 sessions, the charts over time draw every session. Beyond that, each point is one calendar month" in about
