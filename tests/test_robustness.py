@@ -259,9 +259,17 @@ def test_deep_nesting_is_refused_with_libyaml(journal, case, where):
 @pytest.mark.parametrize("case", sorted(DEEP))
 def test_deep_nesting_is_refused_by_the_pure_python_parser_too(journal, monkeypatch, case):
     """Without libyaml, PyYAML recurses: the reader turns that into the same kind of message."""
-    monkeypatch.setattr(reading, "_Loader", yaml.SafeLoader)
+    used = []
+
+    class PurePython(yaml.SafeLoader):  # PyYAML's own parser, written in Python
+        def __init__(self, stream):
+            used.append(True)
+            super().__init__(stream)
+
+    monkeypatch.setattr(reading, "_Composer", PurePython)
     journal.write("x.yaml", DEEP[case])
     code, lines, _ = journal.check()
+    assert used  # the reader did parse with it
     assert code == 1 and len(lines) == 1
     assert re.fullmatch(r"entries/x\.yaml:\d+:\d+: the values are nested (more than 20 levels deep|too deeply "
                         r"\(more than 20 levels\)); an entry is flat", lines[0]), lines
