@@ -6,15 +6,13 @@ import argparse
 import contextlib
 import datetime as dt
 import json
-import logging
 import os
 import sys
-import traceback
 from pathlib import Path
 
 from . import __version__
 from .entries import parse_session_date
-from .journal import LENIENT_VARIABLE, TODAY_VARIABLE, create_entry, load_journal, resolve_today
+from .journal import LENIENT_VARIABLE, TODAY_VARIABLE, collector_paused, create_entry, load_journal, resolve_today
 from .problems import one_line
 from .reading import clip
 from .output import replace_directory
@@ -153,6 +151,8 @@ def _load_site_config(args: argparse.Namespace, **overrides):
 @contextlib.contextmanager
 def _mkdocs_messages():
     """Show MkDocs' warnings and errors (which carry the journal's messages) on stderr."""
+    import logging  # here and in main(), not at the top: `journal check` has no use for it
+
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
     handler.setLevel(logging.WARNING)
@@ -253,6 +253,14 @@ def _command_new(args: argparse.Namespace) -> int:
 
 
 def _command_check(args: argparse.Namespace) -> int:
+    # The cycle collector stays paused until the report is written and the journal let go
+    # (when _report returns): once on again, it would go through every object of thousands
+    # of entries just read, only to find nothing to collect.
+    with collector_paused():
+        return _report(args)
+
+
+def _report(args: argparse.Namespace) -> int:
     journal = load_journal(args.entries, resolve_today(args.today))
     if args.format == "json":
         payload = {
@@ -264,9 +272,15 @@ def _command_check(args: argparse.Namespace) -> int:
         }
         print(json.dumps(payload, indent=2))
     else:
-        for problem in journal.problems:
-            print(problem)
-        print(journal.summary())
+        lines = [str(problem) for problem in journal.problems]
+        lines.append(journal.summary())
+        try:
+            sys.stdout.write("\n".join(lines) + "\n")  # one write for thousands of lines
+        except UnicodeEncodeError:
+            # nothing was written: one line at a time, as the lines before the one that
+            # cannot be shown in this terminal's encoding are then still shown
+            for line in lines:
+                print(line)
     return 1 if journal.errors else 0
 
 
@@ -344,10 +358,12 @@ def main(argv: list[str] | None = None) -> int:
     if not args.command:
         parser.print_help()
         return 2
-    debug_log, previous_level = logging.getLogger("generator"), logging.getLogger("generator").level
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
     if args.debug:  # e.g. the traceback behind "could not be read because of an unexpected problem"
+        import logging
+
+        debug_log, previous_level = logging.getLogger("generator"), logging.getLogger("generator").level
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
         debug_log.addHandler(handler)
         debug_log.setLevel(logging.DEBUG)
     try:
@@ -362,6 +378,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     except Exception as error:  # the last resort: one line, never a wall of traceback
         if args.debug:
+            import traceback
+
             traceback.print_exc()
         else:
             print(
@@ -371,8 +389,9 @@ def main(argv: list[str] | None = None) -> int:
             )
         return 3
     finally:
-        debug_log.removeHandler(handler)
-        debug_log.setLevel(previous_level)
+        if args.debug:
+            debug_log.removeHandler(handler)
+            debug_log.setLevel(previous_level)
 
 
 if __name__ == "__main__":

@@ -514,3 +514,24 @@ def test_console_script_help(tmp_path):
     for args in (["--help"], ["check", "--help"], ["new", "--help"]):
         done = _run(tmp_path, *args)
         assert done.returncode == 0 and done.stdout.startswith("usage: journal"), args
+
+
+def test_check_writes_its_report_in_one_go_and_line_by_line_alike(journal, monkeypatch):
+    """The report is written in one go; where the terminal cannot show a character, the
+    lines before it still appear, as when each line was printed on its own."""
+    import gc
+    import io
+
+    journal.write("a.yaml", "date: 2026-04-02\ndose_mg: lots\n")
+    journal.write("b café.yaml", "date: 2026-04-03\ndose_mg: lots\n")
+    journal.write("c.yaml", "date: 2026-04-04\ndose_mg: 150\n")
+    code, out, _ = journal.run("check", "--today", "2026-04-10")
+    assert code == 1 and out.count("\n") == 2 + 4 + 1  # two errors, four warnings of c.yaml, the summary
+    assert gc.isenabled()  # paused while checking, on again after
+
+    written = io.BytesIO()
+    monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(written, encoding="ascii"))
+    assert main(["check", "--today", "2026-04-10"]) == 2
+    sys.stdout.flush()
+    assert written.getvalue().decode("ascii") == out.split("\n", 1)[0] + "\n"  # a.yaml's line, then b café's fails
+    assert gc.isenabled()
