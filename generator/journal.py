@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gc
-import logging
 import os
 import stat
 from dataclasses import dataclass, field
@@ -20,12 +19,11 @@ from typing import Callable, Iterator
 from .entries import SCHEMA_PATH, Entry, assign_slugs, entry_template
 from .problems import Problem, count_summary
 from .reading import MAX_FILE_BYTES, ReadEntry, clip, read_entry, too_large
-from .validation import cross_entry_problems, entry_warnings, validate
+from .validation import cross_entry_places, cross_entry_problems, entry_warnings, validate
 
 ENTRY_SUFFIXES = (".yaml", ".yml")
 _BACKUP_SUFFIXES = ("~", ".swp", ".swo", ".swx", ".bak", ".orig", ".tmp", ".rej")
 TODAY_VARIABLE = "JOURNAL_TODAY"
-log = logging.getLogger(__name__)  # `journal --debug` shows its tracebacks
 LENIENT_VARIABLE = "JOURNAL_LENIENT"  # set by `journal serve --lenient` for the plugin
 
 
@@ -88,23 +86,24 @@ def _printable_path(text: str) -> str:
         return text.encode("utf-8", "replace").decode("utf-8")
 
 
-def _display_paths(paths: list[Path], base: Path | None = None) -> list[str]:
-    """`display_path` of many files: the folder's part is worked out once per folder, not
-    once per file (which took longer than reading a journal of thousands of entries)."""
+def _display_paths(files: list[tuple[str, str]], base: Path | None = None) -> list[str]:
+    """`display_path` of many files, each given as (folder, name): the folder's part is worked
+    out once per folder, not once per file (which took longer than reading a journal of
+    thousands of entries)."""
     base = base or Path.cwd()
-    folders: dict[Path, str | None] = {}
+    folders: dict[str, str | None] = {}
     shown = []
-    for path in paths:
-        parent = path.parent
-        if parent not in folders:
+    for current, name in files:
+        if current not in folders:
+            parent = Path(current)
             relative = Path(os.path.relpath(parent, base)).as_posix() if _is_inside(parent, base) else None
             # the quick way only for a folder inside base whose name is shown as it is
-            folders[parent] = relative if relative is not None and display_path(parent, base) == relative else None
-        folder = folders[parent]
+            folders[current] = relative if relative is not None and display_path(parent, base) == relative else None
+        folder = folders[current]
         if folder is None:
-            shown.append(display_path(path, base))
+            shown.append(display_path(Path(current, name), base))
         else:
-            shown.append(_printable_path(path.name if folder == "." else f"{folder}/{path.name}"))
+            shown.append(_printable_path(name if folder == "." else f"{folder}/{name}"))
     return shown
 
 
@@ -128,32 +127,59 @@ def _is_ignored_name(name: str) -> bool:
 def find_entry_files(folder: Path, base: Path | None = None) -> tuple[list[Path], list[Problem]]:
     """The entry files below `folder`, and a message for everything that looks like one
     but cannot be read as one (links leading outside, folders named like entries...)."""
-    files: list[Path] = []
+    found, problems = _find_entry_names(folder, base)
+    return [Path(current, name) for current, name in found], problems
+
+
+def _find_entry_names(folder: Path, base: Path | None = None) -> tuple[list[tuple[str, str]], list[Problem]]:
+    """`find_entry_files`, giving each file as (its folder, as os.walk would name it, its name):
+    a journal of thousands of files needs no Path object, nor a system call, per file. The
+    folders are visited as os.walk visits them (a folder's files, then its folders, each
+    in name order), so every result comes in the same order as before."""
+    files: list[tuple[str, str]] = []
     problems: list[Problem] = []
     root = folder.resolve()
 
     def say(path: Path, message: str, severity: str = "error") -> None:
         problems.append(Problem(display_path(path, base), 1, 1, None, message, severity))
 
-    for current, dirs, names in os.walk(folder, onerror=lambda e: say(Path(e.filename or folder), f"cannot be opened ({e.strerror.lower()})")):
+    waiting = [os.fspath(folder)]  # a stack, not recursion: no limit on how deep folders nest
+    while waiting:
+        current = waiting.pop()
+        try:
+            with os.scandir(current) as listing:
+                children = list(listing)
+        except OSError as error:
+            say(Path(error.filename or folder), f"cannot be opened ({error.strerror.lower()})")
+            continue
+        folders, others = [], []
+        for child in children:
+            try:
+                is_folder = child.is_dir()  # a link to a folder counts, as in os.walk
+            except OSError:
+                is_folder = False
+            (folders if is_folder else others).append(child)
         here = Path(current)
-        for name in sorted(dirs):
-            path = here / name
+        walk_into = []
+        for child in sorted(folders, key=_name):
+            name = child.name
             if name.startswith("."):
-                dirs.remove(name)
-            elif path.is_symlink():
-                say(path, "is a link to a folder, which is not followed; move the entries into entries/ itself", "warning")
-            elif name.lower().endswith(ENTRY_SUFFIXES):
-                say(path, "is a folder, not an entry file, although its name ends in .yaml; the files inside it are read as entries", "warning")
-        dirs.sort()
-        for name in sorted(names):
-            path = here / name
+                continue
+            if child.is_symlink():  # from the listing: no system call
+                say(here / name, "is a link to a folder, which is not followed; move the entries into entries/ itself", "warning")
+                continue
+            if name.lower().endswith(ENTRY_SUFFIXES):
+                say(here / name, "is a folder, not an entry file, although its name ends in .yaml; the files inside it are read as entries", "warning")
+            walk_into.append(name)
+        for child in sorted(others, key=_name):
+            name = child.name
             if _is_ignored_name(name):
                 continue
             if not name.lower().endswith(ENTRY_SUFFIXES):
-                say(path, "is not a .yaml or .yml file, so it is not read as an entry", "warning")
+                say(here / name, "is not a .yaml or .yml file, so it is not read as an entry", "warning")
                 continue
-            if path.is_symlink():
+            if child.is_symlink():
+                path = here / name
                 try:
                     target = path.resolve(strict=True)
                 except (OSError, RuntimeError):
@@ -165,17 +191,25 @@ def find_entry_files(folder: Path, base: Path | None = None) -> tuple[list[Path]
                 if not target.is_file():
                     say(path, "is a link to something that is not a file")
                     continue
-            files.append(path)
+            files.append((current, name))
+        waiting.extend(os.path.join(current, name) for name in reversed(walk_into))
     return files, problems
 
 
-def _read_file(path: Path, source: str, parse: Callable[[bytes, str], ReadEntry] = read_entry) -> ReadEntry:
+def _name(child: os.DirEntry) -> str:
+    return child.name
+
+
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+
+
+def _read_file(path: str | Path, source: str, parse: Callable[[bytes, str], ReadEntry] = read_entry) -> ReadEntry:
     try:
         # Non-blocking, and checked on the open file: a named pipe called x.yaml must not
         # wait forever for a writer, nor be swapped in between a check and the read.
-        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-        with os.fdopen(descriptor, "rb") as handle:
-            status = os.fstat(handle.fileno())
+        descriptor = os.open(path, _OPEN_FLAGS)
+        try:
+            status = os.fstat(descriptor)
             if not stat.S_ISREG(status.st_mode):
                 read = ReadEntry(source)
                 read.problems.append(Problem(
@@ -186,9 +220,11 @@ def _read_file(path: Path, source: str, parse: Callable[[bytes, str], ReadEntry]
                 return read
             if status.st_size > MAX_FILE_BYTES:
                 return too_large(source, status.st_size)  # said without reading it into memory
-            raw = handle.read(status.st_size + 1)  # not a 1 MiB buffer for every small file
+            raw = _read_up_to(descriptor, status.st_size + 1)  # not a 1 MiB buffer for every small file
             if len(raw) > status.st_size:  # it grew since: read on, up to the limit
-                raw += handle.read(MAX_FILE_BYTES + 1 - len(raw))
+                raw += _read_up_to(descriptor, MAX_FILE_BYTES + 1 - len(raw))
+        finally:
+            os.close(descriptor)
     except PermissionError:
         read = ReadEntry(source)
         read.problems.append(Problem(source, 1, 1, None, "cannot be read (permission denied); check the file's permissions"))
@@ -198,6 +234,19 @@ def _read_file(path: Path, source: str, parse: Callable[[bytes, str], ReadEntry]
         read.problems.append(Problem(source, 1, 1, None, f"cannot be read ({(error.strerror or str(error)).lower()})"))
         return read
     return parse(raw, source)
+
+
+def _read_up_to(descriptor: int, size: int) -> bytes:
+    """Up to `size` bytes, fewer only at the end of the file: what a file object's read(size)
+    gives, without making a file object for each small file (os.read costs far less)."""
+    parts = []
+    while size > 0:
+        part = os.read(descriptor, size)
+        if not part:  # the end of the file
+            break
+        parts.append(part)
+        size -= len(part)
+    return parts[0] if len(parts) == 1 else b"".join(parts)
 
 
 Checked = tuple[ReadEntry, "Entry | None", list[Problem]]
@@ -226,7 +275,7 @@ class EntryCache:
         self._kept, self._used = self._used, {}
 
 
-def _read_and_check(path: Path, source: str, cache: EntryCache | None) -> Checked:
+def _read_and_check(path: str | Path, source: str, cache: EntryCache | None) -> Checked:
     if cache is None:
         read = _read_file(path, source)
         return (read, *validate(read))
@@ -241,7 +290,7 @@ def _read_and_check(path: Path, source: str, cache: EntryCache | None) -> Checke
 
 
 @contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """Python's cycle collector paused while a journal loads: it would otherwise look at the
     many small objects of every entry read so far again and again (a fifth of the time of
     `journal check` on thousands of entries). What it would collect is collected after."""
@@ -259,7 +308,7 @@ def load_journal(
 ) -> Journal:
     """Load every entry file in `folder`, collecting every problem (never stopping at the first).
     With a `cache` (kept between loads), files that did not change are not checked again."""
-    with _collector_paused():
+    with collector_paused():
         journal = _load_journal(Path(folder), today, base, cache)
     if cache is not None:
         cache.end_load()
@@ -275,16 +324,19 @@ def _load_journal(folder: Path, today: dt.date | str | None, base: Path | None, 
                     "the entries folder does not exist; create it, or run `journal new` to write a first entry")
         )
         return journal
-    files, problems = find_entry_files(folder, base)
+    files, problems = _find_entry_names(folder, base)
     journal.problems.extend(problems)
     checked: list[tuple[Entry, ReadEntry]] = []
-    for path, source in zip(files, _display_paths(files, base)):
+    for (current, name), source in zip(files, _display_paths(files, base)):
         try:
-            read, entry, value_problems = _read_and_check(path, source, cache)
+            read, entry, value_problems = _read_and_check(os.path.join(current, name), source, cache)
             if entry is not None:
                 value_problems = value_problems + entry_warnings(entry, read, journal.today)
         except Exception as error:  # noqa: BLE001 - the last resort for one file: the others still load
-            log.debug("unexpected failure while reading %s", source, exc_info=True)
+            import logging  # only when it is needed: `journal check` need not load it
+
+            # `journal --debug` shows this traceback
+            logging.getLogger(__name__).debug("unexpected failure while reading %s", source, exc_info=True)
             read, entry, value_problems = ReadEntry(source), None, []
             read.problems.append(Problem(
                 source, 1, 1, None,
@@ -295,10 +347,9 @@ def _load_journal(folder: Path, today: dt.date | str | None, base: Path | None, 
         journal.problems.extend(read.problems)
         journal.problems.extend(value_problems)
         if entry is not None:
-            # Only the places of values are needed from here on: the rest is let go now,
-            # which with thousands of entries saves memory and time.
-            checked.append((entry, ReadEntry(read.source, value_positions=read.value_positions,
-                                             key_positions=read.key_positions, start=read.start)))
+            # Only the places the checks across entries point at are needed from here on:
+            # the rest is let go now, which with thousands of entries saves memory and time.
+            checked.append((entry, cross_entry_places(read)))
     journal.problems.extend(cross_entry_problems(checked, journal.today))
     failed = {p.source for p in journal.errors}
     journal.entries = sorted((e for e, r in checked if r.source not in failed), key=lambda e: e.sort_key)

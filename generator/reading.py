@@ -69,6 +69,9 @@ _PLAIN_SCALAR_TAGS = {
     "tag:yaml.org,2002:timestamp",
 }
 
+_ROOT_TAGS = _PLAIN_SCALAR_TAGS | {_SEQ, _MAP, "!"}
+_ScalarNode = yaml.ScalarNode
+
 Path_ = tuple[str | int, ...]
 
 _TAB_MESSAGE = "a tab character is used here; YAML indentation must use spaces, not tabs"
@@ -282,7 +285,7 @@ def read_entry(raw: bytes, source: str) -> ReadEntry:
 
     root = documents[0]
     entry.start = _place(root.start_mark)
-    if root.tag not in _PLAIN_SCALAR_TAGS | {"tag:yaml.org,2002:seq", "tag:yaml.org,2002:map", "!"}:
+    if root.tag not in _ROOT_TAGS:
         _Builder(entry)._refuse_tag(root, ())  # e.g. !!python/object/apply at the top
         return entry
     if not isinstance(root, yaml.MappingNode):
@@ -368,7 +371,7 @@ class _Builder:
         mark = node.start_mark
         entry.value_positions[path] = (mark.line + 1, mark.column + 1)
         if isinstance(node, yaml.ScalarNode):
-            return self._scalar(node, path)
+            return self._scalar(node, path, _is_text_path(path))
         if isinstance(node, yaml.SequenceNode):
             if node.tag != _SEQ:
                 self._refuse_tag(node, path)
@@ -379,11 +382,12 @@ class _Builder:
             return None
         result: dict[str, Any] = {}
         key_positions, value_positions = entry.key_positions, entry.value_positions
+        top = not path  # the fields of the entry, where text fields are
         for key_node, value_node in node.value:
             if self.values_seen >= MAX_VALUES or depth + 1 > MAX_DEPTH:
                 self._count(key_node, depth + 1, path)  # raises, saying which limit
             self.values_seen += 1
-            if not isinstance(key_node, yaml.ScalarNode):
+            if not isinstance(key_node, _ScalarNode):
                 entry.problems.append(
                     Problem(
                         entry.source, *_place(key_node.start_mark), _label(path) or None,
@@ -404,29 +408,39 @@ class _Builder:
                 )
             mark = key_node.start_mark
             key_positions[key_path] = (mark.line + 1, mark.column + 1)
-            if isinstance(value_node, yaml.ScalarNode) and self.values_seen < MAX_VALUES and depth < MAX_DEPTH:
+            if isinstance(value_node, _ScalarNode) and self.values_seen < MAX_VALUES and depth < MAX_DEPTH:
                 self.values_seen += 1  # what build() does for a plain value, without the call
                 mark = value_node.start_mark
                 value_positions[key_path] = (mark.line + 1, mark.column + 1)
-                result[key] = self._scalar(value_node, key_path)
+                # _is_text_path(key_path), known here without the call
+                result[key] = self._scalar(value_node, key_path, top and key in _TEXT_PATH_FIELDS)
             else:
                 result[key] = self.build(value_node, key_path, depth + 1)
         return result
 
-    def _scalar(self, node: yaml.ScalarNode, path: Path_) -> Any:
+    def _scalar(self, node: yaml.ScalarNode, path: Path_, text: bool) -> Any:
+        """The value of a scalar at `path` (`text` is _is_text_path(path)), noting what was typed."""
         value, tag, style = node.value, node.tag, node.style
-        self.entry.raw_text[path] = value
-        if style == "'" or style == '"':
-            self.entry.quoted.add(path)
-        if tag == _STR:  # the common case, in short: what the general steps below give for it
-            if style or len(value) >= 100 or _is_text_path(path) or not _WHOLE_NUMBER.fullmatch(value):
+        entry = self.entry
+        entry.raw_text[path] = value
+        if style:
+            if style == "'" or style == '"':
+                entry.quoted.add(path)
+        elif tag == _INT and not text and len(value) < 100 and _WHOLE_NUMBER.fullmatch(value):
+            return int(value, 10)  # the commonest case, in short: what _value gives (a test checks it)
+        return self._value(node, path, text)
+
+    def _value(self, node: yaml.ScalarNode, path: Path_, text: bool) -> Any:
+        value, tag, style = node.value, node.tag, node.style
+        if tag == _STR:  # text, or a whole number that YAML 1.1 takes for text (08, 09)
+            if style or text or len(value) >= 100 or not _WHOLE_NUMBER.fullmatch(value):
                 return value
             return int(value, 10)
         if tag == _NULL:
             if value not in ("", "~", "null", "Null", "NULL"):
                 self._refuse_tag(node, path)  # `!!null 3` would silently drop the 3
             return None
-        if _is_text_path(path) and (tag in _PLAIN_SCALAR_TAGS or tag == "!"):
+        if text and (tag in _PLAIN_SCALAR_TAGS or tag == "!"):
             return value  # free text keeps what was typed
         if tag == "!":
             return value

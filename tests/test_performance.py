@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 from pathlib import Path
 
+import pytest
 import vl_convert
+import yaml
 from altair.utils.schemapi import validate_jsonschema
 from altair.vegalite.v6.schema.core import load_schema
 
@@ -148,3 +151,176 @@ def test_a_rebuild_while_serving_redraws_only_changed_charts(tmp_path: Path, mon
         assert "<td>9</td>" in (site / "sessions" / "2026-06-08.html").read_text(encoding="utf-8")
     finally:
         config.plugins.on_shutdown()
+
+
+# --- `journal check` on thousands of entries: each shortcut gives what the longer way gives --
+
+def _find_entry_files_with_os_walk(folder: Path, base: Path) -> tuple[list[Path], list]:
+    """How the entry files were found before `_find_entry_names` (os.walk, a Path and an
+    lstat per file), kept here as the reference it must agree with."""
+    from generator.journal import ENTRY_SUFFIXES, Problem, _is_ignored_name, _is_inside, display_path
+
+    files, problems = [], []
+    root = folder.resolve()
+
+    def say(path, message, severity="error"):
+        problems.append(Problem(display_path(path, base), 1, 1, None, message, severity))
+
+    for current, dirs, names in os.walk(folder, onerror=lambda e: say(Path(e.filename or folder), f"cannot be opened ({e.strerror.lower()})")):
+        here = Path(current)
+        for name in sorted(dirs):
+            path = here / name
+            if name.startswith("."):
+                dirs.remove(name)
+            elif path.is_symlink():
+                say(path, "is a link to a folder, which is not followed; move the entries into entries/ itself", "warning")
+            elif name.lower().endswith(ENTRY_SUFFIXES):
+                say(path, "is a folder, not an entry file, although its name ends in .yaml; the files inside it are read as entries", "warning")
+        dirs.sort()
+        for name in sorted(names):
+            path = here / name
+            if _is_ignored_name(name):
+                continue
+            if not name.lower().endswith(ENTRY_SUFFIXES):
+                say(path, "is not a .yaml or .yml file, so it is not read as an entry", "warning")
+                continue
+            if path.is_symlink():
+                try:
+                    target = path.resolve(strict=True)
+                except (OSError, RuntimeError):
+                    say(path, "is a link that leads nowhere (its target is missing, or links loop); remove it or copy the entry here")
+                    continue
+                if not _is_inside(target, root):
+                    say(path, f"is a link to a file outside the entries folder ({target}); copy the entry into the folder instead")
+                    continue
+                if not target.is_file():
+                    say(path, "is a link to something that is not a file")
+                    continue
+            files.append(path)
+    return files, problems
+
+
+def _awkward_folder(root: Path) -> Path:
+    folder = root / "entries"
+    names = ["b.yaml", "a.yml", "A.YAML", "notes.txt", "x.yaml~", ".hidden.yaml", "#x.yaml#", "séance 2.yaml",
+             "sub/c.yaml", "sub/z/d.yaml", "sub/z/e.txt", "sub-2/f.yaml", "old.yaml/g.yaml", ".git/h.yaml",
+             "deep/" + "/".join(f"level{i}" for i in range(30)) + "/i.yaml"]
+    for name in names:
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(entry("2026-06-01"), encoding="utf-8")
+    (root / "outside.yaml").write_text(entry("2026-06-02"), encoding="utf-8")
+    if hasattr(os, "symlink"):
+        try:
+            os.symlink(folder / "b.yaml", folder / "link.yaml")
+            os.symlink(root / "outside.yaml", folder / "out.yaml")
+            os.symlink(folder / "missing.yaml", folder / "nowhere.yaml")
+            os.symlink(folder / "sub", folder / "to-sub")
+            os.symlink(folder / "sub", folder / "to-sub.yaml")
+            os.symlink(folder / "sub", folder / "sub" / "z" / "loop")
+        except OSError:  # Windows without the right to make links
+            pass
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(folder / "pipe.yaml")
+    return folder
+
+
+def test_entry_files_are_found_as_with_os_walk(tmp_path: Path, monkeypatch):
+    from generator.journal import find_entry_files
+
+    folder = _awkward_folder(tmp_path)
+    for base in (tmp_path, folder, tmp_path / "elsewhere"):
+        found = find_entry_files(folder, base)
+        assert found == _find_entry_files_with_os_walk(folder, base)
+        assert len(found[0]) == 11 and len(found[1]) >= 4  # the files and the messages, in the same order
+    monkeypatch.chdir(folder)  # `journal check --entries .`
+    assert find_entry_files(Path("."), folder) == _find_entry_files_with_os_walk(Path("."), folder)
+
+
+def test_a_short_read_is_read_on_to_the_end(tmp_path: Path, monkeypatch):
+    """os.read may give fewer bytes than asked before the end of a file: the reading goes
+    on, as a file object's read() does."""
+    folder = _awkward_folder(tmp_path)
+    (folder / "long.yaml").write_text(entry("2026-06-03", note="a long note " * 500), encoding="utf-8")
+    whole = snapshot(load_journal(folder, TODAY, base=tmp_path))
+    read = os.read
+    monkeypatch.setattr(os, "read", lambda descriptor, size: read(descriptor, min(size, 7)))
+    assert snapshot(load_journal(folder, TODAY, base=tmp_path)) == whole
+
+
+def test_a_file_that_grows_while_it_is_read_is_read_whole_up_to_the_limit(tmp_path: Path, monkeypatch):
+    from generator.reading import MAX_FILE_BYTES
+
+    folder = tmp_path / "entries"
+    folder.mkdir()
+    (folder / "2026-06-01.yaml").write_text(entry("2026-06-01", note="grown " * 100), encoding="utf-8")
+    (folder / "2026-06-02.yaml").write_text(entry("2026-06-02", note="x" * MAX_FILE_BYTES), encoding="utf-8")
+    fstat = os.fstat
+
+    def smaller(descriptor):  # the size as it was a moment before: 10 bytes
+        status = fstat(descriptor)
+        return os.stat_result((*status[:6], 10, *status[7:]))
+
+    monkeypatch.setattr(os, "fstat", smaller)
+    journal = load_journal(folder, TODAY, base=tmp_path)
+    assert [e.notes for e in journal.entries] == [("grown " * 100).strip()]
+    assert [str(p) for p in journal.errors] == [
+        "entries/2026-06-02.yaml:1:1: the file is 1.0 MiB; an entry is a few lines, so files over 1 MiB "
+        "are not read (is this the right file?)"
+    ]
+
+
+def test_the_places_kept_for_the_checks_across_entries_give_the_same_messages(tmp_path: Path, monkeypatch):
+    """Once a file is checked, only the places `cross_entry_problems` points at are kept."""
+    folder = tmp_path / "entries"
+    folder.mkdir()
+    texts = {
+        "a.yaml": entry("2026-06-01"), "b.yaml": "dose_mg: 5\ndate: 2026-06-01\n",
+        "c.yaml": "date:   2026-06-01 09:00\ndose_mg: 5\n", "d.yaml": "date: '2026-06-01 09:00'\ndose_mg: 5\n",
+        "e.yaml": "{date: 2027-01-01, dose_mg: 5}\n", "f.yaml": "\n\n  date: 2027-01-02\n  dose_mg: 5\n",
+        "g.yaml": "---\ndate: &d 2026-06-05\ndose_mg: 5\n", "h.yaml": "dose_mg: 5\ndate: 2026-06-05\n",
+    }
+    for name, text in texts.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    kept = load_journal(folder, TODAY, base=tmp_path)
+    monkeypatch.setattr(journal_module, "cross_entry_places", lambda read: read)  # every place kept
+    assert snapshot(kept) == snapshot(load_journal(folder, TODAY, base=tmp_path))
+    assert len([p for p in kept.errors if "is also the date of" in p.message]) == 6
+    assert len([p for p in kept.errors if "is after today" in p.message]) == 2
+
+
+@pytest.mark.parametrize("source", [
+    "entries/2026-04-02.yaml", "2026-04-02.yml", "a/b/c.d.yaml", "x.yaml", ".yaml", "a/.yaml", "a.", "a/b.",
+    "..", "a/..", ".", "a/.", "a/b.yaml/", "a/b.yaml/.", "", "/", "//x.yaml", "a\\b.yaml", "é/ü.YAML", "x..yaml",
+    "..yaml", "a.b", "caf\udce9.yaml",
+])
+def test_the_quick_stem_is_paths_stem(source):
+    from generator.entries import _stem
+
+    assert _stem(source) == Path(source).stem
+
+
+def _scalar_nodes():
+    mark = yaml.error.Mark("x", 0, 0, 0, None, None)
+    values = ["5", "0150", "08", "-3", "+7", "1_000", "0x1F", "0b101", "1:30", "-1:30", "", "~", "null", "abc",
+              "١٢", "9" * 99, "9" * 100, "9" * 120, "2026-04-02", "2026-02-30", "yes", "No", "1.5", ".inf", "1e5",
+              "12:30:45.5", "Null"]
+    tags = ["tag:yaml.org,2002:int", "tag:yaml.org,2002:str", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool",
+            "tag:yaml.org,2002:null", "tag:yaml.org,2002:timestamp", "!", "tag:yaml.org,2002:python/str"]
+    for value in values:
+        for tag in tags:
+            for style in (None, "", "'", '"', "|", ">"):
+                yield yaml.ScalarNode(tag, value, mark, mark, style)
+
+
+@pytest.mark.parametrize("path", [("pre_mood",), ("notes",), ("provider",), ("side_effects", 0), ("side_effects",),
+                                  ("scores", "phq9"), ("scores", "phq9", 1), ("x",)])
+def test_the_shortcut_for_whole_numbers_gives_what_the_general_steps_give(path):
+    from generator.reading import ReadEntry, _Builder, _is_text_path
+
+    def outcome(method, node):
+        entry = ReadEntry("x.yaml")
+        value = getattr(_Builder(entry), method)(node, path, _is_text_path(path))
+        return type(value), repr(value), entry.problems
+
+    for node in _scalar_nodes():
+        assert outcome("_scalar", node) == outcome("_value", node), (node.tag, node.value, node.style)
