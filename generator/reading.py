@@ -140,6 +140,15 @@ def _yaml_error_message(error: yaml.YAMLError) -> str:
             "there is more after the end of the entry (a line `...` ends it); remove that line, "
             "or write the next session in a file of its own"
         )
+    if "expected ',' or ']'" in problem or "expected ',' or '}'" in problem:
+        closing = "]" if "']'" in problem else "}"
+        example = "[nausea, headache]" if closing == "]" else "{phq9: 12, gad7: 8}"
+        return (
+            f"a comma or the closing {closing} is expected here; values in brackets are separated by "
+            f"commas, e.g. {example}, and a value with quotes or commas inside goes in quotes as a whole"
+        )
+    if "expected node content" in problem and "flow" in context:
+        return "a [ or { is not closed; values in brackets go on one line, e.g. [nausea, headache]"
     if "did not find expected key" in problem or "did not find expected" in problem:
         return f"the indentation does not line up ({problem}); fields start at the left edge, list items under their field"
     if "undefined alias" in problem or "found undefined" in problem:
@@ -179,10 +188,73 @@ def _syntax_problem(error: yaml.MarkedYAMLError, text: str) -> tuple[int, int, s
                 f"a value cannot start with {content[mark.column]}; put the value in quotes "
                 f'("{clip(content[mark.column:].strip())}")'
             )
+    opened = _unclosed(error, lines)
+    if opened:
+        return opened
+    problem = getattr(error, "problem", None) or ""
+    if mark.line < len(lines) and any(p in problem for p in _MISALIGNED_PROBLEMS):
+        misaligned = _misaligned_fields(lines, mark.line)
+        if misaligned:
+            return line, misaligned[0], misaligned[1]
     editor_lines = _LINE_BREAK.split(text)
     if line > len(editor_lines):  # the end of a file without a last line break: its last character
         line, column = len(editor_lines), len(editor_lines[-1]) + 1
     return line, column, _yaml_error_message(error)
+
+
+_OPENERS = {
+    "while scanning a quoted scalar": None,
+    "while parsing a flow sequence": ("[", "]", "[nausea, headache]"),
+    "while parsing a flow mapping": ("{", "}", "{phq9: 12, gad7: 8}"),
+}
+
+
+def _unclosed(error: yaml.MarkedYAMLError, lines: list[str]) -> tuple[int, int, str] | None:
+    """A quote or bracket that is never closed: libyaml stops at the end of the file (or
+    lines later), but the place to fix is where the quote or bracket opens."""
+    start, problem, context = error.context_mark, error.problem or "", error.context or ""
+    if start is None or context not in _OPENERS or start.line >= len(lines):
+        return None
+    at = (start.line + 1, start.column + 1)
+    if context == "while scanning a quoted scalar":
+        if "end of stream" not in problem:
+            return None
+        quote = lines[start.line][start.column : start.column + 1] or '"'
+        return (*at, f"this {quote} opens a quoted value that is never closed, so the rest of the file "
+                     f"is read into it; add the closing {quote} where the value ends")
+    opening, closing, example = _OPENERS[context]  # type: ignore[misc]
+    if error.problem_mark is None or error.problem_mark.line == start.line:
+        return None  # something wrong inside brackets closed on their line: the usual message
+    return (*at, f"this {opening} is never closed with {closing}; values in brackets go on one line "
+                 f"and end with {closing}, e.g. {example}")
+
+
+_MISALIGNED_PROBLEMS = ("mapping values are not allowed", "did not find expected key", "<document start>")
+_FIELD_LINE = re.compile(r"( *)([A-Za-z_][A-Za-z0-9_-]*) *:(?: |$)")
+
+
+def _misaligned_fields(lines: list[str], index: int) -> tuple[int, str] | None:
+    """Two neighbouring `field: value` lines that start in different columns (one space too
+    many or too few), which YAML reports in words that do not say so. The column of the
+    line, and the message; None when the lines are not two such fields."""
+    here = _FIELD_LINE.match(lines[index])
+    if not here:
+        return None
+    for before in reversed(lines[:index]):
+        if not before.strip() or before.lstrip().startswith("#"):
+            continue
+        above = _FIELD_LINE.match(before)
+        if not above or before.rstrip().endswith(":"):
+            return None  # under a heading such as `scores:`, or after text or a list item
+        column, column_above = len(here.group(1)) + 1, len(above.group(1)) + 1
+        if column == column_above:
+            return None
+        return column, (
+            f"`{here.group(2)}:` starts in column {column} but `{above.group(2)}:` on the line above in "
+            f"column {column_above}; fields that belong together must line up: the entry's fields at "
+            "the left edge, and those under a field such as `scores:` indented by the same spaces"
+        )
+    return None
 
 
 def _decode(raw: bytes, entry: ReadEntry) -> str | None:

@@ -346,10 +346,63 @@ def test_line_without_a_colon(journal):
     ]
 
 
-def test_unclosed_quote(journal):
-    assert journal.problems(ENTRY + 'notes: "calm\n') == [
-        f"{WHERE}:4:1: the file ends in the middle of a value (while scanning a quoted scalar); "
-        "close the quote or bracket"
+def test_unclosed_quote_is_shown_where_it_opens(journal):
+    # libyaml only notices at the end of the file; the place to fix is the opening quote
+    assert journal.problems(ENTRY + 'notes: "calm\npre_mood: 4\npost_mood_2h: 6\n') == [
+        f'{WHERE}:3:8: this " opens a quoted value that is never closed, so the rest of the file '
+        'is read into it; add the closing " where the value ends'
+    ]
+    assert journal.problems(ENTRY + "provider: 'Dr Smith\npre_mood: 4\n") == [
+        f"{WHERE}:3:11: this ' opens a quoted value that is never closed, so the rest of the file "
+        "is read into it; add the closing ' where the value ends"
+    ]
+
+
+def test_unclosed_brackets_are_shown_where_they_open(journal):
+    assert journal.problems(ENTRY + "side_effects: [nausea, headache\npre_mood: 4\n") == [
+        f"{WHERE}:3:15: this [ is never closed with ]; values in brackets go on one line and end "
+        "with ], e.g. [nausea, headache]"
+    ]
+    assert journal.problems(ENTRY + "scores: {phq9: 3\npre_mood: 4\n") == [
+        f"{WHERE}:3:9: this {{ is never closed with }}; values in brackets go on one line and end "
+        "with }, e.g. {phq9: 12, gad7: 8}"
+    ]
+    assert journal.problems("date: [\n") == [
+        f"{WHERE}:2:1: a [ or {{ is not closed; values in brackets go on one line, e.g. [nausea, headache]"
+    ]
+
+
+def test_something_other_than_a_comma_inside_brackets(journal):
+    assert journal.problems(ENTRY + 'side_effects: [nausea, "dizzy" a bit]\n') == [
+        f"{WHERE}:3:32: a comma or the closing ] is expected here; values in brackets are separated "
+        "by commas, e.g. [nausea, headache], and a value with quotes or commas inside goes in quotes as a whole"
+    ]
+
+
+MISALIGNED = "fields that belong together must line up: the entry's fields at the left edge, and those " \
+    "under a field such as `scores:` indented by the same spaces"
+
+
+def test_a_field_one_space_off_says_which_lines_do_not_line_up(journal):
+    assert journal.problems(ENTRY + "scores:\n  phq9: 12\n   gad7: 8\n") == [
+        f"{WHERE}:5:4: `gad7:` starts in column 4 but `phq9:` on the line above in column 3; {MISALIGNED}"
+    ]
+    assert journal.problems(ENTRY + "scores:\n   phq9: 12\n  gad7: 8\n") == [
+        f"{WHERE}:5:3: `gad7:` starts in column 3 but `phq9:` on the line above in column 4; {MISALIGNED}"
+    ]
+    assert journal.problems("date: 2026-04-02\n dose_mg: 150\n") == [
+        f"{WHERE}:2:2: `dose_mg:` starts in column 2 but `date:` on the line above in column 1; {MISALIGNED}"
+    ]
+    # the first line is the one off: both lines are named, so either can be fixed
+    assert journal.problems(" dose_mg: 150\ndate: 2026-04-02\n") == [
+        f"{WHERE}:2:1: `date:` starts in column 1 but `dose_mg:` on the line above in column 2; {MISALIGNED}"
+    ]
+
+
+def test_a_colon_in_text_on_an_aligned_line_is_not_called_an_indentation_problem(journal):
+    assert journal.problems(ENTRY + "scores:\n  phq9: 12\n  gad7: felt: 8\n") == [
+        f"{WHERE}:5:13: there is a ':' where YAML does not expect one; if this is text, put it in "
+        'quotes ("...") or write it on the next lines after `notes: |`, indented'
     ]
 
 

@@ -310,8 +310,7 @@ def test_twenty_thousand_files(journal):
     assert (code, summary) == (1, "20000 entries, 10000 errors, 0 warnings")
     assert len(lines) == 10_000
     assert lines[0] == (
-        "entries/00000.yaml:2:1: the indentation does not line up (did not find expected node content); "
-        "fields start at the left edge, list items under their field"
+        "entries/00000.yaml:2:1: a [ or { is not closed; values in brackets go on one line, e.g. [nausea, headache]"
     )
 
 
