@@ -94,6 +94,7 @@ class ReadEntry:
     raw_text: dict[Path_, str] = field(default_factory=dict)
     refused: set[Path_] = field(default_factory=set)  # values already reported while reading
     quoted: set[Path_] = field(default_factory=set)  # values written in quotes ('150' or "150")
+    folded: set[Path_] = field(default_factory=set)  # list items over several lines, which YAML joins into one
     start: tuple[int, int] = (1, 1)
     problems: list[Problem] = field(default_factory=list)
 
@@ -448,7 +449,13 @@ class _Builder:
             if node.tag != _SEQ:
                 self._refuse_tag(node, path)
                 return None
-            return [self.build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
+            items = [self.build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
+            if len(path) == 1 and path[0] in TEXT_LIST_FIELDS:
+                # "- nausea" with "  - headache" indented under it is one item, "nausea - headache"
+                for i, item in enumerate(node.value):
+                    if isinstance(item, _ScalarNode) and not item.style and item.end_mark.line > item.start_mark.line:
+                        entry.folded.add(path + (i,))
+            return items
         if node.tag != _MAP:
             self._refuse_tag(node, path)
             return None

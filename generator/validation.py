@@ -17,7 +17,7 @@ from typing import Any, Iterable
 
 from pydantic import ValidationError
 
-from .entries import FOLLOW_UP_DAYS, Entry, with_source
+from .entries import FOLLOW_UP_DAYS, NO_SIDE_EFFECTS, Entry, with_source
 from .problems import Problem
 from .reading import Path_, ReadEntry, clip, field_label
 
@@ -269,7 +269,42 @@ def validate(read: ReadEntry) -> tuple[Entry | None, list[Problem]]:
             else:
                 problems.append(read.problem(path if error["type"] != "missing" else path[:-1], label, message))
         return None, problems
-    return with_source(entry, read.source), []
+    return with_source(entry, read.source), side_effect_warnings(read)
+
+
+def side_effect_warnings(read: ReadEntry) -> list[Problem]:
+    """Side effects read otherwise than they were probably meant: `none` written next to
+    real side effects (it is dropped, so the session counts as having them), and a list
+    item that runs on over an indented line, which YAML joins into one item."""
+    written = (read.data or {}).get("side_effects")
+    if isinstance(written, str):  # "none, nausea": a list written the short way
+        items: list[tuple[Path_, Any]] = [(("side_effects",), part) for part in written.split(",")]
+    elif isinstance(written, list):
+        items = [(("side_effects", i), item) for i, item in enumerate(written)]
+    else:
+        return []
+    problems = []
+    words = [(path, " ".join(item.split())) for path, item in items if isinstance(item, str)]
+    nothing = [(path, word) for path, word in words if word.lower() in NO_SIDE_EFFECTS]
+    others = [word for _, word in words if word and word.lower() not in NO_SIDE_EFFECTS]
+    if nothing and others:
+        path, word = nothing[0]
+        problems.append(read.problem(
+            path, "side_effects",
+            f'"{word}" is listed together with {clip(", ".join(others))}, so it is left out and the '
+            f"session counts as having {'that side effect' if len(others) == 1 else 'those side effects'}; "
+            f'remove "{word}", or the others if there were none',
+            "warning",
+        ))
+    for path, word in words:
+        if path in read.folded and " - " in word:
+            problems.append(read.problem(
+                path, field_label(path),
+                f'"{clip(word)}" is read as one side effect, because its "- " line is indented under '
+                "the line before; if these are two, start each with '- ' in the same column",
+                "warning",
+            ))
+    return problems
 
 
 _NAME_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")

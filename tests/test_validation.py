@@ -589,3 +589,34 @@ def test_file_names_that_agree_or_name_no_day_get_no_warning(journal):
     journal.write("date: 2026-04-02\ndose_mg: 150\n", name="first session.yaml")
     code, lines, summary = journal.check(today="2026-04-02")
     assert (code, lines) == (0, [])
+
+
+def warnings_for(journal, content: str) -> list[str]:
+    journal.write(content)
+    code, lines, _ = journal.check()
+    assert code == 0, lines
+    return lines
+
+
+def test_none_next_to_real_side_effects_is_a_warning_not_a_silent_drop(journal):
+    said = "so it is left out and the session counts as having"
+    assert warnings_for(journal, ENTRY + "side_effects: [none, nausea, headache]\n") == [
+        f'{WHERE}:3:16: warning: side_effects: "none" is listed together with nausea, headache, {said} '
+        'those side effects; remove "none", or the others if there were none'
+    ]
+    assert warnings_for(journal, ENTRY + "side_effects: nausea, nothing\n") == [
+        f'{WHERE}:3:15: warning: side_effects: "nothing" is listed together with nausea, {said} '
+        'that side effect; remove "nothing", or the others if there were none'
+    ]
+    assert journal.loaded(ENTRY + "side_effects: [none]\n").side_effects == []  # alone, it means none
+
+
+def test_a_list_item_indented_under_the_one_before_is_a_warning(journal):
+    # "  - nausea" then "    - headache": YAML reads one item, "nausea - headache"
+    assert warnings_for(journal, ENTRY + "side_effects:\n  - nausea\n    - headache\n") == [
+        f'{WHERE}:4:5: warning: side_effects item 1: "nausea - headache" is read as one side effect, because '
+        "its \"- \" line is indented under the line before; if these are two, start each with '- ' in the same column"
+    ]
+    # a long side effect wrapped onto a second line is what it looks like: no warning
+    entry = journal.loaded(ENTRY + "side_effects:\n  - felt floaty and\n    a bit sick\n  - nausea\n")
+    assert entry.side_effects == ["felt floaty and a bit sick", "nausea"]
