@@ -325,6 +325,7 @@ def read_entry(raw: bytes, source: str) -> ReadEntry:
     except yaml.MarkedYAMLError as error:
         line, column, message = _syntax_problem(error, text)
         entry.problems.append(Problem(source, line, column, None, message))
+        _read_around(entry, text, line)
         return entry
     except yaml.YAMLError as error:
         entry.problems.append(Problem(source, 1, 1, None, _yaml_error_message(error)))
@@ -386,6 +387,58 @@ def read_entry(raw: bytes, source: str) -> ReadEntry:
         return entry
     entry.data = data
     return entry
+
+
+MAX_SYNTAX_ERRORS = 10  # per file; a file with more is not an entry gone slightly wrong
+_TOP_FIELD = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*[ \t]*:(?:[ \t]|$)")
+_ANY_FIELD = re.compile(r"[ \t]*(?:-[ \t]+)?([A-Za-z_][A-Za-z0-9_-]*)[ \t]*:(?:[ \t]|$)")
+
+
+def _read_around(entry: ReadEntry, text: str, line: int) -> None:
+    """After a syntax error, read the rest of the file, so that one mistake does not hide the
+    others: the field where the error is (its lines up to the next field at the left edge)
+    is blanked, keeping every other line where it is, and the file read again; further
+    syntax errors are reported the same way. The values read so are checked and their
+    problems reported, but the file stays out of the figures: it has an error. The fields
+    blanked are `refused`, so they are not also called missing."""
+    lines = text.splitlines(keepends=True)
+    for _ in range(MAX_SYNTAX_ERRORS - 1):
+        block = _field_block(lines, line - 1)
+        if block is None:
+            return
+        start, end = block
+        for i in range(start, end):
+            field_name = _ANY_FIELD.match(lines[i])
+            if field_name:
+                entry.refused.add((field_name.group(1),))
+            lines[i] = lines[i][len(lines[i].rstrip("\r\n")):]  # only the line break stays
+        remaining = "".join(lines)
+        try:
+            documents = [d for d in yaml.compose_all(remaining, Loader=_Composer) if not _is_empty(d)]
+        except yaml.MarkedYAMLError as error:
+            line, column, message = _syntax_problem(error, remaining)
+            entry.problems.append(Problem(entry.source, line, column, None, message))
+            continue
+        except (yaml.YAMLError, RecursionError):
+            return
+        if len(documents) != 1 or not isinstance(documents[0], yaml.MappingNode) or documents[0].tag != _MAP:
+            return
+        try:
+            entry.data = _Builder(entry).build(documents[0], ())
+        except _TooLarge:
+            entry.data = None
+        return
+
+
+def _field_block(lines: list[str], index: int) -> tuple[int, int] | None:
+    """The lines of the field at the left edge that holds line `index`: from its `name:` line
+    to the next one. None when there is none, or it is blank already."""
+    index = min(index, len(lines) - 1)
+    start = next((i for i in range(index, -1, -1) if _TOP_FIELD.match(lines[i])), None)
+    if start is None:
+        return None
+    end = next((i for i in range(start + 1, len(lines)) if _TOP_FIELD.match(lines[i]) or lines[i].startswith(("---", "..."))), len(lines))
+    return start, end
 
 
 def _is_empty(node: yaml.Node) -> bool:

@@ -269,6 +269,10 @@ def validate(read: ReadEntry) -> tuple[Entry | None, list[Problem]]:
             else:
                 problems.append(read.problem(path if error["type"] != "missing" else path[:-1], label, message))
         return None, problems
+    if any(p.severity == "error" for p in read.problems):
+        # reading it found an error (the rest was read around it): the file is left out, and
+        # its warnings can wait until it is fixed
+        return None, []
     return with_source(entry, read.source), side_effect_warnings(read)
 
 

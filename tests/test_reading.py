@@ -441,3 +441,54 @@ def test_read_entry_never_raises(raw):
     read = read_entry(raw, "entries/x.yaml")
     assert read.data is None
     assert read.problems and all(p.line >= 1 and p.column >= 1 for p in read.problems)
+
+
+# --- after a syntax error, the rest of the file is still read and checked -------------------
+
+def test_a_syntax_error_does_not_hide_the_other_mistakes(journal):
+    """A tired person's entry: one YAML mistake and three wrong values, all said at once."""
+    content = (
+        "date: 2026-04-02\n"
+        "dose_mg: 150 mg\n"
+        "pre mood: 4\n"
+        "post_mood_2h: 6\n"
+        "dissociation: moderat\n"
+        "notes: felt ok: tired\n"
+    )
+    assert journal.problems(content) == [
+        f'{WHERE}:2:10: dose_mg: "150 mg" is not a number; write the number alone (150), without units or extra words',
+        f"{WHERE}:3:1: pre mood: unknown field; did you mean pre_mood?",
+        f'{WHERE}:5:15: dissociation: "moderat" is not one of the choices; write one of none, mild, moderate, strong',
+        f"{WHERE}:6:15: there is a ':' where YAML does not expect one; if this is text, put it in quotes "
+        '("...") or write it on the next lines after `notes: |`, indented',
+    ]
+
+
+def test_every_syntax_error_in_a_file_is_reported(journal):
+    content = (
+        'date: 2026-04-02\ndose_mg: 150\nnotes: "felt ok\npre_mood: 4\n'
+        "scores:\n  phq9: 12\n   gad7: 8\nprovider: Dr: Osei\n"
+    )
+    lines = journal.problems(content)
+    assert [line.split(": ", 1)[0] for line in lines] == [f"{WHERE}:3:8", f"{WHERE}:7:4", f"{WHERE}:8:13"]
+    assert "never closed" in lines[0] and "`gad7:` starts in column 4" in lines[1] and "':'" in lines[2]
+
+
+def test_a_field_left_unread_is_not_also_called_missing(journal):
+    # the date cannot be read: the message is about its syntax, not "date: is missing"
+    assert journal.problems('date: "2026-04-02\ndose_mg: 150\npre_mood: 4\n') == [
+        f'{WHERE}:1:7: this " opens a quoted value that is never closed, so the rest of the file is read '
+        'into it; add the closing " where the value ends'
+    ]
+
+
+def test_a_file_with_a_syntax_error_stays_out_of_the_figures(journal):
+    journal.write("date: 2026-04-02\ndose_mg: 150\npre_mood: 4\npost_mood_2h: 6\nnotes: a: b\n")
+    code, lines, summary = journal.check()
+    assert (code, summary) == (1, "1 entry, 1 error, 0 warnings")
+    assert load_journal(journal.folder, "2026-04-02").entries == []
+
+
+def test_reading_around_errors_stops_at_ten_per_file(journal):
+    lines = journal.problems("date: 2026-04-02\ndose_mg: 150\n" + "".join(f"f{i}: a: b\n" for i in range(30)))
+    assert len(lines) == 10 and all("':' where YAML does not expect one" in line for line in lines)
