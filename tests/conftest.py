@@ -8,11 +8,78 @@ from pathlib import Path
 
 import pytest
 
-from generator.cli import main as journal
+from generator.cli import main as run_journal
+from generator.journal import Journal, load_journal
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE_TODAY = "2026-11-25"  # the example journal's "today": its newest follow-ups are pending
 OUTPUT = REPO / "test-output"
+
+ENTRY_NAME = "2026-04-02.yaml"
+MINIMAL_ENTRY = "date: 2026-04-02\ndose_mg: 150\n"
+_DEFAULT = object()
+
+
+class JournalFolder:
+    """A journal folder (entries/ inside the working directory) and `journal` commands run
+    on it in this process, as a person would type them."""
+
+    def __init__(self, root: Path, capsys: pytest.CaptureFixture[str], today: str = "2026-04-02"):
+        self.root = root
+        self.folder = root / "entries"
+        self.folder.mkdir()
+        self.today = today
+        self._capsys = capsys
+
+    def write(self, name: str | bytes, content: str | bytes = MINIMAL_ENTRY) -> Path:
+        """Write an entry file (a `bytes` name is one that is not UTF-8)."""
+        if isinstance(name, bytes):
+            path = Path(os.fsdecode(os.fsencode(self.folder) + b"/" + name))
+        else:
+            path = self.folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+        return path
+
+    def run(self, *args: str) -> tuple[int, str, str]:
+        code = run_journal(list(args))
+        out, err = self._capsys.readouterr()
+        assert "Traceback" not in out + err
+        return code, out, err
+
+    def check(self, *args: str, today: str | None = _DEFAULT) -> tuple[int, list[str], str]:  # type: ignore[assignment]
+        """`journal check`: its exit status, its message lines and its summary line."""
+        today = self.today if today is _DEFAULT else today
+        code, out, err = self.run("check", *(["--today", today] if today else []), *args)
+        assert err == ""
+        lines = out.splitlines()
+        return code, lines[:-1], lines[-1]
+
+    def problems(self, content: str | bytes, name: str = ENTRY_NAME) -> list[str]:
+        """The messages for one file, which must have errors (exit status 1)."""
+        self.write(name, content)
+        code, lines, summary = self.check()
+        assert code == 1, lines
+        assert summary.startswith("1 entry, ")
+        return lines
+
+    def loaded(self, content: str | bytes, name: str = ENTRY_NAME):
+        """The entry one file holds, which must have no problem at all."""
+        self.write(name, content)
+        assert self.check() == (0, [], "1 entry, 0 errors, 0 warnings")
+        (entry,) = self.load().entries
+        return entry
+
+    def load(self, today: str | None = None) -> Journal:
+        return load_journal(self.folder, today or self.today, base=self.root)
+
+
+@pytest.fixture
+def journal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> JournalFolder:
+    """An empty journal folder as the working directory; no JOURNAL_TODAY from outside."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("JOURNAL_TODAY", raising=False)
+    return JournalFolder(tmp_path, capsys)
 
 
 def write_project(root: Path, entries: dict[str, str], plugin_options: str = "") -> Path:
@@ -41,7 +108,7 @@ def build(project: Path, *extra: str) -> int:
     cwd = os.getcwd()
     os.chdir(project)
     try:
-        return journal(["build", "--today", EXAMPLE_TODAY, *extra])
+        return run_journal(["build", "--today", EXAMPLE_TODAY, *extra])
     finally:
         os.chdir(cwd)
 
@@ -53,7 +120,7 @@ def example_site(tmp_path_factory) -> Path:
     cwd = os.getcwd()
     os.chdir(REPO)
     try:
-        status = journal(["build", "--today", EXAMPLE_TODAY, "--site-dir", str(site)])
+        status = run_journal(["build", "--today", EXAMPLE_TODAY, "--site-dir", str(site)])
     finally:
         os.chdir(cwd)
     assert status == 0, "the example journal must build"
@@ -96,7 +163,7 @@ def export_example(out: Path, *extra: str) -> Path:
     cwd = os.getcwd()
     os.chdir(REPO)
     try:
-        status = journal(["export", "--today", EXAMPLE_TODAY, "--out", str(out), *extra])
+        status = run_journal(["export", "--today", EXAMPLE_TODAY, "--out", str(out), *extra])
     finally:
         os.chdir(cwd)
     assert status == 0, "the example journal must export"

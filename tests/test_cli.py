@@ -26,37 +26,6 @@ DOSE_EMPTY = DOSE_MISSING.replace("is missing", "is empty")  # the template leav
 SCHEMA = (Path(generator.__file__).parent / "entry.schema.json").resolve()
 
 
-@pytest.fixture
-def journal(tmp_path, monkeypatch, capsys):
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("JOURNAL_TODAY", raising=False)
-    (tmp_path / "entries").mkdir()
-
-    class Journal:
-        root = tmp_path
-        folder = tmp_path / "entries"
-
-        def write(self, name: str, content: str | bytes = ENTRY) -> Path:
-            path = self.folder / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(content, str):
-                content = content.encode("utf-8")
-            path.write_bytes(content)
-            return path
-
-        def run(self, *args: str) -> tuple[int, str, str]:
-            code = main(list(args))
-            out, err = capsys.readouterr()
-            assert "Traceback" not in out + err
-            return code, out, err
-
-        def check(self, *args: str, today: str = "2026-04-02") -> tuple[int, list[str], str]:
-            code, out, err = self.run("check", "--today", today, *args)
-            assert err == ""
-            lines = out.splitlines()
-            return code, lines[:-1], lines[-1]
-
-    return Journal()
 
 
 # --- the summary line and the exit status -------------------------------------------

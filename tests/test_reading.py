@@ -8,13 +8,11 @@ they read: `entries/FILE.yaml:LINE:COL: field: what is wrong (what is expected)`
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 import yaml
 
 from generator import reading
-from generator.cli import main
 from generator.journal import load_journal
 from generator.reading import read_entry
 
@@ -23,46 +21,6 @@ NAME = "2026-04-02.yaml"
 WHERE = f"entries/{NAME}"
 
 
-@pytest.fixture
-def journal(tmp_path, monkeypatch, capsys):
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("JOURNAL_TODAY", raising=False)
-    (tmp_path / "entries").mkdir()
-
-    class Journal:
-        folder = tmp_path / "entries"
-
-        def write(self, content: str | bytes, name: str = NAME) -> Path:
-            path = self.folder / name
-            if isinstance(content, str):
-                content = content.encode("utf-8")
-            path.write_bytes(content)
-            return path
-
-        def check(self, *args: str, today: str = "2026-04-02") -> tuple[int, list[str], str]:
-            code = main(["check", "--today", today, *args])
-            out, err = capsys.readouterr()
-            assert "Traceback" not in out + err
-            lines = out.splitlines()
-            return code, lines[:-1], lines[-1]
-
-        def problems(self, content: str | bytes, name: str = NAME) -> list[str]:
-            """The messages for one file; it must have errors (exit status 1)."""
-            self.write(content, name)
-            code, lines, summary = self.check()
-            assert code == 1, lines
-            assert summary.startswith("1 entry, ")
-            return lines
-
-        def loaded(self, content: str | bytes, name: str = NAME):
-            self.write(content, name)
-            code, lines, summary = self.check()
-            assert (code, lines, summary) == (0, [], "1 entry, 0 errors, 0 warnings")
-            entries = load_journal(self.folder, "2026-04-02").entries
-            assert len(entries) == 1
-            return entries[0]
-
-    return Journal()
 
 
 # --- dates --------------------------------------------------------------------------
@@ -483,7 +441,7 @@ def test_a_field_left_unread_is_not_also_called_missing(journal):
 
 
 def test_a_file_with_a_syntax_error_stays_out_of_the_figures(journal):
-    journal.write("date: 2026-04-02\ndose_mg: 150\npre_mood: 4\npost_mood_2h: 6\nnotes: a: b\n")
+    journal.write(NAME, "date: 2026-04-02\ndose_mg: 150\npre_mood: 4\npost_mood_2h: 6\nnotes: a: b\n")
     code, lines, summary = journal.check()
     assert (code, summary) == (1, "1 entry, 1 error, 0 warnings")
     assert load_journal(journal.folder, "2026-04-02").entries == []

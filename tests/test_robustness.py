@@ -26,7 +26,6 @@ import yaml
 from conftest import CASES, build, require_corpus, write_project
 from generator import reading
 from generator.cli import main
-from generator.journal import load_journal
 from generator.reading import MAX_VALUES
 
 TODAY = "2026-04-30"
@@ -40,41 +39,10 @@ def full_entry(day: str) -> str:
 
 
 @pytest.fixture
-def journal(tmp_path, monkeypatch, capsys):
-    """A folder with entries/ as the working directory, and `journal check` run in it."""
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("JOURNAL_TODAY", raising=False)
-    (tmp_path / "entries").mkdir()
-
-    class Journal:
-        root = tmp_path
-        folder = tmp_path / "entries"
-
-        def write(self, name: str | bytes, content: str | bytes = ENTRY) -> Path:
-            if isinstance(name, bytes):  # a name that is not UTF-8
-                path = Path(os.fsdecode(os.fsencode(self.folder) + b"/" + name))
-            else:
-                path = self.folder / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
-            return path
-
-        def run(self, *args: str) -> tuple[int, str]:
-            code = main(["check", "--today", TODAY, *args])
-            out, err = capsys.readouterr()
-            assert "Traceback" not in out + err
-            assert err == ""
-            return code, out
-
-        def check(self, *args: str) -> tuple[int, list[str], str]:
-            code, out = self.run(*args)
-            lines = out.splitlines()
-            return code, lines[:-1], lines[-1]
-
-        def load(self):
-            return load_journal(self.folder, TODAY, base=tmp_path)
-
-    return Journal()
+def journal(journal):
+    """The shared journal folder, checked as of TODAY."""
+    journal.today = TODAY
+    return journal
 
 
 posix_only = pytest.mark.skipif(sys.platform == "win32", reason="symlinks, named pipes and byte file names")
@@ -343,7 +311,7 @@ def test_unicode_and_spaces_in_names_are_shown_as_they_are(journal):
         "(150), without units or extra words",
         "entries/日記/3 avril.yml:3:11: pre_mood: 11 is out of range (1-10)",
     ]
-    code, out = journal.run("--format", "json")
+    code, out, _ = journal.run("check", "--today", TODAY, "--format", "json")
     assert code == 1
     assert [e["source"] for e in json.loads(out)["errors"]] == ["entries/séance du 2 avril.yaml", "entries/日記/3 avril.yml"]
 

@@ -7,11 +7,9 @@ so every assertion is on `entries/FILE.yaml:LINE:COL: field: what is wrong (expe
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 
-from generator.cli import main
 from generator.journal import load_journal
 
 ENTRY = "date: 2026-04-02\ndose_mg: 150\n"
@@ -25,41 +23,6 @@ ROUTES = "one of sublingual, oral, intranasal, intramuscular, intravenous"
 LEVELS = "one of none, mild, moderate, strong"
 
 
-@pytest.fixture
-def journal(tmp_path, monkeypatch, capsys):
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("JOURNAL_TODAY", raising=False)
-    (tmp_path / "entries").mkdir()
-
-    class Journal:
-        folder = tmp_path / "entries"
-
-        def write(self, content: str, name: str = NAME) -> Path:
-            path = self.folder / name
-            path.write_text(content, encoding="utf-8")
-            return path
-
-        def check(self, *args: str, today: str | None = "2026-04-02") -> tuple[int, list[str], str]:
-            code = main(["check", *(["--today", today] if today else []), *args])
-            out, err = capsys.readouterr()
-            assert "Traceback" not in out + err
-            lines = out.splitlines()
-            return code, lines[:-1], lines[-1]
-
-        def problems(self, content: str, name: str = NAME) -> list[str]:
-            self.write(content, name)
-            code, lines, summary = self.check()
-            assert code == 1, lines
-            return lines
-
-        def loaded(self, content: str, name: str = NAME):
-            self.write(content, name)
-            code, lines, summary = self.check()
-            assert (code, lines, summary) == (0, [], "1 entry, 0 errors, 0 warnings")
-            (entry,) = load_journal(self.folder, "2026-04-02").entries
-            return entry
-
-    return Journal()
 
 
 # --- required fields ----------------------------------------------------------------
@@ -351,7 +314,7 @@ GAD7 = "a total 0-21, or a list of 7 answers, each 0-3"
         ("  gad7: [1, 2, 1]", "4:9", f"scores.gad7: has 3 answers; write {GAD7}"),
         ("  gad7: [1]", "4:9", f"scores.gad7: has 1 answer; write {GAD7}"),
         ("  gad7: [0, 0, 0, 0, 0, 0, 3.5]", "4:28", "scores.gad7 item 7: 3.5 is not a whole number (0-3)"),
-        ("  gad7: '9'", "4:9", f'scores.gad7: "9" is in quotes, so it is text; write the number without quotes (9)'),
+        ("  gad7: '9'", "4:9", 'scores.gad7: "9" is in quotes, so it is text; write the number without quotes (9)'),
     ],
 )
 def test_scores(journal, scores, where, message):
@@ -430,7 +393,7 @@ MOODS = "pre_mood: 3\npost_mood_2h: 7\n"
 
 
 def test_follow_up_due_but_missing(journal):
-    journal.write(f"{ENTRY}{MOODS}mood_day1: 6\n")
+    journal.write(NAME, f"{ENTRY}{MOODS}mood_day1: 6\n")
     # day 3 was 2026-04-05; on 2026-04-05 itself it can still be written: no warning yet
     assert journal.check(today="2026-04-05") == (0, [], "1 entry, 0 errors, 0 warnings")
     assert journal.check(today="2026-04-06") == (
@@ -447,14 +410,14 @@ def test_follow_up_due_but_missing(journal):
 
 
 def test_follow_up_left_empty_is_located_at_its_line(journal):
-    journal.write(f"{ENTRY}{MOODS}mood_day1:\nmood_day3: 5\nmood_day7: 4\n")
+    journal.write(NAME, f"{ENTRY}{MOODS}mood_day1:\nmood_day3: 5\nmood_day7: 4\n")
     assert journal.check(today="2026-04-20") == (
         0, [f"{WHERE}:5:11: warning: mood_day1: {_due(1, '2026-04-03')}"], "1 entry, 0 errors, 1 warning"
     )
 
 
 def test_moods_around_the_session_missing(journal):
-    journal.write(ENTRY + "mood_day1: 5\n")
+    journal.write(NAME, ENTRY + "mood_day1: 5\n")
     assert journal.check(today="2026-04-03") == (
         0,
         [
@@ -468,7 +431,7 @@ def test_moods_around_the_session_missing(journal):
 
 
 def test_follow_up_recorded_for_a_day_that_has_not_come(journal):
-    journal.write(f"{ENTRY}{MOODS}mood_day1: 6\nmood_day3: 5\nmood_day7: 4\n")
+    journal.write(NAME, f"{ENTRY}{MOODS}mood_day1: 6\nmood_day3: 5\nmood_day7: 4\n")
     assert journal.check(today="2026-04-04") == (
         0,
         [
@@ -482,7 +445,7 @@ def test_follow_up_recorded_for_a_day_that_has_not_come(journal):
 
 
 def test_today_from_the_environment(journal, monkeypatch):
-    journal.write(f"{ENTRY}{MOODS}mood_day1: 6\nmood_day3: 5\n")
+    journal.write(NAME, f"{ENTRY}{MOODS}mood_day1: 6\nmood_day3: 5\n")
     monkeypatch.setenv("JOURNAL_TODAY", "2026-04-10")
     assert journal.check(today=None) == (
         0, [f"{WHERE}:1:1: warning: mood_day7: {_due(7, '2026-04-09')}"], "1 entry, 0 errors, 1 warning"
@@ -493,10 +456,10 @@ def test_today_from_the_environment(journal, monkeypatch):
 
 def test_today_defaults_to_the_real_date(journal, monkeypatch):
     long_ago = "2001-01-01"
-    journal.write(f"date: {long_ago}\ndose_mg: 150\n{MOODS}mood_day1: 6\nmood_day3: 5\nmood_day7: 5\n", name="old.yaml")
+    journal.write("old.yaml", f"date: {long_ago}\ndose_mg: 150\n{MOODS}mood_day1: 6\nmood_day3: 5\nmood_day7: 5\n")
     assert journal.check(today=None) == (0, [], "1 entry, 0 errors, 0 warnings")
     next_year = dt.date.today().year + 1
-    journal.write(f"date: {next_year}-01-01\ndose_mg: 150\n")
+    journal.write(NAME, f"date: {next_year}-01-01\ndose_mg: 150\n")
     code, lines, _ = journal.check(today=None)
     assert code == 1 and f"{WHERE}:1:7: date: {next_year}-01-01 is after today" in lines[0]
 
@@ -511,8 +474,8 @@ def _twice(when: str, other: str) -> str:
 
 
 def test_same_date_in_two_files_is_reported_in_both(journal):
-    journal.write(f"{ENTRY}{MOODS}", "2026-04-02.yaml")
-    journal.write(f"# copy\n{ENTRY}", "copy.yaml")
+    journal.write("2026-04-02.yaml", f"{ENTRY}{MOODS}")
+    journal.write("copy.yaml", f"# copy\n{ENTRY}")
     assert journal.check() == (
         1,
         [
@@ -524,9 +487,9 @@ def test_same_date_in_two_files_is_reported_in_both(journal):
 
 
 def test_same_date_and_time_in_two_files(journal):
-    journal.write("date: 2026-04-02 09:00\ndose_mg: 150\n", "a.yaml")
-    journal.write("date: 2026-04-02 09:00\ndose_mg: 100\n", "b.yaml")
-    journal.write("date: 2026-04-02 09:00\ndose_mg: 50\n", "c.yaml")
+    journal.write("a.yaml", "date: 2026-04-02 09:00\ndose_mg: 150\n")
+    journal.write("b.yaml", "date: 2026-04-02 09:00\ndose_mg: 100\n")
+    journal.write("c.yaml", "date: 2026-04-02 09:00\ndose_mg: 50\n")
     assert journal.check() == (
         1,
         [
@@ -539,15 +502,15 @@ def test_same_date_and_time_in_two_files(journal):
 
 
 def test_same_day_at_different_times_is_fine(journal):
-    journal.write("date: 2026-04-02 09:00\ndose_mg: 150\n", "2026-04-02.yaml")
-    journal.write("date: 2026-04-02 18:30\ndose_mg: 150\n", "2026-04-02-2.yaml")
+    journal.write("2026-04-02.yaml", "date: 2026-04-02 09:00\ndose_mg: 150\n")
+    journal.write("2026-04-02-2.yaml", "date: 2026-04-02 18:30\ndose_mg: 150\n")
     assert journal.check() == (0, [], "2 entries, 0 errors, 0 warnings")
     days = [e.date for e in load_journal(journal.folder, "2026-04-02").entries]
     assert days == [dt.datetime(2026, 4, 2, 9, 0), dt.datetime(2026, 4, 2, 18, 30)]
 
 
 def test_date_in_the_future_is_an_error(journal):
-    journal.write("date: 2026-04-03\ndose_mg: 150\n", name="2026-04-03.yaml")
+    journal.write("2026-04-03.yaml", "date: 2026-04-03\ndose_mg: 150\n")
     assert journal.check(today="2026-04-02") == (
         1,
         [
@@ -560,13 +523,13 @@ def test_date_in_the_future_is_an_error(journal):
 
 
 def test_a_session_later_today_is_not_in_the_future(journal):
-    journal.write("date: 2026-04-02 23:59\ndose_mg: 150\n")
+    journal.write(NAME, "date: 2026-04-02 23:59\ndose_mg: 150\n")
     assert journal.check(today="2026-04-02") == (0, [], "1 entry, 0 errors, 0 warnings")
 
 
 def test_entries_with_errors_are_left_out_of_the_journal(journal):
-    journal.write(ENTRY, "good.yaml")
-    journal.write("date: 2026-04-01\ndose_mg: 150\npre_mood: 12\n", "bad.yaml")
+    journal.write("good.yaml", ENTRY)
+    journal.write("bad.yaml", "date: 2026-04-01\ndose_mg: 150\npre_mood: 12\n")
     loaded = load_journal(journal.folder, "2026-04-02")
     assert [e.source for e in loaded.entries] == ["entries/good.yaml"]
     assert loaded.sources_with_errors == ["entries/bad.yaml"]
@@ -575,7 +538,7 @@ def test_entries_with_errors_are_left_out_of_the_journal(journal):
 # --- the file name and the date -------------------------------------------------------
 
 def test_a_file_named_after_another_day_gets_a_warning(journal):
-    journal.write("date: 2026-04-01\ndose_mg: 150\n", name="2026-04-02.yaml")
+    journal.write("2026-04-02.yaml", "date: 2026-04-01\ndose_mg: 150\n")
     code, lines, summary = journal.check()
     assert code == 0
     assert lines[-1] == (
@@ -585,14 +548,14 @@ def test_a_file_named_after_another_day_gets_a_warning(journal):
 
 
 def test_file_names_that_agree_or_name_no_day_get_no_warning(journal):
-    journal.write("date: 2026-04-02 18:30\ndose_mg: 150\n", name="2026-04-02-2.yaml")
-    journal.write("date: 2026-04-02\ndose_mg: 150\n", name="first session.yaml")
+    journal.write("2026-04-02-2.yaml", "date: 2026-04-02 18:30\ndose_mg: 150\n")
+    journal.write("first session.yaml", "date: 2026-04-02\ndose_mg: 150\n")
     code, lines, summary = journal.check(today="2026-04-02")
     assert (code, lines) == (0, [])
 
 
 def warnings_for(journal, content: str) -> list[str]:
-    journal.write(content)
+    journal.write(NAME, content)
     code, lines, _ = journal.check()
     assert code == 0, lines
     return lines
