@@ -46,6 +46,7 @@ from .journal import Journal, load_journal
 from .output import STAGING_MARK, replace_file
 from .pages import Report, format_day, render_document
 from .reading import read_entry
+from .signals import provider_key
 from .trends import (
     MOOD_FIELDS,
     DoseLevel,
@@ -378,30 +379,42 @@ def sessions_csv(trends: Trends, entry_files: Mapping[str, str], include_notes: 
 
 @dataclass
 class DosePeriod:
-    """Sessions in a row at one dose (a change of dose or a break in treatment ends one)."""
+    """Sessions in a row at one dose with one provider: a change of dose, a change of
+    provider or a break in treatment ends one. `provider` is the provider as first written
+    in the run (None when no session of it names one); `provider_unrecorded` counts the
+    sessions in it that name none."""
 
     level: DoseLevel
-    providers: list[str]
+    provider: str | None
+    provider_unrecorded: int
 
 
 def dose_periods(trends: Trends) -> list[DosePeriod]:
+    """The dosing history's rows, in order. Providers are compared as the signals compare
+    them (case and spacing aside). A session without a provider stays in the run it falls
+    in, rather than starting a row of its own, and is counted as such."""
     breaks = {gap.end for gap in trends.gaps}
     runs: list[list[SessionFigures]] = []
     for figure in trends.sessions:
-        if runs and runs[-1][-1].dose_mg == figure.dose_mg and figure.day not in breaks:
+        if runs and _continues(runs[-1], figure, breaks):
             runs[-1].append(figure)
         else:
             runs.append([figure])
-    return [DosePeriod(dose_levels(run)[0], _providers(run)) for run in runs]
+    return [
+        DosePeriod(
+            dose_levels(run)[0],
+            next((s.entry.provider for s in run if s.entry.provider is not None), None),
+            sum(s.entry.provider is None for s in run),
+        )
+        for run in runs
+    ]
 
 
-def _providers(sessions: Sequence[SessionFigures]) -> list[str]:
-    names: list[str] = []
-    for s in sessions:
-        name = s.entry.provider or "not recorded"
-        if name not in names:
-            names.append(name)
-    return names
+def _continues(run: Sequence[SessionFigures], figure: SessionFigures, breaks: set[dt.date]) -> bool:
+    if run[-1].dose_mg != figure.dose_mg or figure.day in breaks:
+        return False
+    named = {provider_key(s.entry.provider) for s in run if s.entry.provider is not None}
+    return figure.entry.provider is None or not named or provider_key(figure.entry.provider) in named
 
 
 @dataclass
@@ -414,18 +427,30 @@ class ProviderPeriod:
 
 
 def provider_periods(trends: Trends) -> list[ProviderPeriod]:
+    """Sessions in a row with one provider, each named as first written and given a
+    letter; spellings that differ only in case and spacing are one provider."""
     periods: list[ProviderPeriod] = []
     for figure in trends.sessions:
         name = figure.entry.provider or "not recorded"
-        if periods and periods[-1].name == name:
+        if periods and provider_key(periods[-1].name) == provider_key(name):
             periods[-1].last = figure.day
             periods[-1].sessions += 1
         else:
             periods.append(ProviderPeriod(name, figure.day, figure.day, 1))
     keys: dict[str, str] = {}
+    names: dict[str, str] = {}
     for period in periods:
-        period.key = keys.setdefault(period.name, chr(ord("A") + len(keys)) if len(keys) < 26 else str(len(keys) + 1))
+        same = provider_key(period.name)
+        period.name = names.setdefault(same, period.name)  # one spelling per provider throughout
+        period.key = keys.setdefault(same, chr(ord("A") + len(keys)) if len(keys) < 26 else str(len(keys) + 1))
     return periods
+
+
+def provider_letters(trends: Trends, periods: Sequence[ProviderPeriod]) -> dict[str, str]:
+    """Each spelling of a provider in the sessions ("not recorded" for none) -> its letter."""
+    by_key = {provider_key(p.name): p.key for p in periods}
+    spellings = {s.entry.provider or "not recorded" for s in trends.sessions}
+    return {name: by_key[provider_key(name)] for name in sorted(spellings)}
 
 
 FIELD_LABELS: dict[str, str] = {
@@ -509,8 +534,9 @@ def summary_context(report: Report, selection: Selection, options: ExportOptions
         "today": options.today,
         "dose_periods": dose_periods(trends),
         "provider_periods": providers,
-        "provider_keys": {p.name: p.key for p in providers},
-        "several_providers": len({p.name for p in providers}) > 1,
+        "provider_keys": provider_letters(trends, providers),
+        "provider_legend": {p.key: p.name for p in providers},
+        "several_providers": len({p.key for p in providers}) > 1,
         "routes": routes,
         "completeness": completeness(trends),
         "score_rows": score_rows(trends),

@@ -2,14 +2,18 @@
 
 A signal says what the data shows and whether it is worth discussing with the
 prescriber, waiting, or acting on now (safety); each carries the entries and the
-numbers behind it. Talking points are the same facts in the first person, to read
-out or hand over. Nothing here suggests a dose: the words describe, the person and
-their prescriber decide. `tests/test_signals.py` scans every sentence for dose advice.
+numbers behind it. Each signal is worded for two readers by one function from one set
+of figures (see `Voice`): to the person in their own report, and about "the patient"
+for the clinician who reads the export's summary. Talking points are the same facts in
+the first person, the person's own statements to read out or hand over. Nothing here
+suggests a dose: the words describe, the person and their prescriber decide.
+`tests/test_signals.py` scans every sentence for dose advice.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from statistics import median
 
 from .trends import (
@@ -53,6 +57,32 @@ FIELD_WORDS = {
     "mood_day3": "the day-3 mood (mood_day3)",
     "mood_day7": "the day-7 mood (mood_day7)",
 }
+
+
+# --------------------------------------------------------------------------- who reads it
+
+
+@dataclass(frozen=True)
+class Voice:
+    """The words that change with the reader. A signal's text is written once, as a
+    function of a Voice, and called with both, so the two wordings share every figure.
+
+    the: before the person's data ("your last 6 sessions" / "the last 6 sessions").
+    whose: a possessive that must name the person ("your mood" / "the patient's mood").
+    discuss_with: who the finding is worth discussing with.
+    """
+
+    key: str
+    the: str
+    whose: str
+    discuss_with: str
+
+    def cap(self, word: str) -> str:
+        return word[:1].upper() + word[1:]
+
+
+PATIENT = Voice("patient", the="your", whose="your", discuss_with="your prescriber")
+CLINICIAN = Voice("clinician", the="the", whose="the patient's", discuss_with="the patient")
 
 
 # --------------------------------------------------------------------------- shared wording
@@ -160,19 +190,48 @@ def self_harm_item(trends: Trends) -> Signal | None:
         )
         for s in flagged
     ]
+    entries = plural(len(flagged), "entry", "entries")
     text = (
         "Your PHQ-9 answers record thoughts that you would be better off dead or of hurting "
-        f"yourself (question 9 answered above 0) in {plural(len(flagged), 'entry', 'entries')}, "
+        f"yourself (question 9 answered above 0) in {entries}, "
         f"most recently on {format_day(latest.day)}. Please contact your prescriber now, and if "
         "you feel you might act on these thoughts or are not safe, call your local emergency "
         "services straight away. Do not wait for your next appointment. This notice stays at "
         "the top whatever your other figures show."
+    )
+    # For the clinician: the facts and their dates, soberly; what the patient's own report
+    # told them; and the latest answer to question 9, when a later one was 0.
+    def answered_on(s: SessionFigures) -> str:
+        return f"{format_day(s.day)} (answered {s.entry.scores.phq9_item9} of 3)"  # type: ignore[union-attr]
+
+    when = (
+        join_words([answered_on(s) for s in flagged]) if len(flagged) <= 6
+        else f"first on {format_day(flagged[0].day)} and most recently on {answered_on(latest)}"
+    )
+    clinician = (
+        "The patient's PHQ-9 answers record thoughts of being better off dead or of self-harm "
+        f"(question 9 answered above 0) in {entries}: {when}."
+    )
+    answered = [
+        s for s in trends.sessions
+        if s.entry.scores is not None and s.entry.scores.phq9_item9 is not None
+    ]
+    if answered and answered[-1] is not latest:
+        clinician += (
+            f" On the last PHQ-9 answered item by item, on {format_day(answered[-1].day)}, "
+            f"question 9 was answered {answered[-1].entry.scores.phq9_item9}."  # type: ignore[union-attr]
+        )
+    clinician += (
+        " The patient's own report shows a notice at its top asking them to contact their "
+        "prescriber now, and emergency services if they are not safe."
     )
     return Signal(
         key="self_harm_item",
         level="safety",
         title="Thoughts of self-harm recorded: please reach out now",
         text=text,
+        clinician_title="Thoughts of self-harm recorded (PHQ-9 question 9)",
+        clinician_text=clinician,
         evidence=recent_evidence(evidence),
         numbers={
             "entries": len(flagged),
@@ -215,18 +274,25 @@ def overlapping_prescribers(trends: Trends) -> Signal | None:
                     evidence[s.entry.slug] = Evidence(
                         s.entry.slug, s.day, f"{session_label(s)}: prescribed by {s.entry.provider}"
                     )
+    periods = f"sessions from {join_words(described)}, and these periods overlap"
     text = (
-        f"Your journal has sessions from {join_words(described)}, and these periods overlap. "
+        f"Your journal has {periods}. "
         "Receiving ketamine from more than one prescriber at a time carries serious safety and "
         "legal risks: please tell each prescriber about the other. One prescriber at a time means "
         "ending treatment with one before the other prescribes anything. If an entry names "
         "the wrong provider, correct that entry."
+    )
+    clinician = (
+        f"The journal has {periods}: its entries name more than one prescriber over the same "
+        "period. This is worth discussing with the patient; an entry may also name the wrong provider."
     )
     return Signal(
         key="overlapping_prescribers",
         level="safety",
         title="More than one prescriber at the same time",
         text=text,
+        clinician_title="More than one prescriber at the same time",
+        clinician_text=clinician,
         evidence=recent_evidence(list(evidence.values())),
         numbers={"pairs": len(pairs), "providers": len(providers)},
     )
@@ -241,21 +307,27 @@ def benefit_declining(trends: Trends) -> Signal | None:
     if w.direction != "declining" or not w.same_dose or w.previous is None:
         return None
     recent, previous = w.recent, w.previous
-    text = (
-        f"At {format_dose(recent.doses[0])} throughout, your average lift (mood two hours after a "
-        f"session minus mood before it) was {points_text(recent.mean_lift)} over your last "  # type: ignore[arg-type]
-        f"{sessions_word(recent.lift_n)} ({recent.dates_text()}), against "
-        f"{points_text(previous.mean_lift)} over the {sessions_word(previous.lift_n)} before "  # type: ignore[arg-type]
-        f"({previous.dates_text()}). The drop is larger than {trends.settings.noise_threshold:g} "
-        "point of ordinary variation even with the single lowest recent session left out, and "
-        "the trend line across these sessions points down, so it is not one bad day. A decline "
-        "over several sessions at the same dose is worth discussing with your prescriber."
-    )
+
+    def words(v: Voice) -> str:
+        return (
+            f"At {format_dose(recent.doses[0])} throughout, {v.the} average lift (mood two hours after a "
+            f"session minus mood before it) was {points_text(recent.mean_lift)} over {v.the} last "  # type: ignore[arg-type]
+            f"{sessions_word(recent.lift_n)} ({recent.dates_text()}), against "
+            f"{points_text(previous.mean_lift)} over the {sessions_word(previous.lift_n)} before "  # type: ignore[arg-type, union-attr]
+            f"({previous.dates_text()}). The drop is larger than {trends.settings.noise_threshold:g} "  # type: ignore[union-attr]
+            "point of ordinary variation even with the single lowest recent session left out, and "
+            "the trend line across these sessions points down, so it is not one bad day. A decline "
+            f"over several sessions at the same dose is worth discussing with {v.discuss_with}."
+        )
+
+    title = "The benefit has declined over several sessions at the same dose"
     return Signal(
         key="benefit_declining",
         level="discuss",
-        title="The benefit has declined over several sessions at the same dose",
-        text=text,
+        title=title,
+        text=words(PATIENT),
+        clinician_title=title,
+        clinician_text=words(CLINICIAN),
         evidence=recent_evidence([lift_evidence(s) for s in previous.entries + recent.entries]),
         numbers={
             "dose_mg": recent.doses[0],
@@ -286,19 +358,25 @@ def effect_fading(trends: Trends) -> Signal | None:
     if fade is None or fade <= trends.settings.fade_threshold_days:
         return None
     doses = format_doses(recent.doses + previous.doses)
-    text = (
-        f"Your mood now returns to its pre-session level after {duration_mean_text(recent)} on "
-        f"average ({sessions_word(recent.duration_n)} with the follow-ups needed, "
-        f"{recent.dates_text()}), against {duration_mean_text(previous)} over the sessions "
-        f"before ({previous.dates_text()}; {duration_basis(previous)}), at {doses}. "
-        "The difference holds with the single shortest recent session left out. An effect "
-        "that fades noticeably sooner than it used to is worth discussing with your prescriber."
-    )
+
+    def words(v: Voice) -> str:
+        return (
+            f"{v.cap(v.whose)} mood now returns to its pre-session level after {duration_mean_text(recent)} on "
+            f"average ({sessions_word(recent.duration_n)} with the follow-ups needed, "
+            f"{recent.dates_text()}), against {duration_mean_text(previous)} over the sessions "  # type: ignore[arg-type]
+            f"before ({previous.dates_text()}; {duration_basis(previous)}), at {doses}. "  # type: ignore[union-attr, arg-type]
+            "The difference holds with the single shortest recent session left out. An effect "
+            f"that fades noticeably sooner than it used to is worth discussing with {v.discuss_with}."
+        )
+
+    title = "The effect fades sooner than it used to"
     return Signal(
         key="effect_fading",
         level="discuss",
-        title="The effect fades sooner than it used to",
-        text=text,
+        title=title,
+        text=words(PATIENT),
+        clinician_title=title,
+        clinician_text=words(CLINICIAN),
         evidence=recent_evidence(
             [duration_evidence(s) for s in previous.entries + recent.entries if s.duration.known]
         ),
@@ -318,18 +396,24 @@ def adequate_trial_not_reached(trends: Trends) -> Signal | None:
         return None
     k, needed = trends.sessions_at_current_dose, trends.settings.adequate_trial
     dose = format_dose(trends.current_dose)
-    text = (
+    facts = (
         f"Only {sessions_word(k)} at {dose} so far (since "
         f"{format_day(trends.current_dose_since)}); fewer than the {needed} of an adequate trial. "  # type: ignore[arg-type]
-        "Until then, differences between sessions say little about the dose itself; how long to "
-        "stay at a dose before reassessing is a question for your prescriber. Recording each "
-        "session and its follow-ups keeps the figures ready for that conversation."
+        "Until then, differences between sessions say little about the dose itself"
     )
+    text = (
+        f"{facts}; how long to stay at a dose before reassessing is a question for your "
+        "prescriber. Recording each session and its follow-ups keeps the figures ready for that "
+        "conversation."
+    )
+    title = f"Too early to judge {dose}"
     return Signal(
         key="adequate_trial_not_reached",
         level="wait",
-        title=f"Too early to judge {dose}",
+        title=title,
         text=text,
+        clinician_title=title,
+        clinician_text=f"{facts}.",
         evidence=recent_evidence([lift_evidence(s) for s in trends.current_run]),
         numbers={"dose_mg": trends.current_dose, "sessions_at_dose": k, "sessions_needed": needed},
     )
@@ -352,32 +436,39 @@ def adequate_trial_without_benefit(trends: Trends) -> Signal | None:
     if mean is None or n < settings.adequate_trial:
         return None
     dose = format_dose(trends.current_dose)
-    opening = (
-        f"After {sessions_word(len(run))} at {dose} (since {format_day(run[0].day)}), your average "
-        f"lift two hours after a session is {points_text(mean)} ({based_on(n)})"
-    )
+
+    def opening(v: Voice) -> str:
+        return (
+            f"After {sessions_word(len(run))} at {dose} (since {format_day(run[0].day)}), {v.the} average "
+            f"lift two hours after a session is {points_text(mean)} ({based_on(n)})"  # type: ignore[arg-type]
+        )
+
     before = previous_dose_run(trends)
     before_mean, before_n = mean_and_count(s.lift for s in before)
     numbers: dict[str, float | int | str] = {"dose_mg": trends.current_dose, "mean_lift": round(mean, 2), "lift_n": n}
     if mean <= settings.noise_threshold:
         title = f"An adequate trial of {dose} has not brought a clear benefit"
-        text = (
-            f"{opening}, which is within the {settings.noise_threshold:g} point that ordinary "
-            "day-to-day variation can explain. An adequate trial without a clear benefit is worth "
-            "discussing with your prescriber."
-        )
+
+        def words(v: Voice) -> str:
+            return (
+                f"{opening(v)}, which is within the {settings.noise_threshold:g} point that ordinary "
+                "day-to-day variation can explain. An adequate trial without a clear benefit is worth "
+                f"discussing with {v.discuss_with}."
+            )
     elif (
         before_mean is not None
         and before_n >= min(settings.adequate_trial, settings.min_known)
         and mean < before_mean - settings.noise_threshold
     ):
         title = f"An adequate trial of {dose} has not brought the benefit seen before"
-        text = (
-            f"{opening}, against {points_text(before_mean)} over the {sessions_word(before_n)} at "
-            f"{format_dose(before[0].dose_mg)} before it ({format_range(before[0].day, before[-1].day)}). "
-            "An adequate trial that has not brought the benefit seen before is worth discussing "
-            "with your prescriber."
-        )
+
+        def words(v: Voice) -> str:
+            return (
+                f"{opening(v)}, against {points_text(before_mean)} over the {sessions_word(before_n)} at "  # type: ignore[arg-type]
+                f"{format_dose(before[0].dose_mg)} before it ({format_range(before[0].day, before[-1].day)}). "
+                "An adequate trial that has not brought the benefit seen before is worth discussing "
+                f"with {v.discuss_with}."
+            )
         numbers.update(previous_dose_mg=before[0].dose_mg, previous_mean_lift=round(before_mean, 2), previous_lift_n=before_n)
     else:
         return None
@@ -385,7 +476,9 @@ def adequate_trial_without_benefit(trends: Trends) -> Signal | None:
         key="adequate_trial_without_benefit",
         level="discuss",
         title=title,
-        text=text,
+        text=words(PATIENT),
+        clinician_title=title,
+        clinician_text=words(CLINICIAN),
         evidence=recent_evidence([lift_evidence(s) for s in before + run]),
         numbers=numbers,
     )
@@ -408,19 +501,31 @@ def one_bad_session(trends: Trends) -> Signal | None:
     far_below = typical - latest.lift >= OUTLIER_MARGIN + settings.noise_threshold  # type: ignore[operator]
     if not (steady and far_below):
         return None
+    def facts(v: Voice) -> str:
+        return (
+            f"{v.cap(v.the)} latest session, on {format_day(latest.day)} at {format_dose(latest.dose_mg)}, had a "
+            f"lift of {signed(latest.lift)} points, well below the {signed(typical, 1)} points typical of the "  # type: ignore[arg-type]
+            f"{sessions_word(len(others))} before it ({format_range(others[0].day, others[-1].day)}), "
+            "which were steady."
+        )
+
     text = (
-        f"Your latest session, on {format_day(latest.day)} at {format_dose(latest.dose_mg)}, had a "
-        f"lift of {signed(latest.lift)} points, well below the {signed(typical, 1)} points typical of the "  # type: ignore[arg-type]
-        f"{sessions_word(len(others))} before it ({format_range(others[0].day, others[-1].day)}), "
-        "which were steady. One session like this is within normal variability and is not, on "
+        f"{facts(PATIENT)} One session like this is within normal variability and is not, on "
         "its own, a reason to change the dose. Noting what was different that day (sleep, stress, "
         "illness) and seeing how the next sessions go will tell more."
     )
+    clinician = (
+        f"{facts(CLINICIAN)} A single session like this is within normal variability; the "
+        "sessions that follow will show whether it stands alone."
+    )
+    title = "One session below the rest: normal variability"
     return Signal(
         key="one_bad_session",
         level="wait",
-        title="One session below the rest: normal variability",
+        title=title,
         text=text,
+        clinician_title=title,
+        clinician_text=clinician,
         evidence=recent_evidence([lift_evidence(s) for s in others + [latest]]),
         numbers={"latest_lift": latest.lift, "typical_lift": typical, "others_n": len(others)},  # type: ignore[dict-item]
     )
@@ -462,23 +567,27 @@ def side_effects_rising(trends: Trends) -> Signal | None:
     if not new and not rising:
         return None
     w = trends.window
-    parts = []
-    if new:
+
+    def words(v: Voice) -> str:
+        parts = []
+        if new:
+            parts.append(
+                f"New in {v.the} last {sessions_word(w.recent.sessions)} ({w.recent.dates_text()}): "
+                + join_words([f"{name} (first on {day})" for name, day in new.items()])
+                + "."
+            )
+        if rising:
+            parts.append(
+                "More frequent than in the sessions before: "
+                + join_words([f"{name} in {rc} of {rn} recent sessions, against {pc} of {pn} before" for name, (rc, rn, pc, pn) in rising.items()])
+                + "."
+            )
         parts.append(
-            f"New in your last {sessions_word(w.recent.sessions)} ({w.recent.dates_text()}): "
-            + join_words([f"{name} (first on {day})" for name, day in new.items()])
-            + "."
+            "Side effects that are new, more frequent or hard to tolerate are worth discussing with "
+            f"{v.discuss_with}, as a separate matter from how well the treatment works."
         )
-    if rising:
-        parts.append(
-            "More frequent than in the sessions before: "
-            + join_words([f"{name} in {rc} of {rn} recent sessions, against {pc} of {pn} before" for name, (rc, rn, pc, pn) in rising.items()])
-            + "."
-        )
-    parts.append(
-        "Side effects that are new, more frequent or hard to tolerate are worth discussing with "
-        "your prescriber, as a separate matter from how well the treatment works."
-    )
+        return " ".join(parts)
+
     names = set(new) | set(rising)
     evidence = [
         Evidence(s.entry.slug, s.day, f"{session_label(s)}: {', '.join(s.entry.side_effects)}")  # type: ignore[arg-type]
@@ -489,7 +598,9 @@ def side_effects_rising(trends: Trends) -> Signal | None:
         key="side_effects_rising",
         level="discuss",
         title="Side effects are new or more frequent",
-        text=" ".join(parts),
+        text=words(PATIENT),
+        clinician_title="Side effects are new or more frequent",
+        clinician_text=words(CLINICIAN),
         evidence=recent_evidence(evidence),
         numbers={"new": ", ".join(new), "more_frequent": ", ".join(rising)},
     )
@@ -513,18 +624,22 @@ def missing_follow_ups(trends: Trends) -> Signal | None:
     )
     if not weak and not recent_weak:
         return None
-    parts = []
-    if weak:
-        parts.append(f"Some moods were left empty after their day: {join_words(weak)}.")
-    if recent_weak:
-        parts.append(
-            f"In your last {sessions_word(recent.sessions)}, {recent.lift_n} have a known lift and "
-            f"{recent.duration_n} a known time the effect lasted, too few to compare "
-            f"({settings.min_known} are needed)."
-        )
-    parts.append(
-        "The figures leave such sessions out rather than guess, so they rest on fewer sessions. "
-        "Adding what you remember, and filling in each follow-up on its day, makes them firmer."
+
+    def facts(v: Voice) -> list[str]:
+        parts = []
+        if weak:
+            parts.append(f"Some moods were left empty after their day: {join_words(weak)}.")
+        if recent_weak:
+            parts.append(
+                f"In {v.the} last {sessions_word(recent.sessions)}, {recent.lift_n} have a known lift and "
+                f"{recent.duration_n} a known time the effect lasted, too few to compare "
+                f"({settings.min_known} are needed)."
+            )
+        parts.append("The figures leave such sessions out rather than guess, so they rest on fewer sessions.")
+        return parts
+
+    text = " ".join(
+        facts(PATIENT) + ["Adding what you remember, and filling in each follow-up on its day, makes them firmer."]
     )
     evidence = [
         Evidence(s.entry.slug, s.day, f"{session_label(s)}: {join_words(s.missing)} empty")
@@ -537,7 +652,9 @@ def missing_follow_ups(trends: Trends) -> Signal | None:
         key="missing_follow_ups",
         level="info",
         title="Missing follow-ups weaken the figures",
-        text=" ".join(parts),
+        text=text,
+        clinician_title="Missing follow-ups weaken the figures",
+        clinician_text=" ".join(facts(CLINICIAN)),
         evidence=recent_evidence(evidence),
         numbers=numbers,
     )

@@ -712,10 +712,18 @@ class Evidence:
 
 @dataclass(frozen=True)
 class Signal:
+    """One finding, worded twice from the same figures: `title` and `text` speak to the
+    person in their own report ("your last 6 sessions ... worth discussing with your
+    prescriber"); `clinician_title` and `clinician_text` speak about them to the clinician
+    who reads the export's summary ("the last 6 sessions ... worth discussing with the
+    patient"). Evidence and numbers are the same for both readers."""
+
     key: str
     level: str  # "safety" | "discuss" | "wait" | "info"
     title: str
     text: str
+    clinician_title: str
+    clinician_text: str
     evidence: list[Evidence]
     numbers: dict[str, float | int | str]
 
@@ -762,7 +770,8 @@ class Trends:
         texts: list[str] = [self.phase.name, self.window.basis]
         texts += [s.duration.text() for s in self.sessions]
         for signal in self.signals:
-            texts += [signal.title, signal.text] + [e.text for e in signal.evidence]
+            texts += [signal.title, signal.text, signal.clinician_title, signal.clinician_text]
+            texts += [e.text for e in signal.evidence]
         if self.talking_points is not None:
             tp = self.talking_points
             texts += [tp.efficacy, tp.side_effects, *tp.questions, *tp.limits]

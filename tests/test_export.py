@@ -204,12 +204,14 @@ def test_summary_says_what_it_is_and_holds_the_history(default_files):
     assert "not a clinical record made by a clinician" in words
     assert "32 sessions from 1 Jun 2026 to 22 Nov 2026" in words
     assert "It prepares a conversation; it is not medical advice and never suggests a dose." in words
-    # the dosing history: one row per run of doses, with its dates and figures
-    history = summary.split('<table class="history">', 1)[1].split("</table>", 1)[0]
-    rows = re.findall(r"<tr>(.*?)</tr>", history, re.S)[1:]
-    assert [re.search(r">(\d+ mg)<", r).group(1) for r in rows] == ["50 mg", "75 mg", "100 mg", "150 mg"]
-    assert "22 Jun 2026" in rows[3] and "22 Nov 2026" in rows[3] and ">26<" in rows[3] and "+3.5" in rows[3]
-    assert "nausea 21" in rows[3] and "mild 15" in rows[3]
+    # the dosing history: one row per run at one dose with one provider, with its dates and
+    # figures; 150 mg continued at a new provider is a row of its own (see below), and the
+    # table by dose holds the whole 150 mg
+    rows = table_rows(summary, "history")
+    assert [r[0] for r in rows] == ["50 mg", "75 mg", "100 mg", "150 mg", "150 mg"]
+    by_dose = {r[0]: r for r in table_rows(summary, "by-dose")}
+    assert by_dose["150 mg"][1:4] == ["26", "22 Jun 2026 – 22 Nov 2026", "+3.5 (26)"]
+    assert "nausea 21" in by_dose["150 mg"][6] and "mild 15" in by_dose["150 mg"][5]
     # charts, signals, statements, scores, completeness
     assert summary.count('<figure class="chart"') == 9 and summary.count("<svg") == 9
     assert 'id="signal-benefit_declining"' in summary and 'id="signal-effect_fading"' in summary
@@ -218,6 +220,106 @@ def test_summary_says_what_it_is_and_holds_the_history(default_files):
     assert re.search(r"Mood on day 1 31 of 32 1: 4 Sep 2026", words)
     assert re.search(r"Mood on day 7 29 of 32 1: 11 Jun 2026 2: 19 Nov 2026, 22 Nov 2026", words)
     assert "Providers: A = Riverside Ketamine Clinic; B = Dr. Amara Osei (Lakeside Psychiatry)" in words
+
+
+def table_rows(summary: str, name: str) -> list[list[str]]:
+    """The body rows of the summary's table of that class, each as its cells' words."""
+    table = summary.split(f'<table class="{name}">', 1)[1].split("</table>", 1)[0]
+    body = table.split("<tbody>", 1)[1]
+    return [
+        [" ".join(html.unescape(re.sub(r"<[^>]+>", " ", cell)).split()) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+        for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)
+    ]
+
+
+def section_words(summary: str, section: str) -> str:
+    """The words a reader sees in one <section id=...> of the summary."""
+    part = summary.split(f'<section id="{section}">', 1)[1].split("</section>", 1)[0]
+    return " ".join(html.unescape(re.sub(r"<(style|svg)\b.*?</\1>|<[^>]+>", " ", part, flags=re.S)).split())
+
+
+SECOND_PERSON = re.compile(r"\b(you|your|yours|yourself)\b", re.IGNORECASE)
+FIRST_PERSON = re.compile(r"\b(I|my|me|myself)\b")
+
+
+def test_dosing_history_splits_a_dose_continued_at_a_new_provider(default_files):
+    """The example goes on at 150 mg from Riverside (last session 20 Aug) to Dr Osei
+    (first session 29 Aug): a prescriber reading the history sees two rows, each with
+    its provider, its dates and its own figures."""
+    summary = default_files["summary.html"].decode()
+    header = summary.split('<table class="history">', 1)[1].split("</thead>", 1)[0]
+    assert ">Provider</th>" in header
+    rows = table_rows(summary, "history")
+    riverside, osei = rows[3], rows[4]
+    assert riverside[:4] == ["150 mg", "22 Jun 2026 – 20 Aug 2026", "A Riverside Ketamine Clinic", "11"]
+    assert osei[:4] == ["150 mg", "29 Aug 2026 – 22 Nov 2026", "B Dr. Amara Osei (Lakeside Psychiatry)", "15"]
+    assert riverside[4] == "+4.1 (11)" and osei[4] == "+3.0 (15)"
+    assert all(r[2] == "A Riverside Ketamine Clinic" for r in rows[:3])
+    words = section_words(summary, "dosing")
+    assert "a change of dose, a change of provider or a break in treatment starts a new row" in words
+
+
+def test_dosing_history_providers_compared_as_the_signals_compare_them(tmp_path):
+    def session(day: str, dose: int, provider: str | None = None) -> str:
+        return f"date: {day}\ndose_mg: {dose}\npre_mood: 4\npost_mood_2h: 6\n" + (f"provider: '{provider}'\n" if provider else "")
+
+    project = write_project(tmp_path / "mixed", {
+        "2026-06-01.yaml": session("2026-06-01", 100, "Clinic <b>A</b>"),
+        "2026-06-08.yaml": session("2026-06-08", 100),  # no provider: stays in the row it falls in
+        "2026-06-15.yaml": session("2026-06-15", 100, "  clinic   <b>a</b> "),  # the same, spelled otherwise
+        "2026-06-22.yaml": session("2026-06-22", 100, "Dr B"),  # a new provider: a new row
+        "2026-06-29.yaml": session("2026-06-29", 150, "Dr B"),  # a new dose: a new row
+    })
+    assert run_export(project, "--out", "x.zip") == 0
+    summary = inside(contents(project / "x.zip"), "journal-export-2026-06-01-to-2026-06-29/")["summary.html"].decode()
+    assert "<b>A</b>" not in summary and "Clinic &lt;b&gt;A&lt;/b&gt;" in summary  # typed text stays text
+    rows = table_rows(summary, "history")
+    assert [(r[0], r[1], r[2], r[3]) for r in rows] == [
+        ("100 mg", "1 Jun 2026 – 15 Jun 2026", "A Clinic <b>A</b> (not recorded in 1)", "3"),
+        ("100 mg", "22 Jun 2026 – 22 Jun 2026", "C Dr B", "1"),
+        ("150 mg", "29 Jun 2026 – 29 Jun 2026", "C Dr B", "1"),
+    ]
+    # the other parts of the summary name the providers the same way: one letter for both spellings
+    assert [r[-1] for r in table_rows(summary, "log")] == ["A", "B", "A", "C", "C"]
+    words = section_words(summary, "sessions")
+    assert "Providers: A = Clinic <b>A</b>; B = not recorded; C = Dr B" in words
+    # a journal that never names a provider: one row, and the column says so
+    project = write_project(tmp_path / "unnamed", {
+        "2026-06-01.yaml": session("2026-06-01", 100), "2026-06-08.yaml": session("2026-06-08", 100),
+    })
+    assert run_export(project, "--out", "x.zip") == 0
+    summary = inside(contents(project / "x.zip"), "journal-export-2026-06-01-to-2026-06-08/")["summary.html"].decode()
+    assert [r[2:4] for r in table_rows(summary, "history")] == [["not recorded", "2"]]
+
+
+def test_summary_signals_speak_about_the_patient_and_the_report_to_them(default_files):
+    """The clinician reads the summary's signals in the third person; the patient's own
+    report (the site in the bundle, as built for the person) keeps speaking to them, with
+    the same figures."""
+    summary = default_files["summary.html"].decode()
+    boxes = re.findall(r'<div class="signal signal-\w+" id="signal-(\w+)">(.*?)</div>', summary, re.S)
+    assert [key for key, _ in boxes] == ["benefit_declining", "effect_fading"]
+    for key, box in boxes:
+        words = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", box)).split())
+        assert not SECOND_PERSON.search(words) and not FIRST_PERSON.search(words), (key, words)
+        assert "worth discussing with the patient" in words, key
+    declining = section_words(summary, "signals")
+    assert ("At 150 mg throughout, the average lift (mood two hours after a session minus mood before it) "
+            "was +1.3 points over the last 6 sessions (24 Oct – 22 Nov 2026), against +4.0 points") in declining
+    assert "The patient's mood now returns to its pre-session level after about 2 days on average" in declining
+    assert "your prescriber" not in declining
+    overview = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", default_files["site/index.html"].decode())).split())
+    assert "your average lift (mood two hours after a session minus mood before it) was +1.3 points over your last 6 sessions" in overview
+    assert "Your mood now returns to its pre-session level after about 2 days on average" in overview
+    assert "worth discussing with your prescriber" in overview
+
+
+def test_summary_labels_the_talking_points_as_the_patients_words(default_files):
+    summary = default_files["summary.html"].decode()
+    words = section_words(summary, "statements")
+    assert words.startswith("In the patient's words The patient's own statements, in the first person")
+    assert "Over my last 6 sessions at 150 mg" in words  # their own words, quoted as such
+    assert not SECOND_PERSON.search(words)  # nothing there speaks to the reader
 
 
 def test_summary_needs_nothing_outside_itself(default_files):
@@ -368,6 +470,8 @@ def test_typed_text_is_escaped_and_spreadsheet_safe(tmp_path):
     summary = files["summary.html"].decode()
     assert "<script>window.pwned" not in summary and "<img src=x" not in summary
     assert "&lt;script&gt;window.pwned=1&lt;/script&gt;" in summary
+    (history,) = table_rows(summary, "history")  # the provider in the dosing history too, as text
+    assert history[2] == f'=HYPERLINK("http://x") {hostile}'
     (row,) = csv.DictReader(io.StringIO(files["data/sessions.csv"].decode("utf-8-sig")))
     assert row["provider"].startswith("'=HYPERLINK") and row["notes"].startswith("'@SUM")
 

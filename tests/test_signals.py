@@ -348,12 +348,11 @@ def test_example_sentences_give_no_dose_advice(example):
     assert_no_dose_advice(example)
     every = example.sentences()
     assert example.talking_points.efficacy in every and example.phase.name in every
-    assert all(s.text in every for s in example.signals)
+    assert all(s.text in every and s.clinician_text in every for s in example.signals)
 
 
-def test_every_signal_kind_gives_no_dose_advice():
-    from generator.signals import SIGNAL_FINDERS
-
+def signal_journals() -> list[tuple[list[Entry], Settings]]:
+    """Small journals that, between them, fire every kind of signal."""
     # a journal built to fire most signals at once
     busy = [
         entry("2026-01-01", 50, 4, 4, 4, 4, 4, provider="A", side_effects=[]),
@@ -379,12 +378,90 @@ def test_every_signal_kind_gives_no_dose_advice():
         (weekly([0, 1, 1]), Settings(window=3)),
         (weekly([4, 4, 4], dose=100) + weekly([2, 2, 2], start=D(2026, 2, 1), dose=150), Settings(window=3)),
     ]
+    return journals
+
+
+def test_every_signal_kind_gives_no_dose_advice():
+    from generator.signals import SIGNAL_FINDERS
+
     fired = set()
-    for journal, settings_ in journals:
+    for journal, settings_ in signal_journals():
         trends = compute_trends(journal, D(2026, 5, 30), settings_)
         fired |= set(keys(trends))
         assert_no_dose_advice(trends)
     assert fired == {finder.__name__ for finder in SIGNAL_FINDERS}
+
+
+# --------------------------------------------------------------------------- two readers
+
+SECOND_PERSON = re.compile(r"\b(you|your|yours|yourself)\b", re.IGNORECASE)
+FIRST_PERSON = re.compile(r"\b(I|my|me|myself)\b")
+FIGURES = re.compile(r"[+-]?\d+(?:\.\d+)?")
+
+
+def assert_worded_for_the_clinician(trends: Trends) -> None:
+    """Every signal also speaks about the patient, never to anyone, for the summary."""
+    for sig in trends.signals:
+        for words in (sig.clinician_title, sig.clinician_text):
+            assert words.strip(), sig.key
+            assert not SECOND_PERSON.search(words) and not FIRST_PERSON.search(words), (sig.key, words)
+            assert "please" not in words.lower(), (sig.key, words)
+
+
+def test_every_signal_kind_is_worded_for_the_clinician_with_the_same_figures():
+    from generator.signals import SIGNAL_FINDERS
+
+    fired = set()
+    for journal, settings_ in signal_journals():
+        trends = compute_trends(journal, D(2026, 5, 30), settings_)
+        assert_worded_for_the_clinician(trends)
+        for sig in trends.signals:
+            fired.add(sig.key)
+            assert SECOND_PERSON.search(sig.text), (sig.key, sig.text)  # the person's report speaks to them
+            if sig.key != "self_harm_item":  # that one says more for the clinician: see below
+                # one function wrote both: every number and date, in the same order
+                assert FIGURES.findall(sig.clinician_text) == FIGURES.findall(sig.text), sig.key
+    assert fired == {finder.__name__ for finder in SIGNAL_FINDERS}
+
+
+def test_example_signals_for_the_clinician(example):
+    declining = signal(example, "benefit_declining")
+    assert declining.text.startswith("At 150 mg throughout, your average lift")
+    assert "over your last 6 sessions" in declining.text and declining.text.endswith("with your prescriber.")
+    assert declining.clinician_text.startswith(
+        "At 150 mg throughout, the average lift (mood two hours after a session minus mood before it) "
+        "was +1.3 points over the last 6 sessions (24 Oct – 22 Nov 2026), against +4.0 points over the "
+        "6 sessions before (16 Sep – 17 Oct 2026)."
+    )
+    assert declining.clinician_text.endswith("worth discussing with the patient.")
+    fading = signal(example, "effect_fading")
+    assert fading.clinician_text.startswith("The patient's mood now returns to its pre-session level after about 2 days")
+
+
+def test_self_harm_item_urgent_for_the_person_factual_for_the_clinician():
+    entries = [
+        entry("2026-01-01", scores={"phq9": [2, 2, 2, 2, 2, 2, 2, 2, 2]}),
+        entry("2026-01-08", scores={"phq9": [1, 1, 1, 1, 1, 1, 1, 1, 1]}),
+        entry("2026-01-15", scores={"phq9": [0, 0, 0, 0, 0, 0, 0, 0, 0]}),
+    ]
+    notice = compute_trends(entries, LONG_AFTER).signals[0]
+    assert notice.key == "self_harm_item" and notice.level == "safety"
+    # the person's own report keeps its instruction
+    assert notice.title == "Thoughts of self-harm recorded: please reach out now"
+    assert "Please contact your prescriber now" in notice.text and "emergency services" in notice.text
+    # the clinician reads what the answers record, with their dates, and what the person was told
+    assert notice.clinician_title == "Thoughts of self-harm recorded (PHQ-9 question 9)"
+    assert notice.clinician_text == (
+        "The patient's PHQ-9 answers record thoughts of being better off dead or of self-harm "
+        "(question 9 answered above 0) in 2 entries: 1 Jan 2026 (answered 2 of 3) and 8 Jan 2026 "
+        "(answered 1 of 3). On the last PHQ-9 answered item by item, on 15 Jan 2026, question 9 was "
+        "answered 0. The patient's own report shows a notice at its top asking them to contact their "
+        "prescriber now, and emergency services if they are not safe."
+    )
+    many = [entry(f"2026-01-{day:02d}", scores={"phq9": [1] * 9}) for day in range(1, 9)]
+    text = compute_trends(many, LONG_AFTER).signals[0].clinician_text
+    assert "in 8 entries: first on 1 Jan 2026 and most recently on 8 Jan 2026 (answered 1 of 3)." in text
+    assert "On the last PHQ-9" not in text  # the latest answer is the flagged one
 
 
 # --------------------------------------------------------------------------- property tests
@@ -474,6 +551,7 @@ def check(journal: list[Entry], today_offset: int, settings_: Settings) -> Trend
     assert trends.sessions_at_current_dose <= len(journal)
     assert trends.adequate_trial_reached == (bool(journal) and trends.sessions_at_current_dose >= settings_.adequate_trial)
     assert_no_dose_advice(trends)
+    assert_worded_for_the_clinician(trends)
     return trends
 
 
