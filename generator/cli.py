@@ -149,13 +149,14 @@ def _load_site_config(args: argparse.Namespace, **overrides):
 
 
 @contextlib.contextmanager
-def _mkdocs_messages():
-    """Show MkDocs' warnings and errors (which carry the journal's messages) on stderr."""
+def _mkdocs_messages(progress: bool = False):
+    """Show MkDocs' warnings and errors (which carry the journal's messages) on stderr; with
+    `progress`, its progress too (`journal serve`: the address it serves on, each rebuild)."""
     import logging  # here and in main(), not at the top: `journal check` has no use for it
 
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
-    handler.setLevel(logging.WARNING)
+    handler.setLevel(logging.INFO if progress else logging.WARNING)
     logger = logging.getLogger("mkdocs")
     logger.addHandler(handler)
     previous = logger.level
@@ -231,7 +232,8 @@ def _command_serve(args: argparse.Namespace) -> int:
     if args.lenient:
         os.environ[LENIENT_VARIABLE] = "1"
     try:
-        serve(str(args.config_file), dev_addr=args.address)
+        with _mkdocs_messages(progress=True):
+            serve(str(args.config_file), dev_addr=args.address)
     except MkDocsException as error:
         print(f"journal serve: {error}", file=sys.stderr)
         return 1

@@ -21,7 +21,7 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils import get_relative_url
 
 from .charts import build_charts, start_vega_runtime, vega_runtime_js
@@ -170,7 +170,10 @@ class JournalPlugin(BasePlugin[JournalConfig]):
         pages = build_pages(report)
 
         for page in pages:
-            files.append(File.generated(config, page.path, content=_stub(page)))
+            # a session page is reached from the Sessions page: marked as not in the nav, so
+            # MkDocs does not list every session as "not included in the nav" on each build
+            inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
+            files.append(File.generated(config, page.path, content=_stub(page), inclusion=inclusion))
         templates = builtin_templates_dir()
         assets = dict(ASSETS)
         if WORKER_SHIM in config.extra.get("polyfills", []):

@@ -49,11 +49,16 @@ def test_serve_rebuilds_when_an_entry_or_a_template_changes(tmp_path: Path):
     port = _free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "generator.cli", "serve", "--address", f"127.0.0.1:{port}", "--today", EXAMPLE_TODAY],
-        cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        cwd=project, stdout=subprocess.DEVNULL, stderr=(tmp_path / "serve.log").open("w"), start_new_session=True,
     )
     try:
         base = f"http://127.0.0.1:{port}/"
         _wait_for(base + "sessions/2026-06-01.html", "First Clinic", process)
+        # the help says "open the address it prints": it does
+        printed = (tmp_path / "serve.log").read_text(encoding="utf-8")
+        assert f"Serving on {base}" in printed
+        # session pages are reached from the Sessions page, not listed as missing from the nav
+        assert "not included in the \"nav\"" not in printed and "2026-06-01.md" not in printed
         (project / "entries" / "2026-06-01.yaml").write_text(ENTRY.format(provider="Second Clinic"), encoding="utf-8")
         _wait_for(base + "sessions/2026-06-01.html", "Second Clinic", process)
         (project / "mine" / "faq.html").write_text("<p>FAQ version two</p>", encoding="utf-8")
