@@ -268,11 +268,11 @@ def validate(read: ReadEntry) -> tuple[Entry | None, list[Problem]]:
                 problems.append(Problem(read.source, *read.key_positions[path], label, message))
             else:
                 problems.append(read.problem(path if error["type"] != "missing" else path[:-1], label, message))
-        return None, problems
+        return None, problems + side_effect_warnings(read)  # every mistake in one run
     if any(p.severity == "error" for p in read.problems):
         # reading it found an error (the rest was read around it): the file is left out, and
-        # its warnings can wait until it is fixed
-        return None, []
+        # the reminders about follow-ups (see entry_warnings) wait until it is fixed
+        return None, side_effect_warnings(read)
     return with_source(entry, read.source), side_effect_warnings(read)
 
 
@@ -365,7 +365,9 @@ def entry_warnings(entry: Entry, read: ReadEntry, today: dt.date) -> list[Proble
                 read.problem(
                     (name,), name,
                     f"the day-{offset} follow-up was due on {due.isoformat()} and is empty; "
-                    "add it if you remember it, otherwise it shows as missing in the report",
+                    # a mood remembered weeks later is a guess, not a rating
+                    "add it if you noted it at the time; otherwise leave it empty and the report "
+                    "shows it as missing",
                     "warning",
                 )
             )

@@ -58,7 +58,7 @@ def test_only_warnings_exits_0(journal):
     assert code == 0
     assert lines == [
         "entries/2026-04-02.yaml:1:1: warning: mood_day1: the day-1 follow-up was due on 2026-04-03 "
-        "and is empty; add it if you remember it, otherwise it shows as missing in the report"
+        "and is empty; add it if you noted it at the time; otherwise leave it empty and the report shows it as missing"
     ]
     assert summary == "1 entry, 0 errors, 1 warning"
 
@@ -260,8 +260,8 @@ def test_json_format(journal):
         ],
         "warnings": [
             {"source": "entries/2026-04-01.yaml", "line": 1, "column": 1, "field": "mood_day1",
-             "message": "the day-1 follow-up was due on 2026-04-02 and is empty; add it if you remember it, "
-             "otherwise it shows as missing in the report", "severity": "warning"},
+             "message": "the day-1 follow-up was due on 2026-04-02 and is empty; add it if you noted it at the time; "
+             "otherwise leave it empty and the report shows it as missing", "severity": "warning"},
             {"source": "entries/notes.txt", "line": 1, "column": 1, "field": None,
              "message": "is not a .yaml or .yml file, so it is not read as an entry", "severity": "warning"},
         ],

@@ -384,8 +384,8 @@ def test_empty_block_text_from_the_template_is_absent(journal):
 
 def _due(day: int, date: str) -> str:
     return (
-        f"the day-{day} follow-up was due on {date} and is empty; add it if you remember it, "
-        "otherwise it shows as missing in the report"
+        f"the day-{day} follow-up was due on {date} and is empty; add it if you noted it at the time; "
+        "otherwise leave it empty and the report shows it as missing"
     )
 
 
@@ -583,3 +583,16 @@ def test_a_list_item_indented_under_the_one_before_is_a_warning(journal):
     # a long side effect wrapped onto a second line is what it looks like: no warning
     entry = journal.loaded(ENTRY + "side_effects:\n  - felt floaty and\n    a bit sick\n  - nausea\n")
     assert entry.side_effects == ["felt floaty and a bit sick", "nausea"]
+
+
+def test_side_effect_warnings_come_with_the_errors_of_the_same_file(journal):
+    """One run shows every mistake: the warnings do not wait for the errors to be fixed."""
+    journal.write(NAME, ENTRY + "pre_mood: 12\nside_effects: [nausea, none]\n")
+    code, lines, summary = journal.check()
+    assert (code, summary) == (1, "1 entry, 1 error, 1 warning")
+    assert lines[0].startswith(f"{WHERE}:3:11: pre_mood: 12 is out of range")
+    assert lines[1].startswith(f'{WHERE}:4:24: warning: side_effects: "none" is listed together with nausea')
+    journal.write(NAME, ENTRY + "notes: a: b\nside_effects:\n  - nausea\n    - headache\n")
+    code, lines, summary = journal.check()
+    assert (code, summary) == (1, "1 entry, 1 error, 1 warning")
+    assert '"nausea - headache" is read as one side effect' in lines[1]
