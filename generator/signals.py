@@ -191,14 +191,39 @@ def self_harm_item(trends: Trends) -> Signal | None:
         for s in flagged
     ]
     entries = plural(len(flagged), "entry", "entries")
-    text = (
-        "Your PHQ-9 answers record thoughts that you would be better off dead or of hurting "
-        f"yourself (question 9 answered above 0) in {entries}, "
-        f"most recently on {format_day(latest.day)}. Please contact your prescriber now, and if "
-        "you feel you might act on these thoughts or are not safe, call your local emergency "
-        "services straight away. Do not wait for your next appointment. This notice stays at "
-        "the top whatever your other figures show."
-    )
+    answered = [
+        s for s in trends.sessions
+        if s.entry.scores is not None and s.entry.scores.phq9_item9 is not None
+    ]
+    # A later PHQ-9 answered question 9 with 0: the notice stays at the top (it must not be
+    # missed), but it does not say "now" about answers that a later one no longer records.
+    later = answered[-1] if answered and answered[-1] is not latest else None
+    if later is None:
+        title = "Thoughts of self-harm recorded: please reach out now"
+        text = (
+            "Your PHQ-9 answers record thoughts that you would be better off dead or of hurting "
+            f"yourself (question 9 answered above 0) in {entries}, "
+            f"most recently on {format_day(latest.day)}. Please contact your prescriber now, and if "
+            "you feel you might act on these thoughts or are not safe, call your local emergency "
+            "services straight away. Do not wait for your next appointment. This notice stays at "
+            "the top whatever your other figures show."
+        )
+        told = "asking them to contact their prescriber now, and emergency services if they are not safe"
+    else:
+        title = "Thoughts of self-harm recorded earlier: make sure your prescriber knows"
+        text = (
+            "Your PHQ-9 answers recorded thoughts that you would be better off dead or of hurting "
+            f"yourself (question 9 answered above 0) in {entries}, most recently on "
+            f"{format_day(latest.day)}; your PHQ-9 of {format_day(later.day)} answered that question 0. "
+            "Please make sure your prescriber knows about it. If such thoughts come back, contact your "
+            "prescriber straight away, and if you are not safe, call your local emergency services. "
+            "This notice stays at the top of the report so that it is not missed."
+        )
+        told = (
+            "asking them to make sure their prescriber knows, and to contact their prescriber straight "
+            "away, or emergency services if they are not safe, if such thoughts come back"
+        )
+
     # For the clinician: the facts and their dates, soberly; what the patient's own report
     # told them; and the latest answer to question 9, when a later one was 0.
     def answered_on(s: SessionFigures) -> str:
@@ -212,23 +237,16 @@ def self_harm_item(trends: Trends) -> Signal | None:
         "The patient's PHQ-9 answers record thoughts of being better off dead or of self-harm "
         f"(question 9 answered above 0) in {entries}: {when}."
     )
-    answered = [
-        s for s in trends.sessions
-        if s.entry.scores is not None and s.entry.scores.phq9_item9 is not None
-    ]
-    if answered and answered[-1] is not latest:
+    if later is not None:
         clinician += (
-            f" On the last PHQ-9 answered item by item, on {format_day(answered[-1].day)}, "
-            f"question 9 was answered {answered[-1].entry.scores.phq9_item9}."  # type: ignore[union-attr]
+            f" On the last PHQ-9 answered item by item, on {format_day(later.day)}, "
+            f"question 9 was answered {later.entry.scores.phq9_item9}."  # type: ignore[union-attr]
         )
-    clinician += (
-        " The patient's own report shows a notice at its top asking them to contact their "
-        "prescriber now, and emergency services if they are not safe."
-    )
+    clinician += f" The patient's own report shows a notice at its top {told}."
     return Signal(
         key="self_harm_item",
         level="safety",
-        title="Thoughts of self-harm recorded: please reach out now",
+        title=title,
         text=text,
         clinician_title="Thoughts of self-harm recorded (PHQ-9 question 9)",
         clinician_text=clinician,

@@ -49,14 +49,28 @@ def test_self_harm_item_fires_first_whatever_the_trend():
     assert notice.numbers["entries"] == 1
 
 
-def test_self_harm_item_stays_even_when_a_later_answer_is_0():
+def test_self_harm_item_stays_at_the_top_when_a_later_answer_is_0_but_no_longer_says_now():
     entries = [
         entry("2026-01-01", scores={"phq9": [2, 2, 2, 2, 2, 2, 2, 2, 2]}),
         entry("2026-01-08", scores={"phq9": [0, 0, 0, 0, 0, 0, 0, 0, 0]}),
     ]
     trends = compute_trends(entries, LONG_AFTER)
-    assert keys(trends)[0] == "self_harm_item"
-    assert "2 of 3" not in trends.signals[0].text and "most recently on 1 Jan 2026" in trends.signals[0].text
+    notice = trends.signals[0]
+    assert (notice.key, notice.level) == ("self_harm_item", "safety")
+    assert notice.title == "Thoughts of self-harm recorded earlier: make sure your prescriber knows"
+    assert notice.text == (
+        "Your PHQ-9 answers recorded thoughts that you would be better off dead or of hurting yourself "
+        "(question 9 answered above 0) in 1 entry, most recently on 1 Jan 2026; your PHQ-9 of 8 Jan 2026 "
+        "answered that question 0. Please make sure your prescriber knows about it. If such thoughts come "
+        "back, contact your prescriber straight away, and if you are not safe, call your local emergency "
+        "services. This notice stays at the top of the report so that it is not missed."
+    )
+    # a later answer above 0 again: urgent again
+    entries.append(entry("2026-01-15", scores={"phq9": [1, 1, 1, 1, 1, 1, 1, 1, 1]}))
+    assert compute_trends(entries, LONG_AFTER).signals[0].title == "Thoughts of self-harm recorded: please reach out now"
+    # a later PHQ-9 written as a total alone cannot say what question 9 was: still urgent
+    entries.append(entry("2026-01-22", scores={"phq9": 3}))
+    assert "please reach out now" in compute_trends(entries, LONG_AFTER).signals[0].title
 
 
 def test_self_harm_item_silent_when_item9_is_0_or_unknown():
@@ -444,19 +458,25 @@ def test_self_harm_item_urgent_for_the_person_factual_for_the_clinician():
         entry("2026-01-08", scores={"phq9": [1, 1, 1, 1, 1, 1, 1, 1, 1]}),
         entry("2026-01-15", scores={"phq9": [0, 0, 0, 0, 0, 0, 0, 0, 0]}),
     ]
+    urgent = compute_trends(entries[:2], LONG_AFTER).signals[0]
+    # the person's own report keeps its instruction
+    assert urgent.title == "Thoughts of self-harm recorded: please reach out now"
+    assert "Please contact your prescriber now" in urgent.text and "emergency services" in urgent.text
+    assert urgent.clinician_text.endswith(
+        "The patient's own report shows a notice at its top asking them to contact their prescriber "
+        "now, and emergency services if they are not safe."
+    )
     notice = compute_trends(entries, LONG_AFTER).signals[0]
     assert notice.key == "self_harm_item" and notice.level == "safety"
-    # the person's own report keeps its instruction
-    assert notice.title == "Thoughts of self-harm recorded: please reach out now"
-    assert "Please contact your prescriber now" in notice.text and "emergency services" in notice.text
     # the clinician reads what the answers record, with their dates, and what the person was told
     assert notice.clinician_title == "Thoughts of self-harm recorded (PHQ-9 question 9)"
     assert notice.clinician_text == (
         "The patient's PHQ-9 answers record thoughts of being better off dead or of self-harm "
         "(question 9 answered above 0) in 2 entries: 1 Jan 2026 (answered 2 of 3) and 8 Jan 2026 "
         "(answered 1 of 3). On the last PHQ-9 answered item by item, on 15 Jan 2026, question 9 was "
-        "answered 0. The patient's own report shows a notice at its top asking them to contact their "
-        "prescriber now, and emergency services if they are not safe."
+        "answered 0. The patient's own report shows a notice at its top asking them to make sure their "
+        "prescriber knows, and to contact their prescriber straight away, or emergency services if they "
+        "are not safe, if such thoughts come back."
     )
     many = [entry(f"2026-01-{day:02d}", scores={"phq9": [1] * 9}) for day in range(1, 9)]
     text = compute_trends(many, LONG_AFTER).signals[0].clinician_text
