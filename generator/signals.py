@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from statistics import median
 
 from .trends import (
+    MOOD_WORDS,
     Evidence,
     QuestionnairePoint,
     Settings,
@@ -143,7 +144,7 @@ def session_label(s: SessionFigures) -> str:
 def lift_evidence(s: SessionFigures) -> Evidence:
     e = s.entry
     if s.lift is None:
-        text = f"{session_label(s)}: lift unknown ({'pre_mood' if e.pre_mood is None else 'post_mood_2h'} empty)"
+        text = f"{session_label(s)}: lift unknown ({MOOD_WORDS['pre_mood' if e.pre_mood is None else 'post_mood_2h']} empty)"
     else:
         text = f"{session_label(s)}: mood {e.pre_mood} before, {e.post_mood_2h} two hours after, a lift of {signed(s.lift)}"
     return Evidence(e.slug, s.day, text)
@@ -860,8 +861,8 @@ def questions(trends: Trends, signals: Sequence[Signal]) -> list[str]:
     return [
         how_long,
         "What specific criteria would lead you to consider a change to my treatment?",
-        "Is the maximum dose in my plan a clinical limit for my situation, or a policy that "
-        "applies to every patient?",
+        "Is there a maximum dose in my plan, and if so, is it a clinical limit for my situation "
+        "or a policy that applies to every patient?",
         "What would you like to see in my journal before any change to my dose?",
         fade,
     ]

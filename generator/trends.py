@@ -200,6 +200,16 @@ def signed(value: float, digits: int = 0) -> str:
 # --------------------------------------------------------------------------- per session
 
 
+# The mood fields as a reader names them ("the day-3 mood"), not as they are written.
+MOOD_WORDS = {
+    "pre_mood": "mood before",
+    "post_mood_2h": "2-hour mood",
+    "mood_day1": "day-1 mood",
+    "mood_day3": "day-3 mood",
+    "mood_day7": "day-7 mood",
+}
+
+
 @dataclass(frozen=True)
 class Duration:
     """How long the session's effect lasted: the time, in days, at which mood falls
@@ -231,9 +241,9 @@ class Duration:
             return f"{shown} {'day' if shown == '1' else 'days'}"
         reasons = []
         if self.missing:
-            reasons.append(f"{join_words(self.missing)} missing")
+            reasons.append(f"{join_words([MOOD_WORDS[m] for m in self.missing])} missing")
         if self.pending:
-            reasons.append(f"{join_words(self.pending)} still to come")
+            reasons.append(f"{join_words([MOOD_WORDS[m] for m in self.pending])} not due yet")
         if self.missing or not self.pending:
             return f"unknown ({'; '.join(reasons) or 'no follow-ups'})"
         return f"not known yet ({'; '.join(reasons)})"

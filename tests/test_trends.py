@@ -86,13 +86,13 @@ def test_effect_duration_never_bridges_a_missing_point():
     duration = effect_duration(entry("2026-01-01", pre=4, post=8, d1=7, d7=4), LONG_AFTER)
     assert duration.days is None
     assert duration.missing == ["mood_day3"]
-    assert duration.text() == "unknown (mood_day3 missing)"
+    assert duration.text() == "unknown (day-3 mood missing)"
 
 
 def test_effect_duration_names_every_missing_point_in_the_stretch():
     duration = effect_duration(entry("2026-01-01", pre=4, post=8, d7=4), LONG_AFTER)
     assert duration.missing == ["mood_day1", "mood_day3"]
-    assert duration.text() == "unknown (mood_day1 and mood_day3 missing)"
+    assert duration.text() == "unknown (day-1 mood and day-3 mood missing)"
 
 
 def test_effect_duration_ignores_missing_points_before_the_stretch():
@@ -108,17 +108,17 @@ def test_effect_duration_needs_no_later_points_once_back_at_pre():
 
 
 def test_effect_duration_unknown_without_pre_mood_or_day7():
-    assert effect_duration(entry("2026-01-01", post=6), LONG_AFTER).text() == "unknown (pre_mood missing)"
+    assert effect_duration(entry("2026-01-01", post=6), LONG_AFTER).text() == "unknown (mood before missing)"
     no_day7 = effect_duration(entry("2026-01-01", pre=4, post=8, d1=7, d3=6), LONG_AFTER)
     assert no_day7.days is None and no_day7.missing == ["mood_day7"]
-    assert no_day7.text() == "unknown (mood_day7 missing)"
+    assert no_day7.text() == "unknown (day-7 mood missing)"
 
 
 def test_effect_duration_pending_follow_up_is_not_missing():
     # 5 days after the session the day-7 mood is still to come
     duration = effect_duration(entry("2026-01-01", pre=4, post=8, d1=7, d3=6), D(2026, 1, 6))
     assert duration.days is None and duration.missing == [] and duration.pending == ["mood_day7"]
-    assert duration.text() == "not known yet (mood_day7 still to come)"
+    assert duration.text() == "not known yet (day-7 mood not due yet)"
     # on the due day itself it is still pending (the journal check warns only the day after)
     assert effect_duration(entry("2026-01-01", pre=4, post=8, d1=7, d3=6), D(2026, 1, 8)).pending == ["mood_day7"]
     assert effect_duration(entry("2026-01-01", pre=4, post=8, d1=7, d3=6), D(2026, 1, 9)).missing == ["mood_day7"]
