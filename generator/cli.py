@@ -33,16 +33,48 @@ examples:
 Run `journal COMMAND --help` for the options of each command."""
 
 
-def _add_common(parser: argparse.ArgumentParser) -> None:
+def _add_common(parser: argparse.ArgumentParser, today_is_for: str) -> None:
     parser.add_argument(
-        "--entries", metavar="DIR", type=Path, default=Path("entries"),
-        help="the folder that holds the entry files (default: entries)",
+        "--entries", metavar="DIR", type=Path,
+        help="the folder that holds the entry files (default: the journal plugin's `entries` "
+        "in mkdocs.yml here, else entries)",
     )
     parser.add_argument(
         "--today", metavar="DATE",
-        help=f"treat DATE (2026-04-02) as today when deciding which follow-ups are due "
+        help=f"treat DATE (2026-04-02) as today {today_is_for} "
         f"(default: the {TODAY_VARIABLE} environment variable, else the real date)",
     )
+
+
+def configured_entries(config_file: Path = Path("mkdocs.yml")) -> Path:
+    """The entries folder that mkdocs.yml names (the journal plugin's `entries`, relative to
+    the file), so that `check` and `new` use the folder the build reads; `entries` when the
+    file does not say. Read as plain YAML: these commands need no MkDocs."""
+    import yaml
+
+    try:
+        text = config_file.read_text(encoding="utf-8")
+    except (OSError, UnicodeError):
+        return Path("entries")
+
+    class _Loader(yaml.SafeLoader):
+        pass
+
+    # mkdocs.yml may hold tags such as !!python/name: or !ENV; not needed here, never run
+    _Loader.add_multi_constructor("", lambda loader, suffix, node: None)
+    try:
+        data = yaml.load(text, Loader=_Loader)
+    except yaml.YAMLError:
+        return Path("entries")  # the build will say what is wrong with the file
+    plugins = data.get("plugins") if isinstance(data, dict) else None
+    if isinstance(plugins, dict):
+        options = plugins.get("journal")
+    else:
+        options = next((p["journal"] for p in plugins or [] if isinstance(p, dict) and "journal" in p), None)
+    entries = options.get("entries") if isinstance(options, dict) else None
+    if isinstance(entries, str) and entries.strip():
+        return config_file.parent / entries
+    return Path("entries")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -60,7 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
         "range in a comment, and print its path. An existing file is never overwritten: a "
         "second session on the same day gets -2 in its name.",
     )
-    _add_common(new)
+    _add_common(new, "when no --date is given (the session's day)")
     new.add_argument("--date", metavar="DATE", help="the session's date, or date and time "
                      "(2026-04-02 or '2026-04-02 18:30'; default: today)")
 
@@ -70,7 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
         "field: what is wrong (what is expected). Exit status 0 when there are no errors "
         "(warnings allowed), 1 when there are errors.",
     )
-    _add_common(check)
+    _add_common(check, "when deciding which follow-ups are due")
     check.add_argument("--format", choices=("text", "json"), default="text",
                        help="text for people (default), json for tools")
 
@@ -249,7 +281,7 @@ def _command_new(args: argparse.Namespace) -> int:
         except Exception:
             print(f"journal new: --date {args.date!r} is not a date; write 2026-04-02 or '2026-04-02 18:30'", file=sys.stderr)
             return 2
-    path = create_entry(args.entries, when)
+    path = create_entry(args.entries or configured_entries(), when)
     print(path)
     return 0
 
@@ -263,7 +295,7 @@ def _command_check(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    journal = load_journal(args.entries, resolve_today(args.today))
+    journal = load_journal(args.entries or configured_entries(), resolve_today(args.today))
     if args.format == "json":
         payload = {
             "entries": journal.files_read,

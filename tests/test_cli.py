@@ -504,3 +504,23 @@ def test_check_writes_its_report_in_one_go_and_line_by_line_alike(journal, monke
     sys.stdout.flush()
     assert written.getvalue().decode("ascii") == out.split("\n", 1)[0] + "\n"  # a.yaml's line, then b café's fails
     assert gc.isenabled()
+
+
+def test_check_and_new_use_the_entries_folder_named_in_mkdocs_yml(journal):
+    """The folder the build reads: `entries:` of the journal plugin, with the tags mkdocs.yml
+    files often hold (never run)."""
+    (journal.root / "mkdocs.yml").write_text(
+        "site_name: Mine\nmarkdown_extensions:\n  - pymdownx.emoji:\n      emoji_index: !!python/name:material.extensions.emoji.twemoji\n"
+        "plugins:\n  - search\n  - journal:\n      entries: sessions\n      today: '2026-04-02'\n",
+        encoding="utf-8",
+    )
+    code, out, err = journal.run("new", "--today", "2026-04-02")
+    assert (code, err) == (0, "")
+    assert (journal.root / "sessions" / "2026-04-02.yaml").is_file()
+    assert not any(journal.folder.iterdir())  # nothing written into entries/
+    (journal.root / "sessions" / "2026-04-03.yaml").write_text("date: 2026-04-03\ndose_mg: x\n", encoding="utf-8")
+    code, lines, summary = journal.check()
+    assert code == 1 and summary.startswith("2 entries, ")
+    assert any(line.startswith("sessions/2026-04-03.yaml:2:10: dose_mg:") for line in lines)
+    # --entries still wins
+    assert journal.check("--entries", "entries") == (0, [], "0 entries, 0 errors, 0 warnings")
