@@ -42,7 +42,11 @@ MOOD_SERIES = [
     ("day3", "Day 3", PALETTE["orange"]),
     ("day7", "Day 7", PALETTE["purple"]),
 ]
-DISSOCIATION_COLOURS = ["#B0B0B0", PALETTE["sky"], PALETTE["blue"], PALETTE["vermillion"]]
+# none, mild, moderate, strong: a neutral grey, then yellow, orange and vermillion, warmer and
+# darker with each level, so the order reads from the colours and survives grey printing.
+DISSOCIATION_COLOURS = ["#999999", PALETTE["yellow"], PALETTE["orange"], PALETTE["vermillion"]]
+# "not recorded" in the dose-against-lift chart: a hollow dot, unlike any level.
+NOT_RECORDED_FILL, NOT_RECORDED_STROKE = "#ffffff", PALETTE["grey"]
 WIDTH = 640
 HEIGHT = 240
 # Up to this many sessions, a chart over time draws one mark per session. A longer journal
@@ -148,8 +152,22 @@ def _segment_ids(sessions: Sequence[SessionFigures], gaps: Sequence[Gap]) -> lis
     return ids
 
 
-def _x_date() -> alt.X:
-    return alt.X("date:T", title="Session date", scale=alt.Scale(type="utc"), axis=alt.Axis(format="%d %b", labelAngle=0, labelOverlap="greedy", tickCount=8))
+Domain = tuple[dt.date, dt.date]
+
+
+def _domain_scale(domain: Domain) -> alt.Scale:
+    lo, hi = domain
+    return alt.Scale(type="utc", domain=[
+        alt.DateTime(year=d.year, month=d.month, date=d.day, utc=True) for d in (lo, hi)
+    ])
+
+
+def _x_date(domain: Domain) -> alt.X:
+    """Session dates on the shared time domain (see time_domain); with the year once the
+    domain spans more than a year, so no two ticks read the same."""
+    form = "%b %Y" if (domain[1] - domain[0]).days > 370 else "%d %b"
+    return alt.X("date:T", title="Session date", scale=_domain_scale(domain),
+                 axis=alt.Axis(format=form, labelAngle=0, labelOverlap="greedy", tickCount=8))
 
 
 def _number(value: float | int | None) -> str:
@@ -232,10 +250,49 @@ def _mean(values: Sequence[float | int | None]) -> float | None:
     return round(sum(known) / len(known), 2) if known else None
 
 
-def _x_period(unit: str) -> alt.X:
+def _x_period(unit: str, domain: Domain) -> alt.X:
     title = {"month": "Month", "quarter": "Quarter", "year": "Year"}[unit]
     form = "%Y" if unit == "year" else "%b %Y"
-    return alt.X("date:T", title=title, scale=alt.Scale(type="utc"), axis=alt.Axis(format=form, labelAngle=0, labelOverlap="greedy", tickCount=8))
+    return alt.X("date:T", title=title, scale=_domain_scale(domain), axis=alt.Axis(format=form, labelAngle=0, labelOverlap="greedy", tickCount=8))
+
+
+_HALF_PERIOD_DAYS = {"month": 15, "quarter": 45, "year": 182}
+
+
+def time_domain(trends: Trends) -> Domain:
+    """The one x domain of every chart over time, so they line up on the page: from the
+    first mark (a session's day, or the start of its month, quarter or year when drawn one
+    point per period) to the last, with room on both sides so no mark at an end is cut
+    off: a few days, a fiftieth of the span, or half a period when grouped."""
+    days = [f.entry.day for f in trends.sessions]
+    days += [p.day for q in (trends.phq9, trends.gad7) for p in q.points]
+    lo, hi = min(days), max(days)
+    units = {period_unit([f.entry.day for f in trends.sessions])}
+    units |= {period_unit([p.day for p in q.points]) for q in (trends.phq9, trends.gad7) if q.points}
+    units.discard(None)
+    for unit in units:
+        lo = min(lo, _period_start(_period_key(lo, unit), unit))
+    pad = max([3, round((hi - lo).days / 50)] + [_HALF_PERIOD_DAYS[u] for u in units])
+    return lo - dt.timedelta(days=pad), hi + dt.timedelta(days=pad)
+
+
+def _dot_size(n: int) -> int:
+    """Area of the dot on each recorded value: as large as fits between n marks."""
+    return int(max(6, min(40, (WIDTH / max(n, 1) * 0.7) ** 2)))
+
+
+def _count_values(top: int) -> list[int]:
+    """The counts a size legend shows: 1, a few round numbers, and the largest; never 0."""
+    if top <= 4:
+        return list(range(1, top + 1))
+    nice = [n for n in (2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000) if n * 1.6 <= top]
+    return [1] + nice[-2:] + [top]
+
+
+def _size_by_count(field_name: str, top: int, range_: list[int]) -> alt.Size:
+    """Size by a count of sessions: the scale and legend start at 1, the smallest real count."""
+    return alt.Size(field_name, title="Sessions", scale=alt.Scale(domain=[1, max(top, 5)], range=range_, zero=False),
+                    legend=alt.Legend(values=_count_values(top)))
 
 
 def _doses_text(sessions: Sequence[SessionFigures]) -> str:
@@ -261,13 +318,15 @@ def mood_chart(trends: Trends) -> Chart:
     labels = [label for _, label, _ in MOOD_SERIES]
     colours = [colour for _, _, colour in MOOD_SERIES]
     base = alt.Chart(_Values(values)).encode(
-        x=_x_date(),
+        x=_x_date(time_domain(trends)),
         y=alt.Y("mood:Q", title="Mood (1-10)", scale=alt.Scale(domain=[1, 10])),
         color=alt.Color("series:N", title=None, sort=labels, scale=alt.Scale(domain=labels, range=colours)),
         detail="segment:N",
-        tooltip=[alt.Tooltip("date:T", format="%d %b %Y", title="Session"), "series:N", "mood:Q"],
     )
-    chart = (base.mark_line(strokeWidth=1.5) + base.mark_point(filled=True, size=28)).properties(width=WIDTH, height=HEIGHT)
+    tooltip = [alt.Tooltip("date:T", format="%d %b %Y", title="Session"), alt.Tooltip("series:N", title="When"),
+               alt.Tooltip("mood:Q", title="Mood (1-10)")]
+    # The tooltip on the points only: a line's tooltip shows one point's values wherever it is hovered.
+    chart = (base.mark_line(strokeWidth=1.5) + base.mark_point(filled=True, size=28).encode(tooltip=tooltip)).properties(width=WIDTH, height=HEIGHT)
     return Chart(
         "mood",
         "Mood before and after each session",
@@ -309,28 +368,34 @@ def lift_chart(trends: Trends) -> Chart:
     ]
     steps = _dose_steps(trends)
     data = _Values(values)
-    x = _x_date()
-    bars = alt.Chart(data).mark_bar(width=_bar_width(len(values)), color=PALETTE["blue"]).encode(
-        x=x, y=alt.Y("lift:Q", title="Change in mood after 2 hours"),
-        tooltip=[alt.Tooltip("date:T", format="%d %b %Y", title="Session"), "dose:N", alt.Tooltip("lift:Q", title="Lift")],
-    )
+    x = _x_date(time_domain(trends))
+    tooltip = [alt.Tooltip("date:T", format="%d %b %Y", title="Session"), alt.Tooltip("dose:N", title="Dose"),
+               alt.Tooltip("lift:Q", title="Lift")]
+    y = alt.Y("lift:Q", title="Change in mood after 2 hours")
+    bars = alt.Chart(data).mark_bar(width=_bar_width(len(values)), color=PALETTE["blue"]).encode(x=x, y=y, tooltip=tooltip)
+    # A dot on every recorded lift, so a lift of 0 (no bar) shows; a missing lift has neither.
+    dots = alt.Chart(data).transform_filter("datum.lift != null").mark_circle(
+        color=PALETTE["blue"], opacity=1, size=_dot_size(len(values))
+    ).encode(x=x, y=y, tooltip=tooltip)
     mean_line = alt.Chart(data).mark_line(color=PALETTE["orange"], strokeWidth=2).encode(x=x, y="mean:Q", detail="segment:N")
-    layers = [bars, mean_line]
+    layers = [bars, dots, mean_line]
     if steps:
         step_data = _Values(steps)
-        layers.append(alt.Chart(step_data).mark_rule(strokeDash=[4, 3], color=PALETTE["grey"]).encode(x=alt.X("date:T")))
+        step_tooltip = [alt.Tooltip("date:T", format="%d %b %Y", title="Dose changed"), alt.Tooltip("label:N", title="New dose")]
+        layers.append(alt.Chart(step_data).mark_rule(strokeDash=[4, 3], color=PALETTE["grey"]).encode(x=alt.X("date:T"), tooltip=step_tooltip))
         layers.append(
-            # Written along the rule, so steps close together do not overlap.
-            alt.Chart(step_data).mark_text(angle=270, align="right", baseline="bottom", dx=-2, dy=-2, color="#333333", fontSize=10)
-            .encode(x=alt.X("date:T"), y=alt.value(0), text="label:N")
+            # Above the plot, clear of the bars; written upwards, so steps close together do not overlap.
+            alt.Chart(step_data).mark_text(angle=270, align="left", baseline="middle", color="#333333", fontSize=10)
+            .encode(x=alt.X("date:T"), y=alt.value(-4), text="label:N", tooltip=step_tooltip)
         )
     chart = alt.layer(*layers).properties(width=WIDTH, height=HEIGHT)
     return Chart(
         "lift",
         "Lift after each session",
-        f"Bars show how many points mood rose from before the session to two hours after. The orange line "
-        f"is a rolling average: each session and the {'one' if size == 2 else 'two'} before it; "
-        f"dashed lines mark a change of dose.",
+        f"Bars show how many points mood rose from before the session to two hours after; a dot on the zero "
+        f"line with no bar is a lift of 0. A session with no dot has no lift: its mood before or two hours after "
+        f"was not written down. The orange line is a rolling average: each session and the "
+        f"{'one' if size == 2 else 'two'} before it; dashed lines mark a change of dose, named above the chart.",
         _finish(chart, "Lift after each session (2 hours after minus before)"),
         ["Session", "Dose", "Lift", f"Average of last {size}"],
         [[v["date"], v["dose"], _number(v["lift"]), _number(v["mean"])] for v in values],
@@ -346,17 +411,23 @@ def duration_chart(trends: Trends) -> Chart:
         values.append({"date": _day(figure), "days": shown, "kind": kind, "text": d.text()})
         rows.append([_day(figure), format_dose(figure.entry.dose_mg), d.text()])
     kinds = ["faded", "lasted past day 7"]
-    chart = alt.Chart(_Values(values)).transform_filter("datum.days != null").mark_bar(width=_bar_width(len(values))).encode(
-        x=_x_date(),
+    base = alt.Chart(_Values(values)).transform_filter("datum.days != null").encode(
+        x=_x_date(time_domain(trends)),
         y=alt.Y("days:Q", title="Days until mood was back to 'before'", scale=alt.Scale(domain=[0, 7])),
         color=alt.Color("kind:N", title=None, scale=alt.Scale(domain=kinds, range=[PALETTE["blue"], PALETTE["green"]])),
         tooltip=[alt.Tooltip("date:T", format="%d %b %Y", title="Session"), alt.Tooltip("text:N", title="Effect lasted")],
+    )
+    # A dot on every known duration, so 0 days (no bar) shows; an unknown one has neither.
+    chart = alt.layer(
+        base.mark_bar(width=_bar_width(len(values))), base.mark_circle(opacity=1, size=_dot_size(len(values))),
     ).properties(width=WIDTH, height=HEIGHT)
     return Chart(
         "duration",
         "How long the effect lasted",
         "For each session, the number of days until mood fell back to its level before the session, read "
-        "from the follow-ups (green: still above it on day 7). Sessions with missing follow-ups have no bar.",
+        "from the follow-ups (green: still above it on day 7). A dot on the zero line with no bar is 0 days: "
+        "mood was no higher two hours after than before. A session with no dot has no estimate: a follow-up "
+        "it needs is missing or still to come.",
         _finish(chart, "How long the effect lasted (days)"),
         ["Session", "Dose", "Effect lasted"],
         rows,
@@ -367,10 +438,13 @@ def dose_chart(trends: Trends) -> Chart:
     segments = _segment_ids(trends.sessions, trends.gaps)
     values = [{"date": _day(f), "dose": f.entry.dose_mg, "segment": s} for f, s in zip(trends.sessions, segments)]
     base = alt.Chart(_Values(values)).encode(
-        x=_x_date(), y=alt.Y("dose:Q", title="Dose (mg)", scale=alt.Scale(zero=True)), detail="segment:N",
-        tooltip=[alt.Tooltip("date:T", format="%d %b %Y", title="Session"), alt.Tooltip("dose:Q", title="Dose (mg)")],
+        x=_x_date(time_domain(trends)), y=alt.Y("dose:Q", title="Dose (mg)", scale=alt.Scale(zero=True)), detail="segment:N",
     )
-    chart = (base.mark_line(interpolate="step-after", color=PALETTE["blue"]) + base.mark_point(filled=True, color=PALETTE["blue"], size=24)).properties(width=WIDTH, height=180)
+    tooltip = [alt.Tooltip("date:T", format="%d %b %Y", title="Session"), alt.Tooltip("dose:Q", title="Dose (mg)")]
+    chart = (
+        base.mark_line(interpolate="step-after", color=PALETTE["blue"])
+        + base.mark_point(filled=True, color=PALETTE["blue"], size=24).encode(tooltip=tooltip)
+    ).properties(width=WIDTH, height=180)
     return Chart(
         "dose",
         "Dose over time",
@@ -393,14 +467,20 @@ def dose_lift_chart(trends: Trends) -> Chart:
         for (dose, lift, level), days in sorted(groups.items())
     ]
     levels = list(DISSOCIATION_LEVELS) + ["not recorded"]
-    chart = alt.Chart(_Values(values)).mark_circle(opacity=0.85, stroke="#333333", strokeWidth=0.5).encode(
+    top = max((v["sessions"] for v in values), default=1)
+    # Filled with the level's colour and outlined in dark grey; "not recorded" hollow, outlined
+    # in mid grey. Fill and outline share the field and title, so they make one legend.
+    chart = alt.Chart(_Values(values)).mark_point(filled=True, shape="circle", opacity=0.9, strokeWidth=1).encode(
         x=alt.X("dose:Q", title="Dose (mg)", scale=alt.Scale(zero=False, padding=20)),
         y=alt.Y("lift:Q", title="Lift (points)"),
-        size=alt.Size("sessions:Q", title="Sessions", scale=alt.Scale(range=[60, 600])),
-        color=alt.Color("dissociation:N", title="Dissociation", sort=levels,
-                        scale=alt.Scale(domain=levels, range=DISSOCIATION_COLOURS + ["#E0E0E0"])),
+        size=_size_by_count("sessions:Q", top, [50, 600]),
+        fill=alt.Fill("dissociation:N", title="Dissociation", sort=levels,
+                      scale=alt.Scale(domain=levels, range=DISSOCIATION_COLOURS + [NOT_RECORDED_FILL])),
+        stroke=alt.Stroke("dissociation:N", title="Dissociation", sort=levels,
+                          scale=alt.Scale(domain=levels, range=["#333333"] * len(DISSOCIATION_LEVELS) + [NOT_RECORDED_STROKE])),
         order=alt.Order("sessions:Q", sort="descending"),  # small dots drawn over big ones
-        tooltip=["dose:Q", "lift:Q", "dissociation:N", "sessions:Q"],
+        tooltip=[alt.Tooltip("dose:Q", title="Dose (mg)"), alt.Tooltip("lift:Q", title="Lift (points)"),
+                 alt.Tooltip("dissociation:N", title="Dissociation"), alt.Tooltip("sessions:Q", title="Sessions")],
     ).properties(width=WIDTH, height=HEIGHT)
     return Chart(
         "dose_lift",
@@ -422,13 +502,14 @@ def dissociation_chart(trends: Trends) -> Chart:
             if counts.get(name):
                 values.append({"dose": format_dose(level.dose_mg), "dose_mg": level.dose_mg, "level": name, "sessions": counts[name]})
     order = [format_dose(level.dose_mg) for level in sorted(trends.dose_levels, key=lambda l: l.dose_mg)]
-    chart = alt.Chart(_Values(values)).mark_bar().encode(
+    chart = alt.Chart(_Values(values)).mark_bar(stroke="#ffffff", strokeWidth=0.5).encode(
         x=alt.X("dose:N", title="Dose", sort=order, axis=alt.Axis(labelAngle=0)),
         y=alt.Y("sessions:Q", title="Sessions"),
         color=alt.Color("level:N", title="Dissociation", sort=list(DISSOCIATION_LEVELS),
                         scale=alt.Scale(domain=list(DISSOCIATION_LEVELS), range=DISSOCIATION_COLOURS)),
         order=alt.Order("level_order:Q"),
-        tooltip=["dose:N", "level:N", "sessions:Q"],
+        tooltip=[alt.Tooltip("dose:N", title="Dose"), alt.Tooltip("level:N", title="Dissociation"),
+                 alt.Tooltip("sessions:Q", title="Sessions")],
     ).transform_calculate(
         level_order=" + ".join(f"(datum.level == '{n}' ? {i} : 0)" for i, n in enumerate(DISSOCIATION_LEVELS))
     ).properties(width=min(WIDTH, 120 * max(1, len(order))), height=HEIGHT)
@@ -450,7 +531,7 @@ def side_effects_chart(trends: Trends) -> Chart:
         for effect in effects or []:
             values.append({"date": _day(figure), "effect": effect})
     chart = alt.Chart(_Values(values)).mark_square(size=60, color=PALETTE["vermillion"]).encode(
-        x=_x_date(), y=alt.Y("effect:N", title=None),
+        x=_x_date(time_domain(trends)), y=alt.Y("effect:N", title=None),
         tooltip=[alt.Tooltip("date:T", format="%d %b %Y", title="Session"), alt.Tooltip("effect:N", title="Side effect")],
     ).properties(width=WIDTH, height=max(60, 24 * len({v["effect"] for v in values})))
     return Chart(
@@ -464,15 +545,23 @@ def side_effects_chart(trends: Trends) -> Chart:
     )
 
 
-def questionnaire_chart(questionnaire: Questionnaire, key: str) -> Chart:
+def questionnaire_chart(questionnaire: Questionnaire, key: str, domain: Domain | None = None) -> Chart:
     """Every score as written; a long series (more than MAX_SESSION_MARKS scores) one point
-    per period, the average total."""
+    per period, the average total. `domain`: the x domain shared with the other charts over
+    time (time_domain); without it, the questionnaire's own dates with a few days' room."""
     unit = period_unit([p.day for p in questionnaire.points])
+    if domain is None:
+        days = [p.day for p in questionnaire.points]
+        lo = min(days) if unit is None else _period_start(_period_key(min(days), unit), unit)
+        pad = dt.timedelta(days=3 if unit is None else _HALF_PERIOD_DAYS[unit])
+        domain = (lo - pad, max(days) + pad)
     if unit is None:
         values = [{"date": p.day.isoformat(), "total": p.total, "band": p.band} for p in questionnaire.points]
         rows = [[v["date"], str(v["total"]), v["band"]] for v in values]
         columns = ["Date", "Total", "Severity"]
-        x, tooltip = _x_date(), [alt.Tooltip("date:T", format="%d %b %Y", title="Date"), "total:Q", "band:N"]
+        x = _x_date(domain)
+        tooltip = [alt.Tooltip("date:T", format="%d %b %Y", title="Date"), alt.Tooltip("total:Q", title="Total"),
+                   alt.Tooltip("band:N", title="Severity")]
         title, spec_title = f"{questionnaire.name} over time", f"{questionnaire.name} total over time"
         description = f"{questionnaire.name} totals as written in the journal, over the standard severity bands (lower is better)."
     else:
@@ -485,7 +574,7 @@ def questionnaire_chart(questionnaire: Questionnaire, key: str) -> Chart:
             values.append({"date": _period_start(k, unit).isoformat(), "period": label, "total": _mean(totals)})
             rows.append([label, str(len(totals)), _number(_mean(totals)), f"{min(totals)} to {max(totals)}"])
         columns = [unit.capitalize(), "Scores", "Average total", "Lowest to highest"]
-        x, tooltip = _x_period(unit), [alt.Tooltip("period:N", title=unit.capitalize()), alt.Tooltip("total:Q", title="Average total")]
+        x, tooltip = _x_period(unit, domain), [alt.Tooltip("period:N", title=unit.capitalize()), alt.Tooltip("total:Q", title="Average total")]
         title = f"{questionnaire.name} over time, {unit} by {unit}"
         spec_title = f"{questionnaire.name} total over time, {unit} by {unit} (average)"
         description = (
@@ -493,18 +582,27 @@ def questionnaire_chart(questionnaire: Questionnaire, key: str) -> Chart:
             "standard severity bands (lower is better)."
         )
     top = questionnaire.bands[-1][1]
-    bands = [{"from": lo, "to": hi + (1 if hi < top else 0), "band": name} for lo, hi, name in questionnaire.bands]
+    # Totals are whole numbers: a band from 10 to 14 is drawn from 9.5 to 14.5, so a total on
+    # a band's first or last value sits inside it, not on the line between two bands.
+    bands = [
+        {"from": max(0, lo - 0.5), "to": min(top, hi + 0.5), "middle": (max(0, lo - 0.5) + min(top, hi + 0.5)) / 2,
+         "band": name, "range": f"{lo}-{hi}"}
+        for lo, hi, name in questionnaire.bands
+    ]
     shades = ["#f4f4f4", "#e8e8e8", "#dcdcdc", "#d0d0d0", "#c4c4c4"][: len(bands)]
+    band_tooltip = [alt.Tooltip("band:N", title="Severity"), alt.Tooltip("range:N", title="Totals")]
     band_layer = alt.Chart(_Values(bands)).mark_rect(opacity=0.9).encode(
-        y=alt.Y("from:Q", title=f"{questionnaire.name} total", scale=alt.Scale(domain=[0, top])), y2="to:Q",
+        y=alt.Y("from:Q", title=f"{questionnaire.name} total", scale=alt.Scale(domain=[0, top], nice=False)), y2="to:Q",
         color=alt.Color("band:N", legend=None, scale=alt.Scale(domain=[b["band"] for b in bands], range=shades)),
+        tooltip=band_tooltip,
     )
-    labels = alt.Chart(_Values(bands)).mark_text(align="right", baseline="top", dx=-4, dy=3, color="#444444", fontSize=10).encode(
-        y="to:Q", x=alt.value(WIDTH), text="band:N"
+    # Each band's name in the middle of its band, to the right of the plot, clear of the scores.
+    labels = alt.Chart(_Values(bands)).mark_text(align="left", baseline="middle", dx=6, color="#444444", fontSize=10).encode(
+        y="middle:Q", x=alt.value(WIDTH), text="band:N", tooltip=band_tooltip,
     )
-    base = alt.Chart(_Values(values)).encode(x=x, y=alt.Y("total:Q"), tooltip=tooltip)
+    base = alt.Chart(_Values(values)).encode(x=x, y=alt.Y("total:Q"))
     size = 40 if unit is None else 20
-    line = base.mark_line(color=PALETTE["blue"]) + base.mark_point(filled=True, color=PALETTE["blue"], size=size)
+    line = base.mark_line(color=PALETTE["blue"]) + base.mark_point(filled=True, color=PALETTE["blue"], size=size).encode(tooltip=tooltip)
     chart = alt.layer(band_layer, labels, line).resolve_scale(color="independent").properties(width=WIDTH, height=HEIGHT)
     return Chart(key, title, description, _finish(chart, spec_title), columns, rows, period=unit)
 
@@ -531,13 +629,14 @@ def grouped_mood_chart(trends: Trends, grouping: Grouping) -> Chart:
     labels = [label for _, label, _ in MOOD_SERIES]
     colours = [colour for _, _, colour in MOOD_SERIES]
     base = alt.Chart(_Values(values)).encode(
-        x=_x_period(unit),
+        x=_x_period(unit, time_domain(trends)),
         y=alt.Y("mood:Q", title=f"Mood (1-10), average per {unit}", scale=alt.Scale(domain=[1, 10])),
         color=alt.Color("series:N", title=None, sort=labels, scale=alt.Scale(domain=labels, range=colours)),
         detail="segment:N",
-        tooltip=[alt.Tooltip("period:N", title=unit.capitalize()), "series:N", alt.Tooltip("mood:Q", title="Average mood")],
     )
-    chart = (base.mark_line(strokeWidth=1.5) + base.mark_point(filled=True, size=20)).properties(width=WIDTH, height=HEIGHT)
+    tooltip = [alt.Tooltip("period:N", title=unit.capitalize()), alt.Tooltip("series:N", title="When"),
+               alt.Tooltip("mood:Q", title="Average mood")]
+    chart = (base.mark_line(strokeWidth=1.5) + base.mark_point(filled=True, size=20).encode(tooltip=tooltip)).properties(width=WIDTH, height=HEIGHT)
     title = f"Mood before and after the sessions, {unit} by {unit}"
     return Chart(
         "mood", title,
@@ -557,16 +656,22 @@ def grouped_lift_chart(trends: Trends, grouping: Grouping) -> Chart:
         mean = _mean(lifts)
         values.append({"date": period.start.isoformat(), "period": period.label, "lift": mean, "sessions": len(lifts)})
         rows.append([period.label, str(len(period.sessions)), _doses_text(period.sessions), _number(mean), str(len(lifts))])
-    chart = alt.Chart(_Values(values)).mark_bar(width=_bar_width(len(values)), color=PALETTE["blue"]).encode(
-        x=_x_period(unit), y=alt.Y("lift:Q", title=f"Change in mood after 2 hours, average per {unit}"),
+    base = alt.Chart(_Values(values)).transform_filter("datum.lift != null").encode(
+        x=_x_period(unit, time_domain(trends)), y=alt.Y("lift:Q", title=f"Change in mood after 2 hours, average per {unit}"),
         tooltip=[alt.Tooltip("period:N", title=unit.capitalize()), alt.Tooltip("lift:Q", title="Average lift"),
                  alt.Tooltip("sessions:Q", title="Sessions with a lift")],
+    )
+    # A dot on every average, so an average of 0 (no bar) shows; a period without a lift has neither.
+    chart = alt.layer(
+        base.mark_bar(width=_bar_width(len(values)), color=PALETTE["blue"]),
+        base.mark_circle(color=PALETTE["blue"], opacity=1, size=_dot_size(len(values))),
     ).properties(width=WIDTH, height=HEIGHT)
     title = f"Lift, {unit} by {unit}"
     return Chart(
         "lift", title,
         f"Each bar is the average lift of one {_per(grouping)}: how many points mood rose from before the "
-        "session to two hours after. The dose chart shows when the dose changed.",
+        f"session to two hours after; a dot on the zero line with no bar is an average of 0. A {unit} with no "
+        "dot has no session with both moods written down. The dose chart shows when the dose changed.",
         _finish(chart, f"{title} (average of 2 hours after minus before)"),
         [unit.capitalize(), "Sessions", "Dose", "Average lift", "Sessions with a lift"],
         rows, period=unit,
@@ -582,19 +687,23 @@ def grouped_duration_chart(trends: Trends, grouping: Grouping) -> Chart:
         text = "unknown" if mean is None else f"{'at least ' if beyond else ''}{_number(mean)} days"
         values.append({"date": period.start.isoformat(), "period": period.label, "days": mean, "text": text})
         rows.append([period.label, str(len(period.sessions)), text, str(len(known)), str(beyond)])
-    chart = alt.Chart(_Values(values)).transform_filter("datum.days != null").mark_bar(
-        width=_bar_width(len(values)), color=PALETTE["blue"]
-    ).encode(
-        x=_x_period(unit),
+    base = alt.Chart(_Values(values)).transform_filter("datum.days != null").encode(
+        x=_x_period(unit, time_domain(trends)),
         y=alt.Y("days:Q", title="Days until mood was back to 'before'", scale=alt.Scale(domain=[0, 7])),
         tooltip=[alt.Tooltip("period:N", title=unit.capitalize()), alt.Tooltip("text:N", title="Effect lasted (average)")],
+    )
+    # A dot on every average, so an average of 0 days (no bar) shows; a period without an estimate has neither.
+    chart = alt.layer(
+        base.mark_bar(width=_bar_width(len(values)), color=PALETTE["blue"]),
+        base.mark_circle(color=PALETTE["blue"], opacity=1, size=_dot_size(len(values))),
     ).properties(width=WIDTH, height=HEIGHT)
     title = f"How long the effect lasted, {unit} by {unit}"
     return Chart(
         "duration", title,
         f"Each bar is the average number of days until mood fell back to its level before the session, over one "
-        f"{_per(grouping)} whose follow-ups show it. A session still above that level on day 7 counts as 7, so "
-        "such an average is a lower bound.",
+        f"{_per(grouping)} whose follow-ups show it; a dot on the zero line with no bar is an average of 0 days. "
+        f"A {unit} with no dot has no session with an estimate (a follow-up it needs is missing or still to come). "
+        "A session still above that level on day 7 counts as 7, so such an average is a lower bound.",
         _finish(chart, f"{title} (days, average)"),
         [unit.capitalize(), "Sessions", "Effect lasted (average)", "Sessions it rests on", "Of them past day 7"],
         rows, period=unit,
@@ -608,7 +717,7 @@ def grouped_dose_chart(trends: Trends, grouping: Grouping) -> Chart:
         values.append({"date": period.start.isoformat(), "period": period.label, "lowest": min(doses), "highest": max(doses),
                        "doses": _doses_text(period.sessions)})
     base = alt.Chart(_Values(values)).encode(
-        x=_x_period(unit),
+        x=_x_period(unit, time_domain(trends)),
         tooltip=[alt.Tooltip("period:N", title=unit.capitalize()), alt.Tooltip("doses:N", title="Doses")],
     )
     y = alt.Y("lowest:Q", title="Dose (mg)", scale=alt.Scale(zero=True))
@@ -643,10 +752,12 @@ def grouped_side_effects_chart(trends: Trends, grouping: Grouping) -> Chart:
             values.append({"date": period.start.isoformat(), "period": period.label, "effect": effect, "sessions": count})
         listed = ", ".join(f"{name} {count}" for name, count in sorted(counts.items(), key=lambda c: (-c[1], c[0])))
         rows.append([period.label, str(len(period.sessions)), str(recorded), listed or ("none" if recorded else "not recorded")])
+    top = max((v["sessions"] for v in values), default=1)
     chart = alt.Chart(_Values(values)).mark_square(color=PALETTE["vermillion"]).encode(
-        x=_x_period(unit), y=alt.Y("effect:N", title=None),
-        size=alt.Size("sessions:Q", title="Sessions", scale=alt.Scale(range=[8, 80])),
-        tooltip=[alt.Tooltip("period:N", title=unit.capitalize()), alt.Tooltip("effect:N", title="Side effect"), "sessions:Q"],
+        x=_x_period(unit, time_domain(trends)), y=alt.Y("effect:N", title=None),
+        size=_size_by_count("sessions:Q", top, [12, 80]),
+        tooltip=[alt.Tooltip("period:N", title=unit.capitalize()), alt.Tooltip("effect:N", title="Side effect"),
+                 alt.Tooltip("sessions:Q", title="Sessions")],
     ).properties(width=WIDTH, height=max(60, 24 * len({v["effect"] for v in values})))
     title = f"Side effects, {unit} by {unit}"
     return Chart(
@@ -695,9 +806,9 @@ def build_charts(trends: Trends) -> list[Chart]:
                 grouped_side_effects_chart(trends, grouping),
             ]
         if trends.phq9.points:
-            charts.append(questionnaire_chart(trends.phq9, "phq9"))
+            charts.append(questionnaire_chart(trends.phq9, "phq9", time_domain(trends)))
         if trends.gad7.points:
-            charts.append(questionnaire_chart(trends.gad7, "gad7"))
+            charts.append(questionnaire_chart(trends.gad7, "gad7", time_domain(trends)))
     for chart in charts:
         chart.svg = render_svg(chart.spec)
     return charts

@@ -224,3 +224,228 @@ def test_a_journal_under_the_limit_draws_every_session():
         assert chart.period is None
     lift = next(c for c in build_charts(trends) if c.key == "lift")
     assert len(lift.rows) == MAX_SESSION_MARKS
+
+
+# --- what the charts draw: zeros, colours, labels, domains, tooltips ---------------------
+
+from generator.charts import (  # noqa: E402
+    DISSOCIATION_COLOURS, HEIGHT, NOT_RECORDED_FILL, NOT_RECORDED_STROKE, WIDTH, Grouping, dose_lift_chart, grouped_duration_chart,
+    grouped_side_effects_chart, time_domain,
+)
+
+
+def marks(svg: str, role: str) -> list[tuple[str, float, float, str]]:
+    """(aria label, x, y, the rest of the element) of every drawn mark of one kind
+    ("circle", "bar", "text mark", "rect mark", "square", "point"), in plot coordinates."""
+    found = re.findall(
+        r'<(?:path|text) aria-label="([^"]*)" role="graphics-symbol" aria-roledescription="%s"([^>]*)>' % re.escape(role), svg)
+    result = []
+    for label, rest in found:
+        x, y = re.search(r'transform="translate\(([-\d.e]+),([-\d.e]+)\)', rest).groups() if "transform=" in rest else (0, 0)
+        result.append((label, float(x), float(y), rest))
+    return result
+
+
+def with_a_zero_and_a_missing_value() -> list[Entry]:
+    entries = journal_with_a_gap()
+    entries[1] = entry("2026-06-08", 50, 4, 4, 5, 4, 4)  # lift 0, all follow-ups: lasted 0 days
+    entries[2] = entry("2026-06-15", 75, 3, None, 5, 4, 4)  # no mood 2 hours after: no lift
+    entries[3] = entry("2026-08-24", 75, 4, 7, 6, 5, None, scores={"phq9": 12})  # day 7 missing: duration unknown
+    return entries
+
+
+def test_a_recorded_zero_is_drawn_and_a_missing_value_is_not():
+    charts = {c.key: c for c in build_charts(compute_trends(with_a_zero_and_a_missing_value(), TODAY))}
+    lift = marks(charts["lift"].svg, "circle")
+    assert sorted(label.split("Lift: ")[1] for label, *_ in lift) == ["0", "2", "3", "3"]  # one dot per recorded lift
+    zero = next(m for m in lift if "08 Jun 2026" in m[0])
+    assert zero[2] == HEIGHT  # on the zero line, where no bar is drawn
+    assert not any("15 Jun 2026" in label for label, *_ in lift)  # missing: no dot, no bar
+    assert not any("15 Jun 2026" in label for label, *_ in marks(charts["lift"].svg, "bar"))
+
+    duration = marks(charts["duration"].svg, "circle")
+    assert sorted(label.split("Effect lasted: ")[1] for label, *_ in duration) == [
+        "0 days (no rise at 2 hours)", "7 days", "7+ days", "7+ days"]
+    assert next(m for m in duration if "08 Jun 2026" in m[0])[2] == HEIGHT
+    assert not any("24 Aug 2026" in label for label, *_ in duration)  # unknown: no dot, no bar
+
+    # the captions say what a 0 and a missing value look like, and nothing that is not so
+    assert "a dot on the zero line with no bar is a lift of 0" in charts["lift"].description
+    assert "A session with no dot has no lift" in charts["lift"].description
+    assert "A dot on the zero line with no bar is 0 days" in charts["duration"].description
+    assert "A session with no dot has no estimate: a follow-up it needs is missing or still to come" in charts["duration"].description
+    assert "missing follow-ups have no bar" not in charts["duration"].description
+
+
+def test_a_zero_average_is_drawn_in_the_grouped_charts_and_an_empty_period_is_not():
+    entries = [
+        entry("2026-01-05", 100, 4, 4, 4, 4, 4),  # January: lift 0, lasted 0 days
+        entry("2026-01-19", 100, 5, 5, 5, 4, 4),
+        entry("2026-02-02", 100, 4, None, 5, 5, None),  # February: no lift, no duration
+        entry("2026-03-02", 100, 4, 6, 6, 5, 5),
+    ]
+    trends = compute_trends(entries, TODAY)
+    grouping = Grouping("month", group_by_period(trends.sessions, "month"), len(entries))
+    from generator.charts import grouped_lift_chart
+
+    lift = grouped_lift_chart(trends, grouping)
+    dots = marks(render_svg(lift.spec), "circle")
+    assert [label.split("; ")[-2:] for label, *_ in dots] == [
+        ["Average lift: 0", "Sessions with a lift: 2"], ["Average lift: 2", "Sessions with a lift: 1"]]
+    assert dots[0][2] == HEIGHT and "a dot on the zero line with no bar is an average of 0" in lift.description
+    duration = grouped_duration_chart(trends, grouping)
+    dots = marks(render_svg(duration.spec), "circle")
+    assert [label.split("Effect lasted (average): ")[1] for label, *_ in dots] == ["0 days", "at least 7 days"]
+    assert dots[0][2] == HEIGHT and "an average of 0 days" in duration.description
+    assert "A month with no dot has no session with an estimate" in duration.description
+
+
+def luminance(colour: str) -> float:
+    def channel(c: int) -> float:
+        c = c / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (int(colour[i: i + 2], 16) for i in (1, 3, 5))
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def test_dissociation_levels_are_told_apart_and_not_recorded_is_hollow():
+    none, mild, moderate, strong = DISSOCIATION_COLOURS
+    assert len(set(DISSOCIATION_COLOURS)) == 4
+    # mild, moderate, strong: each darker than the one before, clearly (also in grey print)
+    assert luminance(mild) > 1.4 * luminance(moderate) and luminance(moderate) > 1.4 * luminance(strong)
+    # none is a grey, its lightness unlike any of the three colours'
+    assert none[1:3] == none[3:5] == none[5:7]
+    assert all(abs(luminance(none) - luminance(c)) > 0.05 for c in (mild, moderate, strong))
+
+    entries = [
+        entry("2026-06-01", 100, 3, 6, dissociation="mild"),
+        entry("2026-06-08", 100, 3, 6, dissociation="moderate"),
+        entry("2026-06-15", 100, 3, 6),
+        entry("2026-06-22", 100, 3, 6),  # with 15 June: one dot for two sessions
+        entry("2026-06-29", 100, 3, 5, dissociation="none"),
+    ]
+    chart = dose_lift_chart(compute_trends(entries, TODAY))
+    dots = {label.split("Dissociation: ")[1].split(";")[0]: rest for label, _, _, rest in marks(render_svg(chart.spec), "point")}
+    assert set(dots) == {"mild", "moderate", "not recorded", "none"}
+    fill = {level: re.search(r'fill="([^"]+)"', rest).group(1) for level, rest in dots.items()}
+    stroke = {level: re.search(r'stroke="([^"]+)"', rest).group(1) for level, rest in dots.items()}
+    assert fill == {"mild": mild, "moderate": moderate, "none": none, "not recorded": NOT_RECORDED_FILL}
+    assert NOT_RECORDED_FILL == "#ffffff" and stroke["not recorded"] == NOT_RECORDED_STROKE != stroke["mild"]
+    # the size legend shows real counts only: 1 and 2 sessions, never 0
+    size = chart.spec["encoding"]["size"]
+    assert size["legend"]["values"] == [1, 2] and size["scale"]["domain"][0] == 1 and size["scale"]["zero"] is False
+    legend = render_svg(chart.spec).split("titled 'Sessions'", 1)[1].split("role-legend-title", 1)[0]
+    assert re.findall(r'role-legend-label".*?>([^<]+)</text>', legend, flags=re.S) == ["1", "2"]
+
+
+def test_the_size_legend_of_grouped_side_effects_starts_at_one():
+    trends = compute_trends(long_journal(MAX_SESSION_MARKS + 10), TODAY)
+    chart = grouped_side_effects_chart(trends, chart_grouping(trends))
+    values = chart.spec["encoding"]["size"]["legend"]["values"]
+    assert values[0] == 1 and values[-1] == max(v["sessions"] for v in chart.spec["data"]["values"])
+
+
+def test_dose_change_labels_sit_above_the_bars():
+    chart = next(c for c in build_charts(compute_trends(journal_with_a_gap(), TODAY)) if c.key == "lift")
+    labels = marks(chart.svg, "text mark")
+    assert [label.split("New dose: ")[1] for label, *_ in labels] == ["75 mg"]
+    bars = marks(chart.svg, "bar")
+    tops = [float(re.search(r'd="M[-\d.e]+,([-\d.e]+)', rest).group(1)) for *_, rest in bars]
+    assert min(tops) >= 0  # every bar inside the plot
+    for _, _, y, rest in labels:
+        assert y < 0 and "rotate(270)" in rest  # drawn upwards from above the plot's top edge
+
+
+TIME_CHARTS = ("mood", "lift", "duration", "dose", "side_effects", "phq9")
+
+
+def x_domain(spec: dict) -> list:
+    layers = [spec] + spec.get("layer", [])
+    for layer in layers:
+        for part in [layer] + layer.get("layer", []):
+            x = part.get("encoding", {}).get("x", {})
+            if x.get("type") == "temporal":
+                return x["scale"]["domain"]
+    raise AssertionError("no time axis")
+
+
+def test_the_charts_over_time_share_one_domain_with_room_at_both_ends():
+    entries = journal_with_a_gap()
+    trends = compute_trends(entries, TODAY)
+    charts = {c.key: c for c in build_charts(trends)}
+    domains = {key: x_domain(charts[key].spec) for key in TIME_CHARTS}
+    assert len({json.dumps(d) for d in domains.values()}) == 1, domains  # they line up
+    lo, hi = time_domain(trends)
+    assert lo <= dt.date(2026, 6, 1) - dt.timedelta(days=3) and hi >= dt.date(2026, 8, 31) + dt.timedelta(days=3)
+    assert domains["mood"][0] == {"year": lo.year, "month": lo.month, "date": lo.day, "utc": True}
+    # the squares of the first and the last session are whole, inside the plot
+    squares = marks(charts["side_effects"].svg, "square")
+    assert squares and all(5 <= x <= WIDTH - 5 for _, x, _, _ in squares)
+    for key in ("lift", "duration", "dose"):
+        xs = [x for _, x, _, _ in marks(charts[key].svg, "circle" if key != "dose" else "point")]
+        assert xs and min(xs) >= 5 and max(xs) <= WIDTH - 5, key
+
+
+def test_the_grouped_charts_over_time_share_one_domain_too():
+    trends = compute_trends(long_journal(MAX_SESSION_MARKS + 60), TODAY)
+    charts = {c.key: c for c in build_charts(trends)}
+    domains = {key: json.dumps(x_domain(charts[key].spec)) for key in TIME_CHARTS}
+    assert len(set(domains.values())) == 1, domains
+    lo, hi = time_domain(trends)
+    first_month = trends.sessions[0].entry.day.replace(day=1)
+    assert lo < first_month and hi > trends.sessions[-1].entry.day
+
+
+def test_questionnaire_band_labels_sit_inside_their_band():
+    from generator.charts import questionnaire_chart
+    from generator.trends import GAD7_BANDS, PHQ9_BANDS
+
+    entries = [entry("2026-06-01", 100, 3, 6, scores={"phq9": 10, "gad7": 10}),
+               entry("2026-06-15", 100, 3, 6, scores={"phq9": 14, "gad7": 15}),
+               entry("2026-06-29", 100, 3, 6, scores={"phq9": 5, "gad7": 21})]
+    trends = compute_trends(entries, TODAY)
+    for questionnaire, key, bands in ((trends.phq9, "phq9", PHQ9_BANDS), (trends.gad7, "gad7", GAD7_BANDS)):
+        svg = render_svg(questionnaire_chart(questionnaire, key).spec)
+        # each band's drawn rectangle, from its top to its bottom in pixels
+        rects = {}
+        for label, _, _, rest in marks(svg, "rect mark"):
+            top, height = re.search(r'd="M0,([-\d.e]+)h[-\d.e]+v([-\d.e]+)', rest).groups()
+            rects[label.split("Severity: ")[1].split(";")[0]] = (float(top), float(top) + float(height))
+        assert list(rects) == [name for _, _, name in bands]
+        scale = HEIGHT / bands[-1][1]  # pixels per point: the axis runs from 0 to the top total, no more
+        for low, high, name in bands:
+            top, bottom = rects[name]
+            for total in range(low, high + 1):  # every total of the band is drawn inside it
+                assert top < HEIGHT - total * scale < bottom or total in (0, bands[-1][1]), (key, name, total)
+        for label, x, y, _ in marks(svg, "text mark"):
+            name = label.split("Severity: ")[1].split(";")[0]
+            top, bottom = rects[name]
+            assert top + 5 <= y <= bottom - 5 and x >= WIDTH, (key, name)  # in the band, beside the plot
+        points = {label.split("Total: ")[1].split(";")[0]: label.split("Severity: ")[1] for label, *_ in marks(svg, "point")}
+        for total, severity in points.items():  # each score is drawn in the band named in its table row
+            y = HEIGHT - int(total) * scale
+            assert rects[severity][0] <= y <= rects[severity][1], (key, total, severity)
+
+
+def tooltips(spec):
+    """Every tooltip entry anywhere in a spec."""
+    if isinstance(spec, dict):
+        for name, value in spec.items():
+            if name == "tooltip" and value is not None:
+                yield from (value if isinstance(value, list) else [value])
+            else:
+                yield from tooltips(value)
+    elif isinstance(spec, list):
+        for item in spec:
+            yield from tooltips(item)
+
+
+def test_every_tooltip_field_has_a_human_title():
+    short = build_charts(compute_trends(journal_with_a_gap(), TODAY))
+    long = build_charts(compute_trends(long_journal(MAX_SESSION_MARKS + 10), TODAY))
+    for chart in short + long:
+        entries = list(tooltips(chart.spec))
+        assert entries, chart.key
+        for item in entries:
+            assert isinstance(item, dict) and item.get("title"), (chart.key, item)
+            assert item["title"] != item.get("field") and "_" not in item["title"], (chart.key, item)
