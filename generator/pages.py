@@ -25,7 +25,7 @@ from .charts import MAX_PERIODS, MAX_SESSION_MARKS, Chart, chart_grouping, spec_
 from .entries import Entry
 from .journal import Journal
 from .problems import Problem
-from .trends import Signal, Trends, format_dose
+from .trends import DUE_AFTER_DAYS, Signal, Trends, format_dose
 
 
 def builtin_templates_dir() -> Path:
@@ -117,6 +117,12 @@ def format_mean_days(value: float | int | None, beyond_day7: int = 0) -> str:
     return f"{'at least ' if beyond_day7 else ''}{format_mean(value)} days"
 
 
+def due_day(entry: Entry, name: str) -> str:
+    """The day an empty mood field falls due ('26 Nov'), for a follow-up still to come:
+    the session's day plus the field's days (day 7's mood is due 7 days after)."""
+    return format_day(entry.day + dt.timedelta(days=DUE_AFTER_DAYS[name]), with_year=False)
+
+
 def _environment(override_dir: Path | None) -> Environment:
     loaders = []
     if override_dir is not None:
@@ -137,6 +143,7 @@ def _environment(override_dir: Path | None) -> Environment:
         mean=format_mean,
         signed_mean=format_signed_mean,
         mean_days=format_mean_days,
+        due_day=due_day,
         spec_json=lambda spec: Markup(spec_json(spec)),  # already made safe for <script>
     )
     return env

@@ -174,3 +174,195 @@ def test_printed_tables_show_every_column(browser, served_site):
         page.emulate_media(media="screen")
         page.set_viewport_size({"width": 1280, "height": 900})
     page.close()
+
+
+# --- the check-in sheet on paper ---------------------------------------------------------
+
+@pytest.mark.parametrize("paper", ["A4", "Letter"])
+def test_check_in_sheet_prints_on_one_page(browser, served_site, paper):
+    """The overview promises the check-in sheet on one printable page; the caveats print
+    under their own heading at the size of the text around them."""
+    from test_export_browser import pdf_pages
+
+    shots = OUTPUT / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    page = browser.new_page()
+    page.goto(served_site + "check-in.html", wait_until="load")
+    pdf = page.pdf(format=paper)
+    (shots / f"check-in-{paper}.pdf").write_bytes(pdf)
+    assert len(pdf_pages(pdf)) == 1, f"the check-in sheet takes {len(pdf_pages(pdf))} pages on {paper}"
+
+    page.emulate_media(media="print")
+    sizes = page.evaluate(
+        """() => {
+            const sheet = document.querySelector('.kj-sheet');
+            const heading = [...sheet.querySelectorAll('h2')].find(h => h.textContent.trim() === 'What the data cannot say yet');
+            const size = e => parseFloat(getComputedStyle(e).fontSize);
+            const caveat = [...heading.nextElementSibling.querySelectorAll('li')].find(li => li.textContent.includes('PHQ-9 scores were recorded as a total only'));
+            return {
+                heading: size(heading), other_heading: size(sheet.querySelector('h2#side-effects')),
+                caveat: caveat ? size(caveat) : 0, text: size(sheet.querySelector('h2#efficacy + p')),
+                colour: getComputedStyle(caveat).color, text_colour: getComputedStyle(sheet.querySelector('h2#efficacy + p')).color,
+                first_line: sheet.firstElementChild.innerText.trim(),
+            };
+        }"""
+    )
+    assert sizes["heading"] == sizes["other_heading"]
+    assert sizes["caveat"] == sizes["text"] >= 11  # px: 8 pt and more on paper
+    assert sizes["colour"] == sizes["text_colour"]
+    assert sizes["first_line"] == "Name:"
+    page.close()
+
+
+# --- phones: charts and wide tables scroll sideways, and say so --------------------------
+
+PHONE = {"width": 390, "height": 844}
+DRAWN = "() => [...document.querySelectorAll('figure.kj-chart')].every(f => f.dataset.drawn && f.dataset.drawn !== 'pending')"
+# Each chart's container, its smallest axis label as drawn, whether it scrolls, and the hint above it.
+CHART_READING = """(selector) => [...document.querySelectorAll('figure.kj-chart')].map(f => {
+    const box = f.querySelector(selector);
+    const labels = [...box.querySelectorAll('.role-axis-label text')].map(t => t.getBoundingClientRect().height).filter(h => h > 0);
+    const hint = box.previousElementSibling && box.previousElementSibling.classList.contains('kj-scroll-hint') ? box.previousElementSibling : null;
+    return {id: f.id, label: labels.length ? Math.min(...labels) : 0, scrolls: box.scrollWidth > box.clientWidth + 1,
+            overflow_x: getComputedStyle(box).overflowX, hint: hint && hint.checkVisibility() ? hint.innerText : ''};
+})"""
+
+
+def test_charts_on_a_phone_keep_legible_labels_and_scroll_sideways(browser, served_site):
+    context = browser.new_context(viewport=PHONE, device_scale_factor=2, service_workers="block")
+    page = context.new_page()
+    page.goto(served_site + "trends.html", wait_until="load")
+    page.wait_for_function(DRAWN, timeout=20_000)
+    page.wait_for_timeout(200)  # the scroll cues follow the charts' resize
+    charts = page.evaluate(CHART_READING, ".kj-chart-live")
+    assert len(charts) == 9
+    for chart in charts:
+        assert chart["label"] >= 9, chart  # px high: legible, not shrunk to the screen
+        assert chart["scrolls"] and chart["overflow_x"] == "auto", chart
+        assert chart["hint"].startswith("Scroll sideways"), chart
+
+    box = page.locator("#chart-mood .kj-chart-live")
+    assert box.get_attribute("data-kj-overflow") == "start"  # the right edge fades: more there
+    box.evaluate("b => b.scrollLeft = b.scrollWidth")
+    page.wait_for_function("() => document.querySelector('#chart-mood .kj-chart-live').dataset.kjOverflow === 'end'")
+    assert box.evaluate("b => b.scrollLeft") > 100
+    box.evaluate("b => b.scrollLeft = 0")
+    page.locator("#chart-mood").screenshot(path=str(OUTPUT / "screenshots" / "phone-chart-mood.png"))
+    page.screenshot(path=str(OUTPUT / "screenshots" / "phone-trends.png"))
+    context.close()
+
+
+def test_static_charts_on_a_phone_without_javascript_scroll_too(browser, served_site):
+    context = browser.new_context(viewport=PHONE, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(served_site + "trends.html", wait_until="load")
+    charts = page.evaluate(CHART_READING, ".kj-chart-static")
+    assert len(charts) == 9
+    for chart in charts:
+        assert chart["label"] >= 9 and chart["scrolls"], chart
+    context.close()
+
+
+def test_wide_tables_on_a_phone_scroll_with_a_cue_and_fit_a_wide_screen(browser, served_site):
+    context = browser.new_context(viewport=PHONE, service_workers="block")
+    page = context.new_page()
+    page.goto(served_site + "sessions/index.html", wait_until="load")
+    page.wait_for_selector(".md-typeset__scrollwrap")
+    page.wait_for_timeout(200)
+    tables = page.eval_on_selector_all(
+        "article table",
+        """ts => ts.map(t => {
+            const box = t.closest('.md-typeset__scrollwrap'), hint = box.parentElement.querySelector('.kj-scroll-hint');
+            return {scrolls: box.scrollWidth > box.clientWidth + 1, overflow: box.dataset.kjOverflow || '',
+                    hint: hint && hint.checkVisibility() ? hint.innerText : '',
+                    nested: !!box.closest('.kj-table') && box.closest('.kj-table').scrollWidth > box.closest('.kj-table').clientWidth + 1};
+        })""",
+    )
+    assert len(tables) == 6
+    for table in tables:
+        assert table == {"scrolls": True, "overflow": "start", "hint": "Scroll sideways to see all of it →", "nested": False}
+    page.screenshot(path=str(OUTPUT / "screenshots" / "phone-sessions.png"))
+
+    # On a computer screen the tables and charts fit: every column shows, no cue.
+    page.set_viewport_size({"width": 1280, "height": 900})
+    for relative in ["sessions/index.html", "trends.html", "check-in.html"]:
+        page.goto(served_site + relative, wait_until="load")
+        page.wait_for_function(DRAWN, timeout=20_000)
+        page.wait_for_timeout(200)
+        cut = page.evaluate(
+            """() => [...document.querySelectorAll('article .md-typeset__scrollwrap, article .kj-chart-live, article .kj-table')]
+                .filter(b => b.clientWidth > 0 && b.scrollWidth > b.clientWidth + 1).map(b => b.className)"""
+        )
+        assert cut == [], relative
+        assert page.locator(".kj-scroll-hint:visible").count() == 0, relative
+    context.close()
+
+
+def test_printing_from_a_phone_keeps_charts_whole(browser, served_site):
+    """The phone's sideways scrolling is for the screen: on paper every chart fits the page."""
+    context = browser.new_context(viewport=PHONE, service_workers="block")
+    page = context.new_page()
+    page.goto(served_site + "trends.html", wait_until="load")
+    page.wait_for_function(DRAWN, timeout=20_000)
+    page.emulate_media(media="print")
+    for width in (390, 718):  # the phone's own width, and A4's printable width
+        page.set_viewport_size({"width": width, "height": 1000})
+        charts = page.evaluate(
+            """() => [...document.querySelectorAll('figure.kj-chart .kj-chart-static')].map(box => {
+                const svg = box.querySelector('svg').getBoundingClientRect(), room = box.getBoundingClientRect();
+                return {visible: box.checkVisibility(), fits: svg.right <= room.right + 1 && box.scrollWidth <= box.clientWidth + 1,
+                        masked: getComputedStyle(box).maskImage !== 'none'};
+            })"""
+        )
+        assert charts and all(c == {"visible": True, "fits": True, "masked": False} for c in charts), (width, charts)
+        assert page.locator(".kj-scroll-hint:visible").count() == 0
+    context.close()
+
+
+# --- contrast ----------------------------------------------------------------------------
+
+CONTRAST = """(selector) => [...document.querySelectorAll(selector)].map(e => {
+    const rgba = c => c.match(/[\\d.]+/g).map(Number);
+    const [r, g, b, a = 1] = rgba(getComputedStyle(e).color), bg = rgba(getComputedStyle(document.body).backgroundColor);
+    const mix = [r, g, b].map((v, i) => v * a + bg[i] * (1 - a));
+    const lum = c => c.map(v => v / 255).map(v => v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4)
+                      .reduce((s, v, i) => s + v * [0.2126, 0.7152, 0.0722][i], 0);
+    const [hi, lo] = [lum(mix), lum(bg)].sort((x, y) => y - x);
+    return [(hi + 0.05) / (lo + 0.05), e.innerText.slice(0, 40)];
+})"""
+
+
+def test_statements_notes_and_titles_have_strong_contrast(browser, served_site):
+    page = browser.new_page()
+    checks = {
+        "index.html": ["article h1", "blockquote.kj-statement p", ".kj-card-note", ".kj-card-label"],
+        "check-in.html": [".kj-sheet-meta", ".kj-legend", ".kj-due", ".kj-sheet p"],
+        "sessions/2026-11-22.html": [".kj-due", ".kj-legend"],
+    }
+    for relative, selectors in checks.items():
+        page.goto(served_site + relative, wait_until="load")
+        for selector in selectors:
+            found = page.evaluate(CONTRAST, selector)
+            assert found, (relative, selector)
+            for ratio, text in found:
+                assert ratio >= 7, (relative, selector, text, round(ratio, 2))
+    page.close()
+
+
+def test_open_checklist_items_have_a_visible_circle(browser, served_site):
+    page = browser.new_page()
+    page.goto(served_site + "checklists.html", wait_until="load")
+    circles = page.eval_on_selector_all(
+        ".task-list-item input:not(:checked) + .task-list-indicator",
+        """spans => spans.map(s => {
+            const c = getComputedStyle(s, '::before');
+            const [r, g, b] = c.borderTopColor.match(/[\\d.]+/g).map(Number);
+            return {width: parseFloat(c.borderTopWidth), style: c.borderTopStyle, size: parseFloat(c.width),
+                    dark: Math.max(r, g, b) <= 0x76};  // #767676 and darker: 4.5:1 and more on white
+        })""",
+    )
+    assert len(circles) >= 3
+    for circle in circles:
+        assert circle["width"] >= 1.5 and circle["style"] == "solid" and circle["size"] >= 15 and circle["dark"], circle
+    page.locator(".task-list-item:has(input:not(:checked))").first.screenshot(path=str(OUTPUT / "screenshots" / "checklist-open-item.png"))
+    page.close()

@@ -70,9 +70,40 @@ def test_session_page_has_every_field(example_site):
     assert re.search(r"Before the session 4 .*2 hours after 4 0", words)
 
 
-def test_pending_follow_ups_show_as_missing_not_zero(example_site):
-    words = text_of(article(page(example_site, "sessions/2026-11-22.html")))
-    assert "Day 3 – –" in words and "Day 7 – –" in words
+def test_pending_follow_ups_show_their_due_day_not_a_dash(example_site):
+    """Today is 25 Nov: 22 Nov's day-3 and day-7 moods and 19 Nov's day-7 mood are still
+    to come. They read "due <day>", unlike a mood left empty after its day (a dash)."""
+    late = article(page(example_site, "sessions/2026-11-22.html"))
+    words = text_of(late)
+    assert "Day 1 5 +1 Day 3 due 25 Nov Day 7 due 29 Nov" in words
+    assert '<span class="kj-due">due 29 Nov</span>' in late
+    assert "A dash (–) means the value was not written down; due and a date" in words
+    assert "Day 7 due 26 Nov" in text_of(article(page(example_site, "sessions/2026-11-19.html")))
+    missed = article(page(example_site, "sessions/2026-06-11.html"))  # day 7 left empty after its day
+    assert "Day 7 – –" in text_of(missed) and not re.search(r"due \d", text_of(missed))
+
+    def rows(markup: str) -> dict[str, list[str]]:
+        found = {}
+        for row in re.findall(r"<tr>(.*?)</tr>", markup, re.S):
+            cells = [text_of(c) for c in re.findall(r"<td>(.*?)</td>", row, re.S)]
+            if cells:
+                found[cells[0]] = cells
+        return found
+
+    log = article(page(example_site, "sessions/index.html"))
+    table = rows(log)  # Date, Dose, Before, 2 h, Lift, Day 1, Day 3, Day 7, ...
+    assert table["22 Nov 2026"][5:8] == ["5", "due 25 Nov", "due 29 Nov"]
+    assert table["19 Nov 2026"][5:8] == ["5", "3", "due 26 Nov"]
+    assert table["11 Jun 2026"][7] == "–" and table["12 Jul 2026"][6] == "–" and table["4 Sep 2026"][5] == "–"
+    legend = text_of(log.split("<h2", 1)[0])
+    assert "A dash (–) means the value was not written down" in legend
+    assert "due and a date, in italics, marks a follow-up whose day has not come yet" in legend
+
+    sheet = article(page(example_site, "check-in.html"))
+    recent = rows(sheet)
+    assert recent["22 Nov 2026"][5:8] == ["5", "due 25 Nov", "due 29 Nov"]
+    assert recent["19 Nov 2026"][7] == "due 26 Nov"
+    assert "A dash (–): not written down; due and a date: a follow-up whose day has not come yet" in text_of(sheet)
 
 
 def test_trends_page_has_every_chart_with_text_and_data(example_site):
@@ -94,6 +125,21 @@ def test_check_in_sheet_has_statements_questions_and_blanks(example_site):
     assert "Questions for my prescriber" in words
     assert sheet.count('class="kj-answer"') >= 3
     assert "22 Nov 2026" in words  # the latest session is in the recent table
+
+
+def test_check_in_sheet_starts_with_a_blank_for_the_name_and_heads_its_caveats(example_site):
+    sheet = article(page(example_site, "check-in.html"))
+    top = text_of(sheet.split('id="recent"', 1)[0])
+    assert "Check-in sheet Name: Prepared 25 Nov 2026" in top  # a blank to fill in on paper
+    assert 'class="kj-blank"' in sheet.split('id="recent"', 1)[0]
+    # The caveats are a section of their own, at the size of the text around them.
+    assert "<small" not in sheet
+    heads = re.findall(r"<h2[^>]*>(.*?)</h2>", sheet)
+    assert heads.index("What the data cannot say yet") == heads.index("Side effects") + 1
+    caveats = sheet.split("What the data cannot say yet</h2>", 1)[1].split("<h2", 1)[0]
+    items = [text_of(li) for li in re.findall(r"<li>(.*?)</li>", caveats, re.S)]
+    assert "4 PHQ-9 scores were recorded as a total only, so the question on thoughts of self-harm could not be checked there." in items
+    assert any(i.startswith("3 moods were left empty after their due day") for i in items)
 
 
 def test_checklists_tick_what_the_data_decides(example_site):

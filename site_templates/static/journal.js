@@ -16,6 +16,7 @@
           live.hidden = false;
           figure.classList.add("kj-chart--live");
           figure.dataset.drawn = "live";
+          watch(live);
         })
         .catch(function (error) {
           figure.dataset.drawn = "static";  // the static picture stays
@@ -23,9 +24,57 @@
         });
     });
   }
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", draw);
-  } else {
+
+  // Charts and tables wider than the screen scroll sideways. Say so: a line above each one
+  // that overflows, and data-kj-overflow ("start", "middle", "end": where the view is) for
+  // the stylesheet to fade the edge where more is hidden.
+  var SCROLLERS = ".kj-chart-static, .kj-chart-live, .md-typeset__scrollwrap, .kj-table";
+  var resizes = typeof ResizeObserver === "function" ? new ResizeObserver(function (items) {
+    items.forEach(function (item) { mark(item.target); });
+  }) : null;
+
+  function mark(box) {
+    var hint = box.kjHint;
+    var overflows = box.clientWidth > 0 && box.scrollWidth > box.clientWidth + 1;
+    if (!overflows) {
+      delete box.dataset.kjOverflow;
+      if (hint) delete hint.dataset.shown;
+      return;
+    }
+    if (!hint) {
+      hint = box.kjHint = document.createElement("p");
+      hint.className = "kj-scroll-hint";
+      hint.setAttribute("aria-hidden", "true");
+      hint.textContent = "Scroll sideways to see all of it \u2192";
+      box.parentNode.insertBefore(hint, box);
+    }
+    hint.dataset.shown = "";
+    var left = box.scrollLeft, room = box.scrollWidth - box.clientWidth;
+    box.dataset.kjOverflow = left <= 1 ? "start" : left >= room - 1 ? "end" : "middle";
+  }
+
+  function watch(box) {
+    if (box.kjWatched) { mark(box); return; }
+    box.kjWatched = true;
+    box.addEventListener("scroll", function () { mark(box); }, { passive: true });
+    if (resizes) resizes.observe(box);
+    mark(box);
+  }
+
+  function watchAll() {
+    document.querySelectorAll(SCROLLERS).forEach(watch);
+  }
+
+  function start() {
     draw();
+    watchAll();
+    // Material wraps tables in its scrolling wrapper after the page loads.
+    window.addEventListener("load", watchAll);
+    window.addEventListener("resize", function () { document.querySelectorAll(SCROLLERS).forEach(mark); });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
   }
 })();
