@@ -95,6 +95,31 @@ def test_search_finds_a_session(browser, served_site):
     page.close()
 
 
+def test_search_works_opened_from_disk(browser, example_site):
+    """`journal build` says to open site/index.html: search works there too (Material's
+    offline plugin and the plugin's own worker shim), and nothing leaves file://."""
+    context = browser.new_context()
+    outside: list[str] = []
+
+    def route(route_):
+        if route_.request.url.startswith("file://"):
+            route_.continue_()
+        else:
+            outside.append(route_.request.url)
+            route_.abort()
+
+    context.route("**/*", route)
+    page = context.new_page()
+    page.goto((example_site / "index.html").as_uri(), wait_until="load")
+    page.click("input.md-search__input")
+    page.keyboard.type("Riverside", delay=50)
+    page.wait_for_selector(".md-search-result__item", timeout=15_000)
+    results = page.locator(".md-search-result__item").all_inner_texts()
+    assert any("Session of" in r for r in results), results
+    assert outside == []
+    context.close()
+
+
 def test_print_shows_the_static_charts(browser, served_site):
     page = browser.new_page()
     page.goto(served_site + "trends.html")
