@@ -25,6 +25,7 @@ from .charts import MAX_PERIODS, MAX_SESSION_MARKS, Chart, chart_grouping, spec_
 from .entries import Entry
 from .journal import Journal
 from .problems import Problem
+from .signals import adequate_trial_status
 from .trends import DUE_AFTER_DAYS, Signal, Trends, format_dose
 
 
@@ -180,7 +181,8 @@ def checklist_items(trends: Trends) -> dict[str, list[dict[str, Any]]]:
         from_data("benefit_declining", "The benefit has declined over several sessions at the same dose, not just one."),
         from_data("effect_fading", "The effect fades noticeably sooner than it used to."),
         from_data("adequate_trial_without_benefit",
-                  f"The current dose has had an adequate trial ({trial} or more sessions) without reaching the benefit you saw or agreed on."),
+                  f"The current dose has had an adequate trial ({trial} or more sessions) without reaching the benefit you saw or agreed on.",
+                  adequate_trial_status(trends)),
         personal("Side effects are hard to tolerate (a change can also be downward)."),
         personal("Your circumstances or treatment goals have changed."),
     ]

@@ -503,6 +503,38 @@ def adequate_trial_without_benefit(trends: Trends) -> Signal | None:
     )
 
 
+def adequate_trial_status(trends: Trends) -> str:
+    """Why `adequate_trial_without_benefit` does not fire, in the person's words (for the
+    checklist item it decides); "" when it fires or there is no session."""
+    settings = trends.settings
+    run = trends.current_run
+    if trends.current_dose is None or adequate_trial_without_benefit(trends) is not None:
+        return ""
+    dose = format_dose(trends.current_dose)
+    if not trends.adequate_trial_reached:
+        return (
+            f"{dose} has had {sessions_word(len(run))} so far, fewer than the {settings.adequate_trial} "
+            "of an adequate trial."
+        )
+    mean, n = mean_and_count(s.lift for s in run)
+    if mean is None or n < settings.adequate_trial:
+        return (
+            f"only {n} of the {sessions_word(len(run))} at {dose} have a known lift, fewer than the "
+            f"{settings.adequate_trial} needed to judge the trial."
+        )
+    status = (
+        f"at {dose} your average lift is {points_text(mean)} over {sessions_word(n)} "
+        f"(since {format_day(run[0].day)}), more than the {settings.noise_threshold:g} point that "
+        "ordinary variation can explain"
+    )
+    before = previous_dose_run(trends)
+    before_mean, before_n = mean_and_count(s.lift for s in before)
+    if before_mean is not None and before_n:
+        compared = "not lower than" if mean >= before_mean else "within that of"
+        status += f", and {compared} the {points_text(before_mean)} at {format_dose(before[0].dose_mg)} before it"
+    return status + "."
+
+
 def one_bad_session(trends: Trends) -> Signal | None:
     """The latest session's lift is far below the steady sessions just before it."""
     settings = trends.settings

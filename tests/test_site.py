@@ -149,6 +149,11 @@ def test_checklists_tick_what_the_data_decides(example_site):
     assert "checked" in declined.split("</label>")[0]
     assert "from your journal" in declined
     assert "sessions/2026-1" in declined  # evidence links to the sessions behind it
+    # an item the data leaves open says why, from the same figures
+    trial = next(i for i in items if "has had an adequate trial" in i)
+    assert "checked" not in trial.split("</label>")[0]
+    assert ("Your journal does not show this: at 150 mg your average lift is +3.5 points over 26 sessions "
+            "(since 22 Jun 2026), more than the 1 point that ordinary variation can explain") in text_of(trial)
     dissociation = next(i for i in items if "stronger dissociation" in i)
     assert "disabled" not in dissociation.split("</label>")[0]  # the person's own judgement
     assert "Red flags" in lists and "Switching providers" in lists
