@@ -203,6 +203,29 @@ def test_printed_tables_show_every_column(browser, served_site):
 
 # --- the check-in sheet on paper ---------------------------------------------------------
 
+def test_check_in_sheet_with_a_safety_notice_still_prints_on_one_page(browser, tmp_path):
+    """The example with PHQ-9 question 9 answered 2 on 31 Oct: the urgent notice prints at the
+    top of the sheet (its text, without the closed evidence box), and the sheet still fits
+    one page on A4 and on Letter."""
+    from conftest import REPO, build, write_project
+    from test_export_browser import pdf_pages
+
+    entries = {p.name: p.read_text(encoding="utf-8") for p in (REPO / "entries").glob("*.yaml")}
+    assert "phq9: [1, 2, 1, 2, 1, 2, 1, 1, 0]" in entries["2026-10-31.yaml"]
+    entries["2026-10-31.yaml"] = entries["2026-10-31.yaml"].replace("[1, 2, 1, 2, 1, 2, 1, 1, 0]", "[1, 2, 1, 2, 1, 2, 1, 1, 2]")
+    project = write_project(tmp_path, entries)
+    assert build(project) == 0
+    page = browser.new_page()
+    page.goto((project / "site" / "check-in.html").as_uri(), wait_until="load")
+    page.emulate_media(media="print")
+    notice = page.locator(".kj-sheet .kj-signal").first
+    assert "please reach out now" in notice.inner_text() and "31 Oct 2026" in notice.inner_text()
+    assert not page.locator(".kj-sheet .kj-evidence").first.is_visible()
+    for paper in ("A4", "Letter"):
+        assert len(pdf_pages(page.pdf(format=paper))) == 1, paper
+    page.close()
+
+
 @pytest.mark.parametrize("paper", ["A4", "Letter"])
 def test_check_in_sheet_prints_on_one_page(browser, served_site, paper):
     """The overview promises the check-in sheet on one printable page; the caveats print
