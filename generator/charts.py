@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import math
 import subprocess
 import sys
 import threading
@@ -300,6 +301,16 @@ def _doses_text(sessions: Sequence[SessionFigures]) -> str:
     return format_dose(doses[0]) if len(doses) == 1 else f"{format_dose(doses[0])} to {format_dose(doses[-1])}"
 
 
+def _whole_point_axis(values: Sequence[float | int | None]) -> alt.Axis:
+    """Lifts are whole points: over a small range, a tick at each whole point from 0 (where
+    bars start) to the highest, rather than the renderer's 0.5 steps."""
+    known = [v for v in values if v is not None]
+    low, high = min([0, *known]), max([0, *known])
+    if high - low <= 12:
+        return alt.Axis(values=list(range(math.floor(low), math.ceil(high) + 1)), format="d")
+    return alt.Axis(tickMinStep=1, format="d")
+
+
 def _bar_width(n: int) -> int:
     """Bars as wide as fits side by side: 6 pixels for a few, down to 1 for many."""
     return max(1, min(6, int(WIDTH / max(n, 1) * 0.6)))
@@ -371,13 +382,15 @@ def lift_chart(trends: Trends) -> Chart:
     x = _x_date(time_domain(trends))
     tooltip = [alt.Tooltip("date:T", format="%d %b %Y", title="Session"), alt.Tooltip("dose:N", title="Dose"),
                alt.Tooltip("lift:Q", title="Lift")]
-    y = alt.Y("lift:Q", title="Change in mood after 2 hours")
+    y = alt.Y("lift:Q", title="Change in mood after 2 hours", axis=_whole_point_axis([v["lift"] for v in values]))
     bars = alt.Chart(data).mark_bar(width=_bar_width(len(values)), color=PALETTE["blue"]).encode(x=x, y=y, tooltip=tooltip)
     # A dot on every recorded lift, so a lift of 0 (no bar) shows; a missing lift has neither.
     dots = alt.Chart(data).transform_filter("datum.lift != null").mark_circle(
         color=PALETTE["blue"], opacity=1, size=_dot_size(len(values))
     ).encode(x=x, y=y, tooltip=tooltip)
-    mean_line = alt.Chart(data).mark_line(color=PALETTE["orange"], strokeWidth=2).encode(x=x, y="mean:Q", detail="segment:N")
+    mean_line = alt.Chart(data).mark_line(color=PALETTE["orange"], strokeWidth=2).encode(
+        x=x, y=alt.Y("mean:Q", axis=_whole_point_axis([v["lift"] for v in values])), detail="segment:N"
+    )
     layers = [bars, dots, mean_line]
     if steps:
         step_data = _Values(steps)
@@ -472,7 +485,7 @@ def dose_lift_chart(trends: Trends) -> Chart:
     # in mid grey. Fill and outline share the field and title, so they make one legend.
     chart = alt.Chart(_Values(values)).mark_point(filled=True, shape="circle", opacity=0.9, strokeWidth=1).encode(
         x=alt.X("dose:Q", title="Dose (mg)", scale=alt.Scale(zero=False, padding=20)),
-        y=alt.Y("lift:Q", title="Lift (points)"),
+        y=alt.Y("lift:Q", title="Lift (points)", axis=_whole_point_axis([v["lift"] for v in values])),
         size=_size_by_count("sessions:Q", top, [50, 600]),
         fill=alt.Fill("dissociation:N", title="Dissociation", sort=levels,
                       scale=alt.Scale(domain=levels, range=DISSOCIATION_COLOURS + [NOT_RECORDED_FILL])),

@@ -449,3 +449,12 @@ def test_every_tooltip_field_has_a_human_title():
         for item in entries:
             assert isinstance(item, dict) and item.get("title"), (chart.key, item)
             assert item["title"] != item.get("field") and "_" not in item["title"], (chart.key, item)
+
+
+def test_lift_axes_tick_whole_points_only():
+    """Lifts are whole points: a small range gives no 0.5 ticks."""
+    entries = [entry(f"2026-06-{day:02d}", 100, 4, 5 + day % 2) for day in (1, 8, 15)]  # lifts 1 and 2
+    for chart in build_charts(compute_trends(entries, TODAY)):
+        if chart.key in ("lift", "dose_lift"):
+            labels = re.findall(r'<text[^>]*>(-?\d+(?:\.\d+)?)</text>', chart.svg)
+            assert labels and not any("." in label for label in labels), (chart.key, labels)
