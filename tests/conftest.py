@@ -127,6 +127,14 @@ def example_site(tmp_path_factory) -> Path:
     return site
 
 
+def search_results(page, words: str) -> list[str]:
+    """Type into Material's search box on an open page; the results' text."""
+    page.click("input.md-search__input")
+    page.keyboard.type(words, delay=30)
+    page.wait_for_selector(".md-search-result__item", timeout=15_000)
+    return page.locator(".md-search-result__item").all_inner_texts()
+
+
 def chromium_path() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser") or (
         "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None

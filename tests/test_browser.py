@@ -11,7 +11,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from conftest import OUTPUT
+from conftest import OUTPUT, search_results
 
 pytestmark = pytest.mark.browser
 
@@ -87,10 +87,7 @@ def test_every_page_loads_privately_without_errors_and_draws_its_charts(browser,
 def test_search_finds_a_session(browser, served_site):
     page = browser.new_page()
     page.goto(served_site + "index.html", wait_until="networkidle")
-    page.click("input.md-search__input")
-    page.keyboard.type("Riverside", delay=50)
-    page.wait_for_selector(".md-search-result__item", timeout=15_000)
-    results = page.locator(".md-search-result__item").all_inner_texts()
+    results = search_results(page, "Riverside")
     assert any("Session of" in r for r in results), results
     page.close()
 
@@ -111,10 +108,7 @@ def test_search_works_opened_from_disk(browser, example_site):
     context.route("**/*", route)
     page = context.new_page()
     page.goto((example_site / "index.html").as_uri(), wait_until="load")
-    page.click("input.md-search__input")
-    page.keyboard.type("Riverside", delay=50)
-    page.wait_for_selector(".md-search-result__item", timeout=15_000)
-    results = page.locator(".md-search-result__item").all_inner_texts()
+    results = search_results(page, "Riverside")
     assert any("Session of" in r for r in results), results
     assert outside == []
     context.close()

@@ -6,11 +6,10 @@ cut in two. Screenshots and PDFs go to test-output/export/."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
-from conftest import OUTPUT, unzipped_bundle
+from conftest import OUTPUT, search_results, unzipped_bundle
 
 pytestmark = pytest.mark.browser
 
@@ -79,10 +78,7 @@ def test_exported_site_draws_its_charts_and_searches_from_disk(offline, example_
         states = page.eval_on_selector_all("figure.kj-chart", "fs => fs.map(f => f.dataset.drawn)")
         assert states and set(states) == {"live"}, (name, states)
     page.goto((site / "index.html").as_uri(), wait_until="load")
-    page.click("input.md-search__input")
-    page.keyboard.type("Riverside", delay=30)
-    page.wait_for_selector(".md-search-result__item", timeout=15_000)
-    results = page.locator(".md-search-result__item").all_inner_texts()
+    results = search_results(page, "Riverside")
     assert any("Session of" in r for r in results), results
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "site-search.png"))
