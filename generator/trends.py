@@ -277,6 +277,12 @@ def is_due(entry: Entry, name: str, today: date) -> bool:
     return today > entry.day + timedelta(days=DUE_AFTER_DAYS[name])
 
 
+def recorded_early(entry: Entry, name: str, today: date) -> bool:
+    """A follow-up mood written down before its day (usually a mistyped session date; `journal
+    check` warns): same rule as that warning."""
+    return today < entry.day + timedelta(days=DUE_AFTER_DAYS[name])
+
+
 def relative_moods(entry: Entry) -> dict[str, int | None]:
     """Each follow-up mood minus the pre-session mood."""
     pre = entry.pre_mood
@@ -310,8 +316,8 @@ def effect_duration(entry: Entry, today: date) -> Duration:
     absent_run: list[str] = []  # the missing points since the last recorded one
     for key, name, t in FOLLOW_UP_POINTS:
         value = getattr(entry, name)
-        if value is None:
-            absent_run.append(name)
+        if value is None or recorded_early(entry, name, today):
+            absent_run.append(name)  # a mood written before its day waits for that day
             continue
         r = value - pre
         if r <= 0:
@@ -322,7 +328,7 @@ def effect_duration(entry: Entry, today: date) -> Duration:
             return Duration(prev_t + prev_r / (prev_r - r) * (t - prev_t))
         prev_t, prev_r = t, r
         absent_run = []
-    if entry.mood_day7 is not None:
+    if entry.mood_day7 is not None and not recorded_early(entry, "mood_day7", today):
         return Duration(LAST_FOLLOW_UP_DAY, beyond_day7=True)
     return _unknown(entry, absent_run, today)
 

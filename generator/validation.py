@@ -376,7 +376,8 @@ def entry_warnings(entry: Entry, read: ReadEntry, today: dt.date) -> list[Proble
                 read.problem(
                     (name,), name,
                     f"is recorded for {due.isoformat()}, which has not come yet (today is "
-                    f"{today.isoformat()}); check the session's date",
+                    f"{today.isoformat()}); check the session's date; until that day it is not "
+                    "used for how long the effect lasted",
                     "warning",
                 )
             )

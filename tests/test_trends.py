@@ -409,3 +409,14 @@ def test_formatting():
     assert format_range(D(2026, 6, 11), D(2026, 6, 30)) == "11–30 Jun 2026"
     assert format_range(D(2025, 12, 30), D(2026, 1, 3)) == "30 Dec 2025 – 3 Jan 2026"
     assert format_range(D(2026, 1, 3), D(2026, 1, 3)) == "3 Jan 2026"
+
+
+def test_a_follow_up_written_before_its_day_waits_for_that_day():
+    """A day-7 mood recorded 3 days after the session (usually a mistyped date, which
+    `journal check` warns about) does not decide how long the effect lasted yet."""
+    session = entry("2026-01-01", pre=4, post=7, d1=6, d3=5, d7=5)
+    early = effect_duration(session, D(2026, 1, 4))  # day 3 (4 Jan) has come, day 7 (8 Jan) has not
+    assert (early.days, early.pending, early.text()) == (None, ["mood_day7"], "not known yet (day-7 mood not due yet)")
+    assert effect_duration(session, D(2026, 1, 8)).text() == "7+ days"  # on its day it counts
+    # back at the pre-session level by day 3: the early day-7 mood is not needed
+    assert effect_duration(entry("2026-01-01", pre=4, post=7, d1=6, d3=4, d7=9), D(2026, 1, 4)).days == 3.0

@@ -436,9 +436,9 @@ def test_follow_up_recorded_for_a_day_that_has_not_come(journal):
         0,
         [
             f"{WHERE}:6:12: warning: mood_day3: is recorded for 2026-04-05, which has not come yet "
-            "(today is 2026-04-04); check the session's date",
+            "(today is 2026-04-04); check the session's date; until that day it is not used for how long the effect lasted",
             f"{WHERE}:7:12: warning: mood_day7: is recorded for 2026-04-09, which has not come yet "
-            "(today is 2026-04-04); check the session's date",
+            "(today is 2026-04-04); check the session's date; until that day it is not used for how long the effect lasted",
         ],
         "1 entry, 0 errors, 2 warnings",
     )
