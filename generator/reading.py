@@ -74,6 +74,7 @@ _ScalarNode = yaml.ScalarNode
 
 Path_ = tuple[str | int, ...]
 
+_NOT_A_FIELD = "this line is not `field: value`; each line needs a field name, a colon and a space, then the value"
 _TAB_MESSAGE = "a tab character is used here; YAML indentation must use spaces, not tabs"
 # YAML 1.1 reads 0150 as octal (104) and 1:30 as base 60 (90); a person means 150 and
 # a minute and a half. Whole numbers are read in base 10; clock-like values stay text.
@@ -135,7 +136,7 @@ def _yaml_error_message(error: yaml.YAMLError) -> str:
             'quotes ("...") or write it on the next lines after `notes: |`, indented'
         )
     if "could not find expected ':'" in problem or "simple key" in context:
-        return "this line is not `field: value`; each line needs a field name, a colon and a space, then the value"
+        return _NOT_A_FIELD
     if "<document start>" in problem:  # content after a `...` line, which ends the document
         return (
             "there is more after the end of the entry (a line `...` ends it); remove that line, "
@@ -173,6 +174,8 @@ def _syntax_problem(error: yaml.MarkedYAMLError, text: str) -> tuple[int, int, s
     character they stopped at, so look at the line: a tab in its indentation is the
     usual cause."""
     mark = error.problem_mark or error.context_mark
+    if error.context == "while scanning a simple key" and error.context_mark is not None:
+        mark = error.context_mark  # the line without its ': ' (libyaml stops on the line after it)
     if not mark:
         return 1, 1, _yaml_error_message(error)
     line, column = _place(mark)
@@ -197,6 +200,13 @@ def _syntax_problem(error: yaml.MarkedYAMLError, text: str) -> tuple[int, int, s
         misaligned = _misaligned_fields(lines, mark.line)
         if misaligned:
             return line, misaligned[0], misaligned[1]
+    if mark.line < len(lines) and any(p in problem for p in _STRAY_PROBLEMS):
+        # `date 2026-04-02`, or a line of text before the fields: libyaml stops on the field after
+        stray = _stray_line_before(lines, mark.line) if "mapping values" in problem else None
+        if stray is None:
+            stray = _text_before_first_field(lines, mark.line)
+        if stray is not None:
+            return stray + 1, len(lines[stray]) - len(lines[stray].lstrip()) + 1, _NOT_A_FIELD
     editor_lines = _LINE_BREAK.split(text)
     if line > len(editor_lines):  # the end of a file without a last line break: its last character
         line, column = len(editor_lines), len(editor_lines[-1]) + 1
@@ -230,6 +240,29 @@ def _unclosed(error: yaml.MarkedYAMLError, lines: list[str]) -> tuple[int, int, 
                  f"and end with {closing}, e.g. {example}")
 
 
+def _stray_line_before(lines: list[str], index: int) -> int | None:
+    """The line before `index` when it is text without `name: ` in the same column as the
+    field on line `index`, which YAML then reads as the start of that field's name."""
+    before = next((i for i in range(index - 1, -1, -1) if lines[i].strip() and not lines[i].lstrip().startswith("#")), None)
+    if before is None:
+        return None
+    above, here = lines[before], lines[index]
+    same_column = len(above) - len(above.lstrip()) == len(here) - len(here.lstrip())
+    if same_column and not above.lstrip().startswith("-") and not re.search(r":(?:[ \t]|$)", above):
+        return before
+    return None
+
+
+def _text_before_first_field(lines: list[str], index: int) -> int | None:
+    """When line `index` holds the first field at the left edge and something other than
+    comments comes before it: the first such line."""
+    if not _TOP_FIELD.match(lines[index]) or any(_TOP_FIELD.match(line) for line in lines[:index]):
+        return None
+    return next((i for i, line in enumerate(lines[:index])
+                 if line.strip() and not line.lstrip().startswith(("#", "---", "%"))), None)
+
+
+_STRAY_PROBLEMS = ("mapping values are not allowed", "did not find expected", "<document start>")
 _MISALIGNED_PROBLEMS = ("mapping values are not allowed", "did not find expected key", "<document start>")
 _FIELD_LINE = re.compile(r"( *)([A-Za-z_][A-Za-z0-9_-]*) *:(?: |$)")
 
@@ -390,8 +423,8 @@ def read_entry(raw: bytes, source: str) -> ReadEntry:
 
 
 MAX_SYNTAX_ERRORS = 10  # per file; a file with more is not an entry gone slightly wrong
-_TOP_FIELD = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*[ \t]*:(?:[ \t]|$)")
-_ANY_FIELD = re.compile(r"[ \t]*(?:-[ \t]+)?([A-Za-z_][A-Za-z0-9_-]*)[ \t]*:(?:[ \t]|$)")
+_TOP_FIELD = re.compile(r"[A-Za-z_][A-Za-z0-9_ -]*:(?=[ \t\r\n]|$)")  # `name:` at the left edge (`pre mood:` too)
+_FIRST_WORD = re.compile(r"[ \t]*(?:-[ \t]+)?[\"']?([A-Za-z_][A-Za-z0-9_-]*)")  # what a line names, colon or not
 
 
 def _read_around(entry: ReadEntry, text: str, line: int) -> None:
@@ -408,15 +441,17 @@ def _read_around(entry: ReadEntry, text: str, line: int) -> None:
             return
         start, end = block
         for i in range(start, end):
-            field_name = _ANY_FIELD.match(lines[i])
-            if field_name:
-                entry.refused.add((field_name.group(1),))
+            named = _FIRST_WORD.match(lines[i])
+            if named:
+                entry.refused.add((named.group(1),))
             lines[i] = lines[i][len(lines[i].rstrip("\r\n")):]  # only the line break stays
         remaining = "".join(lines)
         try:
             documents = [d for d in yaml.compose_all(remaining, Loader=_Composer) if not _is_empty(d)]
         except yaml.MarkedYAMLError as error:
             line, column, message = _syntax_problem(error, remaining)
+            if _same_cause(message, entry.problems[-1].message):
+                return  # the line at fault was not in the field blanked: reading on only repeats it
             entry.problems.append(Problem(entry.source, line, column, None, message))
             continue
         except (yaml.YAMLError, RecursionError):
@@ -430,12 +465,23 @@ def _read_around(entry: ReadEntry, text: str, line: int) -> None:
         return
 
 
+def _same_cause(message: str, before: str) -> bool:
+    """Two fields out of line with the same line above them: that line is the one at fault."""
+    above = " but `"
+    return above in message and above in before and message.split(above, 1)[1] == before.split(above, 1)[1]
+
+
 def _field_block(lines: list[str], index: int) -> tuple[int, int] | None:
     """The lines of the field at the left edge that holds line `index`: from its `name:` line
     to the next one. None when there is none, or it is blank already."""
     index = min(index, len(lines) - 1)
+    here = lines[index]
+    if here.strip() and not here[0].isspace() and not here.startswith(("#", "-")) and not _TOP_FIELD.match(here):
+        return (index, index + 1) if not here.startswith(("---", "...")) else None  # a stray line of its own
     start = next((i for i in range(index, -1, -1) if _TOP_FIELD.match(lines[i])), None)
-    if start is None:
+    if start is None:  # a line before the first field: that line alone
+        return (index, index + 1) if here.strip() and not here.lstrip().startswith("#") else None
+    if not any(line.strip() for line in lines[start:index + 1]):
         return None
     end = next((i for i in range(start + 1, len(lines)) if _TOP_FIELD.match(lines[i]) or lines[i].startswith(("---", "..."))), len(lines))
     return start, end

@@ -299,7 +299,7 @@ def test_colon_inside_unquoted_text(journal):
 
 def test_line_without_a_colon(journal):
     assert journal.problems(ENTRY + "felt calm afterwards\n") == [
-        f"{WHERE}:4:1: this line is not `field: value`; each line needs a field name, a colon and "
+        f"{WHERE}:3:1: this line is not `field: value`; each line needs a field name, a colon and "
         "a space, then the value"
     ]
 
@@ -450,3 +450,67 @@ def test_a_file_with_a_syntax_error_stays_out_of_the_figures(journal):
 def test_reading_around_errors_stops_at_ten_per_file(journal):
     lines = journal.problems("date: 2026-04-02\ndose_mg: 150\n" + "".join(f"f{i}: a: b\n" for i in range(30)))
     assert len(lines) == 10 and all("':' where YAML does not expect one" in line for line in lines)
+
+
+def test_a_line_without_its_colon_space_is_named_and_the_lines_after_it_are_not(journal):
+    # libyaml notices on the line after; the message points at the line at fault, and the
+    # valid fields after it are read and checked (pre_mood: 12 is out of range)
+    assert journal.problems("date: 2026-04-02\ndose_mg:75\nroute: oral\npre_mood: 12\n") == [
+        f"{WHERE}:2:1: {reading._NOT_A_FIELD}",
+        f"{WHERE}:4:11: pre_mood: 12 is out of range (1-10)",
+    ]
+    for end in ("\n", ""):  # with and without a last line break
+        assert journal.problems(ENTRY + "pre_mood: 4\nmood_day1 5\nmood_day3: 5" + end) == [f"{WHERE}:4:1: {reading._NOT_A_FIELD}"]
+
+
+def test_a_line_of_text_before_the_fields_is_the_one_named(journal):
+    assert journal.problems("My first session\ndate: 2026-04-02\ndose_mg: 150\npre_mood: 4\n") == [
+        f"{WHERE}:1:1: {reading._NOT_A_FIELD}"
+    ]
+    assert journal.problems("# mine\n- note\ndate: 2026-04-02\ndose_mg: 150\n") == [f"{WHERE}:2:1: {reading._NOT_A_FIELD}"]
+
+
+def test_an_unclosed_quote_at_the_start_of_a_line_blanks_only_that_line(journal):
+    # not "dose_mg: is missing", and the date before it is still read
+    assert journal.problems('date: 2026-04-02\n"dose_mg: 150\nroute: oral\n') == [
+        f'{WHERE}:2:1: this " opens a quoted value that is never closed, so the rest of the file is read '
+        'into it; add the closing " where the value ends'
+    ]
+
+
+def test_reading_around_errors_in_a_file_with_windows_line_breaks(journal):
+    assert journal.problems(b"date: 2026-04-02\r\ndose_mg: 0\r\nside_effects:\r\n  - [bad\r\npre_mood: 5\r\n") == [
+        f"{WHERE}:2:10: dose_mg: 0 is out of range (a number greater than 0)",
+        f"{WHERE}:4:5: this [ is never closed with ]; values in brackets go on one line and end with ], "
+        "e.g. [nausea, headache]",
+    ]
+
+
+def test_one_slip_of_the_keyboard_gives_one_or_two_messages_not_a_chain():
+    """Thousands of entries from the example journal, each with a character or two deleted,
+    inserted or replaced: reading around a syntax error never turns one slip into a chain
+    of messages on the valid lines after it, and every message is inside the file."""
+    import random
+
+    from conftest import REPO
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted((REPO / "entries").glob("*.yaml"))]
+    rng = random.Random(3)
+    most = 0
+    for _ in range(3_000):
+        chars = list(rng.choice(texts))
+        for _ in range(rng.randint(1, 2)):
+            i, op = rng.randrange(len(chars)), rng.random()
+            if op < 0.3:
+                del chars[i]
+            elif op < 0.6:
+                chars.insert(i, rng.choice(":\"'[{- \t#"))
+            else:
+                chars[i] = rng.choice(":\"'[]{}- ")
+        text = "".join(chars)
+        read = read_entry(text.encode("utf-8"), "x.yaml")
+        syntax = [p for p in read.problems if p.severity == "error"]
+        most = max(most, len(syntax))
+        lines = text.count("\n") + 1
+        assert all(1 <= p.line <= lines for p in read.problems), (text, read.problems)
+    assert most <= 3
