@@ -330,7 +330,8 @@ def _load_journal(folder: Path, today: dt.date | str | None, base: Path | None, 
     for (current, name), source in zip(files, _display_paths(files, base)):
         try:
             read, entry, value_problems = _read_and_check(os.path.join(current, name), source, cache)
-            if entry is not None:
+            if entry is not None and not any(p.severity == "error" for p in read.problems):
+                # a file with an error found while reading it: its follow-up reminders wait
                 value_problems = value_problems + entry_warnings(entry, read, journal.today)
         except Exception as error:  # noqa: BLE001 - the last resort for one file: the others still load
             import logging  # only when it is needed: `journal check` need not load it

@@ -269,10 +269,8 @@ def validate(read: ReadEntry) -> tuple[Entry | None, list[Problem]]:
             else:
                 problems.append(read.problem(path if error["type"] != "missing" else path[:-1], label, message))
         return None, problems + side_effect_warnings(read)  # every mistake in one run
-    if any(p.severity == "error" for p in read.problems):
-        # reading it found an error (the rest was read around it): the file is left out, and
-        # the reminders about follow-ups (see entry_warnings) wait until it is fixed
-        return None, side_effect_warnings(read)
+    # With an error found while reading it (the rest read around it), the file is left out
+    # of the figures by its error; the entry still goes to the checks across files.
     return with_source(entry, read.source), side_effect_warnings(read)
 
 

@@ -486,6 +486,18 @@ def test_same_date_in_two_files_is_reported_in_both(journal):
     )
 
 
+def test_a_file_with_a_reading_error_still_takes_part_in_the_checks_across_files(journal):
+    """A duplicate key in the copy does not hide that the session is written down twice."""
+    journal.write("2026-04-02.yaml", f"{ENTRY}{MOODS}")
+    journal.write("copy.yaml", f"# copy\n{ENTRY}pre_mood: 4\npre_mood: 5\n")
+    code, lines, summary = journal.check()
+    assert (code, summary) == (1, "2 entries, 3 errors, 0 warnings")
+    assert lines[0] == f"entries/2026-04-02.yaml:1:7: {_twice('2026-04-02', 'entries/copy.yaml')}"
+    assert lines[1] == f"entries/copy.yaml:2:7: {_twice('2026-04-02', 'entries/2026-04-02.yaml')}"
+    assert lines[2].startswith("entries/copy.yaml:5:1: pre_mood: appears twice (first on line 4)")
+    assert [e.source for e in journal.load().entries] == []  # both are left out until fixed
+
+
 def test_same_date_and_time_in_two_files(journal):
     journal.write("a.yaml", "date: 2026-04-02 09:00\ndose_mg: 150\n")
     journal.write("b.yaml", "date: 2026-04-02 09:00\ndose_mg: 100\n")
