@@ -530,8 +530,17 @@ def adequate_trial_status(trends: Trends) -> str:
     before = previous_dose_run(trends)
     before_mean, before_n = mean_and_count(s.lift for s in before)
     if before_mean is not None and before_n:
-        compared = "not lower than" if mean >= before_mean else "within that of"
-        status += f", and {compared} the {points_text(before_mean)} at {format_dose(before[0].dose_mg)} before it"
+        earlier = f"the {points_text(before_mean)} at {format_dose(before[0].dose_mg)} before it"
+        if mean >= before_mean:
+            status += f", and not lower than {earlier}"
+        elif before_mean - mean <= settings.noise_threshold:
+            status += f", and within that of {earlier}"
+        else:  # lower by more, but the dose before has too few sessions to compare with
+            needed = min(settings.adequate_trial, settings.min_known)
+            status += (
+                f"; it is lower than {earlier}, but that rests on {sessions_word(before_n)}, fewer than the "
+                f"{needed} needed to compare"
+            )
     return status + "."
 
 

@@ -616,3 +616,21 @@ def test_one_dose_throughout(journal, today_offset, settings_):
 def test_many_sessions_on_one_day(journal, today_offset, settings_):
     trends = check(journal, today_offset, settings_)
     assert trends.gaps == [] and trends.phase.days_since_first == today_offset
+
+
+def test_adequate_trial_status_says_what_the_comparison_with_the_dose_before_rests_on():
+    """The checklist item left open says why, truthfully: a lower lift than at the dose
+    before that the signal cannot weigh (too few sessions there) is not 'within' it."""
+    from generator.signals import adequate_trial_status
+
+    lower = [entry("2026-01-01", 100, 4, 9)] + [entry(f"2026-01-{d:02d}", 150, 4, 6) for d in (8, 15, 22)]
+    assert adequate_trial_status(compute_trends(lower, LONG_AFTER)) == (
+        "at 150 mg your average lift is +2.0 points over 3 sessions (since 8 Jan 2026), more than the 1 point "
+        "that ordinary variation can explain; it is lower than the +5.0 points at 100 mg before it, but that "
+        "rests on 1 session, fewer than the 3 needed to compare."
+    )
+    close = weekly([3, 3, 3], dose=100) + weekly([2, 3, 2], start=D(2026, 2, 1), dose=150)
+    assert adequate_trial_status(compute_trends(close, LONG_AFTER)).endswith(
+        "and within that of the +3.0 points at 100 mg before it.")
+    assert adequate_trial_status(compute_trends(weekly([3, 3]), LONG_AFTER)) == (
+        "100 mg has had 2 sessions so far, fewer than the 3 of an adequate trial.")
