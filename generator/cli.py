@@ -60,8 +60,15 @@ def configured_entries(config_file: Path = Path("mkdocs.yml")) -> Path:
     class _Loader(yaml.SafeLoader):
         pass
 
-    # mkdocs.yml may hold tags such as !!python/name: or !ENV; not needed here, never run
+    def environment(loader: yaml.SafeLoader, node: yaml.Node) -> object:
+        """MkDocs' `!ENV NAME` and `!ENV [NAME, OTHER, default]`: the first variable set."""
+        names = [loader.construct_scalar(node)] if isinstance(node, yaml.ScalarNode) else loader.construct_sequence(node)
+        default = names.pop() if len(names) > 1 else None
+        return next((os.environ[n] for n in names if isinstance(n, str) and n in os.environ), default)
+
+    # mkdocs.yml may hold other tags, such as !!python/name:; not needed here, never run
     _Loader.add_multi_constructor("", lambda loader, suffix, node: None)
+    _Loader.add_constructor("!ENV", environment)
     try:
         data = yaml.load(text, Loader=_Loader)
     except yaml.YAMLError:
@@ -69,8 +76,10 @@ def configured_entries(config_file: Path = Path("mkdocs.yml")) -> Path:
     plugins = data.get("plugins") if isinstance(data, dict) else None
     if isinstance(plugins, dict):
         options = plugins.get("journal")
+    elif isinstance(plugins, list):
+        options = next((p["journal"] for p in plugins if isinstance(p, dict) and "journal" in p), None)
     else:
-        options = next((p["journal"] for p in plugins or [] if isinstance(p, dict) and "journal" in p), None)
+        options = None
     entries = options.get("entries") if isinstance(options, dict) else None
     if isinstance(entries, str) and entries.strip():
         return config_file.parent / entries

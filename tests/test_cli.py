@@ -524,3 +524,17 @@ def test_check_and_new_use_the_entries_folder_named_in_mkdocs_yml(journal):
     assert any(line.startswith("sessions/2026-04-03.yaml:2:10: dose_mg:") for line in lines)
     # --entries still wins
     assert journal.check("--entries", "entries") == (0, [], "0 entries, 0 errors, 0 warnings")
+
+
+def test_entries_folder_from_mkdocs_yml_with_env_tags_or_odd_plugins(journal, monkeypatch):
+    from generator.cli import configured_entries
+
+    config = journal.root / "mkdocs.yml"
+    config.write_text("plugins:\n  - journal:\n      entries: !ENV [JOURNAL_DIR, mine]\n", encoding="utf-8")
+    assert configured_entries(config) == journal.root / "mine"  # the default, as MkDocs reads it
+    monkeypatch.setenv("JOURNAL_DIR", "elsewhere")
+    assert configured_entries(config) == journal.root / "elsewhere"
+    for odd in ("plugins: 1\n", "plugins: true\n", "plugins:\n  journal: 3\n", "- a\n", "plugins: [journal]\n"):
+        config.write_text(odd, encoding="utf-8")
+        assert configured_entries(config) == Path("entries"), odd
+    assert journal.check() == (0, [], "0 entries, 0 errors, 0 warnings")  # no crash
