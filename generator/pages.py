@@ -115,6 +115,8 @@ def format_mean_days(value: float | int | None, beyond_day7: int = 0) -> str:
     so the average is a lower bound)."""
     if value is None:
         return "–"
+    if beyond_day7 and value >= 7:
+        return "7 days or more"  # every session behind it lasted to the last follow-up
     return f"{'at least ' if beyond_day7 else ''}{format_mean(value)} days"
 
 

@@ -352,3 +352,11 @@ def test_a_long_journal_is_charted_month_by_month(tmp_path):
     assert "Each bar is the average lift of one month's sessions" in overview
     about = text_of(article(page(site, "about.html")))
     assert "Up to 150 sessions, the charts over time draw every session. Beyond that, each point is one calendar month" in about
+
+
+def test_an_average_effect_at_the_last_follow_up_reads_7_days_or_more(example_site):
+    """The 6 sessions before the recent ones all lasted to day 7 (one still above the
+    pre-session mood then): not 'at least 7.0 days'."""
+    trends = text_of(article(page(example_site, "trends.html")))
+    assert "7 days or more (6 sessions, 1 past day 7)" in trends
+    assert "at least 7.0 days" not in trends
