@@ -22,7 +22,7 @@ import altair as alt
 import vl_convert
 
 from .entries import DISSOCIATION_LEVELS
-from .trends import Gap, Questionnaire, SessionFigures, Trends, format_dose
+from .trends import Gap, Questionnaire, SessionFigures, Trends, format_dose, mean_and_count
 
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
 PALETTE = {
@@ -247,8 +247,9 @@ def _period_segments(periods: Sequence[Period], unit: str) -> list[int]:
 
 
 def _mean(values: Sequence[float | int | None]) -> float | None:
-    known = [v for v in values if v is not None]
-    return round(sum(known) / len(known), 2) if known else None
+    """The mean of the known values, as a chart shows it (two decimals)."""
+    mean, _ = mean_and_count(values)
+    return None if mean is None else round(mean, 2)
 
 
 def _x_period(unit: str, domain: Domain) -> alt.X:
@@ -309,6 +310,12 @@ def _whole_point_axis(values: Sequence[float | int | None]) -> alt.Axis:
     if high - low <= 12:
         return alt.Axis(values=list(range(math.floor(low), math.ceil(high) + 1)), format="d")
     return alt.Axis(tickMinStep=1, format="d")
+
+
+def _bars_with_dots(base: alt.Chart, n: int, **colour: str) -> alt.LayerChart:
+    """A bar and a dot for each of n values: a value of 0 (no bar) still shows as a dot on the
+    zero line, while a missing one (filtered out of `base`) has neither."""
+    return alt.layer(base.mark_bar(width=_bar_width(n), **colour), base.mark_circle(opacity=1, size=_dot_size(n), **colour))
 
 
 def _bar_width(n: int) -> int:
@@ -430,10 +437,7 @@ def duration_chart(trends: Trends) -> Chart:
         color=alt.Color("kind:N", title=None, scale=alt.Scale(domain=kinds, range=[PALETTE["blue"], PALETTE["green"]])),
         tooltip=[alt.Tooltip("date:T", format="%d %b %Y", title="Session"), alt.Tooltip("text:N", title="Effect lasted")],
     )
-    # A dot on every known duration, so 0 days (no bar) shows; an unknown one has neither.
-    chart = alt.layer(
-        base.mark_bar(width=_bar_width(len(values))), base.mark_circle(opacity=1, size=_dot_size(len(values))),
-    ).properties(width=WIDTH, height=HEIGHT)
+    chart = _bars_with_dots(base, len(values)).properties(width=WIDTH, height=HEIGHT)
     return Chart(
         "duration",
         "How long the effect lasted",
@@ -674,11 +678,7 @@ def grouped_lift_chart(trends: Trends, grouping: Grouping) -> Chart:
         tooltip=[alt.Tooltip("period:N", title=unit.capitalize()), alt.Tooltip("lift:Q", title="Average lift"),
                  alt.Tooltip("sessions:Q", title="Sessions with a lift")],
     )
-    # A dot on every average, so an average of 0 (no bar) shows; a period without a lift has neither.
-    chart = alt.layer(
-        base.mark_bar(width=_bar_width(len(values)), color=PALETTE["blue"]),
-        base.mark_circle(color=PALETTE["blue"], opacity=1, size=_dot_size(len(values))),
-    ).properties(width=WIDTH, height=HEIGHT)
+    chart = _bars_with_dots(base, len(values), color=PALETTE["blue"]).properties(width=WIDTH, height=HEIGHT)
     title = f"Lift, {unit} by {unit}"
     return Chart(
         "lift", title,
@@ -705,11 +705,7 @@ def grouped_duration_chart(trends: Trends, grouping: Grouping) -> Chart:
         y=alt.Y("days:Q", title="Days until mood was back to 'before'", scale=alt.Scale(domain=[0, 7])),
         tooltip=[alt.Tooltip("period:N", title=unit.capitalize()), alt.Tooltip("text:N", title="Effect lasted (average)")],
     )
-    # A dot on every average, so an average of 0 days (no bar) shows; a period without an estimate has neither.
-    chart = alt.layer(
-        base.mark_bar(width=_bar_width(len(values)), color=PALETTE["blue"]),
-        base.mark_circle(color=PALETTE["blue"], opacity=1, size=_dot_size(len(values))),
-    ).properties(width=WIDTH, height=HEIGHT)
+    chart = _bars_with_dots(base, len(values), color=PALETTE["blue"]).properties(width=WIDTH, height=HEIGHT)
     title = f"How long the effect lasted, {unit} by {unit}"
     return Chart(
         "duration", title,

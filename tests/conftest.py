@@ -104,13 +104,18 @@ def write_project(root: Path, entries: dict[str, str], plugin_options: str = "")
     return root
 
 
-def build(project: Path, *extra: str) -> int:
+def run_in(project: Path, command: str, *extra: str) -> int:
+    """`journal COMMAND --today EXAMPLE_TODAY ...` run in the project's folder, as a person would."""
     cwd = os.getcwd()
     os.chdir(project)
     try:
-        return run_journal(["build", "--today", EXAMPLE_TODAY, *extra])
+        return run_journal([command, "--today", EXAMPLE_TODAY, *extra])
     finally:
         os.chdir(cwd)
+
+
+def build(project: Path, *extra: str) -> int:
+    return run_in(project, "build", *extra)
 
 
 @pytest.fixture(scope="session")

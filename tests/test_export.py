@@ -19,9 +19,8 @@ from pathlib import Path
 import pytest
 from markupsafe import escape
 
-from conftest import EXAMPLE_TODAY, REPO, export_example, write_project
+from conftest import EXAMPLE_TODAY, REPO, export_example, run_in, write_project
 from generator import export as export_module
-from generator.cli import main as journal
 from generator.export import CSV_COLUMNS, entry_copy, strip_fields
 from generator.journal import load_journal
 from generator.reading import read_entry
@@ -369,12 +368,7 @@ def test_since_leaves_earlier_sessions_out_and_says_so(tmp_path):
 
 
 def run_export(project: Path, *extra: str) -> int:
-    cwd = os.getcwd()
-    os.chdir(project)
-    try:
-        return journal(["export", "--today", EXAMPLE_TODAY, *extra])
-    finally:
-        os.chdir(cwd)
+    return run_in(project, "export", *extra)
 
 
 def test_an_invalid_entry_stops_the_export_with_its_located_message(tmp_path, capsys):
