@@ -46,7 +46,6 @@ from .journal import Journal, load_journal
 from .output import STAGING_MARK, replace_file
 from .pages import Report, format_day, render_document
 from .reading import read_entry
-from .signals import provider_key
 from .trends import (
     MOOD_FIELDS,
     DoseLevel,
@@ -55,6 +54,7 @@ from .trends import (
     Trends,
     compute_trends,
     dose_levels,
+    provider_key,
     treatment_phase,
 )
 from .validation import validate

@@ -35,6 +35,7 @@ from .trends import (
     join_words,
     mean_and_count,
     mean_leaving_out,
+    provider_key,
     sessions_word,
     signed,
 )
@@ -258,11 +259,6 @@ def self_harm_item(trends: Trends) -> Signal | None:
             "latest_day": latest.day.isoformat(),
         },
     )
-
-
-def provider_key(name: str) -> str:
-    """Spelling differences in case and spacing do not make two providers."""
-    return " ".join(name.split()).casefold()
 
 
 def overlapping_prescribers(trends: Trends) -> Signal | None:

@@ -173,6 +173,11 @@ def format_doses(doses: Iterable[float]) -> str:
     return f"doses from {format_dose(distinct[0])} to {format_dose(distinct[-1])}"
 
 
+def provider_key(name: str) -> str:
+    """Spelling differences in case and spacing do not make two providers."""
+    return " ".join(name.split()).casefold()
+
+
 def sessions_word(n: int) -> str:
     return f"{n} session" if n == 1 else f"{n} sessions"
 
