@@ -86,12 +86,30 @@ def configured_entries(config_file: Path = Path("mkdocs.yml")) -> Path:
     return Path("entries")
 
 
+ENGINE = (("mkdocs", "MkDocs"), ("mkdocs-material", "Material for MkDocs"), ("altair", "Altair"), ("vl-convert-python", "vl-convert"))
+
+
+def _version_text() -> str:
+    """The tool's version and what the report is built on, so a person can tell what an
+    upgrade of those packages would change (README, Dependencies)."""
+    from importlib import metadata
+
+    parts = []
+    for package, name in ENGINE:
+        try:
+            parts.append(f"{name} {metadata.version(package)}")
+        except metadata.PackageNotFoundError:
+            parts.append(f"{name} (not installed)")
+    return (f"journal {__version__}\nbuilt on {', '.join(parts)}\n"
+            "Material for MkDocs reaches end of life on 5 May 2027; see README, Dependencies.")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="journal", description=DESCRIPTION, epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--version", action="version", version=_version_text())
     parser.add_argument("--debug", action="store_true", help="show the full traceback if something unexpected fails")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
