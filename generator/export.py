@@ -89,7 +89,20 @@ class ExportOptions:
 
     @property
     def withheld_fields(self) -> tuple[str, ...]:
-        return PRIVATE_FIELDS if self.include_notes else PRIVATE_FIELDS + (NOTES_FIELD,)
+        return withheld_fields(self.include_notes)
+
+
+def withheld_fields(include_notes: bool) -> tuple[str, ...]:
+    """The entry fields a copy for a provider never holds."""
+    return PRIVATE_FIELDS if include_notes else PRIVATE_FIELDS + (NOTES_FIELD,)
+
+
+def withhold(entries: Sequence[Entry], fields: Sequence[str]) -> list[Entry]:
+    """The entries with `fields` emptied: what a provider may not see is taken out of the
+    data itself, before anything renders, so no template (the person's own included) can
+    show it."""
+    emptied = dict.fromkeys(fields)
+    return [e.model_copy(update=emptied) if any(getattr(e, f) is not None for f in fields) else e for e in entries]
 
 
 # A function that builds the report site for the export into `folder` and returns
@@ -112,8 +125,11 @@ class Selection:
     first_session: dt.date | None = None
 
 
-def select_sessions(journal: Journal, since: dt.date | None) -> Selection:
+def select_sessions(journal: Journal, since: dt.date | None, withheld: Sequence[str] = ()) -> Selection:
+    """The sessions from `since` on, with the fields `withheld` taken out of every entry."""
     first = journal.entries[0].day if journal.entries else None
+    if withheld:
+        journal = replace(journal, entries=withhold(journal.entries, withheld))
     if since is None:
         return Selection(journal, [], None, first)
     kept = [e for e in journal.entries if e.day >= since]
@@ -168,7 +184,7 @@ def load_for_export(options: ExportOptions, base: Path | None = None) -> Selecti
             "so nothing is exported until every entry is valid. Fix these and export again:",
             [str(p) for p in journal.errors],
         )
-    selection = select_sessions(journal, options.since)
+    selection = select_sessions(journal, options.since, options.withheld_fields)
     if not selection.journal.entries:
         if options.since and journal.entries:
             raise ExportStopped(
