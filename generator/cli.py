@@ -15,7 +15,7 @@ from .entries import parse_session_date
 from .journal import LENIENT_VARIABLE, TODAY_VARIABLE, collector_paused, create_entry, load_journal, resolve_today
 from .problems import one_line
 from .reading import clip
-from .output import replace_directory
+from .output import check_output, replace_directory
 
 DESCRIPTION = """\
 Keep a ketamine treatment journal (one YAML file per session) and turn it into a
@@ -218,9 +218,8 @@ def _command_build(args: argparse.Namespace) -> int:
         overrides["site_dir"] = str(args.site_dir.resolve())
     with _mkdocs_messages():
         config = _load_site_config(args, **overrides)
-        target = Path(config.site_dir)
-        if _is_inside_folder(target, _entries_folder(config)):
-            raise ValueError(f"the site folder {target} is inside the entries folder; choose another --site-dir")
+        target = check_output(Path(config.site_dir), _entries_folder(config),
+                              "--site-dir" if args.site_dir else "site_dir in mkdocs.yml or --site-dir")
 
         def write(folder: Path) -> None:
             config.site_dir = str(folder)

@@ -43,7 +43,7 @@ from . import __version__
 from .charts import build_charts
 from .entries import Entry
 from .journal import Journal, load_journal
-from .output import STAGING_MARK, replace_file
+from .output import STAGING_MARK, OutputOverlapsEntries, check_output, replace_file
 from .pages import Report, format_day, render_document
 from .reading import read_entry
 from .trends import (
@@ -702,10 +702,10 @@ def export_journal(options: ExportOptions, out: Path | None, build_site: SiteBui
     target = Path(out) if out is not None else Path(name + ".zip")
     if target.is_dir() or target.suffix.lower() != ".zip":
         target = target / f"{name}.zip"
-    target = Path(os.path.abspath(target))
-    entries_root = Path(os.path.abspath(options.entries_dir))
-    if target == entries_root or entries_root in target.parents:
-        raise ExportStopped(f"{target} is inside the entries folder; the export never writes there, so choose another --out")
+    try:
+        target = check_output(target, options.entries_dir, "--out")
+    except OutputOverlapsEntries as refused:
+        raise ExportStopped(str(refused)) from None
     target.parent.mkdir(parents=True, exist_ok=True)
     _remove_leftovers(target)
 

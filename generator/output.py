@@ -1,7 +1,9 @@
-"""Writing output so that an interrupted run never leaves a half-made result.
+"""Writing output so that no run loses an entry or leaves a half-made result.
 
-Everything is written next to the target first and moved into place at the
-end; a run killed half way leaves the previous output as it was.
+The output path, links followed, is refused when it is inside the entries folder
+or holds it (`check_output`). Everything is written next to the target first and
+moved into place at the end; a run killed half way leaves the previous output as
+it was.
 """
 
 from __future__ import annotations
@@ -13,6 +15,30 @@ from pathlib import Path
 from typing import Callable
 
 STAGING_MARK = ".building-"
+
+
+class OutputOverlapsEntries(ValueError):
+    """The output path is inside the entries folder or holds it (a wrong option)."""
+
+
+def _within(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def check_output(output: Path, entries: Path, option: str) -> Path:
+    """`output` resolved (links followed), refused when the entries folder would be written
+    into or replaced with it. `option` names where the path came from, for the message."""
+    target = Path(os.path.realpath(output))
+    entries = Path(os.path.realpath(entries))
+    if _within(target, entries):
+        raise OutputOverlapsEntries(
+            f"{target} is inside the entries folder {entries}; nothing is ever written there, so choose another {option}"
+        )
+    if _within(entries, target):
+        raise OutputOverlapsEntries(
+            f"{target} holds the entries folder {entries}; writing there would replace it, entries included, so choose another {option}"
+        )
+    return target
 
 
 def _stale_staging(target: Path) -> list[Path]:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLE_TODAY, REPO, build, write_project
+from conftest import EXAMPLE_TODAY, REPO, build, run_in, write_project
 from generator.cli import main as journal
 from generator.output import replace_directory
 
@@ -96,3 +96,88 @@ def test_a_site_folder_inside_entries_is_refused(tmp_path, capsys):
     assert build(project, "--site-dir", str(project / "entries" / "site")) == 2
     assert "inside the entries folder" in capsys.readouterr().err
     assert sorted(p.name for p in (project / "entries").iterdir()) == ["2026-06-01.yaml"]
+
+
+# --------------------------------------------------------------------------- output paths
+
+
+def plain_line(err: str) -> str:
+    """The one line a command printed for an ordinary failure."""
+    lines = err.splitlines()
+    assert len(lines) == 1, err
+    assert "please report" not in err and "Traceback" not in err
+    return lines[0]
+
+
+def project_with_entries_in(tmp_path: Path, entries: str) -> Path:
+    """A project whose mkdocs.yml reads its entries from `entries` (a folder inside it)."""
+    project = write_project(tmp_path, {}, f"entries: {entries}")
+    (project / "entries").rmdir()
+    (project / entries).mkdir(parents=True)
+    (project / entries / "2026-06-01.yaml").write_text(GOOD, encoding="utf-8")
+    return project
+
+
+@pytest.mark.parametrize("where", ["--site-dir", "site_dir in mkdocs.yml"])
+def test_a_site_folder_that_holds_the_entries_is_refused(tmp_path, capsys, where):
+    project = project_with_entries_in(tmp_path, "data/entries")
+    (project / "data" / "scan.pdf").write_bytes(b"a letter from the clinic")
+    before = fingerprint(project / "data")
+    if where == "--site-dir":
+        status = build(project, "--site-dir", "data")
+    else:
+        with open(project / "mkdocs.yml", "a", encoding="utf-8") as config:
+            config.write("site_dir: data\n")
+        status = build(project)
+    assert status == 2
+    assert "entries" in plain_line(capsys.readouterr().err)
+    assert fingerprint(project / "data") == before
+    assert not list(project.glob(".data*"))
+
+
+def test_a_site_folder_inside_entries_through_a_link_is_refused(tmp_path, capsys):
+    project = write_project(tmp_path, {"2026-06-01.yaml": GOOD})
+    (project / "linkdir").symlink_to("entries")
+    assert build(project, "--site-dir", "linkdir/site") == 2
+    assert "inside the entries folder" in plain_line(capsys.readouterr().err)
+    assert sorted(p.name for p in (project / "entries").iterdir()) == ["2026-06-01.yaml"]
+
+
+def test_a_site_folder_that_is_a_link_gets_the_report_and_stays_a_link(tmp_path, capsys):
+    project = write_project(tmp_path, {"2026-06-01.yaml": GOOD})
+    (tmp_path / "public").mkdir()
+    (project / "site").symlink_to(tmp_path / "public")
+    assert build(project) == 0
+    (project / "entries" / "2026-06-08.yaml").write_text(GOOD.replace("06-01", "06-08"), encoding="utf-8")
+    assert build(project) == 0
+    assert (project / "site").is_symlink()
+    assert (tmp_path / "public" / "sessions" / "2026-06-08.html").is_file()
+    assert not list(project.glob(".site*")) and not list(tmp_path.glob(".public*"))
+
+
+def test_an_export_through_a_link_into_entries_is_refused(tmp_path, capsys):
+    project = write_project(tmp_path, {"2026-06-01.yaml": GOOD})
+    (project / "linkdir").symlink_to("entries")
+    assert run_in(project, "export", "--out", "linkdir/x.zip") == 1
+    assert "inside the entries folder" in capsys.readouterr().err
+    assert sorted(p.name for p in (project / "entries").iterdir()) == ["2026-06-01.yaml"]
+
+
+def test_a_zip_written_beside_the_entries_leaves_them_as_they_were(tmp_path, capsys):
+    project = project_with_entries_in(tmp_path, "data/entries")
+    before = fingerprint(project / "data" / "entries")
+    assert run_in(project, "export", "--out", "data") == 0
+    assert sorted(p.name for p in (project / "data").iterdir()) == ["entries", "journal-export-2026-06-01-to-2026-06-01.zip"]
+    assert fingerprint(project / "data" / "entries") == before
+
+
+def test_the_one_check_refuses_both_overlaps(tmp_path):
+    from generator.output import check_output
+
+    entries = tmp_path / "data" / "entries"
+    entries.mkdir(parents=True)
+    (tmp_path / "link").symlink_to(tmp_path / "data")
+    for output in (entries / "site", tmp_path / "link" / "entries" / "x.zip", tmp_path / "data", tmp_path / "link", entries):
+        with pytest.raises(ValueError, match="entries folder"):
+            check_output(output, entries, "--out")
+    assert check_output(tmp_path / "link" / "site", entries, "--out") == tmp_path / "data" / "site"
