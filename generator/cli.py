@@ -15,7 +15,7 @@ from .entries import parse_session_date
 from .journal import LENIENT_VARIABLE, TODAY_VARIABLE, collector_paused, create_entry, load_journal, resolve_today
 from .problems import one_line
 from .reading import clip
-from .output import check_output, replace_directory
+from .output import OutputError, check_output, replace_directory, writing_output
 
 DESCRIPTION = """\
 Keep a ketamine treatment journal (one YAML file per session) and turn it into a
@@ -228,9 +228,13 @@ def _command_build(args: argparse.Namespace) -> int:
         try:
             # Built beside the old site and swapped in at the end: an interrupted
             # build leaves the previous report as it was.
-            replace_directory(target, write)
+            with writing_output(target, "journal build"):
+                replace_directory(target, write)
         except MkDocsException:
             print("journal build: the report was not built; see the messages above.", file=sys.stderr)
+            return 1
+        except OutputError as error:
+            print(f"journal build: {error}", file=sys.stderr)
             return 1
     journal = getattr(config.plugins["journal"], "journal", None)
     if journal is not None and journal.errors:
@@ -369,6 +373,9 @@ def _command_export(args: argparse.Namespace) -> int:
         return 1
     except MkDocsException:
         print("journal export: the report could not be built; see the messages above. Nothing was exported.", file=sys.stderr)
+        return 1
+    except OutputError as error:
+        print(f"journal export: {error}", file=sys.stderr)
         return 1
     finally:
         if previous_handler is not None:

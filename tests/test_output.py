@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import json
 import os
 import signal
+import stat
 import subprocess
 import sys
 import time
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -181,3 +185,135 @@ def test_the_one_check_refuses_both_overlaps(tmp_path):
         with pytest.raises(ValueError, match="entries folder"):
             check_output(output, entries, "--out")
     assert check_output(tmp_path / "link" / "site", entries, "--out") == tmp_path / "data" / "site"
+
+
+# --------------------------------------------------------------------------- two runs at once
+
+JOURNAL = [sys.executable, "-m", "generator.cli"]
+
+
+def large_project(tmp_path: Path, sessions: int = 300) -> Path:
+    project = write_project(tmp_path, {})
+    subprocess.run([sys.executable, str(REPO / "benchmarks" / "make_journal.py"), str(sessions), str(project / "entries"),
+                    "--today", EXAMPLE_TODAY], check=True, capture_output=True)
+    return project
+
+
+def started_writing(process: subprocess.Popen, pattern: str, folder: Path) -> None:
+    """Wait until `process` writes pages into its staging folder (`pattern` in `folder`)."""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and process.poll() is None:
+        if any(any(p.rglob("*.html")) for p in folder.glob(pattern) if p.is_dir()):
+            return
+        time.sleep(0.01)
+    raise AssertionError(f"{process.args} never started writing: {process.communicate()}")
+
+
+def assert_whole_site(site: Path, entries: Path) -> None:
+    for page in ("index.html", "trends.html", "checklists.html", "sessions/index.html", "search/search_index.json"):
+        assert (site / page).is_file(), page
+    assert {p.stem for p in (site / "sessions").glob("20*.html")} == {p.stem for p in entries.glob("*.yaml")}
+
+
+def test_a_second_build_while_one_is_writing_leaves_the_first_whole(tmp_path):
+    project = large_project(tmp_path)
+    command = [*JOURNAL, "build", "--today", EXAMPLE_TODAY]
+    first = subprocess.Popen(command, cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    started_writing(first, ".site.building-*", project)
+    second = subprocess.Popen(command, cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    out, err = first.communicate(timeout=300)
+    assert first.returncode == 0, err
+    assert_whole_site(project / "site", project / "entries")  # what the first one swapped in
+    out, err = second.communicate(timeout=300)
+    assert second.returncode == 1
+    assert "another journal build is writing" in plain_line(err)
+    assert_whole_site(project / "site", project / "entries")
+    assert sorted(p.name for p in project.iterdir() if p.name.startswith(".site")) == []
+
+
+def test_a_second_export_to_the_same_zip_leaves_the_first_whole(tmp_path):
+    project = large_project(tmp_path)
+    command = [*JOURNAL, "export", "--today", EXAMPLE_TODAY, "--out", "out.zip"]
+    first = subprocess.Popen(command, cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    started_writing(first, ".out.zip.building-*", project)
+    second = subprocess.Popen(command, cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    out, err = first.communicate(timeout=300)
+    assert first.returncode == 0, err
+    with zipfile.ZipFile(project / "out.zip") as archive:  # what the first one wrote
+        files = {info.filename: archive.read(info) for info in archive.infolist()}
+    (prefix,) = {name.split("/")[0] for name in files}
+    files = {name.removeprefix(prefix + "/"): content for name, content in files.items()}
+    assert "site/index.html" in files and "summary.html" in files
+    pages = {name for name in files if name.startswith("site/sessions/20")}
+    assert len(pages) == len(list((project / "entries").glob("*.yaml")))
+    manifest = json.loads(files.pop("manifest.json"))
+    assert {f["path"]: f["sha256"] for f in manifest["files"]} == {
+        name: hashlib.sha256(content).hexdigest() for name, content in files.items()
+    }
+    out, err = second.communicate(timeout=300)
+    assert second.returncode == 1
+    assert "another journal export is writing" in plain_line(err)
+    assert sorted(p.name for p in project.iterdir() if p.name.startswith(".out")) == []
+
+
+# --------------------------------------------------------------------------- leftovers
+
+
+def test_what_a_killed_build_left_is_removed_by_the_next(tmp_path):
+    project = write_project(tmp_path, {"2026-06-01.yaml": GOOD})
+    # killed while deleting the old site, killed while writing, killed holding the lock
+    (project / ".site.previous-123" / "sessions").mkdir(parents=True)
+    (project / ".site.previous-123" / "sessions" / "2026-06-01.html").write_text("private notes: only for me")
+    (project / ".site.building-x1y2" / "assets").mkdir(parents=True)
+    (project / ".site.lock").write_text("")
+    assert build(project) == 0
+    assert sorted(p.name for p in project.iterdir() if p.name.startswith(".")) == []
+    assert (project / "site" / "index.html").is_file()
+
+
+def enforce_write_permission(monkeypatch) -> None:
+    """Removing a file needs its folder to be writable, even for root (tests run as root in
+    CI, where a chmod alone would stop nothing)."""
+    def folder_is_writable(path, dir_fd) -> bool:
+        if dir_fd is not None and not os.path.isabs(path):
+            return bool(os.fstat(dir_fd).st_mode & stat.S_IWUSR)
+        return bool(os.stat(os.path.dirname(os.path.abspath(path))).st_mode & stat.S_IWUSR)
+
+    for name in ("unlink", "remove", "rmdir"):
+        def guarded(path, *, dir_fd=None, real=getattr(os, name)):
+            if not folder_is_writable(path, dir_fd):
+                raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), os.fsdecode(path))
+            return real(path, dir_fd=dir_fd)
+
+        monkeypatch.setattr(os, name, guarded)
+
+
+def make_read_only(folder: Path) -> None:
+    for path in [folder, *folder.rglob("*")]:
+        path.chmod(0o555 if path.is_dir() else 0o444)
+
+
+def test_a_read_only_old_site_is_replaced_without_a_leftover(tmp_path, monkeypatch):
+    project = write_project(tmp_path, {"2026-06-01.yaml": GOOD})
+    assert build(project) == 0
+    make_read_only(project / "site")
+    enforce_write_permission(monkeypatch)
+    (project / "entries" / "2026-06-08.yaml").write_text(GOOD.replace("06-01", "06-08"), encoding="utf-8")
+    assert build(project) == 0
+    assert (project / "site" / "sessions" / "2026-06-08.html").is_file()
+    assert sorted(p.name for p in project.iterdir() if p.name.startswith(".")) == []
+
+
+def test_a_leftover_that_cannot_be_removed_is_named(tmp_path, capsys, monkeypatch):
+    from generator import output
+
+    project = write_project(tmp_path, {"2026-06-01.yaml": GOOD})
+    (project / ".site.previous-123").mkdir()
+
+    def rmtree(path, *args, **kwargs):
+        raise PermissionError(errno.EPERM, os.strerror(errno.EPERM), str(path))
+
+    monkeypatch.setattr(output.shutil, "rmtree", rmtree)
+    assert build(project) == 0
+    line = plain_line(capsys.readouterr().err)
+    assert f"cannot remove {project / '.site.previous-123'}" in line and "remove it yourself" in line
