@@ -198,6 +198,11 @@ def _mkdocs_messages(progress: bool = False):
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
     handler.setLevel(logging.INFO if progress else logging.WARNING)
+    # MkDocs logs the page it was at before passing an OSError on (a full disk, say);
+    # the command says it once, in one line (output.OutputError).
+    handler.addFilter(lambda record: not (
+        record.name == "mkdocs.commands.build" and record.levelno >= logging.ERROR and isinstance(sys.exc_info()[1], OSError)
+    ))
     logger = logging.getLogger("mkdocs")
     logger.addHandler(handler)
     previous = logger.level
@@ -228,7 +233,7 @@ def _command_build(args: argparse.Namespace) -> int:
         try:
             # Built beside the old site and swapped in at the end: an interrupted
             # build leaves the previous report as it was.
-            with writing_output(target, "journal build"):
+            with writing_output(target, "journal build", folder=True):
                 replace_directory(target, write)
         except MkDocsException:
             print("journal build: the report was not built; see the messages above.", file=sys.stderr)

@@ -686,7 +686,7 @@ class ExportResult:
 def export_journal(options: ExportOptions, out: Path | None, build_site: SiteBuilder | None) -> ExportResult:
     """Make the bundle and write it to `out` (a .zip path, or a folder for the default
     name). Raises ExportStopped, with nothing written, when the journal cannot be exported,
-    and output.OutputError when another export is writing the same zip."""
+    and output.OutputError when the zip cannot be written there."""
     selection = load_for_export(options)
     trends = selected_trends(selection, options.settings)
     name = bundle_name(trends)
@@ -698,7 +698,7 @@ def export_journal(options: ExportOptions, out: Path | None, build_site: SiteBui
         target = check_output(target, options.entries_dir, "--out")
     except OutputOverlapsEntries as refused:
         raise ExportStopped(str(refused)) from None
-    with writing_output(target, "journal export"):
+    with writing_output(target, "journal export", folder=False):
         return _write_bundle(options, selection, trends, name, target, build_site)
 
 

@@ -5,7 +5,8 @@ of the report behind, or spoils another run's output.
   entries folder or holds it (swapping it out would delete the entries).
 - `writing_output`: a lock per output, held for the whole run, so a second run on
   the same output refuses instead of removing the first one's files; what a killed
-  run left (staging folders, the previous site) is removed while holding it.
+  run left (staging folders, the previous site) is removed while holding it; an
+  OSError becomes one plain line (`OutputError`).
 - `replace_directory` / `replace_file`: everything is written next to the target
   first and moved into place at the end; a run killed half way leaves the previous
   output as it was.
@@ -37,7 +38,7 @@ LOCK_SUFFIX = ".lock"
 
 
 class OutputError(Exception):
-    """The output cannot be written now; the message is one plain line (exit status 1)."""
+    """The output cannot be written; the message is one plain line (exit status 1)."""
 
 
 class OutputOverlapsEntries(ValueError):
@@ -62,6 +63,30 @@ def check_output(output: Path, entries: Path, option: str) -> Path:
             f"{target} holds the entries folder {entries}; writing there would replace it, entries included, so choose another {option}"
         )
     return target
+
+
+def _reason(error: OSError) -> str:
+    reason = error.strerror or str(error) or type(error).__name__
+    # on a full disk the file it happened on says nothing; otherwise it says where
+    if error.filename is not None and error.errno not in (errno.ENOSPC, errno.EDQUOT):
+        reason += f": {os.fsdecode(error.filename)}"
+    return reason
+
+
+def _check_place(target: Path, folder: bool) -> None:
+    """Refuse a target that is not a folder (for a site) or not a plain file (for a zip),
+    such as /dev/null, and a target whose nearest existing parent is not a folder."""
+    if os.path.lexists(target):
+        if folder and not target.is_dir():
+            raise OutputError(f"{target} already exists and is not a folder; it is left as it is, so choose another place")
+        if not folder and not target.is_file():
+            raise OutputError(f"{target} already exists and is not a plain file; it is left as it is, so choose another place")
+        return
+    parent = target.parent
+    while not os.path.lexists(parent) and parent != parent.parent:
+        parent = parent.parent
+    if not parent.is_dir():
+        raise OutputError(f"cannot write {target}: {parent} is not a folder")
 
 
 @contextlib.contextmanager
@@ -134,19 +159,23 @@ def leftovers(target: Path) -> list[Path]:
 
 
 @contextlib.contextmanager
-def writing_output(target: Path, command: str) -> Iterator[None]:
+def writing_output(target: Path, command: str, folder: bool) -> Iterator[None]:
     """Around everything a run writes to `target` (resolved, see `check_output`): its lock,
-    then what earlier runs left removed. `command` ("journal build") names the other run
-    when one holds the lock."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with _lock(target, command):
-        for leftover in leftovers(target):
-            try:
-                _remove(leftover)
-            except OSError as error:
-                print(f"{command}: cannot remove {leftover}, left by an earlier run ({one_line(error.strerror or str(error))}); "
-                      "it may hold a copy of your report: remove it yourself", file=sys.stderr)
-        yield
+    then what earlier runs left removed; any OSError comes out as one plain OutputError.
+    `command` ("journal build") names the other run when one holds the lock."""
+    try:
+        _check_place(target, folder)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with _lock(target, command):
+            for leftover in leftovers(target):
+                try:
+                    _remove(leftover)
+                except OSError as error:
+                    print(f"{command}: cannot remove {leftover}, left by an earlier run ({one_line(_reason(error))}); "
+                          "it may hold a copy of your report: remove it yourself", file=sys.stderr)
+            yield
+    except OSError as error:
+        raise OutputError(f"cannot write {target}: {one_line(_reason(error))}") from error
 
 
 def replace_directory(target: Path, write: Callable[[Path], None]) -> None:

@@ -304,6 +304,89 @@ def test_a_read_only_old_site_is_replaced_without_a_leftover(tmp_path, monkeypat
     assert sorted(p.name for p in project.iterdir() if p.name.startswith(".")) == []
 
 
+# --------------------------------------------------------------------------- plain failures
+
+
+def test_an_export_to_odd_places_fails_with_one_plain_line(tmp_path, capsys):
+    project = write_project(tmp_path, {"2026-06-01.yaml": GOOD})
+    (project / "afile").write_text("not a folder")
+    for out in ("/dev/null", "afile/x.zip", "afile/sub/"):
+        assert run_in(project, "export", "--out", out) == 1, out
+        assert "afile" in plain_line(capsys.readouterr().err) or out == "/dev/null"
+    assert (project / "afile").read_text() == "not a folder"
+
+
+def test_a_build_to_odd_places_fails_with_one_plain_line(tmp_path, capsys):
+    project = write_project(tmp_path, {"2026-06-01.yaml": GOOD})
+    (project / "afile").write_text("not a folder")
+    for site in ("/dev/null/site", "afile/site", "afile"):
+        assert build(project, "--site-dir", site) == 1, site
+        line = plain_line(capsys.readouterr().err)
+        assert "not a folder" in line, line
+    assert (project / "afile").read_text() == "not a folder"
+    assert sorted(p.name for p in project.iterdir()) == ["afile", "entries", "extra", "mkdocs.yml"]
+
+
+def fail_writing_in(monkeypatch, folder: Path, code: int) -> None:
+    """Every new file or folder in `folder` (and below) fails with `code`, as on a full
+    disk (ENOSPC) or a read-only file system (EROFS); root would not be stopped by a chmod."""
+    folder = str(folder)
+
+    def refuse(path) -> None:
+        path = os.path.abspath(os.fsdecode(path))
+        if path.startswith(folder + os.sep):
+            raise OSError(code, os.strerror(code), path)
+
+    real_open, real_mkdir = os.open, os.mkdir
+
+    def guarded_open(path, flags, *args, **kwargs):
+        if flags & (os.O_CREAT | os.O_WRONLY | os.O_RDWR):
+            refuse(path)
+        return real_open(path, flags, *args, **kwargs)
+
+    def guarded_mkdir(path, *args, **kwargs):
+        refuse(path)
+        return real_mkdir(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", guarded_open)
+    monkeypatch.setattr(os, "mkdir", guarded_mkdir)
+
+
+@pytest.mark.parametrize("code", [errno.EROFS, errno.EACCES])
+def test_a_folder_that_cannot_be_written_fails_with_one_plain_line(tmp_path, capsys, monkeypatch, code):
+    project = write_project(tmp_path, {"2026-06-01.yaml": GOOD})
+    (project / "out").mkdir()
+    fail_writing_in(monkeypatch, project / "out", code)
+    assert build(project, "--site-dir", "out/site") == 1
+    assert os.strerror(code) in plain_line(capsys.readouterr().err)
+    assert run_in(project, "export", "--out", "out/") == 1
+    assert os.strerror(code) in plain_line(capsys.readouterr().err)
+    assert list((project / "out").iterdir()) == []
+
+
+def test_a_full_disk_during_a_build_fails_with_one_plain_line(tmp_path, capsys, monkeypatch):
+    from mkdocs import utils
+
+    project = write_project(tmp_path, {"2026-06-01.yaml": GOOD})
+    assert build(project) == 0
+    before = fingerprint(project / "site")
+    written = []
+    real_write_file = utils.write_file
+
+    def write_file(content, path):
+        written.append(path)
+        if len(written) == 3:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), path)
+        return real_write_file(content, path)
+
+    monkeypatch.setattr(utils, "write_file", write_file)
+    assert build(project) == 1
+    assert os.strerror(errno.ENOSPC) in plain_line(capsys.readouterr().err)
+    assert len(written) == 3  # it did fail half way
+    assert fingerprint(project / "site") == before
+    assert sorted(p.name for p in project.iterdir() if p.name.startswith(".")) == []
+
+
 def test_a_leftover_that_cannot_be_removed_is_named(tmp_path, capsys, monkeypatch):
     from generator import output
 
