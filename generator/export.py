@@ -43,7 +43,7 @@ from . import __version__
 from .charts import build_charts
 from .entries import Entry
 from .journal import Journal, load_journal
-from .output import STAGING_MARK, replace_file
+from .output import STAGING_MARK, OutputOverlapsEntries, check_output, replace_file, writing_output
 from .pages import Report, format_day, render_document
 from .reading import read_entry
 from .trends import (
@@ -678,15 +678,6 @@ def write_zip(files: Mapping[str, bytes], target: Path, stamp: dt.date) -> None:
     replace_file(target, write)
 
 
-def _remove_leftovers(target: Path) -> None:
-    """What an export killed half way left beside its target (hidden, named after it)."""
-    for leftover in target.parent.glob(f".{target.name}{STAGING_MARK}*"):
-        if leftover.is_dir():
-            shutil.rmtree(leftover, ignore_errors=True)
-        else:
-            leftover.unlink(missing_ok=True)
-
-
 def _site_files(folder: Path, prefix: str) -> dict[str, bytes]:
     files = {}
     for path in sorted(folder.rglob("*")):
@@ -710,7 +701,8 @@ class ExportResult:
 
 def export_journal(options: ExportOptions, out: Path | None, build_site: SiteBuilder | None) -> ExportResult:
     """Make the bundle and write it to `out` (a .zip path, or a folder for the default
-    name). Raises ExportStopped, with nothing written, when the journal cannot be exported."""
+    name). Raises ExportStopped, with nothing written, when the journal cannot be exported,
+    and output.OutputError when the zip cannot be written there."""
     selection = load_for_export(options)
     trends = selected_trends(selection, options.settings)
     name = bundle_name(trends)
@@ -718,13 +710,16 @@ def export_journal(options: ExportOptions, out: Path | None, build_site: SiteBui
     target = Path(out) if out is not None else Path(name + ".zip")
     if target.is_dir() or target.suffix.lower() != ".zip":
         target = target / f"{name}.zip"
-    target = Path(os.path.abspath(target))
-    entries_root = Path(os.path.abspath(options.entries_dir))
-    if target == entries_root or entries_root in target.parents:
-        raise ExportStopped(f"{target} is inside the entries folder; the export never writes there, so choose another --out")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    _remove_leftovers(target)
+    try:
+        target = check_output(target, options.entries_dir, "--out")
+    except OutputOverlapsEntries as refused:
+        raise ExportStopped(str(refused)) from None
+    with writing_output(target, "journal export", folder=False):
+        return _write_bundle(options, selection, trends, name, target, build_site)
 
+
+def _write_bundle(options: ExportOptions, selection: Selection, trends: Trends, name: str, target: Path,
+                  build_site: SiteBuilder | None) -> ExportResult:
     prefix = f"{name}/"
     files: dict[str, bytes] = {}
     copies = entry_copies(selection, options.withheld_fields, options.entries_dir)
