@@ -81,12 +81,27 @@ def _check_place(target: Path, folder: bool) -> None:
             raise OutputError(f"{target} already exists and is not a folder; it is left as it is, so choose another place")
         if not folder and not target.is_file():
             raise OutputError(f"{target} already exists and is not a plain file; it is left as it is, so choose another place")
+        if folder and not _is_report_or_empty(target):
+            # The site folder is replaced whole: a folder of other files (--site-dir ~/Documents)
+            # would be deleted with them.
+            raise OutputError(
+                f"{target} already holds files that are not a journal report; replacing it would delete "
+                "them, so it is left as it is: choose a new or empty folder"
+            )
         return
     parent = target.parent
     while not os.path.lexists(parent) and parent != parent.parent:
         parent = parent.parent
     if not parent.is_dir():
         raise OutputError(f"cannot write {target}: {parent} is not a folder")
+
+
+REPORT_MARK = Path("assets") / "journal"  # every journal report holds its own assets here
+
+
+def _is_report_or_empty(folder: Path) -> bool:
+    """Whether `folder` is a report an earlier build wrote (or an empty folder)."""
+    return (folder / REPORT_MARK).is_dir() or next(folder.iterdir(), None) is None
 
 
 @contextlib.contextmanager

@@ -327,6 +327,26 @@ def test_a_build_to_odd_places_fails_with_one_plain_line(tmp_path, capsys):
     assert sorted(p.name for p in project.iterdir()) == ["afile", "entries", "extra", "mkdocs.yml"]
 
 
+def test_a_site_folder_holding_other_files_is_left_as_it_is(tmp_path, capsys):
+    """`--site-dir ~/Documents`: the site folder is replaced whole, so a folder that is not
+    an earlier report (nor empty) is refused before anything is written or removed."""
+    project = write_project(tmp_path, {"2026-06-01.yaml": GOOD})
+    documents = tmp_path / "Documents"
+    (documents / "taxes").mkdir(parents=True)
+    (documents / "letter.txt").write_text("keep me")
+    (documents / "taxes" / "2025.pdf").write_bytes(b"%PDF")
+    assert build(project, "--site-dir", str(documents)) == 1
+    line = plain_line(capsys.readouterr().err)
+    assert "holds files that are not a journal report" in line and str(documents) in line
+    assert sorted(p.relative_to(documents).as_posix() for p in documents.rglob("*")) == ["letter.txt", "taxes", "taxes/2025.pdf"]
+    # an empty folder, and then the report it now holds, are fine
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert build(project, "--site-dir", str(empty)) == 0
+    assert build(project, "--site-dir", str(empty)) == 0
+    assert (empty / "index.html").is_file()
+
+
 def fail_writing_in(monkeypatch, folder: Path, code: int) -> None:
     """Every new file or folder in `folder` (and below) fails with `code`, as on a full
     disk (ENOSPC) or a read-only file system (EROFS); root would not be stopped by a chmod."""
