@@ -298,7 +298,7 @@ def test_summary_signals_speak_about_the_patient_and_the_report_to_them(default_
     the same figures."""
     summary = default_files["summary.html"].decode()
     boxes = re.findall(r'<div class="signal signal-\w+" id="signal-(\w+)">(.*?)</div>', summary, re.S)
-    assert [key for key, _ in boxes] == ["benefit_declining", "effect_fading"]
+    assert [key for key, _ in boxes] == ["benefit_declining", "effect_fading", "phq9_worse"]
     for key, box in boxes:
         words = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", box)).split())
         assert not SECOND_PERSON.search(words) and not FIRST_PERSON.search(words), (key, words)
