@@ -82,6 +82,13 @@ _WHOLE_NUMBER = re.compile(r"[-+]?[0-9]+")
 _LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")  # as YAML counts lines
 _CLOCK_LIKE = re.compile(r"[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?")
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# YAML 1.1 reads 0x10 as 16, 0b101 as 5 and 1_000 as 1000 (and YAML 1.2 0o17 as 15): in a
+# medical record a number read otherwise than it looks is an error, never a quiet guess.
+_NOT_PLAIN_DIGITS = re.compile(
+    r"(?P<sign>[-+]?)(?:0x(?P<hex>[0-9a-fA-F_]+)|0b(?P<binary>[01_]+)|0o(?P<octal>[0-7_]+)"
+    r"|(?P<decimal>[0-9][0-9_]*_[0-9_]*(?:\.[0-9_]*)?|[0-9][0-9_]*\.[0-9_]*_[0-9_]*))"
+)
+_NUMBER_KINDS = {"hex": ("a hexadecimal", 16), "binary": ("a binary", 2), "octal": ("an octal", 8)}
 
 
 @dataclass
@@ -610,6 +617,12 @@ class _Builder:
 
     def _value(self, node: yaml.ScalarNode, path: Path_, text: bool) -> Any:
         value, tag, style = node.value, node.tag, node.style
+        if not style and not text and ("_" in value or "0" in value[:2]) and path != ("date",):
+            form = _NOT_PLAIN_DIGITS.fullmatch(value)
+            if form and tag in (_INT, _FLOAT, _STR):
+                self.entry.refused.add(path)
+                self.entry.problems.append(self.entry.problem(path, _label(path), _not_plain_digits(form)))
+                return None
         if tag == _STR:  # text, or a whole number that YAML 1.1 takes for text (08, 09)
             if style or text or len(value) >= 100 or not _WHOLE_NUMBER.fullmatch(value):
                 return value
@@ -640,6 +653,26 @@ class _Builder:
         except Exception:  # noqa: BLE001 - PyYAML raises many kinds here (`!!timestamp abc`)
             # e.g. 2026-02-30 looks like a date but is not one: let validation say so
             return value
+
+
+_FLOAT = "tag:yaml.org,2002:float"
+
+
+def _not_plain_digits(form: re.Match) -> str:
+    """The message for a number written otherwise than in plain digits (0x10, 1_000)."""
+    typed, sign = form.group(0), form.group("sign").replace("+", "")
+    digits = next(form.group(k) for k in ("hex", "binary", "octal", "decimal") if form.group(k) is not None)
+    digits = digits.replace("_", "")
+    if form.group("decimal") is not None:
+        whole, dot, fraction = digits.partition(".")
+        plain = f"{sign}{int(whole or '0')}{dot if fraction else ''}{fraction}"
+        return f"{typed} has an underscore in it; write the number in plain digits, like {plain}"
+    kind, base = next(_NUMBER_KINDS[k] for k in _NUMBER_KINDS if form.group(k) is not None)
+    if not digits or len(digits) > 64:  # 0x_ alone, or too long to be any value an entry holds
+        return f"{typed} is {kind} number, not plain digits; write the number in plain digits"
+    plain = f"{sign}{int(digits, base)}"
+    read = f"which YAML reads as {plain}" if kind != "an octal" else f"{plain} in plain digits"
+    return f"{typed} is {kind} number, {read}; write the number in plain digits, like {plain}"
 
 
 _TEXT_PATH_FIELDS = TEXT_FIELDS | TEXT_LIST_FIELDS

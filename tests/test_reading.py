@@ -514,3 +514,32 @@ def test_one_slip_of_the_keyboard_gives_one_or_two_messages_not_a_chain():
         lines = text.count("\n") + 1
         assert all(1 <= p.line <= lines for p in read.problems), (text, read.problems)
     assert most <= 3
+
+
+# --- numbers not written in plain digits ---------------------------------------------
+
+@pytest.mark.parametrize(
+    "written, message",
+    [
+        ("0x10", "0x10 is a hexadecimal number, which YAML reads as 16; write the number in plain digits, like 16"),
+        ("-0x1F", "-0x1F is a hexadecimal number, which YAML reads as -31; write the number in plain digits, like -31"),
+        ("0b101", "0b101 is a binary number, which YAML reads as 5; write the number in plain digits, like 5"),
+        ("0o17", "0o17 is an octal number, 15 in plain digits; write the number in plain digits, like 15"),
+        ("1_000", "1_000 has an underscore in it; write the number in plain digits, like 1000"),
+        ("1_000.5", "1_000.5 has an underscore in it; write the number in plain digits, like 1000.5"),
+        ("0_10", "0_10 has an underscore in it; write the number in plain digits, like 10"),
+    ],
+)
+def test_numbers_not_in_plain_digits_are_errors_not_read_silently(journal, written, message):
+    assert journal.problems(f"date: 2026-04-02\ndose_mg: {written}\nprovider: {written}\n") == [
+        f"{WHERE}:2:10: dose_mg: {message}"
+    ]  # in a text field such as provider, the characters typed are kept
+    assert journal.problems(f"date: 2026-04-02\ndose_mg: 150\nscores:\n  phq9: [{written}, 1, 1, 1, 1, 1, 1, 1, 1]\n") == [
+        f"{WHERE}:4:10: scores.phq9 item 1: {message}"
+    ]
+
+
+def test_plain_digits_with_a_sign_or_leading_zero_are_fine(journal):
+    entry = journal.loaded("date: 2026-04-02\ndose_mg: +150\npre_mood: 03\nhold_time_min: 010.5\n")
+    assert (entry.dose_mg, entry.pre_mood, entry.hold_time_min) == (150, 3, 10.5)
+
