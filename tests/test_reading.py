@@ -543,3 +543,21 @@ def test_plain_digits_with_a_sign_or_leading_zero_are_fine(journal):
     entry = journal.loaded("date: 2026-04-02\ndose_mg: +150\npre_mood: 03\nhold_time_min: 010.5\n")
     assert (entry.dose_mg, entry.pre_mood, entry.hold_time_min) == (150, 3, 10.5)
 
+
+@pytest.mark.parametrize(
+    "written, shown",
+    [("10**400", '"10**400"'), ("10^400", '"10^400"'), ("1e400", '"1e400"'), ("-1.0e+400", "-1.0e+400"),
+     ("1" + "0" * 400, "1" + "0" * 59 + "…")],
+)
+def test_a_number_too_large_to_read_is_out_of_range(journal, written, shown):
+    assert journal.problems(f"date: 2026-04-02\ndose_mg: {written}\npre_mood: {written}\n") == [
+        f"{WHERE}:2:10: dose_mg: {shown} is out of range (a number greater than 0)",
+        f"{WHERE}:3:11: pre_mood: {shown} is out of range (1-10)",
+    ]
+
+
+def test_a_calculation_is_not_a_number(journal):
+    assert journal.problems("date: 2026-04-02\ndose_mg: 150\npre_mood: 2**3\n") == [
+        f'{WHERE}:3:11: pre_mood: "2**3" is a calculation, not a number; write the result in plain digits (1-10)'
+    ]
+
