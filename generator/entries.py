@@ -254,12 +254,8 @@ class Entry(BaseModel):
     def _normalise_side_effects(cls, words: list[str] | None) -> list[str] | None:
         if words is None:
             return None
-        seen: list[str] = []
-        for word in words:
-            name = normalise_side_effect(word)
-            if name not in seen:
-                seen.append(name)
-        return seen
+        # each name once, in the order written; a dict, so that a long list is not quadratic
+        return list(dict.fromkeys(normalise_side_effect(word) for word in words))
 
     @field_validator("provider", "notes", "private_notes", mode="after")
     @classmethod

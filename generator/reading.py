@@ -23,7 +23,7 @@ from .entries import TEXT_FIELDS, TEXT_LIST_FIELDS
 from .problems import Problem
 
 MAX_FILE_BYTES = 1024 * 1024
-MAX_VALUES = 2_000  # an entry holds a few dozen; anchors (&) and aliases (*) must not multiply them
+MAX_VALUES = 2_000  # values that aliases (*) repeat: an entry needs none, and they must not multiply
 MAX_DEPTH = 20
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -509,6 +509,12 @@ class _Builder:
     def __init__(self, entry: ReadEntry):
         self.entry = entry
         self.values_seen = 0
+        # Values are counted as they are taken, and only when there are many is it worked out
+        # how many the file holds without aliases: only those aliases repeat count towards
+        # MAX_VALUES, so a long plain list is not taken for an alias bomb.
+        self.limit = MAX_VALUES
+        self.distinct: int | None = None
+        self.root: yaml.Node | None = None
         self._constructor: SafeConstructor | None = None
 
     @property
@@ -518,8 +524,12 @@ class _Builder:
         return self._constructor
 
     def _count(self, node: yaml.Node, depth: int, path: Path_ = ()) -> None:
-        self.values_seen += 1
-        if self.values_seen > MAX_VALUES:
+        """Called when `values_seen` reaches `limit` or `depth` is over MAX_DEPTH: raises,
+        saying which limit, unless the values so far are the file's own, not repeats."""
+        if self.values_seen >= self.limit and self.distinct is None and self.root is not None:
+            self.distinct = _distinct_nodes(self.root)
+            self.limit = self.distinct + MAX_VALUES
+        if self.values_seen >= self.limit:
             raise _TooLarge(
                 node,
                 f"the file expands to more than {MAX_VALUES} values (YAML anchors '&' and "
@@ -543,8 +553,10 @@ class _Builder:
         )
 
     def build(self, node: yaml.Node, path: Path_, depth: int = 0) -> Any:
-        if self.values_seen >= MAX_VALUES or depth > MAX_DEPTH:
-            self._count(node, depth, path)  # raises, saying which limit
+        if depth == 0:
+            self.root = node
+        if self.values_seen >= self.limit or depth > MAX_DEPTH:
+            self._count(node, depth, path)  # raises, saying which limit, unless these are no repeats
         self.values_seen += 1
         entry = self.entry
         mark = node.start_mark
@@ -569,8 +581,8 @@ class _Builder:
         key_positions, value_positions = entry.key_positions, entry.value_positions
         top = not path  # the fields of the entry, where text fields are
         for key_node, value_node in node.value:
-            if self.values_seen >= MAX_VALUES or depth + 1 > MAX_DEPTH:
-                self._count(key_node, depth + 1, path)  # raises, saying which limit
+            if self.values_seen >= self.limit or depth + 1 > MAX_DEPTH:
+                self._count(key_node, depth + 1, path)  # raises, saying which limit, unless no repeats
             self.values_seen += 1
             if not isinstance(key_node, _ScalarNode):
                 entry.problems.append(
@@ -593,7 +605,7 @@ class _Builder:
                 )
             mark = key_node.start_mark
             key_positions[key_path] = (mark.line + 1, mark.column + 1)
-            if isinstance(value_node, _ScalarNode) and self.values_seen < MAX_VALUES and depth < MAX_DEPTH:
+            if isinstance(value_node, _ScalarNode) and self.values_seen < self.limit and depth < MAX_DEPTH:
                 self.values_seen += 1  # what build() does for a plain value, without the call
                 mark = value_node.start_mark
                 value_positions[key_path] = (mark.line + 1, mark.column + 1)
@@ -656,6 +668,23 @@ class _Builder:
 
 
 _FLOAT = "tag:yaml.org,2002:float"
+
+
+def _distinct_nodes(root: yaml.Node) -> int:
+    """How many values the node tree holds, each counted once however often aliases repeat it."""
+    seen: set[int] = set()
+    waiting = [root]
+    while waiting:  # a stack, not recursion
+        node = waiting.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.SequenceNode):
+            waiting.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                waiting += (key, value)
+    return len(seen)
 
 
 def _not_plain_digits(form: re.Match) -> str:

@@ -198,6 +198,24 @@ def test_alias_bombs_are_refused_before_the_tree_is_walked(journal, monkeypatch,
     assert validated == []  # nothing after the reader ever saw the values
 
 
+def test_a_long_plain_list_is_not_taken_for_an_alias_bomb(journal):
+    effects = "".join(f"  - side effect number {i}\n" for i in range(1990))
+    journal.write("x.yaml", full_entry("2026-04-02") + "route: oral\nprovider: Dr B\nside_effects:\n" + effects)
+    assert journal.check() == (0, [], "1 entry, 0 errors, 0 warnings")
+    (entry,) = journal.load().entries
+    assert len(entry.side_effects) == 1990 and entry.side_effects[-1] == "side effect number 1989"
+
+
+def test_only_what_aliases_repeat_counts_towards_their_bound(journal):
+    effects = "".join(f"  - side effect number {i}\n" for i in range(1990))
+    head = "date: 2026-04-30\ndose_mg: 150\nside_effects: &s\n" + effects
+    journal.write("x.yaml", head + "notes: *s\n")  # 1,990 values repeated once: within the bound
+    assert journal.check() == (1, ['entries/x.yaml:3:15: notes: a list is not text; write it as words (for several '
+                                   'lines, use `|` and indent them)'], "1 entry, 1 error, 0 warnings")
+    journal.write("x.yaml", head + "notes: [*s, *s]\n")  # 3,980 values repeated
+    assert journal.check() == (1, [f"entries/x.yaml:1994:1: {BOMB_MESSAGE}"], "1 entry, 1 error, 0 warnings")
+
+
 DEEP = {
     "brackets": ENTRY + "notes: " + "[" * 10_000 + "]" * 10_000 + "\n",
     "braces": ENTRY + "notes: " + "{" * 10_000 + "}" * 10_000 + "\n",
