@@ -47,7 +47,7 @@ from .names import safe_name
 from .output import STAGING_MARK, replace_file
 from .pages import Report, format_day, render_document
 from .problems import one_line
-from .reading import read_entry
+from .reading import read_entry, text_encoding
 from .trends import (
     MOOD_FIELDS,
     DoseLevel,
@@ -225,12 +225,12 @@ def entry_copy(raw: bytes, source: str, original: Entry, withheld: Sequence[str]
     valid entry equal to the original in everything else. Where the text cannot be cut
     (an alias pointing into a removed field, for example) the values are written out
     again as plain YAML instead, and checked the same way."""
-    bom = b"\xef\xbb\xbf" if raw.startswith(b"\xef\xbb\xbf") else b""
-    text = raw[len(bom):].decode("utf-8")
+    bom, codec = text_encoding(raw)  # the copy keeps the file's encoding (UTF-16 from Notepad, say)
     candidates: list[bytes] = []
     try:
-        candidates.append(bom + strip_fields(text, withheld).encode("utf-8"))
-    except (ValueError, yaml.YAMLError):
+        text = raw[len(bom):].decode(codec)
+        candidates.append(bom + strip_fields(text, withheld).encode(codec))
+    except (ValueError, yaml.YAMLError):  # UnicodeError is a ValueError
         pass
     read = read_entry(raw, source)
     if read.data is not None:

@@ -11,6 +11,7 @@ when present). Values are then taken from the nodes here, so that:
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -298,9 +299,45 @@ def _misaligned_fields(lines: list[str], index: int) -> tuple[int, str] | None:
     return None
 
 
+# A byte order mark says how the file is encoded (YAML 1.2 requires reading each of these;
+# Windows Notepad's "Unicode" is UTF-16 LE). UTF-32 LE's mark begins like UTF-16 LE's.
+_BYTE_ORDER_MARKS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+def text_encoding(raw: bytes) -> tuple[bytes, str]:
+    """The byte order mark the file starts with (b"" for none) and the codec of the rest."""
+    if raw[:1] in (b"\xef", b"\xff", b"\xfe", b"\x00"):  # the first byte of a mark: most files have none
+        for mark, codec in _BYTE_ORDER_MARKS:
+            if raw.startswith(mark):
+                return mark, codec
+    return b"", "utf-8"
+
+
 def _decode(raw: bytes, entry: ReadEntry) -> str | None:
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]  # a byte order mark, which some editors write first
+    mark, codec = text_encoding(raw)
+    raw = raw[len(mark):]
+    if codec != "utf-8":
+        try:
+            text = raw.decode(codec)
+        except UnicodeDecodeError as error:
+            before = raw[: error.start - error.start % (2 if "16" in codec else 4)].decode(codec)
+            name = codec[:6].upper()
+            what = "breaks off in the middle of a character" if error.end >= len(raw) else "has a damaged character"
+            entry.problems.append(
+                Problem(
+                    entry.source, before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1, None,
+                    f"the file is {name} text (it starts with a byte order mark) but {what} here; "
+                    "save it again, as UTF-8 if your editor lets you choose",
+                )
+            )
+            return None
+        return _without_nul(text, entry)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -319,6 +356,10 @@ def _decode(raw: bytes, entry: ReadEntry) -> str | None:
             )
         )
         return None
+    return _without_nul(text, entry)
+
+
+def _without_nul(text: str, entry: ReadEntry) -> str | None:
     if "\x00" in text:
         before = text[: text.index("\x00")]
         entry.problems.append(

@@ -613,3 +613,15 @@ def test_a_255_byte_file_name_builds_and_exports(tmp_path, capsys):
     assert re.fullmatch("entries/é{45}-[0-9a-f]{8}\\.yml", copy), copy
     assert files["data/" + copy] == SECOND.encode()
     assert f"site/sessions/{page}" in files
+
+
+def test_a_utf16_entry_is_exported_in_its_own_encoding_without_the_private_fields(tmp_path, capsys):
+    project = write_project(tmp_path, {"2026-06-01.yaml": GOOD})
+    text = SECOND.replace("\n", "\r\n") + "provider: Dr. Müller\r\nprivate_notes: |\r\n  mine\r\n"
+    (project / "entries" / "2026-06-08.yaml").write_bytes("\ufeff".encode("utf-16-le") + text.encode("utf-16-le"))
+    files = export_of(project, capsys)
+    copy = files["data/entries/2026-06-08.yaml"]
+    assert copy == "\ufeff".encode("utf-16-le") + text.split("private_notes")[0].encode("utf-16-le")
+    (row,) = [row for row in csv.DictReader(io.StringIO(files["data/sessions.csv"].decode("utf-8-sig")))
+              if row["date"] == "2026-06-08"]
+    assert row["provider"] == "Dr. Müller"

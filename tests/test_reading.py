@@ -561,3 +561,35 @@ def test_a_calculation_is_not_a_number(journal):
         f'{WHERE}:3:11: pre_mood: "2**3" is a calculation, not a number; write the result in plain digits (1-10)'
     ]
 
+
+# --- encodings other than UTF-8 -----------------------------------------------------
+
+UNICODE_ENTRY = "date: 2026-04-02\r\ndose_mg: 150\r\nprovider: Dr. Müller 🙂 “Zoë”\r\npre_mood: 12\r\n"
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be", "utf-8"])
+def test_utf16_and_utf32_with_a_byte_order_mark_are_read(journal, codec):
+    """Windows Notepad's "Unicode" is UTF-16 LE with a byte order mark."""
+    raw = "\ufeff".encode(codec) + UNICODE_ENTRY.encode(codec)
+    assert journal.problems(raw) == [f"{WHERE}:4:11: pre_mood: 12 is out of range (1-10)"]
+    journal.write(NAME, raw.replace("12".encode(codec), "4".encode(codec)))
+    (entry,) = journal.load().entries
+    assert entry.provider == "Dr. Müller 🙂 “Zoë”" and entry.pre_mood == 4
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_positions_in_a_utf16_file_count_characters(journal, codec):
+    text = "date: 2026-04-02\r\ndose_mg: 150\r\nprovider: 🙂 “Zoë”\r\nnotes: 🙂: x\r\npre_mood: 12\r\n"
+    assert journal.problems("\ufeff".encode(codec) + text.encode(codec)) == [
+        f"{WHERE}:4:9: there is a ':' where YAML does not expect one; if this is text, put it in quotes "
+        '("...") or write it on the next lines after `notes: |`, indented',
+        f"{WHERE}:5:11: pre_mood: 12 is out of range (1-10)",
+    ]
+
+
+def test_a_utf16_file_cut_in_the_middle_of_a_character(journal):
+    raw = "\ufeff".encode("utf-16-le") + "date: 2026-04-02\ndose_mg: 150\nnotes: x".encode("utf-16-le") + b"y"
+    assert journal.problems(raw) == [
+        f"{WHERE}:3:9: the file is UTF-16 text (it starts with a byte order mark) but breaks off in the middle "
+        "of a character here; save it again, as UTF-8 if your editor lets you choose"
+    ]
