@@ -553,6 +553,17 @@ def test_every_broken_path_is_on_the_problems_page(paths_site):
     assert problems["entries/unreadable.yaml"][0][3] == "cannot be read (permission denied); check the file's permissions"
 
 
+def test_a_control_character_typed_in_a_side_effect_does_not_stop_the_build(tmp_path):
+    """The chart renderer aborted the whole process (not even exit 3) on a character XML
+    cannot hold in a label; run in a process of its own, so that would fail only this test."""
+    project = write_project(tmp_path, {"2026-04-02.yaml": full_entry("2026-04-02"),
+                                       "2026-04-09.yaml": full_entry("2026-04-09") + 'side_effects: ["dizzy\\x13", "a\\x01b"]\n'})
+    done = subprocess.run([sys.executable, "-m", "generator.cli", "build", "--today", TODAY], cwd=project,
+                          capture_output=True, text=True, timeout=300)
+    assert (done.returncode, done.stderr) == (0, ""), done.stderr[-2000:]
+    assert "dizzy\ufffd" in (project / "site" / "trends.html").read_text(encoding="utf-8")  # in the picture
+
+
 # ======================================================================================
 # Nothing lost: every value written is in the entry or in a message
 # ======================================================================================
