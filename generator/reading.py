@@ -735,11 +735,11 @@ def _not_plain_digits(form: re.Match) -> str:
     digits = digits.replace("_", "")
     if form.group("decimal") is not None:
         whole, dot, fraction = digits.partition(".")
-        plain = f"{sign}{int(whole or '0')}{dot if fraction else ''}{fraction}"
-        return f"{typed} has an underscore in it; write the number in plain digits, like {plain}"
+        plain = f"{sign}{whole.lstrip('0') or '0'}{dot if fraction else ''}{fraction}"  # no int(): any length
+        return f"{clip(typed)} has an underscore in it; write the number in plain digits, like {clip(plain)}"
     kind, base = next(_NUMBER_KINDS[k] for k in _NUMBER_KINDS if form.group(k) is not None)
     if not digits or len(digits) > 64:  # 0x_ alone, or too long to be any value an entry holds
-        return f"{typed} is {kind} number, not plain digits; write the number in plain digits"
+        return f"{clip(typed)} is {kind} number, not plain digits; write the number in plain digits"
     plain = f"{sign}{int(digits, base)}"
     read = f"which YAML reads as {plain}" if kind != "an octal" else f"{plain} in plain digits"
     return f"{typed} is {kind} number, {read}; write the number in plain digits, like {plain}"

@@ -169,8 +169,11 @@ def _too_large(value: Any, raw: str | None) -> bool:
             return math.isinf(float(value))
         power = _POWER.fullmatch(value)
         if power:
-            base, exponent = float(power.group("base")), int(power.group("exponent"))
-            return base > 1 and exponent * math.log10(base) > math.log10(sys.float_info.max)
+            exponent = power.group("exponent")
+            if len(exponent) > 15:  # int() refuses thousands of digits; this many is out of range anyway
+                return not exponent.startswith("-")
+            base = float(power.group("base"))
+            return base > 1 and int(exponent) * math.log10(base) > math.log10(sys.float_info.max)
     return False
 
 

@@ -593,3 +593,16 @@ def test_a_utf16_file_cut_in_the_middle_of_a_character(journal):
         f"{WHERE}:3:9: the file is UTF-16 text (it starts with a byte order mark) but breaks off in the middle "
         "of a character here; save it again, as UTF-8 if your editor lets you choose"
     ]
+
+
+@pytest.mark.parametrize(
+    "written, message",
+    [("10**" + "9" * 5000, '"10**' + "9" * 56 + '…" is out of range (1-10)'),
+     ("1_" + "0" * 5000, "1_" + "0" * 58 + "… has an underscore in it; write the number in plain digits, like 1"
+      + "0" * 59 + "…")],
+)
+def test_thousands_of_digits_give_a_short_message(journal, written, message):
+    """Python's int() refuses a text of over 4,300 digits: the messages must not need it."""
+    assert journal.problems(f"date: 2026-04-02\ndose_mg: 150\npre_mood: {written}\n") == [
+        f"{WHERE}:3:11: pre_mood: {message}"
+    ]
