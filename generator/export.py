@@ -640,7 +640,10 @@ def data_readme(options: ExportOptions) -> str:
     lines += [
         "",
         f"entries/: each session's entry file (YAML), as the patient wrote it, without: {withheld}.",
-        "Those fields were cut out of the text; every other line, comments included, is as written.",
+        "Those fields were cut out of the text; every other line, comments included, is as written,",
+        "in the file's own encoding. A file name some systems cannot hold (a : or a line break in it,",
+        "a reserved name such as CON, bytes that are not UTF-8, over 100 bytes) is made safe here;",
+        "the entry_file column of sessions.csv names each session's copy as it is in this bundle.",
         "The files follow the entry format in the ketamine-journal README.",
         "",
     ]
