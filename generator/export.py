@@ -43,9 +43,11 @@ from . import __version__
 from .charts import build_charts
 from .entries import Entry
 from .journal import Journal, load_journal
+from .names import safe_name
 from .output import STAGING_MARK, OutputOverlapsEntries, check_output, replace_file, writing_output
 from .pages import Report, format_day, render_document
-from .reading import read_entry
+from .problems import one_line
+from .reading import read_entry, text_encoding
 from .trends import (
     MOOD_FIELDS,
     DoseLevel,
@@ -239,18 +241,18 @@ def entry_copy(raw: bytes, source: str, original: Entry, withheld: Sequence[str]
     valid entry equal to the original in everything else. Where the text cannot be cut
     (an alias pointing into a removed field, for example) the values are written out
     again as plain YAML instead, and checked the same way."""
-    bom = b"\xef\xbb\xbf" if raw.startswith(b"\xef\xbb\xbf") else b""
-    text = raw[len(bom):].decode("utf-8")
+    bom, codec = text_encoding(raw)  # the copy keeps the file's encoding (UTF-16 from Notepad, say)
     candidates: list[bytes] = []
     try:
-        candidates.append(bom + strip_fields(text, withheld).encode("utf-8"))
-    except (ValueError, yaml.YAMLError):
+        text = raw[len(bom):].decode(codec)
+        candidates.append(bom + strip_fields(text, withheld).encode(codec))
+    except (ValueError, yaml.YAMLError):  # UnicodeError is a ValueError
         pass
     read = read_entry(raw, source)
     if read.data is not None:
         kept = {k: v for k, v in read.data.items() if k not in withheld}
         rewritten = (
-            f"# Copied from {Path(source).name} by journal export; rewritten because the fields left out "
+            f"# Copied from {one_line(Path(source).name)} by journal export; rewritten because the fields left out "
             "could not be cut from the text alone.\n"
             + yaml.safe_dump(kept, sort_keys=False, allow_unicode=True, default_flow_style=False)
         )
@@ -272,18 +274,45 @@ def entry_copy(raw: bytes, source: str, original: Entry, withheld: Sequence[str]
     )
 
 
-def entry_copies(selection: Selection, withheld: Sequence[str], entries_dir: Path) -> dict[str, bytes]:
-    """data/entries/<the file's path inside the entries folder> -> the copy's bytes."""
-    copies: dict[str, bytes] = {}
-    root = Path(os.path.abspath(entries_dir))
+def entry_copies(selection: Selection, withheld: Sequence[str], entries_dir: Path) -> dict[str, tuple[str, bytes]]:
+    """Each entry's real path -> (data/entries/<its path inside the entries folder, made safe
+    and unique on every system>, the copy's bytes). The entry's own contents are not changed
+    for its name: a name is only what the copy is called."""
+    root = os.path.abspath(entries_dir)
+    relative = {e.path: os.path.relpath(os.path.abspath(e.path), root).split(os.sep) for e in selection.journal.entries}
+    names = member_names(relative)
+    copies: dict[str, tuple[str, bytes]] = {}
     for entry in selection.journal.entries:
-        path = Path(entry.source)
-        if not path.is_absolute():
-            path = Path.cwd() / path
-        relative = Path(os.path.relpath(os.path.abspath(path), root)).as_posix()
-        raw = path.read_bytes()
-        copies[f"{ENTRIES_FOLDER}/{relative}"] = entry_copy(raw, entry.source, entry, withheld)
+        with open(entry.path, "rb") as handle:
+            raw = handle.read()
+        copies[entry.path] = (f"{ENTRIES_FOLDER}/{names[entry.path]}", entry_copy(raw, entry.source, entry, withheld))
     return copies
+
+
+def member_names(paths: Mapping[str, Sequence[str]]) -> dict[str, str]:
+    """Each key's path (its parts, as the system names them) -> a name for it in a zip that
+    any system can extract: every part made safe (`safe_name`), and told apart from the
+    others when two would be alike, ignoring case, with -2, -3... Names that needed no change
+    come first, so they keep it."""
+    def safe_parts(parts: Sequence[str]) -> list[str]:
+        *folders, name = parts
+        stem, dot, suffix = name.rpartition(".")
+        return [safe_name(folder) for folder in folders] + [safe_name(stem) + dot + suffix]
+
+    safe = {key: safe_parts(parts) for key, parts in paths.items()}
+    order = sorted(paths, key=lambda key: (safe[key] != list(paths[key]), list(paths[key])))
+    taken: set[str] = set()
+    names: dict[str, str] = {}
+    for key in order:
+        *folders, name = safe[key]
+        stem, dot, suffix = name.rpartition(".")
+        number, candidate = 1, "/".join([*folders, name])
+        while candidate.casefold() in taken:
+            number += 1
+            candidate = "/".join([*folders, f"{stem}-{number}{dot}{suffix}"])
+        taken.add(candidate.casefold())
+        names[key] = candidate
+    return names
 
 
 # --------------------------------------------------------------------------- sessions.csv
@@ -380,13 +409,14 @@ def session_row(figure: SessionFigures, entry_file: str, include_notes: bool) ->
 
 def sessions_csv(trends: Trends, entry_files: Mapping[str, str], include_notes: bool) -> bytes:
     """One row per session, oldest first. UTF-8 with a byte order mark, so that
-    spreadsheet programs read accents and dashes right; rows end in CRLF (RFC 4180)."""
+    spreadsheet programs read accents and dashes right; rows end in CRLF (RFC 4180).
+    `entry_files`: each entry's `path` -> its copy's name in the bundle, from data/."""
     columns = [name for name, _ in csv_columns(include_notes)]
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\r\n")
     writer.writeheader()
     for figure in trends.sessions:
-        writer.writerow(session_row(figure, entry_files.get(figure.entry.source, ""), include_notes))
+        writer.writerow(session_row(figure, entry_files.get(figure.entry.path, ""), include_notes))
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -626,7 +656,10 @@ def data_readme(options: ExportOptions) -> str:
     lines += [
         "",
         f"entries/: each session's entry file (YAML), as the patient wrote it, without: {withheld}.",
-        "Those fields were cut out of the text; every other line, comments included, is as written.",
+        "Those fields were cut out of the text; every other line, comments included, is as written,",
+        "in the file's own encoding. A file name some systems cannot hold (a : or a line break in it,",
+        "a reserved name such as CON, bytes that are not UTF-8, over 100 bytes) is made safe here;",
+        "the entry_file column of sessions.csv names each session's copy as it is in this bundle.",
         "The files follow the entry format in the ketamine-journal README.",
         "",
     ]
@@ -723,10 +756,10 @@ def _write_bundle(options: ExportOptions, selection: Selection, trends: Trends, 
     prefix = f"{name}/"
     files: dict[str, bytes] = {}
     copies = entry_copies(selection, options.withheld_fields, options.entries_dir)
-    by_source = dict(zip((e.source for e in selection.journal.entries), (k.removeprefix("data/") for k in copies)))
-    for path, content in copies.items():
-        files[prefix + path] = content
-    files[prefix + "data/sessions.csv"] = sessions_csv(trends, by_source, options.include_notes)
+    for member, content in copies.values():
+        files[prefix + member] = content
+    by_path = {path: member.removeprefix("data/") for path, (member, _) in copies.items()}
+    files[prefix + "data/sessions.csv"] = sessions_csv(trends, by_path, options.include_notes)
     files[prefix + "data/README.txt"] = data_readme(options).encode("utf-8")
 
     own_files: list[str] = []
