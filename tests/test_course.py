@@ -1,0 +1,103 @@
+"""The report follows the person's state, not only the lift (issue: clinical sense).
+
+Each situation is a small journal written by hand, as a careful prescriber tried them, with
+what the overview, the check-in sheet and the export's summary say about it. The pages are
+rendered by the core, as the plugin and the export render them, without a site build.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+
+import pytest
+
+from builders import D, entry
+from generator.charts import build_charts
+from generator.export import ExportOptions, render_summary, select_sessions, selected_trends
+from generator.journal import Journal
+from generator.pages import Report, build_pages, render_pages
+from generator.trends import Settings
+
+TODAY = D(2026, 12, 1)
+
+
+def rendered(entries) -> dict[str, str]:
+    """The overview, check-in sheet and summary of a journal, as plain text."""
+    journal = Journal(folder=None, today=TODAY, entries=sorted(entries, key=lambda e: e.sort_key))  # type: ignore[arg-type]
+    selection = select_sessions(journal, None)
+    trends = selected_trends(selection, Settings())
+    report = Report(journal, trends, build_charts(trends))
+    pages = {p.path: p for p in render_pages(report, build_pages(report), lambda _from, to: to)}
+    provider = Report(journal, trends, report.charts, share="provider", include_notes=False)
+    summary = render_summary(provider, selection, ExportOptions(entries_dir=None, today=TODAY))  # type: ignore[arg-type]
+    return {"overview": text(pages["index.md"].html), "check-in": text(pages["check-in.md"].html), "summary": text(summary)}
+
+
+def text(page: str) -> str:
+    page = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", page, flags=re.S)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+
+
+def weekly_sessions(pre_moods, lifts, start=D(2026, 9, 1), **per_session) -> list:
+    result = []
+    for i, (pre, lift) in enumerate(zip(pre_moods, lifts, strict=True)):
+        extra = {k: v[i] for k, v in per_session.items() if v[i] is not None}
+        day = (start + dt.timedelta(weeks=i)).isoformat()
+        result.append(entry(day, 150, pre, pre + lift, **extra))
+    return result
+
+
+def test_phq9_rising_from_mild_to_severe_is_said_though_the_lift_holds():
+    # situation 1: twelve weekly sessions, lift +3 every time, PHQ-9 8 -> 20
+    scores = [{"phq9": 8}, None, None, {"phq9": 11}, None, None, {"phq9": 14}, None, None, {"phq9": 17}, None, {"phq9": 20}]
+    pages = rendered(weekly_sessions([5] * 12, [3] * 12, scores=scores))
+    for name, page in pages.items():
+        assert "stands out" not in page, name
+    assert "Your PHQ-9 score rose from 8 (mild) on 1 Sep 2026 to 20 (severe) on 17 Nov 2026." in pages["overview"]
+    assert "My PHQ-9 score went from 8 (mild) on 1 Sep 2026 to 20 (severe) on 17 Nov 2026" in pages["check-in"]
+    assert "The patient's PHQ-9 score rose from 8 (mild) on 1 Sep 2026 to 20 (severe) on 17 Nov 2026." in pages["summary"]
+    assert "worth discussing with the patient" in pages["summary"]
+
+
+def test_mood_before_sessions_falling_is_said_though_the_lift_holds():
+    # situation 2: mood before sessions 6 -> 2 over twelve weeks, lift +3 every time
+    pre = [6, 6, 6, 6, 5, 5, 4, 4, 3, 3, 2, 2]
+    pages = rendered(weekly_sessions(pre, [3] * 12))
+    overview = pages["overview"]
+    assert "Benefit, last 6 sessions Stable" in overview
+    assert "Mood before sessions Declining average 3.0 of 10 over the last 6, before: 5.7" in overview
+    assert "Your mood before sessions has fallen" in overview and "stands out" not in overview
+    # recent 4 4 3 3 2 2 -> 3.0; before 6 6 6 6 5 5 -> 5.67
+    assert ("Your mood right before a session averaged 3.0 over your last 6 sessions (13 Oct – 17 Nov 2026), "
+            "against 5.7 over the 6 sessions before (1 Sep – 6 Oct 2026).") in overview
+    statement = ("Right before my last 6 sessions (13 Oct – 17 Nov 2026), my mood averaged 3.0 out of 10, "
+                 "down from 5.7 over the 6 sessions before (1 Sep – 6 Oct 2026).")
+    assert f"How I have been {statement}" in pages["check-in"]
+    assert statement in pages["summary"]
+    assert "Mood before sessions Declining: average 3.0 of 10 over the last 6 against 5.7 over the 6 before" in pages["summary"]
+    assert "Mood before sessions has fallen" in pages["summary"]
+    assert "The patient's mood right before a session averaged 3.0" in pages["summary"]
+
+
+def test_a_response_no_longer_met_is_said_where_the_response_is():
+    # situation 3: PHQ-9 18, response (9, half of 18) on 13 Oct, latest 14 on 24 Nov
+    scores = [{"phq9": 18}, None, None, None, None, None, {"phq9": 9}, None, None, None, None, None, {"phq9": 14}]
+    pages = rendered(weekly_sessions([4] * 13, [3] * 13, scores=scores))
+    lost = ("had come down to half the first score or less on 13 Oct 2026 (9, against 18 at first); "
+            "the latest, 14 on 24 Nov 2026, is above that half again, so that response is no longer met.")
+    for name, page in pages.items():
+        assert lost in page, name
+        assert "It first came down to half the first score or less" not in page, name
+    assert "Your PHQ-9 score rose from 9 (mild) on 13 Oct 2026 to 14 (moderate) on 24 Nov 2026." in pages["overview"]
+
+
+@pytest.mark.parametrize("latest, fires", [(12, False), (13, True)])
+def test_a_band_crossed_by_a_point_or_two_is_not_a_worsening(latest, fires):
+    # 10 (moderate) -> 12 stays in its band; 9 (mild) -> 12 crosses it by 3 points
+    lowest = 10 if not fires else 9
+    entries = weekly_sessions([5] * 3, [3] * 3, scores=[{"gad7": lowest}, None, {"gad7": latest}])
+    pages = rendered(entries)
+    assert ("Your GAD-7 score has risen" in pages["overview"]) is fires
+    assert ("GAD-7 score has risen" in pages["summary"]) is fires
