@@ -171,6 +171,13 @@ def _x_date(domain: Domain) -> alt.X:
                  axis=alt.Axis(format=form, labelAngle=0, labelOverlap="greedy", tickCount=8))
 
 
+def _date_tooltip(title: str) -> alt.Tooltip:
+    """A session's day in a tooltip. The dates are calendar days, read by Vega as midnight
+    UTC: formatted in UTC, as the axis on its utc scale is, so a browser or a build west of
+    UTC does not show the day before."""
+    return alt.Tooltip("utcyearmonthdate(date):T", format="%d %b %Y", title=title)
+
+
 def _number(value: float | int | None) -> str:
     if value is None:
         return "missing"
@@ -341,7 +348,7 @@ def mood_chart(trends: Trends) -> Chart:
         color=alt.Color("series:N", title=None, sort=labels, scale=alt.Scale(domain=labels, range=colours)),
         detail="segment:N",
     )
-    tooltip = [alt.Tooltip("date:T", format="%d %b %Y", title="Session"), alt.Tooltip("series:N", title="When"),
+    tooltip = [_date_tooltip(title="Session"), alt.Tooltip("series:N", title="When"),
                alt.Tooltip("mood:Q", title="Mood (1-10)")]
     # The tooltip on the points only: a line's tooltip shows one point's values wherever it is hovered.
     chart = (base.mark_line(strokeWidth=1.5) + base.mark_point(filled=True, size=28).encode(tooltip=tooltip)).properties(width=WIDTH, height=HEIGHT)
@@ -387,7 +394,7 @@ def lift_chart(trends: Trends) -> Chart:
     steps = _dose_steps(trends)
     data = _Values(values)
     x = _x_date(time_domain(trends))
-    tooltip = [alt.Tooltip("date:T", format="%d %b %Y", title="Session"), alt.Tooltip("dose:N", title="Dose"),
+    tooltip = [_date_tooltip(title="Session"), alt.Tooltip("dose:N", title="Dose"),
                alt.Tooltip("lift:Q", title="Lift")]
     y = alt.Y("lift:Q", title="Change in mood after 2 hours", axis=_whole_point_axis([v["lift"] for v in values]))
     bars = alt.Chart(data).mark_bar(width=_bar_width(len(values)), color=PALETTE["blue"]).encode(x=x, y=y, tooltip=tooltip)
@@ -401,12 +408,12 @@ def lift_chart(trends: Trends) -> Chart:
     layers = [bars, dots, mean_line]
     if steps:
         step_data = _Values(steps)
-        step_tooltip = [alt.Tooltip("date:T", format="%d %b %Y", title="Dose changed"), alt.Tooltip("label:N", title="New dose")]
-        layers.append(alt.Chart(step_data).mark_rule(strokeDash=[4, 3], color=PALETTE["grey"]).encode(x=alt.X("date:T"), tooltip=step_tooltip))
+        step_tooltip = [_date_tooltip(title="Dose changed"), alt.Tooltip("label:N", title="New dose")]
+        layers.append(alt.Chart(step_data).mark_rule(strokeDash=[4, 3], color=PALETTE["grey"]).encode(x=x, tooltip=step_tooltip))
         layers.append(
             # Above the plot, clear of the bars; written upwards, so steps close together do not overlap.
             alt.Chart(step_data).mark_text(angle=270, align="left", baseline="middle", color="#333333", fontSize=10)
-            .encode(x=alt.X("date:T"), y=alt.value(-4), text="label:N", tooltip=step_tooltip)
+            .encode(x=x, y=alt.value(-4), text="label:N", tooltip=step_tooltip)
         )
     chart = alt.layer(*layers).properties(width=WIDTH, height=HEIGHT)
     return Chart(
@@ -435,7 +442,7 @@ def duration_chart(trends: Trends) -> Chart:
         x=_x_date(time_domain(trends)),
         y=alt.Y("days:Q", title="Days until mood was back to 'before'", scale=alt.Scale(domain=[0, 7])),
         color=alt.Color("kind:N", title=None, scale=alt.Scale(domain=kinds, range=[PALETTE["blue"], PALETTE["green"]])),
-        tooltip=[alt.Tooltip("date:T", format="%d %b %Y", title="Session"), alt.Tooltip("text:N", title="Effect lasted")],
+        tooltip=[_date_tooltip(title="Session"), alt.Tooltip("text:N", title="Effect lasted")],
     )
     chart = _bars_with_dots(base, len(values)).properties(width=WIDTH, height=HEIGHT)
     return Chart(
@@ -457,7 +464,7 @@ def dose_chart(trends: Trends) -> Chart:
     base = alt.Chart(_Values(values)).encode(
         x=_x_date(time_domain(trends)), y=alt.Y("dose:Q", title="Dose (mg)", scale=alt.Scale(zero=True)), detail="segment:N",
     )
-    tooltip = [alt.Tooltip("date:T", format="%d %b %Y", title="Session"), alt.Tooltip("dose:Q", title="Dose (mg)")]
+    tooltip = [_date_tooltip(title="Session"), alt.Tooltip("dose:Q", title="Dose (mg)")]
     chart = (
         base.mark_line(interpolate="step-after", color=PALETTE["blue"])
         + base.mark_point(filled=True, color=PALETTE["blue"], size=24).encode(tooltip=tooltip)
@@ -549,7 +556,7 @@ def side_effects_chart(trends: Trends) -> Chart:
             values.append({"date": _day(figure), "effect": effect})
     chart = alt.Chart(_Values(values)).mark_square(size=60, color=PALETTE["vermillion"]).encode(
         x=_x_date(time_domain(trends)), y=alt.Y("effect:N", title=None),
-        tooltip=[alt.Tooltip("date:T", format="%d %b %Y", title="Session"), alt.Tooltip("effect:N", title="Side effect")],
+        tooltip=[_date_tooltip(title="Session"), alt.Tooltip("effect:N", title="Side effect")],
     ).properties(width=WIDTH, height=max(60, 24 * len({v["effect"] for v in values})))
     return Chart(
         "side_effects",
@@ -577,7 +584,7 @@ def questionnaire_chart(questionnaire: Questionnaire, key: str, domain: Domain |
         rows = [[v["date"], str(v["total"]), v["band"]] for v in values]
         columns = ["Date", "Total", "Severity"]
         x = _x_date(domain)
-        tooltip = [alt.Tooltip("date:T", format="%d %b %Y", title="Date"), alt.Tooltip("total:Q", title="Total"),
+        tooltip = [_date_tooltip(title="Date"), alt.Tooltip("total:Q", title="Total"),
                    alt.Tooltip("band:N", title="Severity")]
         title, spec_title = f"{questionnaire.name} over time", f"{questionnaire.name} total over time"
         description = f"{questionnaire.name} totals as written in the journal, over the standard severity bands (lower is better)."

@@ -194,6 +194,46 @@ def test_two_exports_in_a_row_are_byte_identical(example_export, tmp_path):
     assert {i.external_attr >> 16 for i in infos} == {0o100644}
 
 
+ZONES = ["UTC", "America/Los_Angeles", "Asia/Tokyo"]
+
+
+@pytest.fixture(scope="module")
+def exports_in_time_zones(tmp_path_factory) -> dict[str, Path]:
+    """One small journal exported in three time zones, each in a process of its own (the time
+    zone is read when a process starts); they run side by side, to keep the tests quick."""
+    project = write_project(tmp_path_factory.mktemp("zones"), {
+        "2026-06-01.yaml": GOOD, "2026-06-04.yaml": GOOD.replace("2026-06-01", "2026-06-04"), "2026-06-08.yaml": SECOND,
+    })
+    runs = {}
+    for zone in ZONES:
+        out = project.parent / f"{zone.replace('/', '-')}.zip"
+        command = [sys.executable, "-m", "generator.cli", "export", "--today", EXAMPLE_TODAY, "--out", str(out)]
+        env = {**os.environ, "TZ": zone}
+        env.pop("JOURNAL_TODAY", None)
+        runs[zone] = (out, subprocess.Popen(command, cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE))
+    for zone, (out, process) in runs.items():
+        _, err = process.communicate(timeout=120)
+        assert process.returncode == 0, (zone, err.decode())
+    return {zone: out for zone, (out, _) in runs.items()}
+
+
+def test_the_same_journal_gives_the_same_zip_in_every_time_zone(exports_in_time_zones):
+    zips = {zone: path.read_bytes() for zone, path in exports_in_time_zones.items()}
+    assert zips["America/Los_Angeles"] == zips["UTC"] and zips["Asia/Tokyo"] == zips["UTC"]
+    with zipfile.ZipFile(exports_in_time_zones["America/Los_Angeles"]) as opened:
+        assert {i.date_time for i in opened.infolist()} == {(2026, 6, 8, 0, 0, 0)}  # the last session's day
+
+
+def test_charts_made_west_of_utc_give_the_sessions_days(exports_in_time_zones):
+    """Made in Los Angeles, where midnight UTC on 4 Jun is still 3 Jun: the charts' tooltips in
+    the summary and in the report's pages still give each session its own day."""
+    files = inside(contents(exports_in_time_zones["America/Los_Angeles"]), "journal-export-2026-06-01-to-2026-06-08/")
+    for name in ["summary.html", "site/trends.html", "site/index.html"]:
+        text = files[name].decode()
+        shown = set(re.findall(r"Session: (\d\d \w{3} \d{4})", text))
+        assert shown == {"01 Jun 2026", "04 Jun 2026", "08 Jun 2026"}, name
+
+
 # --------------------------------------------------------------------------- the summary
 
 
