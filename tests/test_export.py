@@ -421,6 +421,49 @@ def test_an_invalid_entry_stops_the_export_with_its_located_message(tmp_path, ca
     assert not list(project.glob("*.zip")) and not list(project.glob(".*building*"))
 
 
+OUT_OF_RANGE = "is outside the dates the journal accepts (1980-01-01 to 2099-12-31)"
+
+
+@pytest.mark.parametrize("written", ["0026-06-08", "9999-12-31"])
+def test_a_date_outside_the_accepted_range_stops_the_export_with_its_located_message(tmp_path, capsys, written):
+    project = write_project(tmp_path, {"2026-06-01.yaml": GOOD, "2026-06-08.yaml": f"date: {written}\ndose_mg: 75\n"})
+    assert run_export(project, "--out", "exports/") == 1
+    err = capsys.readouterr().err
+    assert f"entries/2026-06-08.yaml:1:7: date: {written} {OUT_OF_RANGE}" in err
+    assert "Nothing was exported." in err
+    assert not (project / "exports").exists() or not list((project / "exports").iterdir())
+
+
+@pytest.mark.parametrize("option, given", [("--today", "2106-02-08"), ("--today", "1979-12-31"), ("--since", "1979-12-31"), ("--since", "2100-01-01")])
+def test_an_export_day_outside_the_accepted_range_is_a_plain_usage_error(tmp_path, capsys, option, given):
+    """`export --today 2106-02-08` failed in gzip, whose timestamps stop in 2106."""
+    project = write_project(tmp_path, {"2026-06-01.yaml": GOOD})
+    assert run_export(project, "--out", "exports/", option, given) == 2
+    shown = f"today ({given})" if option == "--today" else f"--since {given!r}"
+    assert capsys.readouterr().err == f"journal export: {shown} {OUT_OF_RANGE}\n"
+    assert not (project / "exports").exists()
+
+
+def test_the_first_and_last_accepted_dates_build_and_export(tmp_path, capsys):
+    """The whole accepted range works in every stage: checks, charts, pages, zip dates."""
+    first = "date: 1980-01-01\ndose_mg: 50\npre_mood: 3\npost_mood_2h: 5\nmood_day1: 4\nmood_day3: 3\nmood_day7: 3\nscores: {phq9: 12}\n"
+    last = "date: 2099-12-31 23:59\ndose_mg: 75\npre_mood: 3\npost_mood_2h: 6\nside_effects: [nausea]\nscores: {phq9: 9}\n"
+    project = write_project(tmp_path, {"1980-01-01.yaml": first, "2099-12-31.yaml": last})
+    assert run_in(project, "build", "--today", "2099-12-31") == 0
+    sessions = (project / "site" / "sessions" / "index.html").read_text(encoding="utf-8")
+    assert "1 Jan 1980" in sessions and "31 Dec 2099" in sessions
+    assert run_export(project, "--out", "exports/", "--today", "2099-12-31") == 0
+    (archive,) = (project / "exports").iterdir()
+    assert archive.name == "journal-export-1980-01-01-to-2099-12-31.zip"
+    with zipfile.ZipFile(archive) as opened:
+        assert {i.date_time for i in opened.infolist()} == {(2099, 12, 31, 0, 0, 0)}
+    files = inside(contents(archive), "journal-export-1980-01-01-to-2099-12-31/")
+    rows = list(csv.DictReader(io.StringIO(files["data/sessions.csv"].decode("utf-8-sig"))))
+    assert [r["date"] for r in rows] == ["1980-01-01", "2099-12-31"]
+    shown = set(re.findall(r"Session: (\d\d \w{3} \d{4})", files["summary.html"].decode()))
+    assert shown == {"01 Jan 1980", "31 Dec 2099"}
+
+
 def test_an_export_interrupted_half_way_leaves_no_half_file(tmp_path, monkeypatch, capsys):
     project = write_project(tmp_path, {"2026-06-01.yaml": GOOD + "private_notes: secret\n", "2026-06-08.yaml": SECOND})
     out = tmp_path / "out"

@@ -12,6 +12,8 @@ from html.parser import HTMLParser
 import sys
 from pathlib import Path
 
+import pytest
+
 from conftest import EXAMPLE_TODAY, build, write_project
 
 PAGES = ["index.html", "sessions/index.html", "trends.html", "check-in.html", "checklists.html", "faq.html", "about.html", "problems.html"]
@@ -224,6 +226,24 @@ def test_a_lenient_build_lists_the_broken_entry_and_leaves_it_out(tmp_path, caps
     assert "entries/2026-06-08.yaml" in overview
     sessions = article(page(project / "site", "sessions/index.html"))
     assert "1 Jun 2026" in sessions and "8 Jun 2026" not in sessions
+
+
+OUT_OF_RANGE = "is outside the dates the journal accepts (1980-01-01 to 2099-12-31)"
+
+
+@pytest.mark.parametrize("written, hint", [("0026-06-08", "write the year with four digits, like 2026"), ("9999-12-31", "check the year")])
+def test_a_date_outside_the_accepted_range_is_a_located_error_in_a_build(tmp_path, capsys, written, hint):
+    """A year typed 0026 crashed every build (a date before year 1 in the charts)."""
+    located = f"entries/2026-06-08.yaml:2:7: date: {written} {OUT_OF_RANGE}; {hint}"
+    project = write_project(tmp_path, {"2026-06-01.yaml": GOOD, "2026-06-08.yaml": f"dose_mg: 75\ndate: {written}\n"})
+    assert build(project) == 1
+    assert located in capsys.readouterr().err
+    assert not (project / "site").exists()
+    assert build(project, "--lenient") == 0
+    assert located in capsys.readouterr().err
+    problems = text_of(article(page(project / "site", "problems.html")))
+    assert "entries/2026-06-08.yaml:2:7" in problems and f"{written} {OUT_OF_RANGE}" in problems
+    assert "1 Jun 2026" in article(page(project / "site", "sessions/index.html"))
 
 
 def test_lenient_setting_in_mkdocs_yml(tmp_path):
