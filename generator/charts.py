@@ -56,6 +56,12 @@ HEIGHT = 240
 # chart renderer hundreds of megabytes and makes a page of tens of megabytes.
 MAX_SESSION_MARKS = 150
 MAX_PERIODS = 150
+# Side effects are free text, and one entry may list hundreds: a row each made a chart tens of
+# thousands of pixels high that took the renderer minutes. The most frequent ones get a row of
+# their own, the rest share one; every name is cut to a label's length. The full names stay
+# in the tables and on the session pages.
+MAX_CATEGORIES = 12
+MAX_LABEL = 40
 
 
 @dataclass
@@ -547,22 +553,76 @@ def dissociation_chart(trends: Trends) -> Chart:
     )
 
 
+def short_label(text: str, limit: int = MAX_LABEL) -> str:
+    """Text as a chart label: at most `limit` characters, cut with an ellipsis."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
+
+
+@dataclass
+class Categories:
+    """What each side effect is called in the charts: the MAX_CATEGORIES most frequent by
+    their (shortened) names, the others together in one row; `order` is the rows' order."""
+
+    label: dict[str, str]
+    order: list[str] | None  # None: Vega's own order (by name), as when nothing is grouped
+    others: int = 0  # how many kinds share the "other" row
+
+    @property
+    def sentence(self) -> str:
+        """What the chart does with the names, for its description ("" when nothing)."""
+        if self.order is None:
+            return ""
+        text = " Long names are cut short; the chart's table lists every side effect in full."
+        if self.others:
+            text = (f" The {MAX_CATEGORIES} most frequent side effects have a row each; the other {self.others:,} "
+                    "kinds share the last row." + text)
+        return text
+
+
+def side_effect_categories(sessions: Sequence[SessionFigures]) -> Categories:
+    counts: dict[str, int] = {}
+    for figure in sessions:
+        for effect in dict.fromkeys(figure.entry.side_effects or []):
+            counts[effect] = counts.get(effect, 0) + 1
+    ranked = sorted(counts, key=lambda e: (-counts[e], e))
+    # One row for a single other kind would hide its name and save nothing.
+    named = ranked if len(ranked) <= MAX_CATEGORIES + 1 else ranked[:MAX_CATEGORIES]
+    label: dict[str, str] = {}
+    taken: set[str] = set()
+    for effect in named:
+        text, number = short_label(effect), 1
+        while text in taken:  # two long names that start alike stay two rows
+            number += 1
+            text = short_label(effect, MAX_LABEL - len(f" ({number})")) + f" ({number})"
+        label[effect] = text
+        taken.add(text)
+    rest = ranked[len(named):]
+    if not rest and all(label[e] == e for e in named):
+        return Categories(label, None)
+    other = f"other ({len(rest):,} kinds)"
+    label.update(dict.fromkeys(rest, other))
+    order = sorted(label[e] for e in named) + ([other] if rest else [])
+    return Categories(label, order, len(rest))
+
+
 def side_effects_chart(trends: Trends) -> Chart:
     values, rows = [], []
+    categories = side_effect_categories(trends.sessions)
     for figure in trends.sessions:
         effects = figure.entry.side_effects
         rows.append([_day(figure), "not recorded" if effects is None else (", ".join(effects) or "none")])
-        for effect in effects or []:
-            values.append({"date": _day(figure), "effect": effect})
+        for category in dict.fromkeys(categories.label[e] for e in effects or []):
+            values.append({"date": _day(figure), "effect": category})
+    y = alt.Y("effect:N", title=None) if categories.order is None else alt.Y("effect:N", title=None, sort=categories.order)
     chart = alt.Chart(_Values(values)).mark_square(size=60, color=PALETTE["vermillion"]).encode(
-        x=_x_date(time_domain(trends)), y=alt.Y("effect:N", title=None),
+        x=_x_date(time_domain(trends)), y=y,
         tooltip=[_date_tooltip(title="Session"), alt.Tooltip("effect:N", title="Side effect")],
     ).properties(width=WIDTH, height=max(60, 24 * len({v["effect"] for v in values})))
     return Chart(
         "side_effects",
         "Side effects by session",
         "Each square is a side effect written down for a session. Rows that fill up over time show a side "
-        "effect becoming more frequent.",
+        "effect becoming more frequent." + categories.sentence,
         _finish(chart, "Side effects by session"),
         ["Session", "Side effects"],
         rows,
@@ -756,21 +816,26 @@ def grouped_dose_chart(trends: Trends, grouping: Grouping) -> Chart:
 
 def grouped_side_effects_chart(trends: Trends, grouping: Grouping) -> Chart:
     unit, values, rows = grouping.unit, [], []
+    categories = side_effect_categories(trends.sessions)
     for period in grouping.periods:
         counts: dict[str, int] = {}
+        shown: dict[str, int] = {}  # sessions per row of the chart
         recorded = 0
         for figure in period.sessions:
             effects = figure.entry.side_effects
             recorded += effects is not None
             for effect in dict.fromkeys(effects or []):
                 counts[effect] = counts.get(effect, 0) + 1
-        for effect, count in counts.items():
-            values.append({"date": period.start.isoformat(), "period": period.label, "effect": effect, "sessions": count})
+            for category in dict.fromkeys(categories.label[e] for e in effects or []):
+                shown[category] = shown.get(category, 0) + 1
+        for category, count in shown.items():
+            values.append({"date": period.start.isoformat(), "period": period.label, "effect": category, "sessions": count})
         listed = ", ".join(f"{name} {count}" for name, count in sorted(counts.items(), key=lambda c: (-c[1], c[0])))
         rows.append([period.label, str(len(period.sessions)), str(recorded), listed or ("none" if recorded else "not recorded")])
     top = max((v["sessions"] for v in values), default=1)
+    y = alt.Y("effect:N", title=None) if categories.order is None else alt.Y("effect:N", title=None, sort=categories.order)
     chart = alt.Chart(_Values(values)).mark_square(color=PALETTE["vermillion"]).encode(
-        x=_x_period(unit, time_domain(trends)), y=alt.Y("effect:N", title=None),
+        x=_x_period(unit, time_domain(trends)), y=y,
         size=_size_by_count("sessions:Q", top, [12, 80]),
         tooltip=[alt.Tooltip("period:N", title=unit.capitalize()), alt.Tooltip("effect:N", title="Side effect"),
                  alt.Tooltip("sessions:Q", title="Sessions")],
@@ -779,7 +844,7 @@ def grouped_side_effects_chart(trends: Trends, grouping: Grouping) -> Chart:
     return Chart(
         "side_effects", title,
         f"Each square is a side effect written down in one {unit}; bigger squares are more sessions with it. Rows "
-        "that fill up over time show a side effect becoming more frequent.",
+        "that fill up over time show a side effect becoming more frequent." + categories.sentence,
         _finish(chart, title),
         [unit.capitalize(), "Sessions", "With side effects recorded", "Side effects (sessions)"],
         rows, period=unit,
