@@ -57,6 +57,12 @@ HEIGHT = 240
 # chart renderer hundreds of megabytes and makes a page of tens of megabytes.
 MAX_SESSION_MARKS = 150
 MAX_PERIODS = 150
+# Side effects are free text, and one entry may list hundreds: a row each made a chart tens of
+# thousands of pixels high that took the renderer minutes. The most frequent ones get a row of
+# their own, the rest share one; every name is cut to a label's length. The full names stay
+# in the tables and on the session pages.
+MAX_CATEGORIES = 12
+MAX_LABEL = 40
 
 
 @dataclass
@@ -170,6 +176,13 @@ def _x_date(domain: Domain) -> alt.X:
     form = "%b %Y" if (domain[1] - domain[0]).days > 370 else "%d %b"
     return alt.X("date:T", title="Session date", scale=_domain_scale(domain),
                  axis=alt.Axis(format=form, labelAngle=0, labelOverlap="greedy", tickCount=8))
+
+
+def _date_tooltip(title: str) -> alt.Tooltip:
+    """A session's day in a tooltip. The dates are calendar days, read by Vega as midnight
+    UTC: formatted in UTC, as the axis on its utc scale is, so a browser or a build west of
+    UTC does not show the day before."""
+    return alt.Tooltip("utcyearmonthdate(date):T", format="%d %b %Y", title=title)
 
 
 def _number(value: float | int | None) -> str:
@@ -342,7 +355,7 @@ def mood_chart(trends: Trends) -> Chart:
         color=alt.Color("series:N", title=None, sort=labels, scale=alt.Scale(domain=labels, range=colours)),
         detail="segment:N",
     )
-    tooltip = [alt.Tooltip("date:T", format="%d %b %Y", title="Session"), alt.Tooltip("series:N", title="When"),
+    tooltip = [_date_tooltip(title="Session"), alt.Tooltip("series:N", title="When"),
                alt.Tooltip("mood:Q", title="Mood (1-10)")]
     # The tooltip on the points only: a line's tooltip shows one point's values wherever it is hovered.
     chart = (base.mark_line(strokeWidth=1.5) + base.mark_point(filled=True, size=28).encode(tooltip=tooltip)).properties(width=WIDTH, height=HEIGHT)
@@ -388,7 +401,7 @@ def lift_chart(trends: Trends) -> Chart:
     steps = _dose_steps(trends)
     data = _Values(values)
     x = _x_date(time_domain(trends))
-    tooltip = [alt.Tooltip("date:T", format="%d %b %Y", title="Session"), alt.Tooltip("dose:N", title="Dose"),
+    tooltip = [_date_tooltip(title="Session"), alt.Tooltip("dose:N", title="Dose"),
                alt.Tooltip("lift:Q", title="Lift")]
     y = alt.Y("lift:Q", title="Change in mood after 2 hours", axis=_whole_point_axis([v["lift"] for v in values]))
     bars = alt.Chart(data).mark_bar(width=_bar_width(len(values)), color=PALETTE["blue"]).encode(x=x, y=y, tooltip=tooltip)
@@ -402,12 +415,12 @@ def lift_chart(trends: Trends) -> Chart:
     layers = [bars, dots, mean_line]
     if steps:
         step_data = _Values(steps)
-        step_tooltip = [alt.Tooltip("date:T", format="%d %b %Y", title="Dose changed"), alt.Tooltip("label:N", title="New dose")]
-        layers.append(alt.Chart(step_data).mark_rule(strokeDash=[4, 3], color=PALETTE["grey"]).encode(x=alt.X("date:T"), tooltip=step_tooltip))
+        step_tooltip = [_date_tooltip(title="Dose changed"), alt.Tooltip("label:N", title="New dose")]
+        layers.append(alt.Chart(step_data).mark_rule(strokeDash=[4, 3], color=PALETTE["grey"]).encode(x=x, tooltip=step_tooltip))
         layers.append(
             # Above the plot, clear of the bars; written upwards, so steps close together do not overlap.
             alt.Chart(step_data).mark_text(angle=270, align="left", baseline="middle", color="#333333", fontSize=10)
-            .encode(x=alt.X("date:T"), y=alt.value(-4), text="label:N", tooltip=step_tooltip)
+            .encode(x=x, y=alt.value(-4), text="label:N", tooltip=step_tooltip)
         )
     chart = alt.layer(*layers).properties(width=WIDTH, height=HEIGHT)
     return Chart(
@@ -436,7 +449,7 @@ def duration_chart(trends: Trends) -> Chart:
         x=_x_date(time_domain(trends)),
         y=alt.Y("days:Q", title="Days until mood was back to 'before'", scale=alt.Scale(domain=[0, 7])),
         color=alt.Color("kind:N", title=None, scale=alt.Scale(domain=kinds, range=[PALETTE["blue"], PALETTE["green"]])),
-        tooltip=[alt.Tooltip("date:T", format="%d %b %Y", title="Session"), alt.Tooltip("text:N", title="Effect lasted")],
+        tooltip=[_date_tooltip(title="Session"), alt.Tooltip("text:N", title="Effect lasted")],
     )
     chart = _bars_with_dots(base, len(values)).properties(width=WIDTH, height=HEIGHT)
     return Chart(
@@ -458,7 +471,7 @@ def dose_chart(trends: Trends) -> Chart:
     base = alt.Chart(_Values(values)).encode(
         x=_x_date(time_domain(trends)), y=alt.Y("dose:Q", title="Dose (mg)", scale=alt.Scale(zero=True)), detail="segment:N",
     )
-    tooltip = [alt.Tooltip("date:T", format="%d %b %Y", title="Session"), alt.Tooltip("dose:Q", title="Dose (mg)")]
+    tooltip = [_date_tooltip(title="Session"), alt.Tooltip("dose:Q", title="Dose (mg)")]
     chart = (
         base.mark_line(interpolate="step-after", color=PALETTE["blue"])
         + base.mark_point(filled=True, color=PALETTE["blue"], size=24).encode(tooltip=tooltip)
@@ -541,22 +554,76 @@ def dissociation_chart(trends: Trends) -> Chart:
     )
 
 
+def short_label(text: str, limit: int = MAX_LABEL) -> str:
+    """Text as a chart label: at most `limit` characters, cut with an ellipsis."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
+
+
+@dataclass
+class Categories:
+    """What each side effect is called in the charts: the MAX_CATEGORIES most frequent by
+    their (shortened) names, the others together in one row; `order` is the rows' order."""
+
+    label: dict[str, str]
+    order: list[str] | None  # None: Vega's own order (by name), as when nothing is grouped
+    others: int = 0  # how many kinds share the "other" row
+
+    @property
+    def sentence(self) -> str:
+        """What the chart does with the names, for its description ("" when nothing)."""
+        if self.order is None:
+            return ""
+        text = " Long names are cut short; the chart's table lists every side effect in full."
+        if self.others:
+            text = (f" The {MAX_CATEGORIES} most frequent side effects have a row each; the other {self.others:,} "
+                    "kinds share the last row." + text)
+        return text
+
+
+def side_effect_categories(sessions: Sequence[SessionFigures]) -> Categories:
+    counts: dict[str, int] = {}
+    for figure in sessions:
+        for effect in dict.fromkeys(figure.entry.side_effects or []):
+            counts[effect] = counts.get(effect, 0) + 1
+    ranked = sorted(counts, key=lambda e: (-counts[e], e))
+    # One row for a single other kind would hide its name and save nothing.
+    named = ranked if len(ranked) <= MAX_CATEGORIES + 1 else ranked[:MAX_CATEGORIES]
+    label: dict[str, str] = {}
+    taken: set[str] = set()
+    for effect in named:
+        text, number = short_label(effect), 1
+        while text in taken:  # two long names that start alike stay two rows
+            number += 1
+            text = short_label(effect, MAX_LABEL - len(f" ({number})")) + f" ({number})"
+        label[effect] = text
+        taken.add(text)
+    rest = ranked[len(named):]
+    if not rest and all(label[e] == e for e in named):
+        return Categories(label, None)
+    other = f"other ({len(rest):,} kinds)"
+    label.update(dict.fromkeys(rest, other))
+    order = sorted(label[e] for e in named) + ([other] if rest else [])
+    return Categories(label, order, len(rest))
+
+
 def side_effects_chart(trends: Trends) -> Chart:
     values, rows = [], []
+    categories = side_effect_categories(trends.sessions)
     for figure in trends.sessions:
         effects = figure.entry.side_effects
         rows.append([_day(figure), "not recorded" if effects is None else (", ".join(effects) or "none")])
-        for effect in effects or []:
-            values.append({"date": _day(figure), "effect": effect})
+        for category in dict.fromkeys(categories.label[e] for e in effects or []):
+            values.append({"date": _day(figure), "effect": category})
+    y = alt.Y("effect:N", title=None) if categories.order is None else alt.Y("effect:N", title=None, sort=categories.order)
     chart = alt.Chart(_Values(values)).mark_square(size=60, color=PALETTE["vermillion"]).encode(
-        x=_x_date(time_domain(trends)), y=alt.Y("effect:N", title=None),
-        tooltip=[alt.Tooltip("date:T", format="%d %b %Y", title="Session"), alt.Tooltip("effect:N", title="Side effect")],
+        x=_x_date(time_domain(trends)), y=y,
+        tooltip=[_date_tooltip(title="Session"), alt.Tooltip("effect:N", title="Side effect")],
     ).properties(width=WIDTH, height=max(60, 24 * len({v["effect"] for v in values})))
     return Chart(
         "side_effects",
         "Side effects by session",
         "Each square is a side effect written down for a session. Rows that fill up over time show a side "
-        "effect becoming more frequent.",
+        "effect becoming more frequent." + categories.sentence,
         _finish(chart, "Side effects by session"),
         ["Session", "Side effects"],
         rows,
@@ -578,7 +645,7 @@ def questionnaire_chart(questionnaire: Questionnaire, key: str, domain: Domain |
         rows = [[v["date"], str(v["total"]), v["band"]] for v in values]
         columns = ["Date", "Total", "Severity"]
         x = _x_date(domain)
-        tooltip = [alt.Tooltip("date:T", format="%d %b %Y", title="Date"), alt.Tooltip("total:Q", title="Total"),
+        tooltip = [_date_tooltip(title="Date"), alt.Tooltip("total:Q", title="Total"),
                    alt.Tooltip("band:N", title="Severity")]
         title, spec_title = f"{questionnaire.name} over time", f"{questionnaire.name} total over time"
         description = f"{questionnaire.name} totals as written in the journal, over the standard severity bands (lower is better)."
@@ -750,21 +817,26 @@ def grouped_dose_chart(trends: Trends, grouping: Grouping) -> Chart:
 
 def grouped_side_effects_chart(trends: Trends, grouping: Grouping) -> Chart:
     unit, values, rows = grouping.unit, [], []
+    categories = side_effect_categories(trends.sessions)
     for period in grouping.periods:
         counts: dict[str, int] = {}
+        shown: dict[str, int] = {}  # sessions per row of the chart
         recorded = 0
         for figure in period.sessions:
             effects = figure.entry.side_effects
             recorded += effects is not None
             for effect in dict.fromkeys(effects or []):
                 counts[effect] = counts.get(effect, 0) + 1
-        for effect, count in counts.items():
-            values.append({"date": period.start.isoformat(), "period": period.label, "effect": effect, "sessions": count})
+            for category in dict.fromkeys(categories.label[e] for e in effects or []):
+                shown[category] = shown.get(category, 0) + 1
+        for category, count in shown.items():
+            values.append({"date": period.start.isoformat(), "period": period.label, "effect": category, "sessions": count})
         listed = ", ".join(f"{name} {count}" for name, count in sorted(counts.items(), key=lambda c: (-c[1], c[0])))
         rows.append([period.label, str(len(period.sessions)), str(recorded), listed or ("none" if recorded else "not recorded")])
     top = max((v["sessions"] for v in values), default=1)
+    y = alt.Y("effect:N", title=None) if categories.order is None else alt.Y("effect:N", title=None, sort=categories.order)
     chart = alt.Chart(_Values(values)).mark_square(color=PALETTE["vermillion"]).encode(
-        x=_x_period(unit, time_domain(trends)), y=alt.Y("effect:N", title=None),
+        x=_x_period(unit, time_domain(trends)), y=y,
         size=_size_by_count("sessions:Q", top, [12, 80]),
         tooltip=[alt.Tooltip("period:N", title=unit.capitalize()), alt.Tooltip("effect:N", title="Side effect"),
                  alt.Tooltip("sessions:Q", title="Sessions")],
@@ -773,7 +845,7 @@ def grouped_side_effects_chart(trends: Trends, grouping: Grouping) -> Chart:
     return Chart(
         "side_effects", title,
         f"Each square is a side effect written down in one {unit}; bigger squares are more sessions with it. Rows "
-        "that fill up over time show a side effect becoming more frequent.",
+        "that fill up over time show a side effect becoming more frequent." + categories.sentence,
         _finish(chart, title),
         [unit.capitalize(), "Sessions", "With side effects recorded", "Side effects (sessions)"],
         rows, period=unit,

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .entries import parse_session_date
+from .entries import DATE_RANGE, date_in_range, parse_session_date
 from .journal import LENIENT_VARIABLE, TODAY_VARIABLE, collector_paused, create_entry, load_journal, resolve_today
 from .problems import one_line
 from .reading import clip
@@ -313,8 +313,11 @@ def _command_new(args: argparse.Namespace) -> int:
     if args.date:
         try:
             when = parse_session_date(args.date)
-        except Exception:
-            print(f"journal new: --date {args.date!r} is not a date; write 2026-04-02 or '2026-04-02 18:30'", file=sys.stderr)
+        except Exception as error:  # pydantic's error, whose type says what is wrong
+            if getattr(error, "type", None) == "session_date_range":
+                print(f"journal new: --date {args.date!r} is outside the dates the journal accepts ({DATE_RANGE})", file=sys.stderr)
+            else:
+                print(f"journal new: --date {args.date!r} is not a date; write 2026-04-02 or '2026-04-02 18:30'", file=sys.stderr)
             return 2
     path = create_entry(args.entries or configured_entries(), when)
     print(path)
@@ -368,6 +371,8 @@ def _command_export(args: argparse.Namespace) -> int:
             since = dt.date.fromisoformat(args.since.strip())
         except ValueError:
             raise ValueError(f"--since {args.since!r} is not a date; write it like 2026-06-01") from None
+        if not date_in_range(since):
+            raise ValueError(f"--since {args.since!r} is outside the dates the journal accepts ({DATE_RANGE})")
 
     def stop(signum, frame):  # `kill`: stop like Ctrl+C, so the half-made files are removed
         raise KeyboardInterrupt

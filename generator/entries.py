@@ -68,19 +68,43 @@ KNOWN_SIDE_EFFECTS: dict[str, str] = {
 }
 NO_SIDE_EFFECTS = {"none", "no", "nothing", "-"}
 
+# The dates an entry may have, and the dates --today, --since and `new --date` take: what every
+# later stage handles. A zip stores dates from 1980 on; gzip and the build's timestamps stop in
+# 2106; a year typed with two digits (0026) would give charts dates before year 1.
+EARLIEST_DATE = dt.date(1980, 1, 1)
+LATEST_DATE = dt.date(2099, 12, 31)
+DATE_RANGE = f"{EARLIEST_DATE.isoformat()} to {LATEST_DATE.isoformat()}"
+
 _DATE_RE = re.compile(
     r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"
     r"(?:[ T](?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?)?$"
 )
-DATE_PATTERN = r"^\d{4}-\d{1,2}-\d{1,2}([ T]\d{1,2}:\d{2}(:\d{2})?)?$"
+# For editors: the years EARLIEST_DATE to LATEST_DATE (the check itself reads any four-digit
+# year, to say what is wrong with one outside them).
+DATE_PATTERN = r"^(19[89]\d|20\d\d)-\d{1,2}-\d{1,2}([ T]\d{1,2}:\d{2}(:\d{2})?)?$"
+
+
+def date_in_range(day: dt.date) -> bool:
+    """Whether a day is one the journal accepts (EARLIEST_DATE to LATEST_DATE)."""
+    return EARLIEST_DATE <= day <= LATEST_DATE
+
+
+def _in_range(value: dt.date) -> dt.date:
+    day = value.date() if isinstance(value, dt.datetime) else value
+    if not date_in_range(day):
+        shown = value.isoformat(sep=" ", timespec="minutes") if isinstance(value, dt.datetime) else value.isoformat()
+        raise PydanticCustomError(
+            "session_date_range", "outside the dates the journal accepts", {"year": day.year, "shown": shown}
+        )
+    return value
 
 
 def parse_session_date(value: Any) -> Any:
     """Accept a YAML date, a YAML timestamp, or text like '2026-04-02 18:30'."""
     if isinstance(value, dt.datetime):
-        return value.replace(tzinfo=None, microsecond=0)
+        return _in_range(value.replace(tzinfo=None, microsecond=0))
     if isinstance(value, dt.date):
-        return value
+        return _in_range(value)
     if isinstance(value, str):
         match = _DATE_RE.match(value.strip())
         if not match:
@@ -91,11 +115,12 @@ def parse_session_date(value: Any) -> Any:
         except ValueError:
             raise PydanticCustomError("session_date_calendar", "not a calendar date") from None
         if match.group("H") is None:
-            return day
+            return _in_range(day)
         try:
-            return dt.datetime(day.year, day.month, day.day, parts["H"], parts["M"], parts["S"])
+            when = dt.datetime(day.year, day.month, day.day, parts["H"], parts["M"], parts["S"])
         except ValueError:
             raise PydanticCustomError("session_date_time", "not a time of day") from None
+        return _in_range(when)
     raise PydanticCustomError("session_date_format", "not a date")
 
 
@@ -188,7 +213,8 @@ class Entry(BaseModel):
     date: SessionDate = Field(
         description=(
             "Required. The day of the session, as 2026-04-02, or with the time as "
-            "2026-04-02 18:30 (needed when there are two sessions on one day)."
+            "2026-04-02 18:30 (needed when there are two sessions on one day); "
+            f"from {EARLIEST_DATE.isoformat()} to {LATEST_DATE.isoformat()}."
         )
     )
     dose_mg: Annotated[float, Field(gt=0, allow_inf_nan=False)] = Field(

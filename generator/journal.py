@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
-from .entries import SCHEMA_PATH, Entry, assign_slugs, entry_template
+from .entries import DATE_RANGE, SCHEMA_PATH, Entry, assign_slugs, date_in_range, entry_template
 from .problems import Problem, count_summary
 from .reading import MAX_FILE_BYTES, ReadEntry, clip, read_entry, too_large
 from .validation import cross_entry_places, cross_entry_problems, entry_warnings, validate
@@ -57,14 +57,17 @@ class Journal:
 def resolve_today(value: str | dt.date | None = None) -> dt.date:
     """Today, unless given (an option, or the JOURNAL_TODAY variable) for repeatable runs."""
     if isinstance(value, dt.date):
-        return value
-    text = value or os.environ.get(TODAY_VARIABLE)
-    if text:
+        day = value
+    else:
+        text = value or os.environ.get(TODAY_VARIABLE)
         try:
-            return dt.date.fromisoformat(text.strip())
+            day = dt.date.fromisoformat(text.strip()) if text else dt.date.today()
         except ValueError:
             raise ValueError(f"today must be a date like 2026-04-02, not {text!r}") from None
-    return dt.date.today()
+    # Every session is on or before today, so this bounds the dates every later stage sees.
+    if not date_in_range(day):
+        raise ValueError(f"today ({day.isoformat()}) is outside the dates the journal accepts ({DATE_RANGE})")
+    return day
 
 
 def display_path(path: Path, base: Path | None = None) -> str:

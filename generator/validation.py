@@ -19,7 +19,7 @@ from typing import Any, Iterable
 
 from pydantic import ValidationError
 
-from .entries import FOLLOW_UP_DAYS, NO_SIDE_EFFECTS, Entry, with_source
+from .entries import DATE_RANGE, FOLLOW_UP_DAYS, NO_SIDE_EFFECTS, Entry, with_source
 from .problems import Problem
 from .reading import Path_, ReadEntry, clip, field_label
 
@@ -189,7 +189,7 @@ def _shown(value: Any, raw: str | None) -> str:
     if isinstance(value, (list, dict)):
         return "a list" if isinstance(value, list) else "a group of fields"
     if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
+        return value.isoformat(sep=" ", timespec="minutes")  # strftime drops a year's leading zeros
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)
@@ -227,6 +227,14 @@ def _message(error: dict[str, Any], path: Path_, read: ReadEntry) -> str:
         return f"{shown if isinstance(value, str) else clip(raw or shown)} is out of range ({expected})"
     if kind in _NUMBER_ERRORS and isinstance(value, str) and _POWER.fullmatch(value):
         return f"{shown} is a calculation, not a number; write the result in plain digits ({expected})"
+    if kind == "session_date_range":
+        ctx = error.get("ctx") or {}
+        year = ctx.get("year", 0)
+        if year < 100:  # a year typed with two digits, as 0026
+            hint = f"write the year with four digits, like {(1900 if year >= 80 else 2000) + year}"
+        else:
+            hint = "check the year"
+        return f"{ctx.get('shown', shown)} is outside the dates the journal accepts ({DATE_RANGE}); {hint}"
     if kind.startswith("session_date"):
         if kind == "session_date_calendar":
             return f"{shown} is not a real calendar date (check the day and month)"

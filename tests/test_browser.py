@@ -3,15 +3,17 @@ machine, nothing errors, every chart draws. Screenshots go to test-output/screen
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import http.server
+import re
 import threading
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
-from conftest import OUTPUT, search_results
+from conftest import OUTPUT, REPO, search_results
 
 pytestmark = pytest.mark.browser
 
@@ -124,6 +126,22 @@ def test_print_shows_the_static_charts(browser, served_site):
     )
     assert visible and all(visible)
     page.close()
+
+
+def test_charts_give_the_sessions_days_in_a_browser_west_of_utc(browser, served_site):
+    """Dates are calendar days: in Los Angeles, the charts drawn in the browser still give the
+    first session as 1 Jun 2026, not 31 May (Vega reads 2026-06-01 as midnight UTC)."""
+    sessions = {dt.date.fromisoformat(p.stem).strftime("%d %b %Y") for p in (REPO / "entries").glob("*.yaml")}
+    context = browser.new_context(timezone_id="America/Los_Angeles")
+    page = context.new_page()
+    page.goto(served_site + "trends.html", wait_until="load")
+    assert page.evaluate("() => new Date(Date.UTC(2026, 5, 1)).getDate()") == 31  # the browser is west of UTC
+    page.wait_for_function("() => [...document.querySelectorAll('figure.kj-chart')].every(f => f.dataset.drawn === 'live')")
+    labels = page.eval_on_selector_all(".kj-chart-live svg [aria-label]", "ns => ns.map(n => n.getAttribute('aria-label'))")
+    context.close()
+    shown = {day for label in labels for day in re.findall(r"Session: (\d\d \w{3} \d{4})", label)}
+    assert "01 Jun 2026" in shown and "31 May 2026" not in shown
+    assert shown == sessions
 
 
 HOSTILE = [

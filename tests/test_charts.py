@@ -8,7 +8,7 @@ import re
 import subprocess
 import sys
 
-from generator.charts import build_charts, render_svg, spec_json, vega_runtime_js
+from generator.charts import MAX_CATEGORIES, MAX_LABEL, build_charts, render_svg, spec_json, vega_runtime_js
 from generator.entries import Entry
 from generator.trends import compute_trends
 
@@ -458,3 +458,49 @@ def test_lift_axes_tick_whole_points_only():
         if chart.key in ("lift", "dose_lift"):
             labels = re.findall(r'<text[^>]*>(-?\d+(?:\.\d+)?)</text>', chart.svg)
             assert labels and not any("." in label for label in labels), (chart.key, labels)
+
+
+def long_side_effects(n: int = 1_900) -> list[str]:
+    """n distinct side effects of 400 characters that start alike: cut to a label's length,
+    they would all read the same."""
+    start = "tingling in the left arm that came and went " * 9
+    return [f"{start[:395]} {i:04d}" for i in range(n)]
+
+
+def side_effect_rows(chart) -> set[str]:
+    return {v["effect"] for v in chart.spec["data"]["values"]}
+
+
+def test_many_long_side_effects_are_charted_as_a_few_short_rows():
+    """One entry with 1,900 long side effects made a chart of 1,900 rows that took the renderer
+    minutes: the 12 most frequent get a row, cut to 40 characters, the rest one row together."""
+    many = long_side_effects()
+    entries = [entry("2026-06-01", 100, 3, 6, side_effects=["nausea", *many]),
+               entry("2026-06-08", 100, 3, 6, side_effects=["nausea", "headache"]),
+               entry("2026-06-15", 100, 3, 6, side_effects=["headache"])]
+    chart = next(c for c in build_charts(compute_trends(entries, TODAY)) if c.key == "side_effects")
+    rows = side_effect_rows(chart)
+    assert len(rows) == MAX_CATEGORIES + 1 and max(len(r) for r in rows) <= MAX_LABEL
+    assert {"nausea", "headache", f"other ({len(many) - 10:,} kinds)"} <= rows  # the most frequent by name
+    assert chart.spec["encoding"]["y"]["sort"][-1] == f"other ({len(many) - 10:,} kinds)"
+    assert chart.spec["height"] <= 24 * (MAX_CATEGORIES + 1)
+    drawn = len(re.findall(r'aria-roledescription="square"', chart.svg))
+    assert drawn == len(chart.spec["data"]["values"]) == (MAX_CATEGORIES + 1 - 1) + 2 + 1  # the first session: all rows but headache
+    assert chart.rows[0][1] == ", ".join(["nausea", *many])  # the table keeps every name in full
+    assert f"the other {len(many) - 10:,} kinds share the last row" in chart.description
+    # A few short side effects keep their rows and names, in the renderer's own order.
+    few = next(c for c in build_charts(compute_trends(journal_with_a_gap(), TODAY)) if c.key == "side_effects")
+    assert side_effect_rows(few) == {"nausea"} and "sort" not in few.spec["encoding"]["y"]
+
+
+def test_many_long_side_effects_are_a_few_short_rows_in_a_long_journal_too():
+    entries = long_journal(MAX_SESSION_MARKS + 10)
+    entries[5] = entry(entries[5].date.isoformat(), 100, 3, 6, side_effects=long_side_effects())
+    trends = compute_trends(entries, TODAY)
+    chart = grouped_side_effects_chart(trends, chart_grouping(trends))
+    rows = side_effect_rows(chart)
+    assert len(rows) == MAX_CATEGORIES + 1 and max(len(r) for r in rows) <= MAX_LABEL
+    assert {"nausea", "headache", "dizziness"} <= rows
+    assert chart.spec["height"] <= 24 * (MAX_CATEGORIES + 1)
+    many = long_side_effects()
+    assert any(all(name in row[3] for name in many) for row in chart.rows)  # the table keeps every name

@@ -195,6 +195,46 @@ def test_two_exports_in_a_row_are_byte_identical(example_export, tmp_path):
     assert {i.external_attr >> 16 for i in infos} == {0o100644}
 
 
+ZONES = ["UTC", "America/Los_Angeles", "Asia/Tokyo"]
+
+
+@pytest.fixture(scope="module")
+def exports_in_time_zones(tmp_path_factory) -> dict[str, Path]:
+    """One small journal exported in three time zones, each in a process of its own (the time
+    zone is read when a process starts); they run side by side, to keep the tests quick."""
+    project = write_project(tmp_path_factory.mktemp("zones"), {
+        "2026-06-01.yaml": GOOD, "2026-06-04.yaml": GOOD.replace("2026-06-01", "2026-06-04"), "2026-06-08.yaml": SECOND,
+    })
+    runs = {}
+    for zone in ZONES:
+        out = project.parent / f"{zone.replace('/', '-')}.zip"
+        command = [sys.executable, "-m", "generator.cli", "export", "--today", EXAMPLE_TODAY, "--out", str(out)]
+        env = {**os.environ, "TZ": zone}
+        env.pop("JOURNAL_TODAY", None)
+        runs[zone] = (out, subprocess.Popen(command, cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE))
+    for zone, (out, process) in runs.items():
+        _, err = process.communicate(timeout=120)
+        assert process.returncode == 0, (zone, err.decode())
+    return {zone: out for zone, (out, _) in runs.items()}
+
+
+def test_the_same_journal_gives_the_same_zip_in_every_time_zone(exports_in_time_zones):
+    zips = {zone: path.read_bytes() for zone, path in exports_in_time_zones.items()}
+    assert zips["America/Los_Angeles"] == zips["UTC"] and zips["Asia/Tokyo"] == zips["UTC"]
+    with zipfile.ZipFile(exports_in_time_zones["America/Los_Angeles"]) as opened:
+        assert {i.date_time for i in opened.infolist()} == {(2026, 6, 8, 0, 0, 0)}  # the last session's day
+
+
+def test_charts_made_west_of_utc_give_the_sessions_days(exports_in_time_zones):
+    """Made in Los Angeles, where midnight UTC on 4 Jun is still 3 Jun: the charts' tooltips in
+    the summary and in the report's pages still give each session its own day."""
+    files = inside(contents(exports_in_time_zones["America/Los_Angeles"]), "journal-export-2026-06-01-to-2026-06-08/")
+    for name in ["summary.html", "site/trends.html", "site/index.html"]:
+        text = files[name].decode()
+        shown = set(re.findall(r"Session: (\d\d \w{3} \d{4})", text))
+        assert shown == {"01 Jun 2026", "04 Jun 2026", "08 Jun 2026"}, name
+
+
 # --------------------------------------------------------------------------- the summary
 
 
@@ -380,6 +420,49 @@ def test_an_invalid_entry_stops_the_export_with_its_located_message(tmp_path, ca
     assert "Nothing was exported." in err
     assert not (project / "exports").exists() or not list((project / "exports").iterdir())
     assert not list(project.glob("*.zip")) and not list(project.glob(".*building*"))
+
+
+OUT_OF_RANGE = "is outside the dates the journal accepts (1980-01-01 to 2099-12-31)"
+
+
+@pytest.mark.parametrize("written", ["0026-06-08", "9999-12-31"])
+def test_a_date_outside_the_accepted_range_stops_the_export_with_its_located_message(tmp_path, capsys, written):
+    project = write_project(tmp_path, {"2026-06-01.yaml": GOOD, "2026-06-08.yaml": f"date: {written}\ndose_mg: 75\n"})
+    assert run_export(project, "--out", "exports/") == 1
+    err = capsys.readouterr().err
+    assert f"entries/2026-06-08.yaml:1:7: date: {written} {OUT_OF_RANGE}" in err
+    assert "Nothing was exported." in err
+    assert not (project / "exports").exists() or not list((project / "exports").iterdir())
+
+
+@pytest.mark.parametrize("option, given", [("--today", "2106-02-08"), ("--today", "1979-12-31"), ("--since", "1979-12-31"), ("--since", "2100-01-01")])
+def test_an_export_day_outside_the_accepted_range_is_a_plain_usage_error(tmp_path, capsys, option, given):
+    """`export --today 2106-02-08` failed in gzip, whose timestamps stop in 2106."""
+    project = write_project(tmp_path, {"2026-06-01.yaml": GOOD})
+    assert run_export(project, "--out", "exports/", option, given) == 2
+    shown = f"today ({given})" if option == "--today" else f"--since {given!r}"
+    assert capsys.readouterr().err == f"journal export: {shown} {OUT_OF_RANGE}\n"
+    assert not (project / "exports").exists()
+
+
+def test_the_first_and_last_accepted_dates_build_and_export(tmp_path, capsys):
+    """The whole accepted range works in every stage: checks, charts, pages, zip dates."""
+    first = "date: 1980-01-01\ndose_mg: 50\npre_mood: 3\npost_mood_2h: 5\nmood_day1: 4\nmood_day3: 3\nmood_day7: 3\nscores: {phq9: 12}\n"
+    last = "date: 2099-12-31 23:59\ndose_mg: 75\npre_mood: 3\npost_mood_2h: 6\nside_effects: [nausea]\nscores: {phq9: 9}\n"
+    project = write_project(tmp_path, {"1980-01-01.yaml": first, "2099-12-31.yaml": last})
+    assert run_in(project, "build", "--today", "2099-12-31") == 0
+    sessions = (project / "site" / "sessions" / "index.html").read_text(encoding="utf-8")
+    assert "1 Jan 1980" in sessions and "31 Dec 2099" in sessions
+    assert run_export(project, "--out", "exports/", "--today", "2099-12-31") == 0
+    (archive,) = (project / "exports").iterdir()
+    assert archive.name == "journal-export-1980-01-01-to-2099-12-31.zip"
+    with zipfile.ZipFile(archive) as opened:
+        assert {i.date_time for i in opened.infolist()} == {(2099, 12, 31, 0, 0, 0)}
+    files = inside(contents(archive), "journal-export-1980-01-01-to-2099-12-31/")
+    rows = list(csv.DictReader(io.StringIO(files["data/sessions.csv"].decode("utf-8-sig"))))
+    assert [r["date"] for r in rows] == ["1980-01-01", "2099-12-31"]
+    shown = set(re.findall(r"Session: (\d\d \w{3} \d{4})", files["summary.html"].decode()))
+    assert shown == {"01 Jan 1980", "31 Dec 2099"}
 
 
 def test_an_export_interrupted_half_way_leaves_no_half_file(tmp_path, monkeypatch, capsys):

@@ -5,12 +5,15 @@ from __future__ import annotations
 import filecmp
 import hashlib
 import html
+import json
 import os
 import re
 import subprocess
 from html.parser import HTMLParser
 import sys
 from pathlib import Path
+
+import pytest
 
 from conftest import EXAMPLE_TODAY, build, write_project
 
@@ -224,6 +227,40 @@ def test_a_lenient_build_lists_the_broken_entry_and_leaves_it_out(tmp_path, caps
     assert "entries/2026-06-08.yaml" in overview
     sessions = article(page(project / "site", "sessions/index.html"))
     assert "1 Jun 2026" in sessions and "8 Jun 2026" not in sessions
+
+
+OUT_OF_RANGE = "is outside the dates the journal accepts (1980-01-01 to 2099-12-31)"
+
+
+@pytest.mark.parametrize("written, hint", [("0026-06-08", "write the year with four digits, like 2026"), ("9999-12-31", "check the year")])
+def test_a_date_outside_the_accepted_range_is_a_located_error_in_a_build(tmp_path, capsys, written, hint):
+    """A year typed 0026 crashed every build (a date before year 1 in the charts)."""
+    located = f"entries/2026-06-08.yaml:2:7: date: {written} {OUT_OF_RANGE}; {hint}"
+    project = write_project(tmp_path, {"2026-06-01.yaml": GOOD, "2026-06-08.yaml": f"dose_mg: 75\ndate: {written}\n"})
+    assert build(project) == 1
+    assert located in capsys.readouterr().err
+    assert not (project / "site").exists()
+    assert build(project, "--lenient") == 0
+    assert located in capsys.readouterr().err
+    problems = text_of(article(page(project / "site", "problems.html")))
+    assert "entries/2026-06-08.yaml:2:7" in problems and f"{written} {OUT_OF_RANGE}" in problems
+    assert "1 Jun 2026" in article(page(project / "site", "sessions/index.html"))
+
+
+def test_an_entry_with_1900_long_side_effects_charts_a_few_short_rows_and_lists_them_all(tmp_path):
+    """A 770 KB entry of 1,900 distinct 400-character side effects took the build four minutes in
+    the chart renderer. The charts now hold a bounded number of short rows; the session page
+    still lists every side effect in full."""
+    start = "tingling in the left arm that came and went " * 9
+    many = [f"{start[:395]} {i:04d}" for i in range(1_900)]
+    text = GOOD + "side_effects:\n" + "".join(f"  - {name}\n" for name in many)
+    project = write_project(tmp_path, {"2026-06-01.yaml": text})
+    assert build(project) == 0
+    (spec,) = re.findall(r'<script type="application/json" id="chart-spec-side_effects">(.*?)</script>', page(project / "site", "trends.html"))
+    rows = {v["effect"] for v in json.loads(spec)["data"]["values"]}
+    assert len(rows) == 13 and max(len(r) for r in rows) <= 40
+    session = text_of(article(page(project / "site", "sessions/2026-06-01.html")))
+    assert all(name in session for name in many)
 
 
 def test_lenient_setting_in_mkdocs_yml(tmp_path):

@@ -539,6 +539,55 @@ def test_a_session_later_today_is_not_in_the_future(journal):
     assert journal.check(today="2026-04-02") == (0, [], "1 entry, 0 errors, 0 warnings")
 
 
+# --- the dates the journal accepts ---------------------------------------------------
+
+ACCEPTED = "is outside the dates the journal accepts (1980-01-01 to 2099-12-31)"
+
+
+@pytest.mark.parametrize(
+    "written, message",
+    [
+        ("0026-04-02", f"0026-04-02 {ACCEPTED}; write the year with four digits, like 2026"),
+        ("'0026-04-02 18:30'", f"0026-04-02 18:30 {ACCEPTED}; write the year with four digits, like 2026"),
+        ("9999-12-31", f"9999-12-31 {ACCEPTED}; check the year"),
+        ("1979-12-31", f"1979-12-31 {ACCEPTED}; check the year"),
+        ("2100-01-01", f"2100-01-01 {ACCEPTED}; check the year"),
+    ],
+    ids=["year-0026", "year-0026-with-time", "9999-12-31", "day-before-first", "day-after-last"],
+)
+def test_a_date_outside_the_accepted_range_is_a_located_error(journal, written, message):
+    """A year typed 0026 was a warning, then crashed the build; 9999-12-31 crashed the check."""
+    assert journal.problems(f"dose_mg: 150\ndate: {written}\n") == [f"{WHERE}:2:7: date: {message}"]
+    journal.write(NAME, f"dose_mg: 150\ndate: {written}\n")
+    code, lines, _ = journal.check(today="2099-12-31")  # also when today is the last accepted day
+    assert code == 1 and lines == [f"{WHERE}:2:7: date: {message}"]
+
+
+def test_the_first_and_last_accepted_dates_are_fine(journal):
+    moods = f"{MOODS}mood_day1: 6\nmood_day3: 5\nmood_day7: 5\n"
+    journal.write("1980-01-01.yaml", f"date: 1980-01-01\ndose_mg: 150\n{moods}")
+    journal.write("2099-12-31.yaml", f"date: 2099-12-31 23:59\ndose_mg: 150\n{MOODS}")
+    assert journal.check(today="2099-12-31") == (0, [], "2 entries, 0 errors, 0 warnings")
+
+
+@pytest.mark.parametrize("today", ["2106-02-08", "2100-01-01", "1979-12-31", "0026-04-02"])
+def test_today_outside_the_accepted_range_is_a_plain_usage_error(journal, monkeypatch, today):
+    journal.write(NAME, ENTRY)
+    assert journal.run("check", "--today", today) == (
+        2, "", f"journal check: today ({today}) {ACCEPTED}\n"
+    )
+    monkeypatch.setenv("JOURNAL_TODAY", today)
+    assert journal.run("check") == (2, "", f"journal check: today ({today}) {ACCEPTED}\n")
+
+
+@pytest.mark.parametrize("day", ["0026-04-02", "2100-01-01", "1979-12-31 10:00"])
+def test_a_new_entry_outside_the_accepted_range_is_refused(journal, day):
+    assert journal.run("new", "--date", day) == (2, "", f"journal new: --date {day!r} {ACCEPTED}\n")
+    assert list(journal.folder.iterdir()) == []
+    code, out, _ = journal.run("new", "--date", "1980-01-01")
+    assert code == 0 and out.strip().endswith("1980-01-01.yaml")
+
+
 def test_entries_with_errors_are_left_out_of_the_journal(journal):
     journal.write("good.yaml", ENTRY)
     journal.write("bad.yaml", "date: 2026-04-01\ndose_mg: 150\npre_mood: 12\n")
