@@ -198,15 +198,18 @@ def _mkdocs_messages(progress: bool = False):
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
     handler.setLevel(logging.INFO if progress else logging.WARNING)
-    logger = logging.getLogger("mkdocs")
-    logger.addHandler(handler)
-    previous = logger.level
-    logger.setLevel(logging.INFO)
+    # "generator.site": the plugin's warnings that must not stop a strict build
+    loggers = [logging.getLogger("mkdocs"), logging.getLogger("generator.site")]
+    previous = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
     try:
         yield
     finally:
-        logger.removeHandler(handler)
-        logger.setLevel(previous)
+        for logger, level in zip(loggers, previous):
+            logger.removeHandler(handler)
+            logger.setLevel(level)
 
 
 def _command_build(args: argparse.Namespace) -> int:

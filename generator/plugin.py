@@ -13,6 +13,7 @@ import html
 import json
 import logging
 import os
+import stat
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
@@ -20,17 +21,19 @@ from typing import Any, Iterator
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils import get_relative_url
 
 from .charts import build_charts, start_vega_runtime, vega_runtime_js
 from .export import ExportOptions, left_out_sentences, select_sessions, selected_trends
-from .journal import LENIENT_VARIABLE, EntryCache, load_journal
+from .journal import LENIENT_VARIABLE, EntryCache, display_path, load_journal
 from .pages import NAV_PAGES, Report, SitePage, build_pages, builtin_templates_dir, render_pages
 from .trends import Settings
 
 log = logging.getLogger("mkdocs.plugins.journal")
+# Warnings that must not stop a strict build: MkDocs counts only what is logged under "mkdocs".
+notice = logging.getLogger("generator.site")
 
 ASSETS = {
     "assets/journal/vega-runtime.js": None,  # made by vl-convert, once per process
@@ -133,7 +136,25 @@ class JournalPlugin(BasePlugin[JournalConfig]):
         return config
 
     # -- content -------------------------------------------------------------------
-    def on_files(self, files: Files, config: Any) -> Files:
+    @event_priority(100)  # before any plugin (or MkDocs itself) opens a file of docs_dir
+    def _leave_out_special_files(self, files: Files, config: Any) -> Files:
+        """A named pipe, socket or device in docs_dir would hang the build when read (or
+        stop it): left out, and named."""
+        docs = Path(config.docs_dir)
+        for file in list(files):
+            if not file.abs_src_path or not _is_inside(Path(file.abs_src_path), docs):
+                continue
+            try:
+                regular = stat.S_ISREG(os.stat(file.abs_src_path).st_mode)
+            except OSError:
+                regular = False
+            if not regular:
+                notice.warning(f"{display_path(Path(file.abs_src_path))} is not a regular file (a named pipe, "
+                               "a device or a broken link?); it was left out of the report")
+                files.remove(file)
+        return files
+
+    def _add_journal_pages(self, files: Files, config: Any) -> Files:
         provider = self.config.share == "provider"
         self.own_files_left_out = []
         if provider:
@@ -195,6 +216,8 @@ class JournalPlugin(BasePlugin[JournalConfig]):
         render_pages(report, pages, url_for, self.override_dir)
         self.pages = {page.path: page for page in pages}
         return files
+
+    on_files = CombinedEvent(_leave_out_special_files, _add_journal_pages)
 
     def on_env(self, env: Any, config: Any, files: Files) -> Any:
         if self.runtime_file is not None:  # MkDocs writes the files after this

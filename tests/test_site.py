@@ -360,3 +360,19 @@ def test_an_average_effect_at_the_last_follow_up_reads_7_days_or_more(example_si
     trends = text_of(article(page(example_site, "trends.html")))
     assert "7 days or more (6 sessions, 1 past day 7)" in trends
     assert "at least 7.0 days" not in trends
+
+
+def test_a_named_pipe_in_docs_dir_is_left_out_and_named(tmp_path):
+    """Reading a named pipe waits for a writer that never comes: the build must not."""
+    project = write_project(tmp_path, {"2026-06-01.yaml": GOOD})
+    os.mkfifo(project / "extra" / "pipe.md")
+    os.mkfifo(project / "extra" / "pipe.png")
+    done = subprocess.run(
+        [sys.executable, "-m", "generator.cli", "build", "--today", EXAMPLE_TODAY],
+        cwd=project, capture_output=True, text=True, timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "extra/pipe.md is not a regular file" in done.stderr
+    assert "extra/pipe.png is not a regular file" in done.stderr
+    assert (project / "site" / "index.html").is_file()
+    assert not (project / "site" / "pipe.html").exists()
