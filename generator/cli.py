@@ -50,12 +50,27 @@ def configured_entries(config_file: Path = Path("mkdocs.yml")) -> Path:
     """The entries folder that mkdocs.yml names (the journal plugin's `entries`, relative to
     the file), so that `check` and `new` use the folder the build reads; `entries` when the
     file does not say. Read as plain YAML: these commands need no MkDocs."""
-    import yaml
+    data = _read_site_config(config_file)
+    plugins = data.get("plugins")
+    if isinstance(plugins, dict):
+        options = plugins.get("journal")
+    elif isinstance(plugins, list):
+        options = next((p["journal"] for p in plugins if isinstance(p, dict) and "journal" in p), None)
+    else:
+        options = None
+    entries = options.get("entries") if isinstance(options, dict) else None
+    if isinstance(entries, str) and entries.strip():
+        # relative to the file given, not to an inherited one: MkDocs resolves it so
+        return config_file.parent / entries
+    return Path("entries")
 
-    try:
-        text = config_file.read_text(encoding="utf-8")
-    except (OSError, UnicodeError):
-        return Path("entries")
+
+def _read_site_config(config_file: Path) -> dict:
+    """mkdocs.yml as MkDocs reads it: with its `INHERIT` (a parent file, relative to the
+    child, itself possibly inheriting) merged in MkDocs' way (mergedeep's: mappings merged
+    key by key, the child's value winning; anything else, lists included, replaced).
+    An empty dict when the file cannot be read: the build will say what is wrong."""
+    import yaml
 
     class _Loader(yaml.SafeLoader):
         pass
@@ -69,21 +84,35 @@ def configured_entries(config_file: Path = Path("mkdocs.yml")) -> Path:
     # mkdocs.yml may hold other tags, such as !!python/name:; not needed here, never run
     _Loader.add_multi_constructor("", lambda loader, suffix, node: None)
     _Loader.add_constructor("!ENV", environment)
-    try:
-        data = yaml.load(text, Loader=_Loader)
-    except yaml.YAMLError:
-        return Path("entries")  # the build will say what is wrong with the file
-    plugins = data.get("plugins") if isinstance(data, dict) else None
-    if isinstance(plugins, dict):
-        options = plugins.get("journal")
-    elif isinstance(plugins, list):
-        options = next((p["journal"] for p in plugins if isinstance(p, dict) and "journal" in p), None)
-    else:
-        options = None
-    entries = options.get("entries") if isinstance(options, dict) else None
-    if isinstance(entries, str) and entries.strip():
-        return config_file.parent / entries
-    return Path("entries")
+
+    def merged(parent: dict, child: dict) -> dict:
+        result = dict(parent)
+        for key, value in child.items():
+            both = isinstance(result.get(key), dict) and isinstance(value, dict)
+            result[key] = merged(result[key], value) if both else value
+        return result
+
+    chain: dict = {}
+    seen: set[Path] = set()
+    current = config_file
+    while True:
+        try:
+            text = current.read_text(encoding="utf-8")
+            data = yaml.load(text, Loader=_Loader)
+        except (OSError, UnicodeError, yaml.YAMLError):
+            return {}
+        if data is None:
+            data = {}
+        if not isinstance(data, dict):
+            return {}
+        parent = data.pop("INHERIT", None)
+        chain = merged(data, chain)  # what was read so far is the child of this file
+        if not isinstance(parent, str):
+            return chain
+        seen.add(Path(os.path.abspath(current)))
+        current = Path(os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(current)), parent)))
+        if current in seen:  # a loop, which MkDocs would not survive either
+            return {}
 
 
 def build_parser() -> argparse.ArgumentParser:

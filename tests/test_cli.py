@@ -538,3 +538,32 @@ def test_entries_folder_from_mkdocs_yml_with_env_tags_or_odd_plugins(journal, mo
         config.write_text(odd, encoding="utf-8")
         assert configured_entries(config) == Path("entries"), odd
     assert journal.check() == (0, [], "0 entries, 0 errors, 0 warnings")  # no crash
+
+
+def test_check_and_new_follow_inherit_in_mkdocs_yml(journal):
+    """mkdocs.yml may take its settings from another file (`INHERIT`, relative to the file,
+    chained): `check` and `new` use the folder the build reads, as MkDocs merges them."""
+    from mkdocs.config import load_config
+
+    (journal.root / "base").mkdir()
+    (journal.root / "extra").mkdir()
+    (journal.root / "base" / "common.yml").write_text(
+        "site_name: Common\ndocs_dir: extra\nplugins:\n  search: {}\n  journal:\n    entries: sessions\n    window: 4\n", encoding="utf-8")
+    (journal.root / "base" / "mid.yml").write_text("INHERIT: common.yml\nplugins:\n  journal:\n    window: 5\n", encoding="utf-8")
+    (journal.root / "mkdocs.yml").write_text("INHERIT: base/mid.yml\nsite_name: Mine\n", encoding="utf-8")
+    built_from = load_config(str(journal.root / "mkdocs.yml")).plugins["journal"].config
+    assert (built_from.entries, built_from.window) == ("sessions", 5)  # the folder is relative to mkdocs.yml
+
+    code, out, err = journal.run("new", "--today", "2026-04-02")
+    assert (code, out, err) == (0, "sessions/2026-04-02.yaml\n", "")
+    assert not any(journal.folder.iterdir())  # nothing written into entries/
+    (journal.root / "sessions" / "2026-04-03.yaml").write_text("date: 2026-04-03\ndose_mg: x\n", encoding="utf-8")
+    code, lines, summary = journal.check()
+    assert code == 1 and summary.startswith("2 entries, ")
+    assert any(line.startswith("sessions/2026-04-03.yaml:2:10: dose_mg:") for line in lines)
+
+
+def test_an_inherit_loop_in_mkdocs_yml_does_not_hang_check(journal):
+    (journal.root / "mkdocs.yml").write_text("INHERIT: other.yml\n", encoding="utf-8")
+    (journal.root / "other.yml").write_text("INHERIT: mkdocs.yml\nplugins: [{journal: {entries: x}}]\n", encoding="utf-8")
+    assert journal.check() == (0, [], "0 entries, 0 errors, 0 warnings")  # entries/, as with no setting
