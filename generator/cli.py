@@ -12,9 +12,10 @@ from pathlib import Path
 
 from . import __version__
 from .entries import parse_session_date
-from .journal import LENIENT_VARIABLE, TODAY_VARIABLE, collector_paused, create_entry, display_path, load_journal, resolve_today
+from .journal import TODAY_VARIABLE, collector_paused, create_entry, display_path, load_journal, resolve_today
 from .problems import one_line
 from .reading import clip
+from .serving import is_loopback
 from .output import replace_directory
 
 DESCRIPTION = """\
@@ -157,9 +158,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser(
         "serve", help="preview the report, rebuilt when an entry changes",
         description="Serve the report on this computer only and rebuild it when an entry or a "
-        "template changes. Open the address it prints in your browser; stop with Ctrl+C.",
+        "template changes. Open the address it prints in your browser; stop with Ctrl+C. "
+        "Entries with errors never stop the preview: until they are fixed they are left out, "
+        "and listed at the top of every page, on the Data problems page and here.",
     )
-    _add_site_options(serve)
+    _add_site_options(serve, lenient_help="accepted for the same command line as build; a preview is always lenient")
     serve.add_argument("--address", metavar="HOST:PORT", default="127.0.0.1:8000", help="where to serve (default: 127.0.0.1:8000, this computer only)")
     export = commands.add_parser(
         "export", help="make one zip to hand to a prescriber",
@@ -195,9 +198,9 @@ The same journal and options always give the same zip, byte for byte.""",
     return parser
 
 
-def _add_site_options(parser: argparse.ArgumentParser) -> None:
+def _add_site_options(parser: argparse.ArgumentParser, lenient_help: str = "build even when entries have errors; they are shown on a Data problems page") -> None:
     parser.add_argument("-f", "--config-file", metavar="FILE", type=Path, default=Path("mkdocs.yml"), help="the site configuration (default: mkdocs.yml)")
-    parser.add_argument("--lenient", action="store_true", help="build even when entries have errors; they are shown on a Data problems page")
+    parser.add_argument("--lenient", action="store_true", help=lenient_help)
     parser.add_argument("--today", metavar="DATE", help=f"treat DATE as today (default: the {TODAY_VARIABLE} environment variable, else the real date)")
 
 
@@ -399,12 +402,13 @@ def _command_serve(args: argparse.Namespace) -> int:
     host, port = _serve_address(args.address)
     _load_site_config(args, dev_addr=args.address)  # checks the file and the options before serving
     _can_serve_on(host, port)
+    if not is_loopback(host):
+        print(f"journal serve: warning: serving on {args.address}, so others on your network can read your report, "
+              "private notes included; leave out --address to keep it on this computer", file=sys.stderr)
     # serve() reloads mkdocs.yml on every rebuild, so the choices travel as variables
-    # that the plugin reads.
+    # that the plugin reads. A preview is always lenient (the plugin's rule), --lenient or not.
     if args.today:
         os.environ[TODAY_VARIABLE] = args.today
-    if args.lenient:
-        os.environ[LENIENT_VARIABLE] = "1"
     try:
         with _mkdocs_messages(progress=True):
             serve(str(args.config_file), dev_addr=args.address)

@@ -29,6 +29,7 @@ from .charts import build_charts, start_vega_runtime, vega_runtime_js
 from .export import ExportOptions, left_out_sentences, select_sessions, selected_trends
 from .journal import LENIENT_VARIABLE, EntryCache, display_path, load_journal
 from .pages import NAV_PAGES, Report, SitePage, build_pages, builtin_templates_dir, render_pages
+from .serving import accepted_hosts, host_guard
 from .trends import Settings
 
 log = logging.getLogger("mkdocs.plugins.journal")
@@ -45,6 +46,7 @@ ASSETS = {
 # outside copy of its own.
 WORKER_SHIM = "assets/journal/iframe-worker-shim.js"
 WORKER_SHIM_SOURCE = "static/iframe-worker-shim.js"
+PREVIEW_BANNER_LINES = 10  # the rest are on the Data problems page
 
 
 class JournalConfig(base.Config):
@@ -77,6 +79,8 @@ def trend_settings(options: JournalConfig) -> Settings:
 
 class JournalPlugin(BasePlugin[JournalConfig]):
     def __init__(self) -> None:
+        self.serving = False
+        self.preview_problems: list[str] = []
         self.pages: dict[str, SitePage] = {}
         self.settings = Settings()
         self.own_files_left_out: list[str] = []
@@ -87,6 +91,9 @@ class JournalPlugin(BasePlugin[JournalConfig]):
     # (MkDocs' rule), so the files that did not change are not read and checked again.
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.entry_cache = EntryCache() if command == "serve" else None
+        # A preview is always built leniently: MkDocs serves nothing until a build succeeds,
+        # so one entry with an error would leave every page waiting until it was fixed.
+        self.serving = command == "serve"
 
     def on_shutdown(self) -> None:
         self.entry_cache = None
@@ -98,7 +105,7 @@ class JournalPlugin(BasePlugin[JournalConfig]):
     # -- configuration -------------------------------------------------------------
     @event_priority(50)  # before Material's offline plugin looks at the polyfills
     def on_config(self, config: Any) -> Any:
-        if os.environ.get(LENIENT_VARIABLE):
+        if os.environ.get(LENIENT_VARIABLE) or self.serving:
             self.config.strict = False
         try:
             self.settings = trend_settings(self.config)
@@ -179,6 +186,14 @@ class JournalPlugin(BasePlugin[JournalConfig]):
         start_vega_runtime()
         for warning in journal.warnings:
             log.info(str(warning))
+        self.preview_problems = [str(p) for p in journal.errors] if self.serving else []
+        if self.preview_problems:
+            # info, not warning: a warning would stop a preview of a site set to `strict`
+            for line in self.preview_problems:
+                log.info(line)
+            count = len(journal.sources_with_errors)
+            log.info(f"{count} {'entry file has' if count == 1 else 'entry files have'} errors and "
+                     f"{'is' if count == 1 else 'are'} left out of the preview until fixed; every page lists them")
         since = dt.date.fromisoformat(self.config.since) if self.config.since else None
         selection = select_sessions(journal, since)
         trends = selected_trends(selection, self.settings)
@@ -223,6 +238,13 @@ class JournalPlugin(BasePlugin[JournalConfig]):
         if self.runtime_file is not None:  # MkDocs writes the files after this
             self.runtime_file.content_string = vega_runtime_js()
             self.runtime_file = None
+        # the banner of theme/main.html, on every page of a preview with errors
+        problems_page = files.get_file_from_path("problems.md")
+        env.globals["journal_preview"] = {
+            "problems": self.preview_problems[:PREVIEW_BANNER_LINES],
+            "more": max(0, len(self.preview_problems) - PREVIEW_BANNER_LINES),
+            "problems_url": problems_page.url if problems_page is not None else None,
+        }
         return env
 
     def on_page_content(self, html: str, page: Any, config: Any, files: Files) -> str:
@@ -230,6 +252,8 @@ class JournalPlugin(BasePlugin[JournalConfig]):
         return generated.html if generated is not None else html
 
     def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
+        host, port = config.dev_addr
+        server.set_app(host_guard(server.get_app(), accepted_hosts(host, port)))
         server.watch(str(self.entries_dir))
         server.watch(str(builtin_templates_dir()))
         if self.override_dir is not None:

@@ -221,6 +221,7 @@ def test_a_lenient_build_lists_the_broken_entry_and_leaves_it_out(tmp_path, caps
     assert "entries/2026-06-08.yaml:3:11" in problems and "pre_mood: 12 is out of range (1-10)" in problems
     overview = text_of(article(page(project / "site", "index.html")))
     assert "1 entry file was left out of the figures" in overview
+    assert "Left out of this preview" not in page(project / "site", "index.html")  # the banner is for serve only
     assert "entries/2026-06-08.yaml" in overview
     sessions = article(page(project / "site", "sessions/index.html"))
     assert "1 Jun 2026" in sessions and "8 Jun 2026" not in sessions
