@@ -204,7 +204,7 @@ def _add_site_options(parser: argparse.ArgumentParser, lenient_help: str = "buil
     parser.add_argument("--today", metavar="DATE", help=f"treat DATE as today (default: the {TODAY_VARIABLE} environment variable, else the real date)")
 
 
-def _load_site_config(args: argparse.Namespace, **overrides):
+def _load_site_config(args: argparse.Namespace, show_warnings: bool = True, **overrides):
     import logging
 
     from mkdocs.config import load_config  # only the site commands need MkDocs
@@ -219,15 +219,15 @@ def _load_site_config(args: argparse.Namespace, **overrides):
     collector.emit = messages.append  # type: ignore[method-assign]
     logger = logging.getLogger("mkdocs.config")
     logger.addHandler(collector)
-    logger.propagate = False
+    propagate, logger.propagate = logger.propagate, False
     try:
         config = load_config(str(args.config_file), **overrides)
     except MkDocsException as error:
         raise ValueError(_config_problem(args.config_file, error, [r.getMessage() for r in messages])) from None
     finally:
         logger.removeHandler(collector)
-        logger.propagate = True
-    for record in messages:  # warnings of a file that loaded: shown as MkDocs shows them
+        logger.propagate = propagate
+    for record in messages if show_warnings else ():  # warnings of a file that loaded: shown as MkDocs shows them
         logger.handle(record)
     plugin = config.plugins.get("journal")
     if plugin is None:
@@ -400,7 +400,8 @@ def _command_serve(args: argparse.Namespace) -> int:
     from mkdocs.exceptions import MkDocsException
 
     host, port = _serve_address(args.address)
-    _load_site_config(args, dev_addr=args.address)  # checks the file and the options before serving
+    # checks the file and the options before serving; MkDocs shows the warnings as it starts
+    _load_site_config(args, show_warnings=False, dev_addr=args.address)
     _can_serve_on(host, port)
     if not is_loopback(host):
         print(f"journal serve: warning: serving on {args.address}, so others on your network can read your report, "
