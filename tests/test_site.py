@@ -377,3 +377,15 @@ def test_a_named_pipe_in_docs_dir_is_left_out_and_named(tmp_path):
     assert "extra/pipe.png is not a regular file" in done.stderr
     assert (project / "site" / "index.html").is_file()
     assert not (project / "site" / "pipe.html").exists()
+
+
+def test_the_style_sheet_closes_every_block_it_opens():
+    """A stray brace makes a browser drop the rule after it (the preview banner's colour was)."""
+    from generator.pages import builtin_templates_dir
+
+    css = re.sub(r"/\*.*?\*/", "", (builtin_templates_dir() / "static" / "journal.css").read_text(encoding="utf-8"), flags=re.S)
+    depth = 0
+    for character in css:
+        depth += {"{": 1, "}": -1}.get(character, 0)
+        assert depth >= 0, "a } closes nothing"
+    assert depth == 0
