@@ -14,7 +14,7 @@ import json
 import logging
 import os
 import stat
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -29,6 +29,8 @@ from .charts import build_charts, start_vega_runtime, vega_runtime_js
 from .export import ExportOptions, left_out_sentences, select_sessions, selected_trends
 from .journal import LENIENT_VARIABLE, EntryCache, display_path, load_journal
 from .pages import NAV_PAGES, Report, SitePage, build_pages, builtin_templates_dir, render_pages
+from .problems import one_line
+from .reading import clip
 from .serving import accepted_hosts, host_guard
 from .trends import Settings
 
@@ -254,11 +256,34 @@ class JournalPlugin(BasePlugin[JournalConfig]):
     def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
         host, port = config.dev_addr
         server.set_app(host_guard(server.get_app(), accepted_hosts(host, port)))
+        server.builder = _answering_when_failed(server.builder, Path(server.root))
         server.watch(str(self.entries_dir))
         server.watch(str(builtin_templates_dir()))
         if self.override_dir is not None:
             server.watch(str(self.override_dir))
         return server
+
+
+def _answering_when_failed(rebuild: Any, site: Path) -> Any:
+    """MkDocs' rebuild, except that a failure (mkdocs.yml or a template of one's own broken
+    while serving) does not leave every request waiting for a build that succeeds, as
+    MkDocs does: the pages that remain are served, and any other is a page saying why."""
+
+    def builder(config: Any = None) -> None:
+        try:
+            rebuild(config)
+        except Exception as error:
+            reason = one_line(clip(" ".join(str(error).split()), 300))
+            log.error(f"the preview could not be rebuilt: {reason}. Fix it and save; until then "
+                      "the pages are those of the last build, and a missing one says why.")
+            page = (f"<!doctype html><meta charset=utf-8><title>Not rebuilt</title>"
+                    f"<p>The preview could not be rebuilt: {html.escape(reason)}</p>"
+                    f"<p>The terminal running <code>journal serve</code> says more. Fix it, save, and reload this page.</p>")
+            with suppress(OSError):
+                site.mkdir(parents=True, exist_ok=True)
+                (site / "404.html").write_text(page, encoding="utf-8")  # what MkDocs' server answers for a missing page
+
+    return builder
 
 
 def _stub(page: SitePage) -> str:

@@ -193,3 +193,29 @@ def test_which_host_headers_are_answered(served_on, header, accepted):
     from generator.serving import accepted_hosts
 
     assert accepted_hosts(served_on, 8000)(header) is accepted
+
+
+def test_serve_keeps_answering_when_a_rebuild_fails(tmp_path: Path):
+    """mkdocs.yml broken while serving: MkDocs alone would leave every request waiting."""
+    project = write_project(tmp_path, {"2026-06-01.yaml": ENTRY.format(provider="First Clinic")})
+    config = project / "mkdocs.yml"
+    good = config.read_text(encoding="utf-8")
+    process, port = _start(project, tmp_path / "serve.log")
+    try:
+        _until(port, "/sessions/2026-06-01.html", process, lambda body: "First Clinic" in body)
+        config.write_text(good + "plugins: [oops\n", encoding="utf-8")
+        deadline = time.monotonic() + 90
+        while True:  # each request bounded: one left waiting fails the test
+            status, body = _get(port, "/nowhere.html")
+            if status == 404 and "could not be rebuilt" in body:
+                break
+            assert time.monotonic() < deadline and process.poll() is None, "the failed rebuild was never shown"
+            time.sleep(0.5)
+        status, body = _get(port, "/sessions/2026-06-01.html")
+        assert status == 200 and "First Clinic" in body  # the last good page
+        assert "could not be rebuilt" in (tmp_path / "serve.log").read_text(encoding="utf-8")
+        config.write_text(good, encoding="utf-8")
+        (project / "entries" / "2026-06-01.yaml").write_text(ENTRY.format(provider="Second Clinic"), encoding="utf-8")
+        _until(port, "/sessions/2026-06-01.html", process, lambda body: "Second Clinic" in body)
+    finally:
+        _stop(process)
