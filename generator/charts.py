@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import json
 import math
+import re
 import subprocess
 import sys
 import threading
@@ -833,13 +834,29 @@ _svg_cache: OrderedDict[str, str] = OrderedDict()
 SVG_CACHE_CHARACTERS = 64 * 1024 * 1024  # a few builds' charts; `journal serve` must not grow without end
 
 
+# Characters XML cannot hold: vl-convert panics on one in a label and aborts the whole
+# process (a side effect typed with a control character in it, say).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def _xml_safe(value: Any) -> Any:
+    """The spec with each character XML cannot hold shown as \ufffd, for the static picture."""
+    if isinstance(value, str):
+        return _NOT_XML.sub("\ufffd", value) if not value.isprintable() else value
+    if isinstance(value, dict):
+        return {key: _xml_safe(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_xml_safe(item) for item in value]
+    return value
+
+
 def render_svg(spec: dict[str, Any]) -> str:
     """The static picture of a spec. Cached by content: a chart whose data did not
     change is not drawn again when the site is rebuilt."""
     key = hashlib.sha256(json.dumps(spec, sort_keys=True, default=str).encode()).hexdigest()
     svg = _svg_cache.get(key)
     if svg is None:
-        svg = vl_convert.vegalite_to_svg(spec, allowed_base_urls=[])
+        svg = vl_convert.vegalite_to_svg(_xml_safe(spec), allowed_base_urls=[])
         svg = _svg_cache[key] = svg.replace('<?xml version="1.0" encoding="utf-8"?>', "", 1).strip()
         size = sum(len(s) for s in _svg_cache.values())
         while size > SVG_CACHE_CHARACTERS and len(_svg_cache) > 1:  # the least recently used go first

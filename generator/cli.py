@@ -15,8 +15,8 @@ from .entries import parse_session_date
 from .journal import TODAY_VARIABLE, collector_paused, create_entry, display_path, load_journal, resolve_today
 from .problems import one_line
 from .reading import clip
+from .output import OutputError, check_output, replace_directory, writing_output
 from .serving import is_loopback
-from .output import replace_directory
 
 DESCRIPTION = """\
 Keep a ketamine treatment journal (one YAML file per session) and turn it into a
@@ -116,12 +116,30 @@ def _read_site_config(config_file: Path) -> dict:
             return {}
 
 
+ENGINE = (("mkdocs", "MkDocs"), ("mkdocs-material", "Material for MkDocs"), ("altair", "Altair"), ("vl-convert-python", "vl-convert"))
+
+
+def _version_text() -> str:
+    """The tool's version and what the report is built on, so a person can tell what an
+    upgrade of those packages would change (README, Dependencies)."""
+    from importlib import metadata
+
+    parts = []
+    for package, name in ENGINE:
+        try:
+            parts.append(f"{name} {metadata.version(package)}")
+        except metadata.PackageNotFoundError:
+            parts.append(f"{name} (not installed)")
+    return (f"journal {__version__}\nbuilt on {', '.join(parts)}\n"
+            "Material for MkDocs reaches end of life on 5 May 2027; see README, Dependencies.")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="journal", description=DESCRIPTION, epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--version", action="version", version=_version_text())
     parser.add_argument("--debug", action="store_true", help="show the full traceback if something unexpected fails")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -279,6 +297,11 @@ def _mkdocs_messages(progress: bool = False):
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
     handler.setLevel(logging.INFO if progress else logging.WARNING)
+    # MkDocs logs the page it was at before passing an OSError on (a full disk, say);
+    # the command says it once, in one line (output.OutputError).
+    handler.addFilter(lambda record: not (
+        record.name == "mkdocs.commands.build" and record.levelno >= logging.ERROR and isinstance(sys.exc_info()[1], OSError)
+    ))
     # "generator.site": the plugin's warnings that must not stop a strict build
     loggers = [logging.getLogger("mkdocs"), logging.getLogger("generator.site")]
     previous = [logger.level for logger in loggers]
@@ -302,9 +325,8 @@ def _command_build(args: argparse.Namespace) -> int:
         overrides["site_dir"] = str(args.site_dir.resolve())
     with _mkdocs_messages():
         config = _load_site_config(args, **overrides)
-        target = Path(config.site_dir)
-        if _is_inside_folder(target, _entries_folder(config)):
-            raise ValueError(f"the site folder {target} is inside the entries folder; choose another --site-dir")
+        target = check_output(Path(config.site_dir), _entries_folder(config),
+                              "--site-dir" if args.site_dir else "site_dir in mkdocs.yml or --site-dir")
 
         def write(folder: Path) -> None:
             config.site_dir = str(folder)
@@ -313,9 +335,13 @@ def _command_build(args: argparse.Namespace) -> int:
         try:
             # Built beside the old site and swapped in at the end: an interrupted
             # build leaves the previous report as it was.
-            replace_directory(target, write)
+            with writing_output(target, "journal build", folder=True):
+                replace_directory(target, write)
         except MkDocsException:
             print("journal build: the report was not built; see the messages above.", file=sys.stderr)
+            return 1
+        except OutputError as error:
+            print(f"journal build: {error}", file=sys.stderr)
             return 1
     journal = getattr(config.plugins["journal"], "journal", None)
     if journal is not None and journal.errors:
@@ -513,6 +539,9 @@ def _command_export(args: argparse.Namespace) -> int:
         return 1
     except MkDocsException:
         print("journal export: the report could not be built; see the messages above. Nothing was exported.", file=sys.stderr)
+        return 1
+    except OutputError as error:
+        print(f"journal export: {error}", file=sys.stderr)
         return 1
     finally:
         if previous_handler is not None:

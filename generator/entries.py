@@ -25,6 +25,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from .names import safe_name
+
 SCHEMA_PATH = Path(__file__).with_name("entry.schema.json")
 
 Route = Literal["sublingual", "oral", "intranasal", "intramuscular", "intravenous"]
@@ -244,6 +246,7 @@ class Entry(BaseModel):
     )
 
     _source: str = PrivateAttr(default="")
+    _path: str = PrivateAttr(default="")  # the file's real path, for reading it again (see `path`)
     _slug: str = PrivateAttr(default="")  # set by `assign_slugs`, unique in its journal
 
     @field_validator("side_effects", mode="after")
@@ -251,12 +254,8 @@ class Entry(BaseModel):
     def _normalise_side_effects(cls, words: list[str] | None) -> list[str] | None:
         if words is None:
             return None
-        seen: list[str] = []
-        for word in words:
-            name = normalise_side_effect(word)
-            if name not in seen:
-                seen.append(name)
-        return seen
+        # each name once, in the order written; a dict, so that a long list is not quadratic
+        return list(dict.fromkeys(normalise_side_effect(word) for word in words))
 
     @field_validator("provider", "notes", "private_notes", mode="after")
     @classmethod
@@ -272,6 +271,13 @@ class Entry(BaseModel):
         return self.__pydantic_private__["_source"]  # type: ignore[index]
 
     @property
+    def path(self) -> str:
+        """The file's real path, as the system gave it: `source` is for messages only, and
+        shows a name that is not UTF-8 (caf\\xe9.yaml) as no file is named."""
+        private = self.__pydantic_private__
+        return private["_path"] or private["_source"]  # type: ignore[index]
+
+    @property
     def day(self) -> dt.date:
         return self.date.date() if isinstance(self.date, dt.datetime) else self.date
 
@@ -284,12 +290,13 @@ class Entry(BaseModel):
 
     @property
     def slug(self) -> str:
-        """A stable identifier for links: the file name without its extension."""
+        """A stable identifier for links: the file name without its extension, made safe as
+        a page name on every system (see `names.safe_name`)."""
         private = self.__pydantic_private__
         if private["_slug"]:  # type: ignore[index]
             return private["_slug"]  # type: ignore[index]
-        if private["_source"]:  # type: ignore[index]
-            return _stem(private["_source"])  # type: ignore[index]
+        if private["_path"] or private["_source"]:  # type: ignore[index]
+            return safe_name(_stem(private["_path"] or private["_source"]))  # type: ignore[index]
         return self.date.strftime("%Y-%m-%d-%H%M") if isinstance(self.date, dt.datetime) else str(self.date)
 
     @property
@@ -316,13 +323,21 @@ def _stem(source: str) -> str:
     return Path(source).stem
 
 
+def _stem_changed(entry: Entry) -> bool:
+    private = entry.__pydantic_private__
+    source = private["_path"] or private["_source"]  # type: ignore[index]
+    return bool(source) and safe_name(_stem(source)) != _stem(source)
+
+
 def assign_slugs(entries: list[Entry]) -> None:
     """Give every entry a page name of its own: its file name without the extension, with
     -2, -3... when names would clash (x.yaml and x.yml, a/x.yaml and b/x.yaml, X.yaml and
     x.yaml on a disk that ignores case), and never `index`, the name of the sessions list.
-    Otherwise one session's page would silently replace another's."""
+    Otherwise one session's page would silently replace another's. A name that had to be
+    made safe (a<b.yaml is a_b) gives way to one that did not (a_b.yaml)."""
     taken = {"index"}
-    for entry in sorted(entries, key=lambda e: (e.source.count("/"), e.source)):  # top level first
+    # top level first
+    for entry in sorted(entries, key=lambda e: (_stem_changed(e), e.source.count("/"), e.source)):
         private = entry.__pydantic_private__  # what `entry._slug = ...` sets, without its cost
         private["_slug"] = ""  # type: ignore[index]
         base = slug = entry.slug
@@ -334,8 +349,11 @@ def assign_slugs(entries: list[Entry]) -> None:
         private["_slug"] = slug  # type: ignore[index]
 
 
-def with_source(entry: Entry, source: str) -> Entry:
-    entry.__pydantic_private__["_source"] = source  # type: ignore[index]  # `entry._source = source`, quicker
+def with_source(entry: Entry, source: str, path: str = "") -> Entry:
+    """The entry, named `source` in messages; `path` is its real path when that differs."""
+    private = entry.__pydantic_private__  # `entry._source = source`, quicker
+    private["_source"] = source  # type: ignore[index]
+    private["_path"] = path  # type: ignore[index]
     return entry
 
 

@@ -43,9 +43,11 @@ from . import __version__
 from .charts import build_charts
 from .entries import Entry
 from .journal import Journal, load_journal
-from .output import STAGING_MARK, replace_file
+from .names import safe_name
+from .output import STAGING_MARK, OutputOverlapsEntries, check_output, replace_file, writing_output
 from .pages import Report, format_day, render_document
-from .reading import read_entry
+from .problems import one_line
+from .reading import read_entry, text_encoding
 from .trends import (
     MOOD_FIELDS,
     DoseLevel,
@@ -89,7 +91,20 @@ class ExportOptions:
 
     @property
     def withheld_fields(self) -> tuple[str, ...]:
-        return PRIVATE_FIELDS if self.include_notes else PRIVATE_FIELDS + (NOTES_FIELD,)
+        return withheld_fields(self.include_notes)
+
+
+def withheld_fields(include_notes: bool) -> tuple[str, ...]:
+    """The entry fields a copy for a provider never holds."""
+    return PRIVATE_FIELDS if include_notes else PRIVATE_FIELDS + (NOTES_FIELD,)
+
+
+def withhold(entries: Sequence[Entry], fields: Sequence[str]) -> list[Entry]:
+    """The entries with `fields` emptied: what a provider may not see is taken out of the
+    data itself, before anything renders, so no template (the person's own included) can
+    show it."""
+    emptied = dict.fromkeys(fields)
+    return [e.model_copy(update=emptied) if any(getattr(e, f) is not None for f in fields) else e for e in entries]
 
 
 # A function that builds the report site for the export into `folder` and returns
@@ -112,8 +127,11 @@ class Selection:
     first_session: dt.date | None = None
 
 
-def select_sessions(journal: Journal, since: dt.date | None) -> Selection:
+def select_sessions(journal: Journal, since: dt.date | None, withheld: Sequence[str] = ()) -> Selection:
+    """The sessions from `since` on, with the fields `withheld` taken out of every entry."""
     first = journal.entries[0].day if journal.entries else None
+    if withheld:
+        journal = replace(journal, entries=withhold(journal.entries, withheld))
     if since is None:
         return Selection(journal, [], None, first)
     kept = [e for e in journal.entries if e.day >= since]
@@ -168,7 +186,7 @@ def load_for_export(options: ExportOptions, base: Path | None = None) -> Selecti
             "so nothing is exported until every entry is valid. Fix these and export again:",
             [str(p) for p in journal.errors],
         )
-    selection = select_sessions(journal, options.since)
+    selection = select_sessions(journal, options.since, options.withheld_fields)
     if not selection.journal.entries:
         if options.since and journal.entries:
             raise ExportStopped(
@@ -223,18 +241,18 @@ def entry_copy(raw: bytes, source: str, original: Entry, withheld: Sequence[str]
     valid entry equal to the original in everything else. Where the text cannot be cut
     (an alias pointing into a removed field, for example) the values are written out
     again as plain YAML instead, and checked the same way."""
-    bom = b"\xef\xbb\xbf" if raw.startswith(b"\xef\xbb\xbf") else b""
-    text = raw[len(bom):].decode("utf-8")
+    bom, codec = text_encoding(raw)  # the copy keeps the file's encoding (UTF-16 from Notepad, say)
     candidates: list[bytes] = []
     try:
-        candidates.append(bom + strip_fields(text, withheld).encode("utf-8"))
-    except (ValueError, yaml.YAMLError):
+        text = raw[len(bom):].decode(codec)
+        candidates.append(bom + strip_fields(text, withheld).encode(codec))
+    except (ValueError, yaml.YAMLError):  # UnicodeError is a ValueError
         pass
     read = read_entry(raw, source)
     if read.data is not None:
         kept = {k: v for k, v in read.data.items() if k not in withheld}
         rewritten = (
-            f"# Copied from {Path(source).name} by journal export; rewritten because the fields left out "
+            f"# Copied from {one_line(Path(source).name)} by journal export; rewritten because the fields left out "
             "could not be cut from the text alone.\n"
             + yaml.safe_dump(kept, sort_keys=False, allow_unicode=True, default_flow_style=False)
         )
@@ -256,18 +274,45 @@ def entry_copy(raw: bytes, source: str, original: Entry, withheld: Sequence[str]
     )
 
 
-def entry_copies(selection: Selection, withheld: Sequence[str], entries_dir: Path) -> dict[str, bytes]:
-    """data/entries/<the file's path inside the entries folder> -> the copy's bytes."""
-    copies: dict[str, bytes] = {}
-    root = Path(os.path.abspath(entries_dir))
+def entry_copies(selection: Selection, withheld: Sequence[str], entries_dir: Path) -> dict[str, tuple[str, bytes]]:
+    """Each entry's real path -> (data/entries/<its path inside the entries folder, made safe
+    and unique on every system>, the copy's bytes). The entry's own contents are not changed
+    for its name: a name is only what the copy is called."""
+    root = os.path.abspath(entries_dir)
+    relative = {e.path: os.path.relpath(os.path.abspath(e.path), root).split(os.sep) for e in selection.journal.entries}
+    names = member_names(relative)
+    copies: dict[str, tuple[str, bytes]] = {}
     for entry in selection.journal.entries:
-        path = Path(entry.source)
-        if not path.is_absolute():
-            path = Path.cwd() / path
-        relative = Path(os.path.relpath(os.path.abspath(path), root)).as_posix()
-        raw = path.read_bytes()
-        copies[f"{ENTRIES_FOLDER}/{relative}"] = entry_copy(raw, entry.source, entry, withheld)
+        with open(entry.path, "rb") as handle:
+            raw = handle.read()
+        copies[entry.path] = (f"{ENTRIES_FOLDER}/{names[entry.path]}", entry_copy(raw, entry.source, entry, withheld))
     return copies
+
+
+def member_names(paths: Mapping[str, Sequence[str]]) -> dict[str, str]:
+    """Each key's path (its parts, as the system names them) -> a name for it in a zip that
+    any system can extract: every part made safe (`safe_name`), and told apart from the
+    others when two would be alike, ignoring case, with -2, -3... Names that needed no change
+    come first, so they keep it."""
+    def safe_parts(parts: Sequence[str]) -> list[str]:
+        *folders, name = parts
+        stem, dot, suffix = name.rpartition(".")
+        return [safe_name(folder) for folder in folders] + [safe_name(stem) + dot + suffix]
+
+    safe = {key: safe_parts(parts) for key, parts in paths.items()}
+    order = sorted(paths, key=lambda key: (safe[key] != list(paths[key]), list(paths[key])))
+    taken: set[str] = set()
+    names: dict[str, str] = {}
+    for key in order:
+        *folders, name = safe[key]
+        stem, dot, suffix = name.rpartition(".")
+        number, candidate = 1, "/".join([*folders, name])
+        while candidate.casefold() in taken:
+            number += 1
+            candidate = "/".join([*folders, f"{stem}-{number}{dot}{suffix}"])
+        taken.add(candidate.casefold())
+        names[key] = candidate
+    return names
 
 
 # --------------------------------------------------------------------------- sessions.csv
@@ -364,13 +409,14 @@ def session_row(figure: SessionFigures, entry_file: str, include_notes: bool) ->
 
 def sessions_csv(trends: Trends, entry_files: Mapping[str, str], include_notes: bool) -> bytes:
     """One row per session, oldest first. UTF-8 with a byte order mark, so that
-    spreadsheet programs read accents and dashes right; rows end in CRLF (RFC 4180)."""
+    spreadsheet programs read accents and dashes right; rows end in CRLF (RFC 4180).
+    `entry_files`: each entry's `path` -> its copy's name in the bundle, from data/."""
     columns = [name for name, _ in csv_columns(include_notes)]
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\r\n")
     writer.writeheader()
     for figure in trends.sessions:
-        writer.writerow(session_row(figure, entry_files.get(figure.entry.source, ""), include_notes))
+        writer.writerow(session_row(figure, entry_files.get(figure.entry.path, ""), include_notes))
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -610,7 +656,10 @@ def data_readme(options: ExportOptions) -> str:
     lines += [
         "",
         f"entries/: each session's entry file (YAML), as the patient wrote it, without: {withheld}.",
-        "Those fields were cut out of the text; every other line, comments included, is as written.",
+        "Those fields were cut out of the text; every other line, comments included, is as written,",
+        "in the file's own encoding. A file name some systems cannot hold (a : or a line break in it,",
+        "a reserved name such as CON, bytes that are not UTF-8, over 100 bytes) is made safe here;",
+        "the entry_file column of sessions.csv names each session's copy as it is in this bundle.",
         "The files follow the entry format in the ketamine-journal README.",
         "",
     ]
@@ -662,15 +711,6 @@ def write_zip(files: Mapping[str, bytes], target: Path, stamp: dt.date) -> None:
     replace_file(target, write)
 
 
-def _remove_leftovers(target: Path) -> None:
-    """What an export killed half way left beside its target (hidden, named after it)."""
-    for leftover in target.parent.glob(f".{target.name}{STAGING_MARK}*"):
-        if leftover.is_dir():
-            shutil.rmtree(leftover, ignore_errors=True)
-        else:
-            leftover.unlink(missing_ok=True)
-
-
 def _site_files(folder: Path, prefix: str) -> dict[str, bytes]:
     files = {}
     for path in sorted(folder.rglob("*")):
@@ -694,7 +734,8 @@ class ExportResult:
 
 def export_journal(options: ExportOptions, out: Path | None, build_site: SiteBuilder | None) -> ExportResult:
     """Make the bundle and write it to `out` (a .zip path, or a folder for the default
-    name). Raises ExportStopped, with nothing written, when the journal cannot be exported."""
+    name). Raises ExportStopped, with nothing written, when the journal cannot be exported,
+    and output.OutputError when the zip cannot be written there."""
     selection = load_for_export(options)
     trends = selected_trends(selection, options.settings)
     name = bundle_name(trends)
@@ -702,20 +743,23 @@ def export_journal(options: ExportOptions, out: Path | None, build_site: SiteBui
     target = Path(out) if out is not None else Path(name + ".zip")
     if target.is_dir() or target.suffix.lower() != ".zip":
         target = target / f"{name}.zip"
-    target = Path(os.path.abspath(target))
-    entries_root = Path(os.path.abspath(options.entries_dir))
-    if target == entries_root or entries_root in target.parents:
-        raise ExportStopped(f"{target} is inside the entries folder; the export never writes there, so choose another --out")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    _remove_leftovers(target)
+    try:
+        target = check_output(target, options.entries_dir, "--out")
+    except OutputOverlapsEntries as refused:
+        raise ExportStopped(str(refused)) from None
+    with writing_output(target, "journal export", folder=False):
+        return _write_bundle(options, selection, trends, name, target, build_site)
 
+
+def _write_bundle(options: ExportOptions, selection: Selection, trends: Trends, name: str, target: Path,
+                  build_site: SiteBuilder | None) -> ExportResult:
     prefix = f"{name}/"
     files: dict[str, bytes] = {}
     copies = entry_copies(selection, options.withheld_fields, options.entries_dir)
-    by_source = dict(zip((e.source for e in selection.journal.entries), (k.removeprefix("data/") for k in copies)))
-    for path, content in copies.items():
-        files[prefix + path] = content
-    files[prefix + "data/sessions.csv"] = sessions_csv(trends, by_source, options.include_notes)
+    for member, content in copies.values():
+        files[prefix + member] = content
+    by_path = {path: member.removeprefix("data/") for path, (member, _) in copies.items()}
+    files[prefix + "data/sessions.csv"] = sessions_csv(trends, by_path, options.include_notes)
     files[prefix + "data/README.txt"] = data_readme(options).encode("utf-8")
 
     own_files: list[str] = []

@@ -259,11 +259,11 @@ class EntryCache:
     that depend on today are worked out anew every time. Keeps the files of the last load."""
 
     def __init__(self) -> None:
-        self._kept: dict[tuple[str, bytes], Checked] = {}
-        self._used: dict[tuple[str, bytes], Checked] = {}
+        self._kept: dict[tuple[str, str, bytes], Checked] = {}
+        self._used: dict[tuple[str, str, bytes], Checked] = {}
 
-    def check(self, raw: bytes, source: str) -> Checked:
-        key = (source, raw)
+    def check(self, raw: bytes, source: str, path: str = "") -> Checked:
+        key = (path, source, raw)  # two files can be shown alike (a literal caf\xe9.yaml)
         found = self._used.get(key) or self._kept.get(key)
         if found is None:
             read = read_entry(raw, source)
@@ -275,18 +275,23 @@ class EntryCache:
         self._kept, self._used = self._used, {}
 
 
-def _read_and_check(path: str | Path, source: str, cache: EntryCache | None) -> Checked:
+def _read_and_check(path: str, source: str, cache: EntryCache | None) -> Checked:
     if cache is None:
         read = _read_file(path, source)
-        return (read, *validate(read))
-    found: list[Checked] = []
+        checked: Checked = (read, *validate(read))
+    else:
+        found: list[Checked] = []
 
-    def parse(raw: bytes, source: str) -> ReadEntry:
-        found.append(cache.check(raw, source))
-        return found[0][0]
+        def parse(raw: bytes, source: str) -> ReadEntry:
+            found.append(cache.check(raw, source, path))
+            return found[0][0]
 
-    read = _read_file(path, source, parse)
-    return found[0] if found else (read, *validate(read))
+        read = _read_file(path, source, parse)
+        checked = found[0] if found else (read, *validate(read))
+    if checked[1] is not None:
+        # the real path, for reading the file again (the export): `source` is only its name in messages
+        checked[1].__pydantic_private__["_path"] = path  # type: ignore[index]
+    return checked
 
 
 @contextlib.contextmanager

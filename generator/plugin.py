@@ -26,7 +26,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils import get_relative_url
 
 from .charts import build_charts, start_vega_runtime, vega_runtime_js
-from .export import ExportOptions, left_out_sentences, select_sessions, selected_trends
+from .export import ExportOptions, left_out_sentences, select_sessions, selected_trends, withheld_fields
 from .journal import LENIENT_VARIABLE, EntryCache, display_path, load_journal
 from .pages import NAV_PAGES, Report, SitePage, build_pages, builtin_templates_dir, render_pages
 from .problems import one_line
@@ -197,7 +197,7 @@ class JournalPlugin(BasePlugin[JournalConfig]):
             log.info(f"{count} {'entry file has' if count == 1 else 'entry files have'} errors and "
                      f"{'is' if count == 1 else 'are'} left out of the preview until fixed; every page lists them")
         since = dt.date.fromisoformat(self.config.since) if self.config.since else None
-        selection = select_sessions(journal, since)
+        selection = select_sessions(journal, since, withheld_fields(self.config.include_notes) if provider else ())
         trends = selected_trends(selection, self.settings)
         charts = build_charts(trends)
         report = Report(selection.journal, trends, charts, lenient=not self.config.strict, site_name=config.site_name)

@@ -11,6 +11,7 @@ when present). Values are then taken from the nodes here, so that:
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -23,7 +24,7 @@ from .entries import TEXT_FIELDS, TEXT_LIST_FIELDS
 from .problems import Problem
 
 MAX_FILE_BYTES = 1024 * 1024
-MAX_VALUES = 2_000  # an entry holds a few dozen; anchors (&) and aliases (*) must not multiply them
+MAX_VALUES = 2_000  # values that aliases (*) repeat: an entry needs none, and they must not multiply
 MAX_DEPTH = 20
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -82,6 +83,13 @@ _WHOLE_NUMBER = re.compile(r"[-+]?[0-9]+")
 _LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")  # as YAML counts lines
 _CLOCK_LIKE = re.compile(r"[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?")
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# YAML 1.1 reads 0x10 as 16, 0b101 as 5 and 1_000 as 1000 (and YAML 1.2 0o17 as 15): in a
+# medical record a number read otherwise than it looks is an error, never a quiet guess.
+_NOT_PLAIN_DIGITS = re.compile(
+    r"(?P<sign>[-+]?)(?:0x(?P<hex>[0-9a-fA-F_]+)|0b(?P<binary>[01_]+)|0o(?P<octal>[0-7_]+)"
+    r"|(?P<decimal>[0-9][0-9_]*_[0-9_]*(?:\.[0-9_]*)?|[0-9][0-9_]*\.[0-9_]*_[0-9_]*))"
+)
+_NUMBER_KINDS = {"hex": ("a hexadecimal", 16), "binary": ("a binary", 2), "octal": ("an octal", 8)}
 
 
 @dataclass
@@ -291,9 +299,45 @@ def _misaligned_fields(lines: list[str], index: int) -> tuple[int, str] | None:
     return None
 
 
+# A byte order mark says how the file is encoded (YAML 1.2 requires reading each of these;
+# Windows Notepad's "Unicode" is UTF-16 LE). UTF-32 LE's mark begins like UTF-16 LE's.
+_BYTE_ORDER_MARKS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+def text_encoding(raw: bytes) -> tuple[bytes, str]:
+    """The byte order mark the file starts with (b"" for none) and the codec of the rest."""
+    if raw[:1] in (b"\xef", b"\xff", b"\xfe", b"\x00"):  # the first byte of a mark: most files have none
+        for mark, codec in _BYTE_ORDER_MARKS:
+            if raw.startswith(mark):
+                return mark, codec
+    return b"", "utf-8"
+
+
 def _decode(raw: bytes, entry: ReadEntry) -> str | None:
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]  # a byte order mark, which some editors write first
+    mark, codec = text_encoding(raw)
+    raw = raw[len(mark):]
+    if codec != "utf-8":
+        try:
+            text = raw.decode(codec)
+        except UnicodeDecodeError as error:
+            before = raw[: error.start - error.start % (2 if "16" in codec else 4)].decode(codec)
+            name = codec[:6].upper()
+            what = "breaks off in the middle of a character" if error.end >= len(raw) else "has a damaged character"
+            entry.problems.append(
+                Problem(
+                    entry.source, before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1, None,
+                    f"the file is {name} text (it starts with a byte order mark) but {what} here; "
+                    "save it again, as UTF-8 if your editor lets you choose",
+                )
+            )
+            return None
+        return _without_nul(text, entry)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -312,6 +356,10 @@ def _decode(raw: bytes, entry: ReadEntry) -> str | None:
             )
         )
         return None
+    return _without_nul(text, entry)
+
+
+def _without_nul(text: str, entry: ReadEntry) -> str | None:
     if "\x00" in text:
         before = text[: text.index("\x00")]
         entry.problems.append(
@@ -502,6 +550,12 @@ class _Builder:
     def __init__(self, entry: ReadEntry):
         self.entry = entry
         self.values_seen = 0
+        # Values are counted as they are taken, and only when there are many is it worked out
+        # how many the file holds without aliases: only those aliases repeat count towards
+        # MAX_VALUES, so a long plain list is not taken for an alias bomb.
+        self.limit = MAX_VALUES
+        self.distinct: int | None = None
+        self.root: yaml.Node | None = None
         self._constructor: SafeConstructor | None = None
 
     @property
@@ -511,8 +565,12 @@ class _Builder:
         return self._constructor
 
     def _count(self, node: yaml.Node, depth: int, path: Path_ = ()) -> None:
-        self.values_seen += 1
-        if self.values_seen > MAX_VALUES:
+        """Called when `values_seen` reaches `limit` or `depth` is over MAX_DEPTH: raises,
+        saying which limit, unless the values so far are the file's own, not repeats."""
+        if self.values_seen >= self.limit and self.distinct is None and self.root is not None:
+            self.distinct = _distinct_nodes(self.root)
+            self.limit = self.distinct + MAX_VALUES
+        if self.values_seen >= self.limit:
             raise _TooLarge(
                 node,
                 f"the file expands to more than {MAX_VALUES} values (YAML anchors '&' and "
@@ -536,8 +594,10 @@ class _Builder:
         )
 
     def build(self, node: yaml.Node, path: Path_, depth: int = 0) -> Any:
-        if self.values_seen >= MAX_VALUES or depth > MAX_DEPTH:
-            self._count(node, depth, path)  # raises, saying which limit
+        if depth == 0:
+            self.root = node
+        if self.values_seen >= self.limit or depth > MAX_DEPTH:
+            self._count(node, depth, path)  # raises, saying which limit, unless these are no repeats
         self.values_seen += 1
         entry = self.entry
         mark = node.start_mark
@@ -562,8 +622,8 @@ class _Builder:
         key_positions, value_positions = entry.key_positions, entry.value_positions
         top = not path  # the fields of the entry, where text fields are
         for key_node, value_node in node.value:
-            if self.values_seen >= MAX_VALUES or depth + 1 > MAX_DEPTH:
-                self._count(key_node, depth + 1, path)  # raises, saying which limit
+            if self.values_seen >= self.limit or depth + 1 > MAX_DEPTH:
+                self._count(key_node, depth + 1, path)  # raises, saying which limit, unless no repeats
             self.values_seen += 1
             if not isinstance(key_node, _ScalarNode):
                 entry.problems.append(
@@ -586,7 +646,7 @@ class _Builder:
                 )
             mark = key_node.start_mark
             key_positions[key_path] = (mark.line + 1, mark.column + 1)
-            if isinstance(value_node, _ScalarNode) and self.values_seen < MAX_VALUES and depth < MAX_DEPTH:
+            if isinstance(value_node, _ScalarNode) and self.values_seen < self.limit and depth < MAX_DEPTH:
                 self.values_seen += 1  # what build() does for a plain value, without the call
                 mark = value_node.start_mark
                 value_positions[key_path] = (mark.line + 1, mark.column + 1)
@@ -610,6 +670,12 @@ class _Builder:
 
     def _value(self, node: yaml.ScalarNode, path: Path_, text: bool) -> Any:
         value, tag, style = node.value, node.tag, node.style
+        if not style and not text and ("_" in value or "0" in value[:2]) and path != ("date",):
+            form = _NOT_PLAIN_DIGITS.fullmatch(value)
+            if form and tag in (_INT, _FLOAT, _STR):
+                self.entry.refused.add(path)
+                self.entry.problems.append(self.entry.problem(path, _label(path), _not_plain_digits(form)))
+                return None
         if tag == _STR:  # text, or a whole number that YAML 1.1 takes for text (08, 09)
             if style or text or len(value) >= 100 or not _WHOLE_NUMBER.fullmatch(value):
                 return value
@@ -640,6 +706,43 @@ class _Builder:
         except Exception:  # noqa: BLE001 - PyYAML raises many kinds here (`!!timestamp abc`)
             # e.g. 2026-02-30 looks like a date but is not one: let validation say so
             return value
+
+
+_FLOAT = "tag:yaml.org,2002:float"
+
+
+def _distinct_nodes(root: yaml.Node) -> int:
+    """How many values the node tree holds, each counted once however often aliases repeat it."""
+    seen: set[int] = set()
+    waiting = [root]
+    while waiting:  # a stack, not recursion
+        node = waiting.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.SequenceNode):
+            waiting.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                waiting += (key, value)
+    return len(seen)
+
+
+def _not_plain_digits(form: re.Match) -> str:
+    """The message for a number written otherwise than in plain digits (0x10, 1_000)."""
+    typed, sign = form.group(0), form.group("sign").replace("+", "")
+    digits = next(form.group(k) for k in ("hex", "binary", "octal", "decimal") if form.group(k) is not None)
+    digits = digits.replace("_", "")
+    if form.group("decimal") is not None:
+        whole, dot, fraction = digits.partition(".")
+        plain = f"{sign}{whole.lstrip('0') or '0'}{dot if fraction else ''}{fraction}"  # no int(): any length
+        return f"{clip(typed)} has an underscore in it; write the number in plain digits, like {clip(plain)}"
+    kind, base = next(_NUMBER_KINDS[k] for k in _NUMBER_KINDS if form.group(k) is not None)
+    if not digits or len(digits) > 64:  # 0x_ alone, or too long to be any value an entry holds
+        return f"{clip(typed)} is {kind} number, not plain digits; write the number in plain digits"
+    plain = f"{sign}{int(digits, base)}"
+    read = f"which YAML reads as {plain}" if kind != "an octal" else f"{plain} in plain digits"
+    return f"{typed} is {kind} number, {read}; write the number in plain digits, like {plain}"
 
 
 _TEXT_PATH_FIELDS = TEXT_FIELDS | TEXT_LIST_FIELDS

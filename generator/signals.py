@@ -18,6 +18,7 @@ from statistics import median
 
 from .trends import (
     MOOD_WORDS,
+    Questionnaire,
     Evidence,
     QuestionnairePoint,
     Settings,
@@ -540,6 +541,119 @@ def adequate_trial_status(trends: Trends) -> str:
     return status + "."
 
 
+# --------------------------------------------------------------------------- state between sessions
+
+
+def mood_before_declining(trends: Trends) -> Signal | None:
+    """The mood right before sessions has fallen: the person is worse between sessions,
+    whatever each session's lift shows. Same rule as a declining lift (decide_direction)."""
+    m = trends.mood_before
+    if m.direction != "declining" or m.recent_mean is None or m.previous_mean is None:
+        return None
+    recent = format_range(m.recent[0].day, m.recent[-1].day)
+    previous = format_range(m.previous[0].day, m.previous[-1].day)
+
+    def words(v: Voice) -> str:
+        return (
+            f"{v.cap(v.whose)} mood right before a session averaged {m.recent_mean:.1f} over {v.the} last "
+            f"{sessions_word(len(m.recent))} ({recent}), against {m.previous_mean:.1f} over the "
+            f"{sessions_word(len(m.previous))} before ({previous}). The drop is larger than "
+            f"{trends.settings.noise_threshold:g} point of ordinary variation even with the single lowest "
+            "recent session left out, and the trend across these sessions points down. Feeling worse "
+            f"between sessions is worth discussing with {v.discuss_with}, whatever the lift after each "
+            "session shows."
+        )
+
+    return Signal(
+        key="mood_before_declining",
+        level="discuss",
+        title="Your mood before sessions has fallen",
+        text=words(PATIENT),
+        clinician_title="Mood before sessions has fallen",
+        clinician_text=words(CLINICIAN),
+        evidence=recent_evidence([
+            Evidence(s.entry.slug, s.day, f"{session_label(s)}: mood {s.entry.pre_mood} before the session")
+            for s in m.previous + m.recent
+        ]),
+        numbers={
+            "recent_mean": round(m.recent_mean, 2),
+            "recent_n": len(m.recent),
+            "previous_mean": round(m.previous_mean, 2),
+            "previous_n": len(m.previous),
+        },
+    )
+
+
+def lost_sentences(q: Questionnaire, subject: str) -> list[str]:
+    """'It had come down to half the first score or less on 14 Aug (8, against 16 at first);
+    the latest, 12 on 19 Nov, is above that half again, so that response is no longer met.'
+    and the same for remission. `subject` starts the sentence ('It', 'Your PHQ-9 score')."""
+    said = []
+    worse, first = q.worse, q.first
+    if worse is None or first is None:
+        return said
+    latest = worse.latest
+    if worse.response_lost and q.response is not None:
+        said.append(
+            f"{subject} had come down to half the first score or less on "
+            f"{format_day(q.response.day)} ({q.response.total}, against {first.total} at first); the latest, "
+            f"{latest.total} on {format_day(latest.day)}, is above that half again, so that response is no longer met."
+        )
+    if worse.remission_lost and q.remission is not None:
+        said.append(
+            f"{subject} had come below 5 on {format_day(q.remission.day)}; the latest, "
+            f"{latest.total} on {format_day(latest.day)}, is 5 or more, so that remission is no longer met."
+        )
+    return said
+
+
+def questionnaire_worse(q: Questionnaire) -> Signal | None:
+    """A PHQ-9 or GAD-7 score risen by 5 points or more, or into a more severe band, or a
+    response or remission that the latest score no longer meets."""
+    worse = q.worse
+    if worse is None:
+        return None
+    lowest, latest = worse.lowest, worse.latest
+    rose = worse.rise >= 5 or worse.band_worse
+
+    def words(v: Voice) -> str:
+        said = []
+        if rose:
+            said.append(
+                f"{v.cap(v.whose)} {q.name} score rose from {score_text(lowest)} to {score_text(latest)}."
+            )
+        said += lost_sentences(q, "It" if rose else f"{v.cap(v.whose)} {q.name} score")
+        said.append(f"A rise in these scores is worth discussing with {v.discuss_with}, whatever each session's lift shows.")
+        return " ".join(said)
+
+    if rose:
+        title, clinician_title = f"Your {q.name} score has risen", f"{q.name} score has risen"
+    else:
+        title, clinician_title = f"Your {q.name} response is no longer met", f"{q.name} response no longer met"
+    key = q.name.lower().replace("-", "")
+    return Signal(
+        key=f"{key}_worse",
+        level="discuss",
+        title=title,
+        text=words(PATIENT),
+        clinician_title=clinician_title,
+        clinician_text=words(CLINICIAN),
+        evidence=[
+            Evidence(p.slug, p.day, f"{format_day(p.day)}: {q.name} {p.total} ({p.band})")
+            for p in sorted({id(p): p for p in (lowest, q.response, q.remission, latest) if p is not None}.values(), key=lambda p: p.day)
+        ],
+        numbers={"lowest": lowest.total, "latest": latest.total, "rise": worse.rise},
+    )
+
+
+def phq9_worse(trends: Trends) -> Signal | None:
+    return questionnaire_worse(trends.phq9)
+
+
+def gad7_worse(trends: Trends) -> Signal | None:
+    return questionnaire_worse(trends.gad7)
+
+
 def one_bad_session(trends: Trends) -> Signal | None:
     """The latest session's lift is far below the steady sessions just before it."""
     settings = trends.settings
@@ -721,6 +835,9 @@ SIGNAL_FINDERS = (
     overlapping_prescribers,
     benefit_declining,
     effect_fading,
+    mood_before_declining,
+    phq9_worse,
+    gad7_worse,
     adequate_trial_without_benefit,
     side_effects_rising,
     adequate_trial_not_reached,
@@ -815,11 +932,14 @@ def questionnaire_sentence(trends: Trends) -> str:
         else:
             text += f" to {score_text(latest)}"
         parts.append(text + f" ({plural(len(q.points), 'score')}).")
-        if q.response is not None:
+        lost = q.worse is not None and (q.worse.response_lost or q.worse.remission_lost)
+        if lost:
+            parts += lost_sentences(q, "It")
+        if q.response is not None and not (lost and q.worse is not None and q.worse.response_lost):
             parts.append(
                 f"It first came down to half the first score or less on {format_day(q.response.day)}."
             )
-        if q.remission is not None:
+        if q.remission is not None and not (lost and q.worse is not None and q.worse.remission_lost):
             parts.append(f"It first came below 5 on {format_day(q.remission.day)}.")
     return " ".join(parts)
 
@@ -969,8 +1089,26 @@ def last_days(sessions: Sequence[SessionFigures], n: int) -> list[str]:
     return [format_day(day) for day in days]
 
 
+def state_statement(trends: Trends) -> str:
+    """How I have been between sessions: my mood right before them, recent against before.
+    Apart from the lift: a person can feel a lift after each session and still be worse."""
+    m = trends.mood_before
+    if m.recent_mean is None:
+        return "I have not recorded my mood before my recent sessions, so I cannot say how I have been between them."
+    recent = f"my last {sessions_word(len(m.recent))} ({format_range(m.recent[0].day, m.recent[-1].day)})"
+    now = f"Right before {recent}, my mood averaged {m.recent_mean:.1f} out of 10"
+    if m.direction == "unknown" or m.previous_mean is None:
+        return now + "; too few sessions to compare with before."
+    change = {"declining": "down from", "improving": "up from", "stable": "about the same as"}[m.direction]
+    return (
+        f"{now}, {change} {m.previous_mean:.1f} over the {sessions_word(len(m.previous))} before "
+        f"({format_range(m.previous[0].day, m.previous[-1].day)})."
+    )
+
+
 def talking_points(trends: Trends, signals: Sequence[Signal]) -> TalkingPoints:
     return TalkingPoints(
+        state=state_statement(trends),
         efficacy=efficacy_statement(trends),
         side_effects=side_effect_statement(trends),
         questions=questions(trends, signals),

@@ -651,6 +651,40 @@ def compare_windows(sessions: Sequence[SessionFigures], settings: Settings) -> W
     )
 
 
+@dataclass(frozen=True)
+class StateComparison:
+    """Mood right before the sessions of the recent window against the window before: the
+    person's state between sessions, apart from what each session does (the lift). The
+    same windows, noise threshold and slope rule as the lift (see decide_direction)."""
+
+    recent: list[SessionFigures]  # the recent window's sessions with a pre_mood
+    previous: list[SessionFigures]
+    recent_mean: float | None
+    previous_mean: float | None
+    slope: float | None
+    direction: str  # 'declining' | 'improving' | 'stable' | 'unknown'
+
+
+def compare_mood_before(sessions: Sequence[SessionFigures], settings: Settings) -> StateComparison:
+    n = settings.window
+    recent_window = list(sessions[-n:])
+    previous_window = list(sessions[-2 * n : -n]) if len(sessions) > n else []
+    recent = [s for s in recent_window if s.entry.pre_mood is not None]
+    previous = [s for s in previous_window if s.entry.pre_mood is not None]
+    points = [(i, float(s.entry.pre_mood)) for i, s in enumerate(previous_window + recent_window) if s.entry.pre_mood is not None]
+    slope = least_squares_slope(points)
+    recent_values = [float(s.entry.pre_mood) for s in recent if s.entry.pre_mood is not None]
+    previous_values = [float(s.entry.pre_mood) for s in previous if s.entry.pre_mood is not None]
+    return StateComparison(
+        recent=recent,
+        previous=previous,
+        recent_mean=mean_and_count(recent_values)[0],
+        previous_mean=mean_and_count(previous_values)[0],
+        slope=slope,
+        direction=decide_direction(recent_values, previous_values, slope, settings),
+    )
+
+
 def _difference(a: float | None, b: float | None) -> float | None:
     return None if a is None or b is None else a - b
 
@@ -677,6 +711,7 @@ class Questionnaire:
     bands: list[tuple[int, int, str]]
     response: QuestionnairePoint | None = None
     remission: QuestionnairePoint | None = None
+    worse: Worsening | None = None
 
     @property
     def first(self) -> QuestionnairePoint | None:
@@ -689,6 +724,46 @@ class Questionnaire:
     @property
     def lowest(self) -> QuestionnairePoint | None:
         return min(self.points, key=lambda p: p.total) if self.points else None
+
+
+# A rise of this many points is a worsening whatever the bands say (about the smallest
+# change in a PHQ-9 or GAD-7 total that means more than measurement noise).
+WORSENING_POINTS = 5
+BAND_MOVE_POINTS = 3
+
+
+@dataclass(frozen=True)
+class Worsening:
+    """The latest score against the lowest one before it: a rise of WORSENING_POINTS or
+    more, a move into a more severe band (by BAND_MOVE_POINTS or more), or a response or
+    remission reached earlier that the latest score no longer meets."""
+
+    lowest: QuestionnairePoint
+    latest: QuestionnairePoint
+    rise: int
+    band_worse: bool
+    response_lost: bool
+    remission_lost: bool
+
+
+def band_index(total: int, bands: Sequence[tuple[int, int, str]]) -> int:
+    return next((i for i, (low, high, _) in enumerate(bands) if low <= total <= high), len(bands))
+
+
+def worsening(points: Sequence[QuestionnairePoint], bands: Sequence[tuple[int, int, str]],
+              response: QuestionnairePoint | None, remission: QuestionnairePoint | None) -> Worsening | None:
+    if len(points) < 2:
+        return None
+    latest = points[-1]
+    lowest = min(points[:-1], key=lambda p: p.total)  # the earliest of equal lowest scores
+    rise = latest.total - lowest.total
+    # A band boundary crossed by a point or two is within noise: the move counts from 3 points.
+    band_worse = rise >= BAND_MOVE_POINTS and band_index(latest.total, bands) > band_index(lowest.total, bands)
+    response_lost = response is not None and response is not latest and latest.total > points[0].total / 2
+    remission_lost = remission is not None and remission is not latest and latest.total >= PHQ9_REMISSION_BELOW
+    if rise >= WORSENING_POINTS or band_worse or response_lost or remission_lost:
+        return Worsening(lowest, latest, rise, band_worse, response_lost, remission_lost)
+    return None
 
 
 def band_of(total: int, bands: Sequence[tuple[int, int, str]]) -> str:
@@ -716,7 +791,7 @@ def questionnaire(name: str, sessions: Sequence[SessionFigures]) -> Questionnair
             response = next((p for p in later if p.total <= baseline / 2), None)
         if baseline >= PHQ9_REMISSION_BELOW:
             remission = next((p for p in later if p.total < PHQ9_REMISSION_BELOW), None)
-    return Questionnaire(name, points, list(bands), response, remission)
+    return Questionnaire(name, points, list(bands), response, remission, worsening(points, bands, response, remission))
 
 
 # --------------------------------------------------------------------------- signals and talking points
@@ -751,6 +826,7 @@ class Signal:
 
 @dataclass(frozen=True)
 class TalkingPoints:
+    state: str
     efficacy: str
     side_effects: str
     questions: list[str]
@@ -774,6 +850,7 @@ class Trends:
     sessions_at_current_dose: int
     adequate_trial_reached: bool
     window: WindowComparison
+    mood_before: StateComparison
     phq9: Questionnaire
     gad7: Questionnaire
     missing_follow_ups: dict[str, int]  # mood field -> sessions where it was left empty after its day
@@ -795,7 +872,7 @@ class Trends:
             texts += [e.text for e in signal.evidence]
         if self.talking_points is not None:
             tp = self.talking_points
-            texts += [tp.efficacy, tp.side_effects, *tp.questions, *tp.limits]
+            texts += [tp.state, tp.efficacy, tp.side_effects, *tp.questions, *tp.limits]
         return texts
 
 
@@ -822,6 +899,7 @@ def compute_trends(entries: Sequence[Entry], today: date, settings: Settings = S
         sessions_at_current_dose=len(run),
         adequate_trial_reached=len(run) >= settings.adequate_trial,
         window=compare_windows(sessions, settings),
+        mood_before=compare_mood_before(sessions, settings),
         phq9=questionnaire("PHQ-9", sessions),
         gad7=questionnaire("GAD-7", sessions),
         missing_follow_ups={n: missing[n] for n in MOOD_FIELDS if missing[n]},

@@ -10,7 +10,9 @@ Three kinds of check:
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
+import sys
 from collections import defaultdict
 from functools import lru_cache
 from typing import Any, Iterable
@@ -24,6 +26,9 @@ from .reading import Path_, ReadEntry, clip, field_label
 _NUMBER_WITH_UNIT = re.compile(r"^\s*(?P<number>[-+]?\d+(?:[.,]\d+)?)\s*(?P<rest>\S.*)$")
 _DECIMAL_COMMA = re.compile(r"^\s*[-+]?\d+,\d+\s*$")
 _CLOCK_LIKE = re.compile(r"^\s*[-+]?\d+(:\d+)+")
+_POWER = re.compile(r"\s*[-+]?(?P<base>\d+(?:\.\d+)?)\s*(?:\*\*|\^)\s*(?P<exponent>[-+]?\d+)\s*")
+_NUMBER_ERRORS = {"int_type", "float_type", "int_parsing", "float_parsing", "finite_number", "int_from_float",
+                  "greater_than", "greater_than_equal", "less_than", "less_than_equal"}
 
 
 # --- what each field expects, in words, read from the model's JSON Schema -------------
@@ -147,6 +152,31 @@ def _is_number(text: str) -> bool:
     return True
 
 
+def _too_large(value: Any, raw: str | None) -> bool:
+    """A number written with digits but too large for any number to hold: 1e400, ten
+    followed by 400 zeros, 10**400. Said to be out of range, not "not a number"."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return abs(value) > sys.float_info.max
+    typed = raw if raw is not None else value if isinstance(value, str) else ""
+    if not any(c.isdigit() for c in typed):
+        return False  # .inf, nan: not a number at all
+    if isinstance(value, float):
+        return math.isinf(value)
+    if isinstance(value, str):
+        if _is_number(value):
+            return math.isinf(float(value))
+        power = _POWER.fullmatch(value)
+        if power:
+            exponent = power.group("exponent")
+            if len(exponent) > 15:  # int() refuses thousands of digits; this many is out of range anyway
+                return not exponent.startswith("-")
+            base = float(power.group("base"))
+            return base > 1 and int(exponent) * math.log10(base) > math.log10(sys.float_info.max)
+    return False
+
+
 def _shown(value: Any, raw: str | None) -> str:
     if isinstance(value, str):
         return f'"{clip(value)}"'
@@ -193,6 +223,10 @@ def _message(error: dict[str, Any], path: Path_, read: ReadEntry) -> str:
     if isinstance(value, bool):
         word = raw if raw is not None else str(value).lower()
         return f'"{word}" was read as {str(value).lower()}; write {expected}'
+    if kind in _NUMBER_ERRORS and _too_large(value, raw):
+        return f"{shown if isinstance(value, str) else clip(raw or shown)} is out of range ({expected})"
+    if kind in _NUMBER_ERRORS and isinstance(value, str) and _POWER.fullmatch(value):
+        return f"{shown} is a calculation, not a number; write the result in plain digits ({expected})"
     if kind.startswith("session_date"):
         if kind == "session_date_calendar":
             return f"{shown} is not a real calendar date (check the day and month)"

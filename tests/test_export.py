@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import errno
 import hashlib
 import html
 import io
@@ -297,7 +298,7 @@ def test_summary_signals_speak_about_the_patient_and_the_report_to_them(default_
     the same figures."""
     summary = default_files["summary.html"].decode()
     boxes = re.findall(r'<div class="signal signal-\w+" id="signal-(\w+)">(.*?)</div>', summary, re.S)
-    assert [key for key, _ in boxes] == ["benefit_declining", "effect_fading"]
+    assert [key for key, _ in boxes] == ["benefit_declining", "effect_fading", "phq9_worse"]
     for key, box in boxes:
         words = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", box)).split())
         assert not SECOND_PERSON.search(words) and not FIRST_PERSON.search(words), (key, words)
@@ -394,12 +395,13 @@ def test_an_export_interrupted_half_way_leaves_no_half_file(tmp_path, monkeypatc
     def failing_writestr(self, info, data, *args, **kwargs):
         written.append(info)
         if len(written) == 20:
-            raise OSError("disk full")
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
         return real_writestr(self, info, data, *args, **kwargs)
 
     monkeypatch.setattr(zipfile.ZipFile, "writestr", failing_writestr)
-    assert run_export(project, "--out", str(out)) == 3
-    assert "disk full" in capsys.readouterr().err
+    assert run_export(project, "--out", str(out)) == 1  # an ordinary failure, said in one line
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith(f"journal export: cannot write {out}") and line.endswith(os.strerror(errno.ENOSPC))
     assert len(written) == 20  # it did fail half way through the zip
     assert list(out.iterdir()) == []  # no half zip, no staging folder, and the old leftover is gone
     assert fingerprint(project / "entries") == before
@@ -512,3 +514,116 @@ def test_left_out_sentences_are_the_same_in_summary_and_site(default_files):
     site = default_files["site/index.html"].decode()
     for sentence in export_module.left_out_sentences(export_module.select_sessions(example_journal(), None), False):
         assert str(escape(sentence)) in summary and str(escape(sentence)) in site, sentence
+
+
+# --------------------------------------------------------------------------- names in the zip
+
+posix_only = pytest.mark.skipif(sys.platform == "win32", reason="names Windows cannot hold")
+WINDOWS_FORBIDDEN = set('<>:"|?*\\') | {chr(c) for c in range(32)}
+WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL"} | {f"{d}{n}" for d in ("COM", "LPT") for n in range(1, 10)}
+
+
+def windows_problems(archive: Path) -> list[str]:
+    """What would stop the zip's members from being extracted on Windows (or read as UTF-8)."""
+    found = []
+    seen: set[str] = set()
+    with zipfile.ZipFile(archive) as opened:
+        for info in opened.infolist():
+            name = info.filename
+            if not name.isascii() and not info.flag_bits & 0x800:
+                found.append(f"{name!r}: not marked as UTF-8")
+            try:
+                name.encode("utf-8")
+            except UnicodeEncodeError:
+                found.append(f"{name!r}: not valid UTF-8")
+            if name.casefold() in seen:
+                found.append(f"{name!r}: twice, ignoring case")
+            seen.add(name.casefold())
+            for part in name.split("/"):
+                if set(part) & WINDOWS_FORBIDDEN or part.endswith((".", " ")) or not part:
+                    found.append(f"{name!r}: {part!r} cannot be a Windows name")
+                elif part.split(".")[0].rstrip(" ").upper() in WINDOWS_RESERVED:
+                    found.append(f"{name!r}: {part!r} is a reserved Windows name")
+                elif len(part.encode("utf-8", "surrogatepass")) > 255:
+                    found.append(f"{name!r}: {part!r} is over 255 bytes")
+    return found
+
+
+def export_of(project: Path, capsys) -> dict[str, bytes]:
+    """`journal export --out x.zip` of the project, which must succeed: the zip's files."""
+    code = run_export(project, "--out", "x.zip")
+    out, err = capsys.readouterr()
+    assert (code, err) == (0, ""), err
+    assert not windows_problems(project / "x.zip"), windows_problems(project / "x.zip")
+    (folder,) = {name.split("/")[0] for name in contents(project / "x.zip")}
+    return inside(contents(project / "x.zip"), folder + "/")
+
+
+def entry_file_column(files: dict[str, bytes]) -> list[str]:
+    rows = csv.DictReader(io.StringIO(files["data/sessions.csv"].decode("utf-8-sig")))
+    return [row["entry_file"] for row in rows]
+
+
+@posix_only
+def test_a_file_name_that_is_not_utf8_is_exported(tmp_path, capsys):
+    project = write_project(tmp_path, {"2026-06-01.yaml": GOOD})
+    Path(os.fsdecode(os.fsencode(project / "entries") + b"/caf\xe9.yaml")).write_bytes(SECOND.encode() + b"private_notes: mine\n")
+    files = export_of(project, capsys)
+    assert entry_file_column(files) == ["entries/2026-06-01.yaml", "entries/caf_.yaml"]
+    assert files["data/entries/caf_.yaml"] == SECOND.encode()  # the entry as written, without what stays private
+    assert "site/sessions/caf_.html" in files
+
+
+@posix_only
+def test_windows_hostile_names_are_made_safe_in_the_zip(tmp_path, capsys):
+    names = {'a<b>:c"d|e?f*g.yaml': "2026-06-01", "two\nlines.yaml": "2026-06-02", "CON.yaml": "2026-06-03",
+             "aux.yml": "2026-06-04", "sub. /x.yaml": "2026-06-05", "tab\there.yaml": "2026-06-06",
+             "a_b__c_d_e_f_g.yaml": "2026-06-07", "-leading dash.yaml": "2026-06-08"}
+    project = write_project(tmp_path, {})
+    for name, day in names.items():
+        (project / "entries" / name).parent.mkdir(exist_ok=True)
+        (project / "entries" / name).write_text(GOOD.replace("2026-06-01", day), encoding="utf-8")
+    files = export_of(project, capsys)
+    assert entry_file_column(files) == [
+        # a name that needs no change keeps it; one made safe gives way to it
+        "entries/a_b__c_d_e_f_g-2.yaml", "entries/two_lines.yaml", "entries/CON_.yaml", "entries/aux_.yml",
+        "entries/sub_/x.yaml", "entries/tab_here.yaml", "entries/a_b__c_d_e_f_g.yaml",
+        "entries/-leading dash.yaml",
+    ]
+    for member in entry_file_column(files):
+        day = validate(read_entry(files["data/" + member], member))[0].day.isoformat()
+        assert files["data/" + member] == GOOD.replace("2026-06-01", day).encode()  # contents unchanged
+    pages = sorted(name for name in files if name.startswith("site/sessions/") and name != "site/sessions/index.html")
+    assert pages == ["site/sessions/-leading dash.html", "site/sessions/CON_.html", "site/sessions/a_b__c_d_e_f_g-2.html",
+                     "site/sessions/a_b__c_d_e_f_g.html", "site/sessions/aux_.html", "site/sessions/tab_here.html",
+                     "site/sessions/two_lines.html", "site/sessions/x.html"]
+
+
+def test_a_255_byte_file_name_builds_and_exports(tmp_path, capsys):
+    long_name = "é" * 100 + "a" * 51 + ".yml"  # 255 bytes in UTF-8, the most a file name can have
+    assert len(long_name.encode()) == 255
+    project = write_project(tmp_path, {"2026-06-01.yaml": GOOD, long_name: SECOND})
+    for extra in ([], ["--lenient"]):
+        assert run_in(project, "build", *extra) == 0, capsys.readouterr().err
+    pages = sorted(p.name for p in (project / "site" / "sessions").glob("*.html"))
+    assert len(pages) == 3 and "2026-06-01.html" in pages and "index.html" in pages
+    (page,) = set(pages) - {"2026-06-01.html", "index.html"}
+    assert re.fullmatch("é{45}-[0-9a-f]{8}\\.html", page), page  # cut at 100 bytes, told apart by a hash
+    assert "Session of 8 Jun 2026" in (project / "site" / "sessions" / page).read_text(encoding="utf-8")
+    files = export_of(project, capsys)
+    (copy,) = [name for name in entry_file_column(files) if name != "entries/2026-06-01.yaml"]
+    assert re.fullmatch("entries/é{45}-[0-9a-f]{8}\\.yml", copy), copy
+    assert files["data/" + copy] == SECOND.encode()
+    assert f"site/sessions/{page}" in files
+
+
+def test_a_utf16_entry_is_exported_in_its_own_encoding_without_the_private_fields(tmp_path, capsys):
+    project = write_project(tmp_path, {"2026-06-01.yaml": GOOD})
+    text = SECOND.replace("\n", "\r\n") + "provider: Dr. Müller\r\nprivate_notes: |\r\n  mine\r\n"
+    (project / "entries" / "2026-06-08.yaml").write_bytes("\ufeff".encode("utf-16-le") + text.encode("utf-16-le"))
+    files = export_of(project, capsys)
+    copy = files["data/entries/2026-06-08.yaml"]
+    assert copy == "\ufeff".encode("utf-16-le") + text.split("private_notes")[0].encode("utf-16-le")
+    (row,) = [row for row in csv.DictReader(io.StringIO(files["data/sessions.csv"].decode("utf-8-sig")))
+              if row["date"] == "2026-06-08"]
+    assert row["provider"] == "Dr. Müller"

@@ -514,3 +514,95 @@ def test_one_slip_of_the_keyboard_gives_one_or_two_messages_not_a_chain():
         lines = text.count("\n") + 1
         assert all(1 <= p.line <= lines for p in read.problems), (text, read.problems)
     assert most <= 3
+
+
+# --- numbers not written in plain digits ---------------------------------------------
+
+@pytest.mark.parametrize(
+    "written, message",
+    [
+        ("0x10", "0x10 is a hexadecimal number, which YAML reads as 16; write the number in plain digits, like 16"),
+        ("-0x1F", "-0x1F is a hexadecimal number, which YAML reads as -31; write the number in plain digits, like -31"),
+        ("0b101", "0b101 is a binary number, which YAML reads as 5; write the number in plain digits, like 5"),
+        ("0o17", "0o17 is an octal number, 15 in plain digits; write the number in plain digits, like 15"),
+        ("1_000", "1_000 has an underscore in it; write the number in plain digits, like 1000"),
+        ("1_000.5", "1_000.5 has an underscore in it; write the number in plain digits, like 1000.5"),
+        ("0_10", "0_10 has an underscore in it; write the number in plain digits, like 10"),
+    ],
+)
+def test_numbers_not_in_plain_digits_are_errors_not_read_silently(journal, written, message):
+    assert journal.problems(f"date: 2026-04-02\ndose_mg: {written}\nprovider: {written}\n") == [
+        f"{WHERE}:2:10: dose_mg: {message}"
+    ]  # in a text field such as provider, the characters typed are kept
+    assert journal.problems(f"date: 2026-04-02\ndose_mg: 150\nscores:\n  phq9: [{written}, 1, 1, 1, 1, 1, 1, 1, 1]\n") == [
+        f"{WHERE}:4:10: scores.phq9 item 1: {message}"
+    ]
+
+
+def test_plain_digits_with_a_sign_or_leading_zero_are_fine(journal):
+    entry = journal.loaded("date: 2026-04-02\ndose_mg: +150\npre_mood: 03\nhold_time_min: 010.5\n")
+    assert (entry.dose_mg, entry.pre_mood, entry.hold_time_min) == (150, 3, 10.5)
+
+
+@pytest.mark.parametrize(
+    "written, shown",
+    [("10**400", '"10**400"'), ("10^400", '"10^400"'), ("1e400", '"1e400"'), ("-1.0e+400", "-1.0e+400"),
+     ("1" + "0" * 400, "1" + "0" * 59 + "…")],
+)
+def test_a_number_too_large_to_read_is_out_of_range(journal, written, shown):
+    assert journal.problems(f"date: 2026-04-02\ndose_mg: {written}\npre_mood: {written}\n") == [
+        f"{WHERE}:2:10: dose_mg: {shown} is out of range (a number greater than 0)",
+        f"{WHERE}:3:11: pre_mood: {shown} is out of range (1-10)",
+    ]
+
+
+def test_a_calculation_is_not_a_number(journal):
+    assert journal.problems("date: 2026-04-02\ndose_mg: 150\npre_mood: 2**3\n") == [
+        f'{WHERE}:3:11: pre_mood: "2**3" is a calculation, not a number; write the result in plain digits (1-10)'
+    ]
+
+
+# --- encodings other than UTF-8 -----------------------------------------------------
+
+UNICODE_ENTRY = "date: 2026-04-02\r\ndose_mg: 150\r\nprovider: Dr. Müller 🙂 “Zoë”\r\npre_mood: 12\r\n"
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be", "utf-8"])
+def test_utf16_and_utf32_with_a_byte_order_mark_are_read(journal, codec):
+    """Windows Notepad's "Unicode" is UTF-16 LE with a byte order mark."""
+    raw = "\ufeff".encode(codec) + UNICODE_ENTRY.encode(codec)
+    assert journal.problems(raw) == [f"{WHERE}:4:11: pre_mood: 12 is out of range (1-10)"]
+    journal.write(NAME, raw.replace("12".encode(codec), "4".encode(codec)))
+    (entry,) = journal.load().entries
+    assert entry.provider == "Dr. Müller 🙂 “Zoë”" and entry.pre_mood == 4
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_positions_in_a_utf16_file_count_characters(journal, codec):
+    text = "date: 2026-04-02\r\ndose_mg: 150\r\nprovider: 🙂 “Zoë”\r\nnotes: 🙂: x\r\npre_mood: 12\r\n"
+    assert journal.problems("\ufeff".encode(codec) + text.encode(codec)) == [
+        f"{WHERE}:4:9: there is a ':' where YAML does not expect one; if this is text, put it in quotes "
+        '("...") or write it on the next lines after `notes: |`, indented',
+        f"{WHERE}:5:11: pre_mood: 12 is out of range (1-10)",
+    ]
+
+
+def test_a_utf16_file_cut_in_the_middle_of_a_character(journal):
+    raw = "\ufeff".encode("utf-16-le") + "date: 2026-04-02\ndose_mg: 150\nnotes: x".encode("utf-16-le") + b"y"
+    assert journal.problems(raw) == [
+        f"{WHERE}:3:9: the file is UTF-16 text (it starts with a byte order mark) but breaks off in the middle "
+        "of a character here; save it again, as UTF-8 if your editor lets you choose"
+    ]
+
+
+@pytest.mark.parametrize(
+    "written, message",
+    [("10**" + "9" * 5000, '"10**' + "9" * 56 + '…" is out of range (1-10)'),
+     ("1_" + "0" * 5000, "1_" + "0" * 58 + "… has an underscore in it; write the number in plain digits, like 1"
+      + "0" * 59 + "…")],
+)
+def test_thousands_of_digits_give_a_short_message(journal, written, message):
+    """Python's int() refuses a text of over 4,300 digits: the messages must not need it."""
+    assert journal.problems(f"date: 2026-04-02\ndose_mg: 150\npre_mood: {written}\n") == [
+        f"{WHERE}:3:11: pre_mood: {message}"
+    ]

@@ -198,6 +198,24 @@ def test_alias_bombs_are_refused_before_the_tree_is_walked(journal, monkeypatch,
     assert validated == []  # nothing after the reader ever saw the values
 
 
+def test_a_long_plain_list_is_not_taken_for_an_alias_bomb(journal):
+    effects = "".join(f"  - side effect number {i}\n" for i in range(1990))
+    journal.write("x.yaml", full_entry("2026-04-02") + "route: oral\nprovider: Dr B\nside_effects:\n" + effects)
+    assert journal.check() == (0, [], "1 entry, 0 errors, 0 warnings")
+    (entry,) = journal.load().entries
+    assert len(entry.side_effects) == 1990 and entry.side_effects[-1] == "side effect number 1989"
+
+
+def test_only_what_aliases_repeat_counts_towards_their_bound(journal):
+    effects = "".join(f"  - side effect number {i}\n" for i in range(1990))
+    head = "date: 2026-04-30\ndose_mg: 150\nside_effects: &s\n" + effects
+    journal.write("x.yaml", head + "notes: *s\n")  # 1,990 values repeated once: within the bound
+    assert journal.check() == (1, ['entries/x.yaml:3:15: notes: a list is not text; write it as words (for several '
+                                   'lines, use `|` and indent them)'], "1 entry, 1 error, 0 warnings")
+    journal.write("x.yaml", head + "notes: [*s, *s]\n")  # 3,980 values repeated
+    assert journal.check() == (1, [f"entries/x.yaml:1994:1: {BOMB_MESSAGE}"], "1 entry, 1 error, 0 warnings")
+
+
 DEEP = {
     "brackets": ENTRY + "notes: " + "[" * 10_000 + "]" * 10_000 + "\n",
     "braces": ENTRY + "notes: " + "{" * 10_000 + "}" * 10_000 + "\n",
@@ -326,7 +344,7 @@ def test_a_name_that_is_not_utf8_is_shown_escaped(journal):
          "without units or extra words"],
         "2 entries, 1 error, 0 warnings",
     )
-    assert [e.slug for e in journal.load().entries] == ["ok\\xff"]
+    assert [e.slug for e in journal.load().entries] == ["ok_"]  # a page name that is UTF-8, without a backslash
 
 
 def test_control_characters_in_names_and_values_stay_on_one_line(journal):
@@ -533,6 +551,17 @@ def test_every_broken_path_is_on_the_problems_page(paths_site):
         expected |= {f"entries/{name}.yaml": (1, 1, "error") for name in ("link-outside", "broken", "loop-a", "loop-b")}
     assert {source: found[0][:3] for source, found in problems.items()} == expected
     assert problems["entries/unreadable.yaml"][0][3] == "cannot be read (permission denied); check the file's permissions"
+
+
+def test_a_control_character_typed_in_a_side_effect_does_not_stop_the_build(tmp_path):
+    """The chart renderer aborted the whole process (not even exit 3) on a character XML
+    cannot hold in a label; run in a process of its own, so that would fail only this test."""
+    project = write_project(tmp_path, {"2026-04-02.yaml": full_entry("2026-04-02"),
+                                       "2026-04-09.yaml": full_entry("2026-04-09") + 'side_effects: ["dizzy\\x13", "a\\x01b"]\n'})
+    done = subprocess.run([sys.executable, "-m", "generator.cli", "build", "--today", TODAY], cwd=project,
+                          capture_output=True, text=True, timeout=300)
+    assert (done.returncode, done.stderr) == (0, ""), done.stderr[-2000:]
+    assert "dizzy\ufffd" in (project / "site" / "trends.html").read_text(encoding="utf-8")  # in the picture
 
 
 # ======================================================================================

@@ -264,7 +264,13 @@ def example() -> Trends:
 
 
 def test_example_story_signals(example):
-    assert keys(example) == ["benefit_declining", "effect_fading"]
+    assert keys(example) == ["benefit_declining", "effect_fading", "phq9_worse"]
+    # PHQ-9 16 on 1 Jun, down to 8 on 14 Aug (a response: half of 16 or less), 12 on 19 Nov:
+    # 4 points up from the lowest, from mild into moderate, and above half the first again
+    worse = signal(example, "phq9_worse")
+    assert worse.numbers == {"lowest": 8, "latest": 12, "rise": 4}
+    assert worse.text.startswith("Your PHQ-9 score rose from 8 (mild) on 14 Aug 2026 to 12 (moderate) on 19 Nov 2026.")
+    assert "so that response is no longer met" in worse.text
     declining = signal(example, "benefit_declining")
     # recent 24 Oct - 22 Nov: lifts 2 2 1 1 1 1 -> 8/6; before 16 Sep - 17 Oct: 5 4 4 4 4 3 -> 24/6
     assert declining.numbers["recent_mean_lift"] == 1.33 and declining.numbers["previous_mean_lift"] == 4.0
@@ -391,8 +397,16 @@ def signal_journals() -> list[tuple[list[Entry], Settings]]:
         (weekly([4, 5, 4, 5, 4, 0]), Settings(window=3)),
         (weekly([0, 1, 1]), Settings(window=3)),
         (weekly([4, 4, 4], dose=100) + weekly([2, 2, 2], start=D(2026, 2, 1), dose=150), Settings(window=3)),
+        (worse_between_sessions(), Settings(window=3)),
+        (weekly([3] * 4, scores=[{"phq9": 8, "gad7": 4}, {"phq9": 10}, {"phq9": 14}, {"phq9": 20, "gad7": 12}]), Settings(window=3)),
     ]
     return journals
+
+
+def worse_between_sessions() -> list[Entry]:
+    """The same lift of 3 every week, while the mood before each session falls from 6 to 2."""
+    return [entry((D(2026, 1, 1) + dt.timedelta(weeks=i)).isoformat(), 100, pre, pre + 3)
+            for i, pre in enumerate([6, 6, 6, 3, 3, 2])]
 
 
 def test_every_signal_kind_gives_no_dose_advice():

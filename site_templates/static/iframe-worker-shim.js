@@ -4,8 +4,14 @@
 // from a file:// page. On such pages this replaces `Worker` with a stand-in that
 // runs the worker's script in a hidden frame of the same page and passes messages
 // both ways, asynchronously and as copies, like a real worker. Served pages (http)
-// keep the real Worker. Written for ketamine-journal: it loads nothing but the
-// worker script it is given.
+// keep the real Worker. It loads nothing but the worker script it is given.
+//
+// Credit: the design (a Worker stand-in running the script in an iframe) is that of
+// Martin Donath's `iframe-worker` package, the shim Material's offline search relies
+// on; this is our own code after that design, not a copy. The file name holds
+// "iframe-worker" on purpose: Material's offline plugin adds the package from an
+// outside address (unpkg) unless a polyfill with that name is already listed, and a
+// private report loads nothing from outside.
 (function () {
   "use strict";
   if (location.protocol !== "file:") return;
