@@ -12,10 +12,11 @@ from pathlib import Path
 
 from . import __version__
 from .entries import DATE_RANGE, date_in_range, parse_session_date
-from .journal import LENIENT_VARIABLE, TODAY_VARIABLE, collector_paused, create_entry, load_journal, resolve_today
+from .journal import TODAY_VARIABLE, collector_paused, create_entry, display_path, load_journal, resolve_today
 from .problems import one_line
 from .reading import clip
 from .output import OutputError, check_output, replace_directory, writing_output
+from .serving import is_loopback
 
 DESCRIPTION = """\
 Keep a ketamine treatment journal (one YAML file per session) and turn it into a
@@ -50,12 +51,27 @@ def configured_entries(config_file: Path = Path("mkdocs.yml")) -> Path:
     """The entries folder that mkdocs.yml names (the journal plugin's `entries`, relative to
     the file), so that `check` and `new` use the folder the build reads; `entries` when the
     file does not say. Read as plain YAML: these commands need no MkDocs."""
-    import yaml
+    data = _read_site_config(config_file)
+    plugins = data.get("plugins")
+    if isinstance(plugins, dict):
+        options = plugins.get("journal")
+    elif isinstance(plugins, list):
+        options = next((p["journal"] for p in plugins if isinstance(p, dict) and "journal" in p), None)
+    else:
+        options = None
+    entries = options.get("entries") if isinstance(options, dict) else None
+    if isinstance(entries, str) and entries.strip():
+        # relative to the file given, not to an inherited one: MkDocs resolves it so
+        return config_file.parent / entries
+    return Path("entries")
 
-    try:
-        text = config_file.read_text(encoding="utf-8")
-    except (OSError, UnicodeError):
-        return Path("entries")
+
+def _read_site_config(config_file: Path) -> dict:
+    """mkdocs.yml as MkDocs reads it: with its `INHERIT` (a parent file, relative to the
+    child, itself possibly inheriting) merged in MkDocs' way (mergedeep's: mappings merged
+    key by key, the child's value winning; anything else, lists included, replaced).
+    An empty dict when the file cannot be read: the build will say what is wrong."""
+    import yaml
 
     class _Loader(yaml.SafeLoader):
         pass
@@ -69,21 +85,35 @@ def configured_entries(config_file: Path = Path("mkdocs.yml")) -> Path:
     # mkdocs.yml may hold other tags, such as !!python/name:; not needed here, never run
     _Loader.add_multi_constructor("", lambda loader, suffix, node: None)
     _Loader.add_constructor("!ENV", environment)
-    try:
-        data = yaml.load(text, Loader=_Loader)
-    except yaml.YAMLError:
-        return Path("entries")  # the build will say what is wrong with the file
-    plugins = data.get("plugins") if isinstance(data, dict) else None
-    if isinstance(plugins, dict):
-        options = plugins.get("journal")
-    elif isinstance(plugins, list):
-        options = next((p["journal"] for p in plugins if isinstance(p, dict) and "journal" in p), None)
-    else:
-        options = None
-    entries = options.get("entries") if isinstance(options, dict) else None
-    if isinstance(entries, str) and entries.strip():
-        return config_file.parent / entries
-    return Path("entries")
+
+    def merged(parent: dict, child: dict) -> dict:
+        result = dict(parent)
+        for key, value in child.items():
+            both = isinstance(result.get(key), dict) and isinstance(value, dict)
+            result[key] = merged(result[key], value) if both else value
+        return result
+
+    chain: dict = {}
+    seen: set[Path] = set()
+    current = config_file
+    while True:
+        try:
+            text = current.read_text(encoding="utf-8")
+            data = yaml.load(text, Loader=_Loader)
+        except (OSError, UnicodeError, yaml.YAMLError):
+            return {}
+        if data is None:
+            data = {}
+        if not isinstance(data, dict):
+            return {}
+        parent = data.pop("INHERIT", None)
+        chain = merged(data, chain)  # what was read so far is the child of this file
+        if not isinstance(parent, str):
+            return chain
+        seen.add(Path(os.path.abspath(current)))
+        current = Path(os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(current)), parent)))
+        if current in seen:  # a loop, which MkDocs would not survive either
+            return {}
 
 
 ENGINE = (("mkdocs", "MkDocs"), ("mkdocs-material", "Material for MkDocs"), ("altair", "Altair"), ("vl-convert-python", "vl-convert"))
@@ -146,9 +176,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser(
         "serve", help="preview the report, rebuilt when an entry changes",
         description="Serve the report on this computer only and rebuild it when an entry or a "
-        "template changes. Open the address it prints in your browser; stop with Ctrl+C.",
+        "template changes. Open the address it prints in your browser; stop with Ctrl+C. "
+        "Entries with errors never stop the preview: until they are fixed they are left out, "
+        "and listed at the top of every page, on the Data problems page and here.",
     )
-    _add_site_options(serve)
+    _add_site_options(serve, lenient_help="accepted for the same command line as build; a preview is always lenient")
     serve.add_argument("--address", metavar="HOST:PORT", default="127.0.0.1:8000", help="where to serve (default: 127.0.0.1:8000, this computer only)")
     export = commands.add_parser(
         "export", help="make one zip to hand to a prescriber",
@@ -184,18 +216,37 @@ The same journal and options always give the same zip, byte for byte.""",
     return parser
 
 
-def _add_site_options(parser: argparse.ArgumentParser) -> None:
+def _add_site_options(parser: argparse.ArgumentParser, lenient_help: str = "build even when entries have errors; they are shown on a Data problems page") -> None:
     parser.add_argument("-f", "--config-file", metavar="FILE", type=Path, default=Path("mkdocs.yml"), help="the site configuration (default: mkdocs.yml)")
-    parser.add_argument("--lenient", action="store_true", help="build even when entries have errors; they are shown on a Data problems page")
+    parser.add_argument("--lenient", action="store_true", help=lenient_help)
     parser.add_argument("--today", metavar="DATE", help=f"treat DATE as today (default: the {TODAY_VARIABLE} environment variable, else the real date)")
 
 
-def _load_site_config(args: argparse.Namespace, **overrides):
+def _load_site_config(args: argparse.Namespace, show_warnings: bool = True, **overrides):
+    import logging
+
     from mkdocs.config import load_config  # only the site commands need MkDocs
+    from mkdocs.exceptions import MkDocsException
 
     if not args.config_file.is_file():
         raise ValueError(f"{args.config_file} not found; run this in the folder that holds mkdocs.yml, or pass -f FILE")
-    config = load_config(str(args.config_file), **overrides)
+    # MkDocs logs each problem of the file, then raises "Aborted with a configuration
+    # error!": the problems are kept to make the one line that says what is wrong.
+    messages: list[logging.LogRecord] = []
+    collector = logging.Handler(logging.WARNING)
+    collector.emit = messages.append  # type: ignore[method-assign]
+    logger = logging.getLogger("mkdocs.config")
+    logger.addHandler(collector)
+    propagate, logger.propagate = logger.propagate, False
+    try:
+        config = load_config(str(args.config_file), **overrides)
+    except MkDocsException as error:
+        raise ValueError(_config_problem(args.config_file, error, [r.getMessage() for r in messages])) from None
+    finally:
+        logger.removeHandler(collector)
+        logger.propagate = propagate
+    for record in messages if show_warnings else ():  # warnings of a file that loaded: shown as MkDocs shows them
+        logger.handle(record)
     plugin = config.plugins.get("journal")
     if plugin is None:
         raise ValueError(f"{args.config_file} does not enable the journal plugin (add `- journal` under plugins)")
@@ -205,6 +256,36 @@ def _load_site_config(args: argparse.Namespace, **overrides):
         resolve_today(args.today)  # a clear message for a bad date
         plugin.config.today = args.today
     return config
+
+
+def _config_problem(config_file: Path, error: Exception, messages: list[str]) -> str:
+    """What is wrong with mkdocs.yml (or a file it inherits), in one line, located."""
+    import yaml
+
+    cause = error.__context__
+    if isinstance(cause, yaml.MarkedYAMLError) and cause.problem_mark is not None:
+        mark = cause.problem_mark
+        where = display_path(Path(mark.name)) if mark.name and not mark.name.startswith("<") else str(config_file)
+        what = " ".join(str(cause.problem or cause.context or "").split())
+        return f"{where}:{mark.line + 1}:{mark.column + 1}: {what} (this file is not valid YAML)"
+    try:
+        text = config_file.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        text = "x"
+    if all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()):
+        return f"{config_file} is empty; it needs at least a site_name and the journal plugin (plugins: [journal])"
+    problems = [_plainer(m) for m in messages] or [" ".join(str(error).split())]
+    return f"{config_file}: {'; '.join(problems)}"
+
+
+def _plainer(message: str) -> str:
+    """MkDocs' "Config value 'plugins': Plugin 'journal' option 'window': Expected type:
+    <class 'int'> ..." as "journal plugin option 'window': expected type: int ..."."""
+    import re
+
+    message = re.sub(r"^Config value 'plugins': Plugin '([^']+)' option", r"\1 plugin option", message)
+    message = message.removeprefix("Config value ")
+    return re.sub(r"<class '(\w+)'>", r"\1", message)
 
 
 @contextlib.contextmanager
@@ -221,15 +302,18 @@ def _mkdocs_messages(progress: bool = False):
     handler.addFilter(lambda record: not (
         record.name == "mkdocs.commands.build" and record.levelno >= logging.ERROR and isinstance(sys.exc_info()[1], OSError)
     ))
-    logger = logging.getLogger("mkdocs")
-    logger.addHandler(handler)
-    previous = logger.level
-    logger.setLevel(logging.INFO)
+    # "generator.site": the plugin's warnings that must not stop a strict build
+    loggers = [logging.getLogger("mkdocs"), logging.getLogger("generator.site")]
+    previous = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
     try:
         yield
     finally:
-        logger.removeHandler(handler)
-        logger.setLevel(previous)
+        for logger, level in zip(loggers, previous):
+            logger.removeHandler(handler)
+            logger.setLevel(level)
 
 
 def _command_build(args: argparse.Namespace) -> int:
@@ -287,22 +371,82 @@ def _is_inside_folder(path: Path, folder: Path) -> bool:
         return False
 
 
+def _serve_address(text: str) -> tuple[str, int]:
+    """--address HOST:PORT as MkDocs takes it (an IP address or localhost), checked here so
+    that a wrong one is a plain message, not a failure half way through starting."""
+    import ipaddress
+
+    host, _, port_text = text.rpartition(":")
+    bare = host[1:-1] if host.startswith("[") and host.endswith("]") else host
+    hint = "; for example --address 127.0.0.1:8001"
+    if bare != "localhost":
+        try:
+            bare = str(ipaddress.ip_address(bare))
+        except ValueError:
+            raise ValueError(f"--address {text!r}: write an IP address (or localhost), a colon and a port{hint}") from None
+    if not port_text.isdigit() or not 1 <= int(port_text) <= 65535:
+        raise ValueError(f"--address {text!r}: the port must be a number from 1 to 65535{hint}")
+    return bare, int(port_text)
+
+
+def _address_problem(host: str, port: int, error: OSError) -> str | None:
+    """A plain sentence for an address that cannot be served on; None for other failures."""
+    import errno
+
+    shown = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    other = f"--address {shown.rsplit(':', 1)[0]}:{8001 if port != 8001 else 8002}"
+    if error.errno == errno.EADDRINUSE:
+        return f"{shown} is already in use (by another journal serve, or another program); choose another port, for example {other}"
+    if error.errno == errno.EACCES:
+        return f"this user may not serve on {shown} (ports below 1024 are reserved); choose another port, for example {other}"
+    if error.errno == errno.EADDRNOTAVAIL:
+        return f"{shown} is not an address of this computer; leave out --address to serve on 127.0.0.1:8000"
+    return None
+
+
+def _can_serve_on(host: str, port: int) -> None:
+    """Binds and lets go of the address before the first build (which takes a while), the
+    way MkDocs' server will, so that a busy port is said at once."""
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as MkDocs' server does
+            probe.bind((host, port))
+    except OSError as error:
+        problem = _address_problem(host, port, error)
+        if problem is None:
+            raise
+        raise ValueError(problem) from None
+
+
 def _command_serve(args: argparse.Namespace) -> int:
     from mkdocs.commands.serve import serve
     from mkdocs.exceptions import MkDocsException
 
-    _load_site_config(args)  # checks the file and the options before serving
+    host, port = _serve_address(args.address)
+    # checks the file and the options before serving; MkDocs shows the warnings as it starts
+    _load_site_config(args, show_warnings=False, dev_addr=args.address)
+    _can_serve_on(host, port)
+    if not is_loopback(host):
+        print(f"journal serve: warning: serving on {args.address}, so others on your network can read your report, "
+              "private notes included; leave out --address to keep it on this computer", file=sys.stderr)
     # serve() reloads mkdocs.yml on every rebuild, so the choices travel as variables
-    # that the plugin reads.
+    # that the plugin reads. A preview is always lenient (the plugin's rule), --lenient or not.
     if args.today:
         os.environ[TODAY_VARIABLE] = args.today
-    if args.lenient:
-        os.environ[LENIENT_VARIABLE] = "1"
     try:
         with _mkdocs_messages(progress=True):
             serve(str(args.config_file), dev_addr=args.address)
     except MkDocsException as error:
         print(f"journal serve: {error}", file=sys.stderr)
+        return 1
+    except OSError as error:  # taken between the check above and the server starting
+        problem = _address_problem(host, port, error)
+        if problem is None:
+            raise
+        print(f"journal serve: {problem}", file=sys.stderr)
         return 1
     return 0
 
@@ -346,13 +490,12 @@ def _report(args: argparse.Namespace) -> int:
     else:
         lines = [str(problem) for problem in journal.problems]
         lines.append(journal.summary())
+        text = "\n".join(lines) + "\n"
         try:
-            sys.stdout.write("\n".join(lines) + "\n")  # one write for thousands of lines
-        except UnicodeEncodeError:
-            # nothing was written: one line at a time, as the lines before the one that
-            # cannot be shown in this terminal's encoding are then still shown
-            for line in lines:
-                print(line)
+            sys.stdout.write(text)  # one write for thousands of lines
+        except UnicodeEncodeError:  # an output main() could not set to escape what it cannot show
+            encoding = getattr(sys.stdout, "encoding", None) or "ascii"
+            sys.stdout.write(text.encode(encoding, "backslashreplace").decode(encoding))
     return 1 if journal.errors else 0
 
 
@@ -429,7 +572,27 @@ def _command_export(args: argparse.Namespace) -> int:
 COMMANDS = {"new": _command_new, "check": _command_check, "build": _command_build, "serve": _command_serve, "export": _command_export}
 
 
+STOPPED = {  # what a Ctrl+C leaves, for each command
+    "build": "nothing was changed",
+    "export": "nothing was exported",
+    "check": "nothing was changed",
+    "new": "",
+    "serve": "nothing was changed",
+}
+
+
+def _show_any_character() -> None:
+    """A terminal that cannot show a character (an ASCII-only Windows console) gets it
+    written as \\xe9 instead of the command stopping there and losing every line after it."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(Exception):
+                reconfigure(errors="backslashreplace")
+
+
 def main(argv: list[str] | None = None) -> int:
+    _show_any_character()
     parser = build_parser()
     args = parser.parse_args(argv)
     if not args.command:
@@ -449,6 +612,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"journal {args.command}: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
+        left = STOPPED[args.command]
+        print(f"journal {args.command}: stopped (Ctrl+C){'; ' + left if left else ''}", file=sys.stderr)
         return 130
     except BrokenPipeError:  # output piped into `head` and cut short: not a failure
         sys.stderr.close()

@@ -13,24 +13,30 @@ import html
 import json
 import logging
 import os
-from contextlib import contextmanager
+import stat
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any, Iterator
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils import get_relative_url
 
 from .charts import build_charts, start_vega_runtime, vega_runtime_js
 from .export import ExportOptions, left_out_sentences, select_sessions, selected_trends, withheld_fields
-from .journal import LENIENT_VARIABLE, EntryCache, load_journal
+from .journal import LENIENT_VARIABLE, EntryCache, display_path, load_journal
 from .pages import NAV_PAGES, Report, SitePage, build_pages, builtin_templates_dir, render_pages
+from .problems import one_line
+from .reading import clip
+from .serving import accepted_hosts, host_guard
 from .trends import Settings
 
 log = logging.getLogger("mkdocs.plugins.journal")
+# Warnings that must not stop a strict build: MkDocs counts only what is logged under "mkdocs".
+notice = logging.getLogger("generator.site")
 
 ASSETS = {
     "assets/journal/vega-runtime.js": None,  # made by vl-convert, once per process
@@ -42,6 +48,7 @@ ASSETS = {
 # outside copy of its own.
 WORKER_SHIM = "assets/journal/iframe-worker-shim.js"
 WORKER_SHIM_SOURCE = "static/iframe-worker-shim.js"
+PREVIEW_BANNER_LINES = 10  # the rest are on the Data problems page
 
 
 class JournalConfig(base.Config):
@@ -74,6 +81,8 @@ def trend_settings(options: JournalConfig) -> Settings:
 
 class JournalPlugin(BasePlugin[JournalConfig]):
     def __init__(self) -> None:
+        self.serving = False
+        self.preview_problems: list[str] = []
         self.pages: dict[str, SitePage] = {}
         self.settings = Settings()
         self.own_files_left_out: list[str] = []
@@ -84,6 +93,9 @@ class JournalPlugin(BasePlugin[JournalConfig]):
     # (MkDocs' rule), so the files that did not change are not read and checked again.
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.entry_cache = EntryCache() if command == "serve" else None
+        # A preview is always built leniently: MkDocs serves nothing until a build succeeds,
+        # so one entry with an error would leave every page waiting until it was fixed.
+        self.serving = command == "serve"
 
     def on_shutdown(self) -> None:
         self.entry_cache = None
@@ -95,7 +107,7 @@ class JournalPlugin(BasePlugin[JournalConfig]):
     # -- configuration -------------------------------------------------------------
     @event_priority(50)  # before Material's offline plugin looks at the polyfills
     def on_config(self, config: Any) -> Any:
-        if os.environ.get(LENIENT_VARIABLE):
+        if os.environ.get(LENIENT_VARIABLE) or self.serving:
             self.config.strict = False
         try:
             self.settings = trend_settings(self.config)
@@ -133,7 +145,25 @@ class JournalPlugin(BasePlugin[JournalConfig]):
         return config
 
     # -- content -------------------------------------------------------------------
-    def on_files(self, files: Files, config: Any) -> Files:
+    @event_priority(100)  # before any plugin (or MkDocs itself) opens a file of docs_dir
+    def _leave_out_special_files(self, files: Files, config: Any) -> Files:
+        """A named pipe, socket or device in docs_dir would hang the build when read (or
+        stop it): left out, and named."""
+        docs = Path(config.docs_dir)
+        for file in list(files):
+            if not file.abs_src_path or not _is_inside(Path(file.abs_src_path), docs):
+                continue
+            try:
+                regular = stat.S_ISREG(os.stat(file.abs_src_path).st_mode)
+            except OSError:
+                regular = False
+            if not regular:
+                notice.warning(f"{display_path(Path(file.abs_src_path))} is not a regular file (a named pipe, "
+                               "a device or a broken link?); it was left out of the report")
+                files.remove(file)
+        return files
+
+    def _add_journal_pages(self, files: Files, config: Any) -> Files:
         provider = self.config.share == "provider"
         self.own_files_left_out = []
         if provider:
@@ -158,6 +188,14 @@ class JournalPlugin(BasePlugin[JournalConfig]):
         start_vega_runtime()
         for warning in journal.warnings:
             log.info(str(warning))
+        self.preview_problems = [str(p) for p in journal.errors] if self.serving else []
+        if self.preview_problems:
+            # info, not warning: a warning would stop a preview of a site set to `strict`
+            for line in self.preview_problems:
+                log.info(line)
+            count = len(journal.sources_with_errors)
+            log.info(f"{count} {'entry file has' if count == 1 else 'entry files have'} errors and "
+                     f"{'is' if count == 1 else 'are'} left out of the preview until fixed; every page lists them")
         since = dt.date.fromisoformat(self.config.since) if self.config.since else None
         selection = select_sessions(journal, since, withheld_fields(self.config.include_notes) if provider else ())
         trends = selected_trends(selection, self.settings)
@@ -196,10 +234,19 @@ class JournalPlugin(BasePlugin[JournalConfig]):
         self.pages = {page.path: page for page in pages}
         return files
 
+    on_files = CombinedEvent(_leave_out_special_files, _add_journal_pages)
+
     def on_env(self, env: Any, config: Any, files: Files) -> Any:
         if self.runtime_file is not None:  # MkDocs writes the files after this
             self.runtime_file.content_string = vega_runtime_js()
             self.runtime_file = None
+        # the banner of theme/main.html, on every page of a preview with errors
+        problems_page = files.get_file_from_path("problems.md")
+        env.globals["journal_preview"] = {
+            "problems": self.preview_problems[:PREVIEW_BANNER_LINES],
+            "more": max(0, len(self.preview_problems) - PREVIEW_BANNER_LINES),
+            "problems_url": problems_page.url if problems_page is not None else None,
+        }
         return env
 
     def on_page_content(self, html: str, page: Any, config: Any, files: Files) -> str:
@@ -207,11 +254,36 @@ class JournalPlugin(BasePlugin[JournalConfig]):
         return generated.html if generated is not None else html
 
     def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
+        host, port = config.dev_addr
+        server.set_app(host_guard(server.get_app(), accepted_hosts(host, port)))
+        server.builder = _answering_when_failed(server.builder, Path(server.root))
         server.watch(str(self.entries_dir))
         server.watch(str(builtin_templates_dir()))
         if self.override_dir is not None:
             server.watch(str(self.override_dir))
         return server
+
+
+def _answering_when_failed(rebuild: Any, site: Path) -> Any:
+    """MkDocs' rebuild, except that a failure (mkdocs.yml or a template of one's own broken
+    while serving) does not leave every request waiting for a build that succeeds, as
+    MkDocs does: the pages that remain are served, and any other is a page saying why."""
+
+    def builder(config: Any = None) -> None:
+        try:
+            rebuild(config)
+        except Exception as error:
+            reason = one_line(clip(" ".join(str(error).split()), 300))
+            log.error(f"the preview could not be rebuilt: {reason}. Fix it and save; until then "
+                      "the pages are those of the last build, and a missing one says why.")
+            page = (f"<!doctype html><meta charset=utf-8><title>Not rebuilt</title>"
+                    f"<p>The preview could not be rebuilt: {html.escape(reason)}</p>"
+                    f"<p>The terminal running <code>journal serve</code> says more. Fix it, save, and reload this page.</p>")
+            with suppress(OSError):
+                site.mkdir(parents=True, exist_ok=True)
+                (site / "404.html").write_text(page, encoding="utf-8")  # what MkDocs' server answers for a missing page
+
+    return builder
 
 
 def _stub(page: SitePage) -> str:

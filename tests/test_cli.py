@@ -485,9 +485,9 @@ def test_console_script_help(tmp_path):
         assert done.returncode == 0 and done.stdout.startswith("usage: journal"), args
 
 
-def test_check_writes_its_report_in_one_go_and_line_by_line_alike(journal, monkeypatch):
-    """The report is written in one go; where the terminal cannot show a character, the
-    lines before it still appear, as when each line was printed on its own."""
+def test_check_writes_its_report_in_one_go_even_where_a_character_cannot_be_shown(journal, monkeypatch):
+    """The report is written in one go; where the terminal cannot show a character, it is
+    written escaped (caf\\xe9) and every line still appears."""
     import gc
     import io
 
@@ -500,9 +500,9 @@ def test_check_writes_its_report_in_one_go_and_line_by_line_alike(journal, monke
 
     written = io.BytesIO()
     monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(written, encoding="ascii"))
-    assert main(["check", "--today", "2026-04-10"]) == 2
+    assert main(["check", "--today", "2026-04-10"]) == 1
     sys.stdout.flush()
-    assert written.getvalue().decode("ascii") == out.split("\n", 1)[0] + "\n"  # a.yaml's line, then b café's fails
+    assert written.getvalue().decode("ascii") == out.replace("é", "\\xe9")
     assert gc.isenabled()
 
 
@@ -538,3 +538,131 @@ def test_entries_folder_from_mkdocs_yml_with_env_tags_or_odd_plugins(journal, mo
         config.write_text(odd, encoding="utf-8")
         assert configured_entries(config) == Path("entries"), odd
     assert journal.check() == (0, [], "0 entries, 0 errors, 0 warnings")  # no crash
+
+
+def test_check_and_new_follow_inherit_in_mkdocs_yml(journal):
+    """mkdocs.yml may take its settings from another file (`INHERIT`, relative to the file,
+    chained): `check` and `new` use the folder the build reads, as MkDocs merges them."""
+    from mkdocs.config import load_config
+
+    (journal.root / "base").mkdir()
+    (journal.root / "extra").mkdir()
+    (journal.root / "base" / "common.yml").write_text(
+        "site_name: Common\ndocs_dir: extra\nplugins:\n  search: {}\n  journal:\n    entries: sessions\n    window: 4\n", encoding="utf-8")
+    (journal.root / "base" / "mid.yml").write_text("INHERIT: common.yml\nplugins:\n  journal:\n    window: 5\n", encoding="utf-8")
+    (journal.root / "mkdocs.yml").write_text("INHERIT: base/mid.yml\nsite_name: Mine\n", encoding="utf-8")
+    built_from = load_config(str(journal.root / "mkdocs.yml")).plugins["journal"].config
+    assert (built_from.entries, built_from.window) == ("sessions", 5)  # the folder is relative to mkdocs.yml
+
+    code, out, err = journal.run("new", "--today", "2026-04-02")
+    assert (code, out, err) == (0, "sessions/2026-04-02.yaml\n", "")
+    assert not any(journal.folder.iterdir())  # nothing written into entries/
+    (journal.root / "sessions" / "2026-04-03.yaml").write_text("date: 2026-04-03\ndose_mg: x\n", encoding="utf-8")
+    code, lines, summary = journal.check()
+    assert code == 1 and summary.startswith("2 entries, ")
+    assert any(line.startswith("sessions/2026-04-03.yaml:2:10: dose_mg:") for line in lines)
+
+
+def test_an_inherit_loop_in_mkdocs_yml_does_not_hang_check(journal):
+    (journal.root / "mkdocs.yml").write_text("INHERIT: other.yml\n", encoding="utf-8")
+    (journal.root / "other.yml").write_text("INHERIT: mkdocs.yml\nplugins: [{journal: {entries: x}}]\n", encoding="utf-8")
+    assert journal.check() == (0, [], "0 entries, 0 errors, 0 warnings")  # entries/, as with no setting
+
+
+# --- ordinary failures: one plain line, exit 1 or 2, never "please report it" ------------
+
+def _one_plain_line(code: int, err: str) -> str:
+    assert code in (1, 2), err
+    assert "please report" not in err and "Traceback" not in err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, lines
+    return lines[0]
+
+
+def test_a_busy_port_is_named_with_another_to_use(tmp_path, capsys):
+    import socket
+
+    from conftest import run_in, write_project
+
+    project = write_project(tmp_path, {"2026-06-01.yaml": ENTRY})
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        code = run_in(project, "serve", "--address", f"127.0.0.1:{port}")
+    line = _one_plain_line(code, capsys.readouterr().err)
+    assert f"127.0.0.1:{port} is already in use" in line and "--address 127.0.0.1:8001" in line
+
+
+@pytest.mark.parametrize("address", ["127.0.0.1:70000", "127.0.0.1:port", "somewhere:8000"])
+def test_a_wrong_serve_address_is_a_plain_message(tmp_path, capsys, address):
+    from conftest import run_in, write_project
+
+    project = write_project(tmp_path, {"2026-06-01.yaml": ENTRY})
+    line = _one_plain_line(run_in(project, "serve", "--address", address), capsys.readouterr().err)
+    assert line.startswith(f"journal serve: --address '{address}': ") and "--address 127.0.0.1:8001" in line
+
+
+@pytest.mark.parametrize("option, named", [
+    ("window: six", "journal plugin option 'window': Expected type: int but received: str"),
+    ("windw: 6", "journal plugin option 'windw': Unrecognised configuration name: windw"),
+])
+def test_a_wrong_or_unknown_plugin_option_is_one_plain_line(tmp_path, capsys, option, named):
+    from conftest import build, write_project
+
+    project = write_project(tmp_path, {"2026-06-01.yaml": ENTRY}, option)
+    assert _one_plain_line(build(project), capsys.readouterr().err) == f"journal build: mkdocs.yml: {named}"
+    assert not (project / "site").exists()
+
+
+@pytest.mark.parametrize("command", ["build", "export", "serve"])
+def test_a_malformed_mkdocs_yml_is_named_with_its_line(tmp_path, capsys, command):
+    from conftest import run_in, write_project
+
+    project = write_project(tmp_path, {"2026-06-01.yaml": ENTRY})
+    (project / "mkdocs.yml").write_text("site_name: Mine\nplugins:\n  - journal\n  search: true\n", encoding="utf-8")
+    line = _one_plain_line(run_in(project, command), capsys.readouterr().err)
+    assert line.startswith(f"journal {command}: mkdocs.yml:4:") and "not valid YAML" in line, line
+    assert list(project.glob("*.zip")) == [] and not (project / "site").exists()
+
+
+def test_an_empty_mkdocs_yml_says_so(tmp_path, capsys):
+    from conftest import build, write_project
+
+    project = write_project(tmp_path, {"2026-06-01.yaml": ENTRY})
+    (project / "mkdocs.yml").write_text("# nothing yet\n", encoding="utf-8")
+    line = _one_plain_line(build(project), capsys.readouterr().err)
+    assert line.startswith("journal build: mkdocs.yml is empty; it needs")
+
+
+def test_check_prints_every_line_on_an_ascii_only_terminal(tmp_path):
+    """As on some Windows consoles: what cannot be shown is written escaped, nothing is lost."""
+    (tmp_path / "entries").mkdir()
+    (tmp_path / "entries" / "a.yaml").write_text("date: 2026-04-02\ndose_mg: 150é\n", encoding="utf-8")
+    (tmp_path / "entries" / "b café.yaml").write_text("date: 2026-04-03\ndose_mg: lots\n", encoding="utf-8")
+    (tmp_path / "entries" / "c.yaml").write_text("date: 2026-04-04\ndose_mg: x\n", encoding="utf-8")
+    done = _run(tmp_path, "check", "--today", "2026-04-04", env={"PYTHONIOENCODING": "ascii"})
+    assert (done.returncode, done.stderr) == (1, "")
+    assert done.stdout.splitlines() == [
+        'entries/a.yaml:2:10: dose_mg: "150\\xe9" is not a number; write the number alone (150), without units or extra words',
+        'entries/b caf\\xe9.yaml:2:10: dose_mg: "lots" is not a number (a number greater than 0)',
+        'entries/c.yaml:2:10: dose_mg: "x" is not a number (a number greater than 0)',
+        "3 entries, 3 errors, 0 warnings",
+    ]
+
+
+@pytest.mark.parametrize("command, stopped, said", [
+    ("build", "mkdocs.commands.build.build", "journal build: stopped (Ctrl+C); nothing was changed"),
+    ("export", "generator.export.export_journal", "journal export: stopped (Ctrl+C); nothing was exported"),
+    ("check", "generator.cli.load_journal", "journal check: stopped (Ctrl+C); nothing was changed"),
+])
+def test_ctrl_c_says_what_it_stopped(tmp_path, capsys, monkeypatch, command, stopped, said):
+    from conftest import run_in, write_project
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    project = write_project(tmp_path, {"2026-06-01.yaml": ENTRY})
+    monkeypatch.setattr(stopped, interrupted)
+    assert run_in(project, command) == 130
+    assert capsys.readouterr().err == said + "\n"

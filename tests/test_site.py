@@ -224,6 +224,7 @@ def test_a_lenient_build_lists_the_broken_entry_and_leaves_it_out(tmp_path, caps
     assert "entries/2026-06-08.yaml:3:11" in problems and "pre_mood: 12 is out of range (1-10)" in problems
     overview = text_of(article(page(project / "site", "index.html")))
     assert "1 entry file was left out of the figures" in overview
+    assert "Left out of this preview" not in page(project / "site", "index.html")  # the banner is for serve only
     assert "entries/2026-06-08.yaml" in overview
     sessions = article(page(project / "site", "sessions/index.html"))
     assert "1 Jun 2026" in sessions and "8 Jun 2026" not in sessions
@@ -397,3 +398,31 @@ def test_an_average_effect_at_the_last_follow_up_reads_7_days_or_more(example_si
     trends = text_of(article(page(example_site, "trends.html")))
     assert "7 days or more (6 sessions, 1 past day 7)" in trends
     assert "at least 7.0 days" not in trends
+
+
+def test_a_named_pipe_in_docs_dir_is_left_out_and_named(tmp_path):
+    """Reading a named pipe waits for a writer that never comes: the build must not."""
+    project = write_project(tmp_path, {"2026-06-01.yaml": GOOD})
+    os.mkfifo(project / "extra" / "pipe.md")
+    os.mkfifo(project / "extra" / "pipe.png")
+    done = subprocess.run(
+        [sys.executable, "-m", "generator.cli", "build", "--today", EXAMPLE_TODAY],
+        cwd=project, capture_output=True, text=True, timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "extra/pipe.md is not a regular file" in done.stderr
+    assert "extra/pipe.png is not a regular file" in done.stderr
+    assert (project / "site" / "index.html").is_file()
+    assert not (project / "site" / "pipe.html").exists()
+
+
+def test_the_style_sheet_closes_every_block_it_opens():
+    """A stray brace makes a browser drop the rule after it (the preview banner's colour was)."""
+    from generator.pages import builtin_templates_dir
+
+    css = re.sub(r"/\*.*?\*/", "", (builtin_templates_dir() / "static" / "journal.css").read_text(encoding="utf-8"), flags=re.S)
+    depth = 0
+    for character in css:
+        depth += {"{": 1, "}": -1}.get(character, 0)
+        assert depth >= 0, "a } closes nothing"
+    assert depth == 0
