@@ -54,6 +54,10 @@ def configured_entries(config_file: Path = Path("mkdocs.yml")) -> Path:
 
     try:
         text = config_file.read_text(encoding="utf-8")
+    except FileNotFoundError:  # the built-in configuration, with journal.yml's settings
+        from .defaults import settings_entries
+
+        return settings_entries(config_file.parent)
     except (OSError, UnicodeError):
         return Path("entries")
 
@@ -85,6 +89,10 @@ def configured_entries(config_file: Path = Path("mkdocs.yml")) -> Path:
         return config_file.parent / entries
     return Path("entries")
 
+
+DEFAULT_CONFIG = Path("mkdocs.yml")
+CONFIG_HELP = ("the site configuration (default: mkdocs.yml here; without one, the built-in configuration "
+               "with the settings of journal.yml)")
 
 ENGINE = (("mkdocs", "MkDocs"), ("mkdocs-material", "Material for MkDocs"), ("altair", "Altair"), ("vl-convert-python", "vl-convert"))
 
@@ -175,8 +183,7 @@ The same journal and options always give the same zip, byte for byte.""",
                         help="include your notes (never your private notes)")
     export.add_argument("--entries", metavar="DIR", type=Path,
                         help="the folder that holds the entry files (default: entries in mkdocs.yml)")
-    export.add_argument("-f", "--config-file", metavar="FILE", type=Path, default=Path("mkdocs.yml"),
-                        help="the site configuration (default: mkdocs.yml)")
+    export.add_argument("-f", "--config-file", metavar="FILE", type=Path, default=DEFAULT_CONFIG, help=CONFIG_HELP)
     export.add_argument("--today", metavar="DATE", help=f"treat DATE as today (default: the {TODAY_VARIABLE} environment variable, else the real date)")
     export.set_defaults(lenient=False)  # an export is a record: invalid entries always stop it
     for command in commands.choices.values():  # `journal check --debug` as well as `journal --debug check`
@@ -184,21 +191,54 @@ The same journal and options always give the same zip, byte for byte.""",
     return parser
 
 
+def _config_source(config_file: Path, entries: Path | None = None):
+    """What the site commands load: the given mkdocs.yml; without one, in a journal folder
+    (entries/ here, or --entries), the built-in configuration (generator/defaults.py)."""
+    from .defaults import ConfigSource
+
+    if config_file.is_file():
+        return str(config_file)
+    if config_file != DEFAULT_CONFIG:
+        raise ValueError(f"{config_file} not found; pass -f with an existing file, or leave -f out to use the built-in configuration")
+    folder = Path.cwd()
+    if entries is None and not configured_entries(config_file).is_dir():
+        raise ValueError(
+            "there is no journal here: no mkdocs.yml and no entries/ folder. Run this in your journal "
+            "folder, pass --entries DIR, or start a journal with `journal init`"
+        )
+    return ConfigSource(folder, entries)
+
+
+def _config_name(source) -> str:
+    if isinstance(source, str):
+        return source
+    return "journal.yml" if source.name else "the built-in configuration"
+
+
 def _add_site_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("-f", "--config-file", metavar="FILE", type=Path, default=Path("mkdocs.yml"), help="the site configuration (default: mkdocs.yml)")
+    parser.add_argument("-f", "--config-file", metavar="FILE", type=Path, default=DEFAULT_CONFIG, help=CONFIG_HELP)
+    parser.add_argument("--entries", metavar="DIR", type=Path, help="the folder that holds the entry files (default: "
+                        "the journal plugin's `entries`, else entries)")
     parser.add_argument("--lenient", action="store_true", help="build even when entries have errors; they are shown on a Data problems page")
     parser.add_argument("--today", metavar="DATE", help=f"treat DATE as today (default: the {TODAY_VARIABLE} environment variable, else the real date)")
 
 
 def _load_site_config(args: argparse.Namespace, **overrides):
     from mkdocs.config import load_config  # only the site commands need MkDocs
+    from mkdocs.exceptions import Abort, ConfigurationError
 
-    if not args.config_file.is_file():
-        raise ValueError(f"{args.config_file} not found; run this in the folder that holds mkdocs.yml, or pass -f FILE")
-    config = load_config(str(args.config_file), **overrides)
+    entries = getattr(args, "entries", None)
+    source = _config_source(args.config_file, entries)
+    try:
+        config = load_config(source, **overrides)
+    except (Abort, ConfigurationError) as error:  # MkDocs has logged the details (docs_dir...)
+        raise ValueError(f"{_config_name(source)} cannot be used ({error}); see the message above. "
+                         "A folder it names must exist, even if empty") from None
     plugin = config.plugins.get("journal")
     if plugin is None:
         raise ValueError(f"{args.config_file} does not enable the journal plugin (add `- journal` under plugins)")
+    if entries is not None:  # --entries wins over mkdocs.yml
+        plugin.config.entries = os.path.abspath(entries)
     if args.lenient:
         plugin.config.strict = False
     if args.today:
@@ -292,7 +332,7 @@ def _command_serve(args: argparse.Namespace) -> int:
         os.environ[LENIENT_VARIABLE] = "1"
     try:
         with _mkdocs_messages(progress=True):
-            serve(str(args.config_file), dev_addr=args.address)
+            serve(_config_source(args.config_file, args.entries), dev_addr=args.address)
     except MkDocsException as error:
         print(f"journal serve: {error}", file=sys.stderr)
         return 1
