@@ -27,6 +27,7 @@ from mkdocs.utils import get_relative_url
 from .charts import build_charts, start_vega_runtime, vega_runtime_js
 from .export import ExportOptions, left_out_sentences, select_sessions, selected_trends, withheld_fields
 from .journal import LENIENT_VARIABLE, EntryCache, load_journal
+from .privacy import OutsideUrl, failure_message, outside_urls, scan_site
 from .pages import NAV_PAGES, Report, SitePage, build_pages, builtin_templates_dir, render_pages
 from .trends import Settings
 
@@ -79,6 +80,8 @@ class JournalPlugin(BasePlugin[JournalConfig]):
         self.own_files_left_out: list[str] = []
         self.entry_cache: EntryCache | None = None
         self.runtime_file: File | None = None
+        self.outside_urls: list[OutsideUrl] = []  # found in the pages as they are written
+        self.pages_read: set[str] = set()
 
     # Having on_startup keeps this one instance for all the rebuilds of `mkdocs serve`
     # (MkDocs' rule), so the files that did not change are not read and checked again.
@@ -95,6 +98,7 @@ class JournalPlugin(BasePlugin[JournalConfig]):
     # -- configuration -------------------------------------------------------------
     @event_priority(50)  # before Material's offline plugin looks at the polyfills
     def on_config(self, config: Any) -> Any:
+        self.outside_urls, self.pages_read = [], set()
         if os.environ.get(LENIENT_VARIABLE):
             self.config.strict = False
         try:
@@ -130,6 +134,7 @@ class JournalPlugin(BasePlugin[JournalConfig]):
                 polyfills.append(WORKER_SHIM)
         if not config.nav:
             config.nav = [{title: path} for path, title, _ in NAV_PAGES]
+        _keep_private(config)
         return config
 
     # -- content -------------------------------------------------------------------
@@ -206,6 +211,18 @@ class JournalPlugin(BasePlugin[JournalConfig]):
         generated = self.pages.get(page.file.src_uri)
         return generated.html if generated is not None else html
 
+    def on_post_page(self, output: str, page: Any, config: Any) -> str:
+        # Read here, from memory, rather than from disk again after the build.
+        self.outside_urls.extend(outside_urls(output, page.file.dest_uri))
+        self.pages_read.add(page.file.dest_uri)
+        return output
+
+    def on_post_build(self, config: Any) -> None:
+        found = self.outside_urls + scan_site(Path(config.site_dir), skip=self.pages_read)
+        self.outside_urls, self.pages_read = [], set()
+        if found:
+            raise PluginError(failure_message(found))
+
     def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
         server.watch(str(self.entries_dir))
         server.watch(str(builtin_templates_dir()))
@@ -226,6 +243,16 @@ def _is_inside(path: Path, folder: Path) -> bool:
         return True
     except ValueError:
         return False
+
+
+def _keep_private(config: Any) -> None:
+    """What Material would load or link from another website, turned off whatever mkdocs.yml
+    says: web fonts (theme.font) and the "made with Material" link (extra.generator)."""
+    if config.theme.get("font") is not False:
+        log.info("journal: theme.font turned off; a journal report loads no web fonts")
+        config.theme["font"] = False
+    if config.extra.get("generator") is not False:
+        config.extra["generator"] = False
 
 
 def _offline(config: Any) -> bool:
