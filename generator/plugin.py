@@ -27,6 +27,7 @@ from mkdocs.utils import get_relative_url
 from .charts import build_charts, start_vega_runtime, vega_runtime_js
 from .export import ExportOptions, left_out_sentences, select_sessions, selected_trends, withheld_fields
 from .journal import LENIENT_VARIABLE, EntryCache, load_journal
+from .reminders import CALENDAR_FILE, calendar_ics, pending_follow_ups
 from .privacy import OutsideUrl, failure_message, outside_urls, scan_site
 from .pages import NAV_PAGES, Report, SitePage, build_pages, builtin_templates_dir, render_pages
 from .trends import Settings
@@ -173,6 +174,8 @@ class JournalPlugin(BasePlugin[JournalConfig]):
             report.include_notes = self.config.include_notes
             report.left_out_on_purpose = left_out_sentences(selection, self.config.include_notes, self.own_files_left_out)
         pages = build_pages(report)
+        if not provider:  # the reminders are the person's own: not in a copy for someone else
+            self._add_calendar(files, config, pages, journal)
 
         for page in pages:
             # a session page is reached from the Sessions page: marked as not in the nav, so
@@ -200,6 +203,15 @@ class JournalPlugin(BasePlugin[JournalConfig]):
         render_pages(report, pages, url_for, self.override_dir)
         self.pages = {page.path: page for page in pages}
         return files
+
+    def _add_calendar(self, files: Files, config: Any, pages: list[SitePage], journal: Any) -> None:
+        """The calendar file of the follow-ups still to come, offered on the overview."""
+        pending = pending_follow_ups(journal.entries, journal.today)
+        files.append(File.generated(config, CALENDAR_FILE, content=calendar_ics(pending, config.site_name)))
+        overview = next(p for p in pages if p.path == "index.md")
+        overview.context["follow_up_calendar"] = {
+            "file": CALENDAR_FILE, "count": len(pending), "next": min((f.day for f in pending), default=None),
+        }
 
     def on_env(self, env: Any, config: Any, files: Files) -> Any:
         if self.runtime_file is not None:  # MkDocs writes the files after this
