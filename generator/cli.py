@@ -24,6 +24,7 @@ report shows your own data to prepare a conversation with your prescriber."""
 
 EPILOG = """\
 examples:
+  journal init my-journal     start a journal folder of your own
   journal new                 write today's entry into entries/
   journal check               check every entry and list what needs fixing
   journal build               build the report site into site/
@@ -130,6 +131,18 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(new, "when no --date is given (the session's day)")
     new.add_argument("--date", metavar="DATE", help="the session's date, or date and time "
                      "(2026-04-02 or '2026-04-02 18:30'; default: today)")
+
+    init = commands.add_parser(
+        "init", help="start a journal folder of your own",
+        description="Start a journal in DIR (default: here): entries/ with a first entry, the entry "
+        "format (entry.schema.json) that the entries' first line points at, journal.yml for your "
+        "settings, a README, a .gitignore and VS Code settings. Never overwrites: run again, it "
+        "adds only what is missing and says what it did.",
+    )
+    init.add_argument("directory", metavar="DIR", nargs="?", type=Path, default=Path("."),
+                      help="the journal folder, created if needed (default: the current folder)")
+    init.add_argument("--today", metavar="DATE", help="the first entry's date (default: the "
+                      f"{TODAY_VARIABLE} environment variable, else the real date)")
 
     check = commands.add_parser(
         "check", help="check every entry and report problems",
@@ -349,7 +362,40 @@ def _command_new(args: argparse.Namespace) -> int:
             print(f"journal new: --date {args.date!r} is not a date; write 2026-04-02 or '2026-04-02 18:30'", file=sys.stderr)
             return 2
     path = create_entry(args.entries or configured_entries(), when)
-    print(path)
+    print(path)  # alone on stdout, for scripts: `$EDITOR "$(journal new)"`
+    _print_schedule(path, when)
+    return 0
+
+
+def _print_schedule(path: Path, when: dt.date | dt.datetime) -> None:
+    """When each follow-up of a new entry is due (on stderr, beside the path on stdout)."""
+    from .entries import Entry
+    from .reminders import schedule_lines
+
+    entry = Entry.model_validate({"date": when, "dose_mg": 1})  # only the date matters here
+    print("Follow-ups to fill in, in the same file:", *schedule_lines(entry), sep="\n", file=sys.stderr)
+
+
+def _command_init(args: argparse.Namespace) -> int:
+    from .init import init_journal
+
+    result = init_journal(args.directory, resolve_today(args.today))
+    here = Path.cwd().resolve()
+    shown = os.path.relpath(result.folder, here) if _is_inside_folder(result.folder, here) else str(result.folder)
+    if result.created:
+        print(f"{'Started a journal' if result.first_entry else 'Added to the journal'} in {shown}:")
+    else:
+        print(f"The journal in {shown} has everything already; nothing was added.")
+    for name in result.created:
+        print(f"  created  {name}")
+    for name in result.kept:
+        print(f"  kept     {name} (already there, not changed)")
+    for note in result.notes:
+        print(f"Note: {note}")
+    if result.first_entry is not None:
+        entry = os.path.relpath(result.first_entry, result.folder)
+        moves = "" if shown == "." else f"cd {shown}, then "
+        print(f"Next: {moves}fill in {entry} (the dose at least), then run `journal check` and `journal build`.")
     return 0
 
 
@@ -362,7 +408,13 @@ def _command_check(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    journal = load_journal(args.entries or configured_entries(), resolve_today(args.today))
+    from .init import schema_line_problems
+
+    folder = args.entries or configured_entries()
+    journal = load_journal(folder, resolve_today(args.today))
+    if folder.is_dir():  # entries whose editor schema line leads nowhere
+        journal.problems.extend(schema_line_problems(folder))
+        journal.problems.sort(key=lambda p: (p.source, p.line, p.column, p.severity, p.message))
     if args.format == "json":
         payload = {
             "entries": journal.files_read,
@@ -450,7 +502,7 @@ def _command_export(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"new": _command_new, "check": _command_check, "build": _command_build, "serve": _command_serve, "export": _command_export}
+COMMANDS = {"init": _command_init, "new": _command_new, "check": _command_check, "build": _command_build, "serve": _command_serve, "export": _command_export}
 
 
 def main(argv: list[str] | None = None) -> int:
