@@ -499,7 +499,15 @@ def _command_export(args: argparse.Namespace) -> int:
         left_out.append(f"pages you added yourself: {', '.join(result.own_files_left_out)}")
     print(f"Left out on purpose: {'; '.join(left_out)}.")
     print(f"SHA-256 of the zip: {result.sha256}")
+    print(f"Size of the zip: {_size_text(result.path.stat().st_size)}")
     return 0
+
+
+def _size_text(size: int) -> str:
+    """A file's size as a person reads it: 1.8 MB, 420 KB."""
+    if size >= 1_000_000:
+        return f"{size / 1_000_000:.1f} MB"
+    return f"{max(1, round(size / 1000))} KB"
 
 
 COMMANDS = {"init": _command_init, "new": _command_new, "check": _command_check, "build": _command_build, "serve": _command_serve, "export": _command_export}

@@ -41,7 +41,9 @@ import yaml
 
 from . import __version__
 from .charts import build_charts
-from .entries import Entry
+from .entries import SCHEMA_PATH, Entry
+from .hygiene import unused_site_files
+from .init import BUNDLE_SCHEMA, bundle_schema_reference, point_schema_line
 from .journal import Journal, load_journal
 from .output import STAGING_MARK, replace_file
 from .pages import Report, format_day, render_document
@@ -626,7 +628,9 @@ def data_readme(options: ExportOptions) -> str:
     lines += [
         "",
         f"entries/: each session's entry file (YAML), as the patient wrote it, without: {withheld}.",
-        "Those fields were cut out of the text; every other line, comments included, is as written.",
+        "Those fields were cut out of the text; every other line, comments included, is as written,",
+        "except the first line's schema path, which points at entry.schema.json here: the entry",
+        "format, which editors with a YAML extension use to explain and check each field.",
         "The files follow the entry format in the ketamine-journal README.",
         "",
     ]
@@ -689,9 +693,10 @@ def _remove_leftovers(target: Path) -> None:
 
 def _site_files(folder: Path, prefix: str) -> dict[str, bytes]:
     files = {}
+    unused = unused_site_files(folder)  # source maps, other languages' search rules
     for path in sorted(folder.rglob("*")):
         relative = path.relative_to(folder).as_posix()
-        if path.is_file() and relative not in SITE_FILES_LEFT_OUT:
+        if path.is_file() and relative not in SITE_FILES_LEFT_OUT and relative not in unused:
             files[f"{prefix}{SITE_FOLDER}/{relative}"] = path.read_bytes()
     return files
 
@@ -728,6 +733,9 @@ def export_journal(options: ExportOptions, out: Path | None, build_site: SiteBui
     prefix = f"{name}/"
     files: dict[str, bytes] = {}
     copies = entry_copies(selection, options.withheld_fields, options.entries_dir)
+    # each copy's editor schema line points at the schema in the bundle (data/entry.schema.json)
+    copies = {name: point_schema_line(content, bundle_schema_reference(name)) for name, content in copies.items()}
+    files[prefix + BUNDLE_SCHEMA] = SCHEMA_PATH.read_bytes()
     by_source = dict(zip((e.source for e in selection.journal.entries), (k.removeprefix("data/") for k in copies)))
     for path, content in copies.items():
         files[prefix + path] = content

@@ -146,8 +146,24 @@ def init_journal(folder: Path, today: dt.date) -> InitResult:
 
 # --------------------------------------------------------------------------- schema lines
 
-_SCHEMA_LINE = re.compile(rb"^[ \t]*#[ \t]*yaml-language-server:[ \t]*\$schema=[ \t]*(\S+)", re.MULTILINE)
+_SCHEMA_LINE = re.compile(rb"^(?:\xef\xbb\xbf)?[ \t]*#[ \t]*yaml-language-server:[ \t]*\$schema=[ \t]*(\S+)", re.MULTILINE)
 _HEAD_BYTES = 2048  # the schema line is at the top, among the first comments
+BUNDLE_SCHEMA = "data/entry.schema.json"  # the schema's copy in an export bundle
+
+
+def bundle_schema_reference(name: str) -> str:
+    """The schema line's path for an entry copy at `name` in a bundle (data/entries/...)."""
+    return Path(os.path.relpath(BUNDLE_SCHEMA, os.path.dirname(name) or ".")).as_posix()
+
+
+def point_schema_line(content: bytes, reference: str) -> bytes:
+    """The entry's text with its schema line pointing at `reference`; unchanged without one."""
+    found = _SCHEMA_LINE.search(content[:_HEAD_BYTES])
+    if found is None:
+        return content
+    return content[: found.start(1)] + reference.encode("utf-8") + content[found.end(1):]
+
+
 
 
 def _schema_target(reference: str, entry_dir: Path) -> Path | None:
