@@ -95,10 +95,19 @@ def scan_site(site: Path, skip: set[str] = frozenset()) -> list[OutsideUrl]:
     return found
 
 
-def failure_message(found: list[OutsideUrl], limit: int = 20) -> str:
-    lines = [str(f) for f in found[:limit]]
-    if len(found) > limit:
-        lines.append(f"... and {len(found) - limit} more")
+def failure_message(found: list[OutsideUrl], limit: int = 20, files_shown: int = 3) -> str:
+    """One line per outside URL, with the files it is in (the first few)."""
+    files_of: dict[str, list[str]] = {}
+    for item in found:
+        files = files_of.setdefault(item.url, [])
+        if item.file not in files:
+            files.append(item.file)
+    lines = []
+    for url, files in list(files_of.items())[:limit]:
+        more = f" and {len(files) - files_shown} more" if len(files) > files_shown else ""
+        lines.append(f"{url} (in {', '.join(files[:files_shown])}{more})")
+    if len(files_of) > limit:
+        lines.append(f"... and {len(files_of) - limit} more addresses")
     return (
         "the report would load or link something from another website, which a journal report "
         "never does; remove it from mkdocs.yml or from your own pages or templates:\n" + "\n".join(lines)
