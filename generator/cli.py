@@ -343,6 +343,10 @@ def _command_serve(args: argparse.Namespace) -> int:
         os.environ[TODAY_VARIABLE] = args.today
     if args.lenient:
         os.environ[LENIENT_VARIABLE] = "1"
+    if args.entries:
+        from .defaults import ENTRIES_VARIABLE
+
+        os.environ[ENTRIES_VARIABLE] = os.path.abspath(args.entries)
     try:
         with _mkdocs_messages(progress=True):
             serve(_config_source(args.config_file, args.entries), dev_addr=args.address)
@@ -379,6 +383,8 @@ def _print_schedule(path: Path, when: dt.date | dt.datetime) -> None:
 def _command_init(args: argparse.Namespace) -> int:
     from .init import init_journal
 
+    if args.directory.exists() and not args.directory.is_dir():
+        raise ValueError(f"{args.directory} is a file; give a folder (a new one is made)")
     result = init_journal(args.directory, resolve_today(args.today))
     here = Path.cwd().resolve()
     shown = os.path.relpath(result.folder, here) if _is_inside_folder(result.folder, here) else str(result.folder)

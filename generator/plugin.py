@@ -27,6 +27,7 @@ from mkdocs.utils import get_relative_url
 from .charts import build_charts, start_vega_runtime, vega_runtime_js
 from .export import ExportOptions, left_out_sentences, select_sessions, selected_trends, withheld_fields
 from .journal import LENIENT_VARIABLE, EntryCache, load_journal
+from .defaults import ENTRIES_VARIABLE
 from .reminders import CALENDAR_FILE, calendar_ics, pending_follow_ups
 from .privacy import OutsideUrl, failure_message, outside_urls, scan_site
 from .pages import NAV_PAGES, Report, SitePage, build_pages, builtin_templates_dir, render_pages
@@ -102,6 +103,8 @@ class JournalPlugin(BasePlugin[JournalConfig]):
         self.outside_urls, self.pages_read = [], set()
         if os.environ.get(LENIENT_VARIABLE):
             self.config.strict = False
+        if os.environ.get(ENTRIES_VARIABLE):
+            self.config.entries = os.environ[ENTRIES_VARIABLE]
         try:
             self.settings = trend_settings(self.config)
         except ValueError as error:
