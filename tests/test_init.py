@@ -95,3 +95,11 @@ def test_check_warns_about_a_schema_line_that_leads_nowhere(journal):
     journal.write("2026-04-02.yaml", "# yaml-language-server: $schema=../entry.schema.json\ndate: 2026-04-02\ndose_mg: 150\n")
     code, lines, summary = journal.check(today="2026-04-03")
     assert not [line for line in lines if "schema line" in line]
+
+
+def test_init_on_a_file_says_so(journal):
+    (journal.root / "notes.txt").write_text("mine\n")
+    code, out, err = journal.run("init", "notes.txt")
+    assert (code, out) == (2, "")
+    assert err == "journal init: notes.txt is a file; give a folder (a new one is made)\n"
+    assert (journal.root / "notes.txt").read_text() == "mine\n"

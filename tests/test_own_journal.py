@@ -89,3 +89,12 @@ def test_the_repository_mkdocs_yml_copied_elsewhere_gets_a_plain_message(tmp_pat
 def test_a_folder_without_a_journal_says_how_to_start_one(tmp_path, capsys):
     assert run_in(tmp_path, "build") == 2
     assert "journal init" in capsys.readouterr().err
+
+
+def test_entries_elsewhere_with_entries_option(tmp_path):
+    (tmp_path / "kept" / "sessions").mkdir(parents=True)
+    (tmp_path / "kept" / "sessions" / "2026-03-01.yaml").write_text(ENTRIES["2026-03-01.yaml"], encoding="utf-8")
+    (tmp_path / "here").mkdir()
+    assert run_in(tmp_path / "here", "build", "--entries", "../kept/sessions") == 0
+    assert (tmp_path / "here" / "site" / "sessions" / "2026-03-01.html").is_file()
+    assert sorted(p.name for p in (tmp_path / "kept" / "sessions").iterdir()) == ["2026-03-01.yaml"]
