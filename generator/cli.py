@@ -242,11 +242,32 @@ def _load_site_config(args: argparse.Namespace, **overrides):
 
     entries = getattr(args, "entries", None)
     source = _config_source(args.config_file, entries)
+    # MkDocs logs what is wrong with the configuration, then raises: the lines are kept for
+    # one plain message (shown by every command, serve included), and shown as usual otherwise.
+    import logging  # as in _mkdocs_messages: `journal check` has no use for it
+
+    class Collected(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            self.records.append(record)
+
+    collected = Collected(logging.WARNING)
+    collected.records = []
+    logger = logging.getLogger("mkdocs.config")
+    logger.addHandler(collected)
+    propagate, logger.propagate = logger.propagate, False
     try:
         config = load_config(source, **overrides)
-    except (Abort, ConfigurationError) as error:  # MkDocs has logged the details (docs_dir...)
-        raise ValueError(f"{_config_name(source)} cannot be used ({error}); see the message above. "
-                         "A folder it names must exist, even if empty") from None
+    except (Abort, ConfigurationError) as error:
+        lines = [record.getMessage() for record in collected.records] or [str(error)]
+        hint = ""
+        if any("isn't an existing directory" in line for line in lines):
+            hint = "\nCreate the folder it names (it may stay empty), or change the setting."
+        raise ValueError(f"{_config_name(source)} cannot be used:\n" + "\n".join(lines) + hint) from None
+    finally:
+        logger.removeHandler(collected)
+        logger.propagate = propagate
+    for record in collected.records:  # warnings that did not stop it
+        logging.getLogger(record.name).handle(record)
     plugin = config.plugins.get("journal")
     if plugin is None:
         raise ValueError(f"{args.config_file} does not enable the journal plugin (add `- journal` under plugins)")
