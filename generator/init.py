@@ -19,6 +19,7 @@ import datetime as dt
 import json
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -177,6 +178,23 @@ def _schema_target(reference: str, entry_dir: Path) -> Path | None:
     return entry_dir / reference
 
 
+def _head(path: Path) -> bytes | None:
+    """The first bytes of a regular file; None for anything else. Opened without blocking, as
+    the check reads entries: a named pipe called x.yaml must not wait for a writer."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            return None
+        return os.read(descriptor, _HEAD_BYTES)
+    except OSError:
+        return None
+    finally:
+        os.close(descriptor)
+
+
 def schema_line_problems(entries_dir: Path, base: Path | None = None) -> list[Problem]:
     """A warning for each entry whose schema line names a file that does not exist: the
     editor then says "Unable to load schema" and checks nothing as the person types."""
@@ -185,11 +203,9 @@ def schema_line_problems(entries_dir: Path, base: Path | None = None) -> list[Pr
     seen: dict[tuple[str, str], bool] = {}
     problems: list[Problem] = []
     for path in files:
-        try:
-            with open(path, "rb") as handle:
-                head = handle.read(_HEAD_BYTES)
-        except OSError:
-            continue  # the check reports an unreadable file already
+        head = _head(path)
+        if head is None:
+            continue  # not a regular readable file: the check reports it already
         found = _SCHEMA_LINE.search(head)
         if found is None:
             continue
