@@ -98,3 +98,15 @@ def test_entries_elsewhere_with_entries_option(tmp_path):
     assert run_in(tmp_path / "here", "build", "--entries", "../kept/sessions") == 0
     assert (tmp_path / "here" / "site" / "sessions" / "2026-03-01.html").is_file()
     assert sorted(p.name for p in (tmp_path / "kept" / "sessions").iterdir()) == ["2026-03-01.yaml"]
+
+
+def test_new_says_when_each_follow_up_of_a_timed_session_is_due(journal):
+    code, out, err = journal.run("new", "--date", "2026-03-31 23:30")
+    assert (code, out) == (0, "entries/2026-03-31.yaml\n")
+    assert err.splitlines() == [
+        "Follow-ups to fill in, in the same file:",
+        "  post_mood_2h  Wed 1 Apr 2026, 01:30",  # two hours after, past midnight
+        "  mood_day1     Wed 1 Apr 2026",
+        "  mood_day3     Fri 3 Apr 2026",
+        "  mood_day7     Tue 7 Apr 2026",
+    ]

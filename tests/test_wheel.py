@@ -140,6 +140,7 @@ def test_the_bundle_holds_no_source_maps_and_no_other_languages_search_files(tri
     assert not [n for n in names if n.endswith(".map")]
     assert not [n for n in names if "/lunr/" in n]  # an English report needs none of them
     assert "site/search/search_index.js" in names  # search itself is there
+    assert "site/follow-ups.ics" not in names  # the reminders are the person's own
     assert list((trial.folder / "site").rglob("*.map"))  # the personal report is built as usual
 
 
