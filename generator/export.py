@@ -41,7 +41,9 @@ import yaml
 
 from . import __version__
 from .charts import build_charts
-from .entries import Entry
+from .entries import SCHEMA_PATH, Entry
+from .hygiene import unused_site_files
+from .init import BUNDLE_SCHEMA, bundle_schema_reference, point_schema_line
 from .journal import Journal, load_journal
 from .names import safe_name
 from .output import STAGING_MARK, OutputOverlapsEntries, check_output, replace_file, writing_output
@@ -657,9 +659,11 @@ def data_readme(options: ExportOptions) -> str:
         "",
         f"entries/: each session's entry file (YAML), as the patient wrote it, without: {withheld}.",
         "Those fields were cut out of the text; every other line, comments included, is as written,",
-        "in the file's own encoding. A file name some systems cannot hold (a : or a line break in it,",
-        "a reserved name such as CON, bytes that are not UTF-8, over 100 bytes) is made safe here;",
-        "the entry_file column of sessions.csv names each session's copy as it is in this bundle.",
+        "in the file's own encoding, except the first line's schema path, which points at",
+        "entry.schema.json here: the entry format, which editors with a YAML extension use to",
+        "explain and check each field. A file name some systems cannot hold (a : or a line break",
+        "in it, a reserved name such as CON, bytes that are not UTF-8, over 100 bytes) is made safe",
+        "here; the entry_file column of sessions.csv names each session's copy as it is in this bundle.",
         "The files follow the entry format in the ketamine-journal README.",
         "",
     ]
@@ -713,9 +717,10 @@ def write_zip(files: Mapping[str, bytes], target: Path, stamp: dt.date) -> None:
 
 def _site_files(folder: Path, prefix: str) -> dict[str, bytes]:
     files = {}
+    unused = unused_site_files(folder)  # source maps, other languages' search rules
     for path in sorted(folder.rglob("*")):
         relative = path.relative_to(folder).as_posix()
-        if path.is_file() and relative not in SITE_FILES_LEFT_OUT:
+        if path.is_file() and relative not in SITE_FILES_LEFT_OUT and relative not in unused:
             files[f"{prefix}{SITE_FOLDER}/{relative}"] = path.read_bytes()
     return files
 
@@ -756,6 +761,10 @@ def _write_bundle(options: ExportOptions, selection: Selection, trends: Trends, 
     prefix = f"{name}/"
     files: dict[str, bytes] = {}
     copies = entry_copies(selection, options.withheld_fields, options.entries_dir)
+    # each copy's editor schema line points at the schema in the bundle (data/entry.schema.json)
+    copies = {path: (member, point_schema_line(content, bundle_schema_reference(member)))
+              for path, (member, content) in copies.items()}
+    files[prefix + BUNDLE_SCHEMA] = SCHEMA_PATH.read_bytes()
     for member, content in copies.values():
         files[prefix + member] = content
     by_path = {path: member.removeprefix("data/") for path, (member, _) in copies.items()}

@@ -28,6 +28,9 @@ from mkdocs.utils import get_relative_url
 from .charts import build_charts, start_vega_runtime, vega_runtime_js
 from .export import ExportOptions, left_out_sentences, select_sessions, selected_trends, withheld_fields
 from .journal import LENIENT_VARIABLE, EntryCache, display_path, load_journal
+from .defaults import ENTRIES_VARIABLE
+from .reminders import CALENDAR_FILE, calendar_ics, pending_follow_ups
+from .privacy import OutsideUrl, failure_message, outside_urls, scan_site
 from .pages import NAV_PAGES, Report, SitePage, build_pages, builtin_templates_dir, render_pages
 from .problems import one_line
 from .reading import clip
@@ -88,6 +91,8 @@ class JournalPlugin(BasePlugin[JournalConfig]):
         self.own_files_left_out: list[str] = []
         self.entry_cache: EntryCache | None = None
         self.runtime_file: File | None = None
+        self.outside_urls: list[OutsideUrl] = []  # found in the pages as they are written
+        self.pages_read: set[str] = set()
 
     # Having on_startup keeps this one instance for all the rebuilds of `mkdocs serve`
     # (MkDocs' rule), so the files that did not change are not read and checked again.
@@ -107,8 +112,11 @@ class JournalPlugin(BasePlugin[JournalConfig]):
     # -- configuration -------------------------------------------------------------
     @event_priority(50)  # before Material's offline plugin looks at the polyfills
     def on_config(self, config: Any) -> Any:
+        self.outside_urls, self.pages_read = [], set()
         if os.environ.get(LENIENT_VARIABLE) or self.serving:
             self.config.strict = False
+        if os.environ.get(ENTRIES_VARIABLE):
+            self.config.entries = os.environ[ENTRIES_VARIABLE]
         try:
             self.settings = trend_settings(self.config)
         except ValueError as error:
@@ -142,6 +150,7 @@ class JournalPlugin(BasePlugin[JournalConfig]):
                 polyfills.append(WORKER_SHIM)
         if not config.nav:
             config.nav = [{title: path} for path, title, _ in NAV_PAGES]
+        _keep_private(config)
         return config
 
     # -- content -------------------------------------------------------------------
@@ -206,6 +215,8 @@ class JournalPlugin(BasePlugin[JournalConfig]):
             report.include_notes = self.config.include_notes
             report.left_out_on_purpose = left_out_sentences(selection, self.config.include_notes, self.own_files_left_out)
         pages = build_pages(report)
+        if not provider:  # the reminders are the person's own: not in a copy for someone else
+            self._add_calendar(files, config, pages, journal)
 
         for page in pages:
             # a session page is reached from the Sessions page: marked as not in the nav, so
@@ -234,6 +245,15 @@ class JournalPlugin(BasePlugin[JournalConfig]):
         self.pages = {page.path: page for page in pages}
         return files
 
+    def _add_calendar(self, files: Files, config: Any, pages: list[SitePage], journal: Any) -> None:
+        """The calendar file of the follow-ups still to come, offered on the overview."""
+        pending = pending_follow_ups(journal.entries, journal.today)
+        files.append(File.generated(config, CALENDAR_FILE, content=calendar_ics(pending, config.site_name)))
+        overview = next(p for p in pages if p.path == "index.md")
+        overview.context["follow_up_calendar"] = {
+            "file": CALENDAR_FILE, "count": len(pending), "next": min((f.day for f in pending), default=None),
+        }
+
     on_files = CombinedEvent(_leave_out_special_files, _add_journal_pages)
 
     def on_env(self, env: Any, config: Any, files: Files) -> Any:
@@ -252,6 +272,18 @@ class JournalPlugin(BasePlugin[JournalConfig]):
     def on_page_content(self, html: str, page: Any, config: Any, files: Files) -> str:
         generated = self.pages.get(page.file.src_uri)
         return generated.html if generated is not None else html
+
+    def on_post_page(self, output: str, page: Any, config: Any) -> str:
+        # Read here, from memory, rather than from disk again after the build.
+        self.outside_urls.extend(outside_urls(output, page.file.dest_uri))
+        self.pages_read.add(page.file.dest_uri)
+        return output
+
+    def on_post_build(self, config: Any) -> None:
+        found = self.outside_urls + scan_site(Path(config.site_dir), skip=self.pages_read)
+        self.outside_urls, self.pages_read = [], set()
+        if found:
+            raise PluginError(failure_message(found))
 
     def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
         host, port = config.dev_addr
@@ -298,6 +330,16 @@ def _is_inside(path: Path, folder: Path) -> bool:
         return True
     except ValueError:
         return False
+
+
+def _keep_private(config: Any) -> None:
+    """What Material would load or link from another website, turned off whatever mkdocs.yml
+    says: web fonts (theme.font) and the "made with Material" link (extra.generator)."""
+    if config.theme.get("font") is not False:
+        log.info("journal: theme.font turned off; a journal report loads no web fonts")
+        config.theme["font"] = False
+    if config.extra.get("generator") is not False:
+        config.extra["generator"] = False
 
 
 def _offline(config: Any) -> bool:
