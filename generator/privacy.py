@@ -34,7 +34,9 @@ IDENTIFIERS = (
 IDENTIFIER_PREFIXES = ("https://vega.github.io/schema/",)
 
 # URLs inside the scripts Material and Vega ship, each loaded only under a condition a
-# journal report does not meet (checked below where the report could meet it).
+# journal report does not meet (checked below where the report could meet it). Even then
+# the pages' Content-Security-Policy (script-src 'self', connect-src 'self', in
+# site_templates/theme/main.html) keeps the browser from fetching any of them.
 SCRIPT_ONLY = {
     # Material: a page with a Mermaid diagram (none in a report; checked in the pages)
     "https://unpkg.com/mermaid@": "mermaid",
