@@ -329,7 +329,10 @@ def _config_problem(config_file: Path, error: Exception, messages: list[str]) ->
     if all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()):
         return f"{config_file} is empty; it needs at least a site_name and the journal plugin (plugins: [journal])"
     problems = [_plainer(m) for m in messages] or [" ".join(str(error).split())]
-    return f"{config_file}: {'; '.join(problems)}"
+    hint = ""
+    if any("isn't an existing directory" in m for m in problems):
+        hint = "; create the folder it names (it may stay empty), or change the setting"
+    return f"{config_file}: {'; '.join(problems)}{hint}"
 
 
 def _plainer(message: str) -> str:

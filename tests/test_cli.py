@@ -564,7 +564,7 @@ def test_check_and_new_follow_inherit_in_mkdocs_yml(journal):
     assert (built_from.entries, built_from.window) == ("sessions", 5)  # the folder is relative to mkdocs.yml
 
     code, out, err = journal.run("new", "--today", "2026-04-02")
-    assert (code, out, err) == (0, "sessions/2026-04-02.yaml\n", "")
+    assert (code, out) == (0, "sessions/2026-04-02.yaml\n")  # the follow-ups' days go to stderr
     assert not any(journal.folder.iterdir())  # nothing written into entries/
     (journal.root / "sessions" / "2026-04-03.yaml").write_text("date: 2026-04-03\ndose_mg: x\n", encoding="utf-8")
     code, lines, summary = journal.check()

@@ -83,7 +83,8 @@ def test_the_repository_mkdocs_yml_copied_elsewhere_gets_a_plain_message(tmp_pat
     assert run_in(tmp_path, "build") == 2
     err = capsys.readouterr().err
     assert "docs_dir" in err and "site_templates/extra" in err
-    assert "mkdocs.yml cannot be used" in err and "please report" not in err
+    assert err.startswith("journal build: mkdocs.yml: 'docs_dir': ") and "please report" not in err
+    assert err.rstrip().endswith("create the folder it names (it may stay empty), or change the setting")
 
 
 def test_a_folder_without_a_journal_says_how_to_start_one(tmp_path, capsys):
