@@ -12,14 +12,16 @@ templates, searched first, overrides any built-in one by name.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import os
+import re
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .charts import MAX_PERIODS, MAX_SESSION_MARKS, Chart, chart_grouping, spec_json
 from .entries import Entry
@@ -51,6 +53,7 @@ class SitePage:
     in_nav: bool = True
     template: str = ""
     context: dict[str, Any] = field(default_factory=dict)
+    headings: list[tuple[int, str, str]] = field(default_factory=list)  # (level, id, text HTML)
 
 
 NAV_PAGES: list[tuple[str, str, str]] = [
@@ -298,11 +301,36 @@ def render_pages(
     }
     for page in pages:
         def url(target: str, _from: str = page.path) -> str:
-            return url_for(_from, target)
+            # "trends.md#doses": the page's URL, then the anchor (an engine knows only pages)
+            path, hash_, anchor = target.partition("#")
+            return url_for(_from, path) + hash_ + anchor
 
         context = {**shared, **page.context, "page_title": page.title, "url": url}
-        page.html = env.get_template(page.template).render(context)
+        body = env.get_template(page.template).render(context)
+        # The page's own title as its first heading, with an id: the theme's skip link and
+        # table of contents lead there, so nothing above the first section is skipped.
+        page.html = f'<h1 id="{TITLE_ID}">{escape(page.title)}</h1>\n{body}'
+        page.headings = headings(page.html)
+        if page.template in NO_CONTENTS:
+            page.headings = page.headings[:1]
     return list(pages)
+
+
+TITLE_ID = "page-title"
+# Pages without a table of contents beside them: the check-in sheet is one printed page whose
+# wide table needs the room, a session page is short. They keep their title for the skip link.
+NO_CONTENTS = ("checkin.html", "session.html")
+_HEADING = re.compile(r"<h([1-3])\b[^>]*\bid=\"([^\"]+)\"[^>]*>(.*?)</h\1>", re.S)
+
+
+def headings(markup: str) -> list[tuple[int, str, str]]:
+    """The page's headings with an id, in order: (level 1-3, id, text as escaped HTML), for
+    the site engine's table of contents (pages are HTML, so no Markdown step sees them)."""
+    found = []
+    for level, anchor, inner in _HEADING.findall(markup):
+        text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", inner)).split())
+        found.append((int(level), anchor, str(escape(text))))
+    return found
 
 
 def render_document(template: str, context: dict[str, Any], override_dir: Path | None = None) -> str:

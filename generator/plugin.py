@@ -22,6 +22,7 @@ from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_relative_url
 
 from .charts import build_charts, start_vega_runtime, vega_runtime_js
@@ -119,6 +120,12 @@ class JournalPlugin(BasePlugin[JournalConfig]):
         for offset, folder in enumerate(theme_dirs):
             config.theme.dirs.insert(position + offset, str(folder))
 
+        # The pages' table of contents goes in the navigation column: a column of its own
+        # would take the room the charts and wide tables need to show whole.
+        features = config.theme.get("features")
+        if isinstance(features, list) and "toc.integrate" not in features:
+            features.append("toc.integrate")
+
         for asset in ASSETS:
             if asset.endswith(".css") and asset not in config.extra_css:
                 config.extra_css.append(asset)
@@ -204,7 +211,12 @@ class JournalPlugin(BasePlugin[JournalConfig]):
 
     def on_page_content(self, html: str, page: Any, config: Any, files: Files) -> str:
         generated = self.pages.get(page.file.src_uri)
-        return generated.html if generated is not None else html
+        if generated is None:
+            return html
+        # Our HTML skips MkDocs' Markdown step, which is where the table of contents comes
+        # from: give the theme our own headings instead (skip link, contents sidebar).
+        page.toc = get_toc(_toc_tokens(generated.headings))
+        return generated.html
 
     def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
         server.watch(str(self.entries_dir))
@@ -212,6 +224,19 @@ class JournalPlugin(BasePlugin[JournalConfig]):
         if self.override_dir is not None:
             server.watch(str(self.override_dir))
         return server
+
+
+def _toc_tokens(headings: list[tuple[int, str, str]]) -> list[dict[str, Any]]:
+    """Headings (level, id, text) nested as MkDocs' toc tokens: h2 under the h1, h3 under h2."""
+    roots: list[dict[str, Any]] = []
+    stack: list[dict[str, Any]] = []
+    for level, anchor, text in headings:
+        token = {"level": level, "id": anchor, "name": text, "html": text, "data-toc-label": "", "children": []}
+        while stack and stack[-1]["level"] >= level:
+            stack.pop()
+        (stack[-1]["children"] if stack else roots).append(token)
+        stack.append(token)
+    return roots
 
 
 def _stub(page: SitePage) -> str:
