@@ -27,8 +27,8 @@ from .charts import MAX_PERIODS, MAX_SESSION_MARKS, Chart, chart_grouping, spec_
 from .entries import Entry
 from .journal import Journal
 from .problems import Problem
-from .signals import adequate_trial_status
-from .trends import DUE_AFTER_DAYS, Signal, Trends, format_dose
+from .signals import adequate_trial_status, duration_mean_text, lift_phrase, side_effect_changes
+from .trends import DUE_AFTER_DAYS, Signal, Trends, format_dose, format_doses, join_words, sessions_word
 
 
 def builtin_templates_dir() -> Path:
@@ -205,6 +205,60 @@ def checklist_items(trends: Trends) -> dict[str, list[dict[str, Any]]]:
     return {"discuss": discuss, "wait": wait}
 
 
+def sheet_statements(trends: Trends) -> dict[str, list[str]]:
+    """The check-in sheet's sentences to read out: short, one figure each, no brackets (the
+    overview's fuller statements carry the counts behind each average)."""
+    w = trends.window
+    recent, previous = w.recent, w.previous
+    if not trends.sessions:
+        return {"efficacy": ["I have no sessions recorded yet."], "side_effects": []}
+    owner = "My last" if previous is not None else "My"
+    efficacy = [f"{owner} {sessions_word(recent.sessions)} were at {format_doses(recent.doses)}, {recent.dates_text()}."]
+    if recent.mean_lift is None:
+        efficacy.append("My mood before and two hours after is not recorded for them.")
+    else:
+        efficacy.append(f"Two hours after a session, my mood {lift_phrase(recent.mean_lift)}.")
+        if previous is not None and previous.mean_lift is not None:
+            efficacy.append(f"Over the {sessions_word(previous.sessions)} before, it {lift_phrase(previous.mean_lift)}.")
+    if recent.duration_n:
+        efficacy.append(f"My mood now returns to where it was before after {duration_mean_text(recent)}.")
+        if previous is not None and previous.duration_n:
+            efficacy.append(f"Before, that took {duration_mean_text(previous)}.")
+    for q in (trends.phq9, trends.gad7):
+        if len(q.points) > 1:
+            first, latest = q.points[0], q.points[-1]
+            efficacy.append(f"My {q.name} score went from {first.total} on {format_day(first.day, False)} "
+                            f"to {latest.total} on {format_day(latest.day, False)}.")
+
+    side_effects = []
+    recorded = [s for s in recent.entries if s.entry.side_effects is not None]
+    counts: dict[str, int] = {}
+    for figure in recorded:
+        for name in figure.entry.side_effects or []:
+            counts[name] = counts.get(name, 0) + 1
+    where = f"{owner.lower()} {sessions_word(recent.sessions)}"
+    if not recorded:
+        side_effects.append(f"I did not record side effects for {where}.")
+    elif not counts:
+        side_effects.append(f"I had no side effects in {where}.")
+    else:
+        listed = join_words([f"{name} in {n}" for name, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))])
+        side_effects.append(f"Side effects in {where}: {listed}.")
+    if recorded and len(recorded) < recent.sessions:
+        side_effects.append(f"I recorded them for {len(recorded)} of these sessions.")
+    new, _ = side_effect_changes(trends)
+    if new:
+        side_effects.append(f"New compared with my earlier sessions: {join_words(list(new))}.")
+    levels: dict[str, int] = {}
+    for figure in recent.entries:
+        if figure.entry.dissociation is not None:
+            levels[figure.entry.dissociation] = levels.get(figure.entry.dissociation, 0) + 1
+    if levels:
+        order = ["none", "mild", "moderate", "strong"]
+        side_effects.append("Dissociation: " + join_words([f"{lv} in {levels[lv]}" for lv in order if lv in levels]) + ".")
+    return {"efficacy": efficacy, "side_effects": side_effects}
+
+
 RED_FLAGS = [
     "One fixed dose or maximum for every patient, with no explanation of whether it is a clinical limit or a policy.",
     "No process or timeline for reassessing your dose.",
@@ -232,6 +286,9 @@ class Report:
     share: str = "personal"
     include_notes: bool = True
     left_out_on_purpose: list[str] = field(default_factory=list)  # sentences, for the pages to say so
+    # Who the journal is about, from the `patient` setting: name, date_of_birth, record_number
+    # (each optional). Printed on the check-in sheet and the export's summary; empty: a blank.
+    patient: dict[str, Any] = field(default_factory=dict)
 
     @property
     def shows_notes(self) -> bool:
@@ -294,6 +351,7 @@ def render_pages(
         "other_signals": [s for s in trends.signals if s.level != "safety"],
         "months": sessions_by_month(trends),
         "checklists": checklist_items(trends),
+        "sheet": sheet_statements(trends),
         "red_flags": RED_FLAGS,
         "problems_by_source": problems_by_source,
         "left_out": report.left_out,

@@ -55,6 +55,9 @@ class JournalConfig(base.Config):
     noise_threshold = c.Type((int, float), default=Settings.noise_threshold)
     gap_weeks = c.Type(int, default=Settings.gap_weeks)
     fade_threshold_days = c.Type((int, float), default=Settings.fade_threshold_days)
+    # Who the journal is about, printed on the check-in sheet and the export's summary:
+    # name, and optionally date_of_birth and record_number. Never required.
+    patient = c.Type(dict, default={})
     # Set by `journal export`: a copy for a provider never holds private notes, holds notes
     # only with include_notes, and covers the sessions from `since` on.
     share = c.Choice(("personal", "provider"), default="personal")
@@ -76,6 +79,7 @@ def trend_settings(options: JournalConfig) -> Settings:
 class JournalPlugin(BasePlugin[JournalConfig]):
     def __init__(self) -> None:
         self.pages: dict[str, SitePage] = {}
+        self.patient: dict[str, Any] = {}
         self.settings = Settings()
         self.own_files_left_out: list[str] = []
         self.entry_cache: EntryCache | None = None
@@ -107,6 +111,7 @@ class JournalPlugin(BasePlugin[JournalConfig]):
                 dt.date.fromisoformat(str(self.config.since))
             except ValueError:
                 raise PluginError(f"journal plugin: since must be a date like 2026-04-02, not {self.config.since!r}") from None
+        self.patient = patient_details(self.config.patient)
         self.entries_dir = self._path(config, self.config.entries)
         self.override_dir = self._path(config, self.config.templates) if self.config.templates else None
         if self.override_dir is not None and not self.override_dir.is_dir():
@@ -170,6 +175,7 @@ class JournalPlugin(BasePlugin[JournalConfig]):
         trends = selected_trends(selection, self.settings)
         charts = build_charts(trends)
         report = Report(selection.journal, trends, charts, lenient=not self.config.strict, site_name=config.site_name)
+        report.patient = self.patient
         if provider:
             report.share = "provider"
             report.include_notes = self.config.include_notes
@@ -224,6 +230,31 @@ class JournalPlugin(BasePlugin[JournalConfig]):
         if self.override_dir is not None:
             server.watch(str(self.override_dir))
         return server
+
+
+PATIENT_FIELDS = ("name", "date_of_birth", "record_number")
+
+
+def patient_details(value: dict[str, Any]) -> dict[str, Any]:
+    """The `patient` setting checked: only its known fields, each a text (a date of birth
+    may be a date); empty fields left out. PluginError names anything else."""
+    unknown = [key for key in value if key not in PATIENT_FIELDS]
+    if unknown:
+        raise PluginError(f"journal plugin: patient: unknown field {unknown[0]!r}; use {', '.join(PATIENT_FIELDS)}")
+    details: dict[str, Any] = {}
+    for key in PATIENT_FIELDS:
+        item = value.get(key)
+        if item is None or item == "":
+            continue
+        if key == "date_of_birth" and isinstance(item, dt.date):
+            details[key] = item
+        elif isinstance(item, (str, int)) and not isinstance(item, bool):
+            details[key] = str(item).strip()
+        else:
+            raise PluginError(f"journal plugin: patient: {key} must be a text, not {item!r}")
+    if details and "name" not in details:
+        raise PluginError("journal plugin: patient: give a name with the date of birth or record number")
+    return details
 
 
 def _toc_tokens(headings: list[tuple[int, str, str]]) -> list[dict[str, Any]]:
