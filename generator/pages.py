@@ -221,7 +221,7 @@ def sheet_statements(trends: Trends) -> dict[str, list[str]]:
         if previous is not None and previous.mean_lift is not None:
             efficacy.append(f"Over the {sessions_word(previous.sessions)} before, it {lift_phrase(previous.mean_lift)}.")
     if recent.duration_n:
-        efficacy.append(f"My mood now returns to where it was before after {duration_mean_text(recent)}.")
+        efficacy.append(f"My mood is now back to its pre-session level after {duration_mean_text(recent)}.")
         if previous is not None and previous.duration_n:
             efficacy.append(f"Before, that took {duration_mean_text(previous)}.")
     for q in (trends.phq9, trends.gad7):
