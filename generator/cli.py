@@ -607,7 +607,7 @@ def _command_export(args: argparse.Namespace) -> int:
     from mkdocs.exceptions import MkDocsException
 
     from .export import ExportOptions, ExportStopped, export_journal
-    from .plugin import build_provider_site, trend_settings
+    from .plugin import build_provider_site, patient_details, trend_settings
 
     today = resolve_today(args.today)
     since = None
@@ -634,7 +634,7 @@ def _command_export(args: argparse.Namespace) -> int:
             templates = plugin.config.templates
             options = ExportOptions(
                 entries_dir=entries, today=today, since=since, include_notes=args.include_notes,
-                settings=trend_settings(plugin.config), site_name=config.site_name,
+                settings=trend_settings(plugin.config), site_name=config.site_name, patient=patient_details(plugin.config.patient),
                 templates_dir=(Path(config.config_file_path).resolve().parent / templates).resolve() if templates else None,
             )
             result = export_journal(options, args.out, lambda folder, chosen: build_provider_site(config, folder, chosen))

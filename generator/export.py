@@ -90,6 +90,7 @@ class ExportOptions:
     settings: Settings = Settings()
     site_name: str = "Treatment journal"
     templates_dir: Path | None = None  # the person's own templates, as set in mkdocs.yml
+    patient: Mapping[str, Any] = field(default_factory=dict)  # the `patient` setting; may be empty
 
     @property
     def withheld_fields(self) -> tuple[str, ...]:
@@ -592,6 +593,7 @@ def summary_context(report: Report, selection: Selection, options: ExportOptions
         "include_notes": options.include_notes,
         "left_out_on_purpose": report.left_out_on_purpose,
         "version": __version__,
+        "patient": dict(options.patient),
     }
 
 
@@ -687,6 +689,8 @@ def manifest_json(files: Mapping[str, bytes], selection: Selection, options: Exp
         "fields_left_out": list(options.withheld_fields),
         "files": listing,
     }
+    if options.patient:  # only when the person set it: otherwise no trace of who it is
+        manifest["patient"] = {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in options.patient.items()}
     return (json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
 
 
@@ -779,7 +783,8 @@ def _write_bundle(options: ExportOptions, selection: Selection, trends: Trends, 
             files.update(_site_files(staging / SITE_FOLDER, prefix))
         left_out = left_out_sentences(selection, options.include_notes, own_files)
         report = Report(selection.journal, trends, build_charts(trends), site_name=options.site_name,
-                        share="provider", include_notes=options.include_notes, left_out_on_purpose=left_out)
+                        share="provider", include_notes=options.include_notes, left_out_on_purpose=left_out,
+                        patient=dict(options.patient))
         files[prefix + "summary.html"] = render_summary(report, selection, options).encode("utf-8")
         files[prefix + "README.txt"] = bundle_readme(selection, trends, options, left_out).encode("utf-8")
         files[prefix + "manifest.json"] = manifest_json(

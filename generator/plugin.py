@@ -23,6 +23,7 @@ from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_relative_url
 
 from .charts import build_charts, start_vega_runtime, vega_runtime_js
@@ -64,6 +65,9 @@ class JournalConfig(base.Config):
     noise_threshold = c.Type((int, float), default=Settings.noise_threshold)
     gap_weeks = c.Type(int, default=Settings.gap_weeks)
     fade_threshold_days = c.Type((int, float), default=Settings.fade_threshold_days)
+    # Who the journal is about, printed on the check-in sheet and the export's summary:
+    # name, and optionally date_of_birth and record_number. Never required.
+    patient = c.Type(dict, default={})
     # Set by `journal export`: a copy for a provider never holds private notes, holds notes
     # only with include_notes, and covers the sessions from `since` on.
     share = c.Choice(("personal", "provider"), default="personal")
@@ -87,6 +91,7 @@ class JournalPlugin(BasePlugin[JournalConfig]):
         self.serving = False
         self.preview_problems: list[str] = []
         self.pages: dict[str, SitePage] = {}
+        self.patient: dict[str, Any] = {}
         self.settings = Settings()
         self.own_files_left_out: list[str] = []
         self.entry_cache: EntryCache | None = None
@@ -126,6 +131,7 @@ class JournalPlugin(BasePlugin[JournalConfig]):
                 dt.date.fromisoformat(str(self.config.since))
             except ValueError:
                 raise PluginError(f"journal plugin: since must be a date like 2026-04-02, not {self.config.since!r}") from None
+        self.patient = patient_details(self.config.patient)
         self.entries_dir = self._path(config, self.config.entries)
         self.override_dir = self._path(config, self.config.templates) if self.config.templates else None
         if self.override_dir is not None and not self.override_dir.is_dir():
@@ -138,6 +144,12 @@ class JournalPlugin(BasePlugin[JournalConfig]):
         position = 1 if config.theme.custom_dir else 0
         for offset, folder in enumerate(theme_dirs):
             config.theme.dirs.insert(position + offset, str(folder))
+
+        # The pages' table of contents goes in the navigation column: a column of its own
+        # would take the room the charts and wide tables need to show whole.
+        features = config.theme.get("features")
+        if isinstance(features, list) and "toc.integrate" not in features:
+            features.append("toc.integrate")
 
         for asset in ASSETS:
             if asset.endswith(".css") and asset not in config.extra_css:
@@ -210,6 +222,7 @@ class JournalPlugin(BasePlugin[JournalConfig]):
         trends = selected_trends(selection, self.settings)
         charts = build_charts(trends)
         report = Report(selection.journal, trends, charts, lenient=not self.config.strict, site_name=config.site_name)
+        report.patient = self.patient
         if provider:
             report.share = "provider"
             report.include_notes = self.config.include_notes
@@ -271,7 +284,12 @@ class JournalPlugin(BasePlugin[JournalConfig]):
 
     def on_page_content(self, html: str, page: Any, config: Any, files: Files) -> str:
         generated = self.pages.get(page.file.src_uri)
-        return generated.html if generated is not None else html
+        if generated is None:
+            return html
+        # Our HTML skips MkDocs' Markdown step, which is where the table of contents comes
+        # from: give the theme our own headings instead (skip link, contents sidebar).
+        page.toc = get_toc(_toc_tokens(generated.headings))
+        return generated.html
 
     def on_post_page(self, output: str, page: Any, config: Any) -> str:
         # Read here, from memory, rather than from disk again after the build.
@@ -316,6 +334,44 @@ def _answering_when_failed(rebuild: Any, site: Path) -> Any:
                 (site / "404.html").write_text(page, encoding="utf-8")  # what MkDocs' server answers for a missing page
 
     return builder
+
+
+PATIENT_FIELDS = ("name", "date_of_birth", "record_number")
+
+
+def patient_details(value: dict[str, Any]) -> dict[str, Any]:
+    """The `patient` setting checked: only its known fields, each a text (a date of birth
+    may be a date); empty fields left out. PluginError names anything else."""
+    unknown = [key for key in value if key not in PATIENT_FIELDS]
+    if unknown:
+        raise PluginError(f"journal plugin: patient: unknown field {unknown[0]!r}; use {', '.join(PATIENT_FIELDS)}")
+    details: dict[str, Any] = {}
+    for key in PATIENT_FIELDS:
+        item = value.get(key)
+        if item is None or item == "":
+            continue
+        if key == "date_of_birth" and isinstance(item, dt.date):
+            details[key] = item
+        elif isinstance(item, (str, int)) and not isinstance(item, bool):
+            details[key] = str(item).strip()
+        else:
+            raise PluginError(f"journal plugin: patient: {key} must be a text, not {item!r}")
+    if details and "name" not in details:
+        raise PluginError("journal plugin: patient: give a name with the date of birth or record number")
+    return details
+
+
+def _toc_tokens(headings: list[tuple[int, str, str]]) -> list[dict[str, Any]]:
+    """Headings (level, id, text) nested as MkDocs' toc tokens: h2 under the h1, h3 under h2."""
+    roots: list[dict[str, Any]] = []
+    stack: list[dict[str, Any]] = []
+    for level, anchor, text in headings:
+        token = {"level": level, "id": anchor, "name": text, "html": text, "data-toc-label": "", "children": []}
+        while stack and stack[-1]["level"] >= level:
+            stack.pop()
+        (stack[-1]["children"] if stack else roots).append(token)
+        stack.append(token)
+    return roots
 
 
 def _stub(page: SitePage) -> str:
