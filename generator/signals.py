@@ -36,7 +36,6 @@ from .trends import (
     join_words,
     mean_and_count,
     mean_leaving_out,
-    provider_key,
     sessions_word,
     signed,
 )
@@ -263,11 +262,13 @@ def self_harm_item(trends: Trends) -> Signal | None:
 
 
 def overlapping_prescribers(trends: Trends) -> Signal | None:
-    """Two providers whose periods of sessions (first to last) overlap or interleave."""
+    """Two prescribers whose periods of sessions (first to last) overlap or interleave.
+    Spellings of one prescriber count as one (case, punctuation, titles, and the `providers`
+    setting: see Trends.prescriber), and each prescriber is named once, with its dates."""
     groups: dict[str, list[SessionFigures]] = {}
     for s in trends.sessions:
         if s.entry.provider is not None:
-            groups.setdefault(provider_key(s.entry.provider), []).append(s)
+            groups.setdefault(trends.prescriber_key(s.entry.provider), []).append(s)
     providers = list(groups.values())
     pairs = []
     for i, a in enumerate(providers):
@@ -276,32 +277,48 @@ def overlapping_prescribers(trends: Trends) -> Signal | None:
                 pairs.append((a, b))
     if not pairs:
         return None
-    described = []
-    evidence: dict[str, Evidence] = {}
+    involved = [p for p in providers if any(p is a or p is b for a, b in pairs)]
+    inside: dict[str, SessionFigures] = {}  # the sessions that fall inside another's period
     for a, b in pairs:
-        described.append(
-            f"{a[0].entry.provider} ({format_range(a[0].day, a[-1].day)}, {sessions_word(len(a))}) and "
-            f"{b[0].entry.provider} ({format_range(b[0].day, b[-1].day)}, {sessions_word(len(b))})"
-        )
         for own, other in ((a, b), (b, a)):
-            # The sessions that fall inside the other provider's period show the overlap.
             for s in own:
                 if other[0].day <= s.day <= other[-1].day:
-                    evidence[s.entry.slug] = Evidence(
-                        s.entry.slug, s.day, f"{session_label(s)}: prescribed by {s.entry.provider}"
-                    )
-    periods = f"sessions from {join_words(described)}, and these periods overlap"
+                    inside[s.entry.slug] = s
+
+    def name(group: Sequence[SessionFigures]) -> str:
+        return trends.prescriber(group[0].entry.provider)  # type: ignore[arg-type]
+
+    described = join_words([
+        f"{name(p)} ({format_range(p[0].day, p[-1].day)}, {sessions_word(len(p))})" for p in involved
+    ])
+    overlapping = []
+    for p in involved:
+        days = sorted(s.day for s in p if s.entry.slug in inside)
+        if not days:
+            continue
+        when = join_words([format_day(d) for d in days]) if len(days) <= 6 else (
+            f"{sessions_word(len(days))}, {format_range(days[0], days[-1])}"
+        )
+        overlapping.append(f"{when} with {name(p)}")
+    periods = (
+        f"names {len(involved)} prescribers over the same period: {described}. "
+        f"Sessions inside another prescriber's period: {'; '.join(overlapping)}."
+    )
     text = (
-        f"Your journal has {periods}. "
+        f"Your journal {periods} "
         "Receiving ketamine from more than one prescriber at a time carries serious safety and "
         "legal risks: please tell each prescriber about the other. One prescriber at a time means "
         "ending treatment with one before the other prescribes anything. If an entry names "
-        "the wrong provider, correct that entry."
+        "the wrong provider, correct that entry; if two of these names are one prescriber written "
+        "in different ways, list them under one name in the providers setting in mkdocs.yml."
     )
     clinician = (
-        f"The journal has {periods}: its entries name more than one prescriber over the same "
-        "period. This is worth discussing with the patient; an entry may also name the wrong provider."
+        f"The journal {periods} This is worth discussing with the patient; an entry may also name "
+        "the wrong provider, or one prescriber may be written in two ways."
     )
+    evidence = [
+        Evidence(s.entry.slug, s.day, f"{session_label(s)}: prescribed by {s.entry.provider}") for s in inside.values()
+    ]
     return Signal(
         key="overlapping_prescribers",
         level="safety",
@@ -309,7 +326,7 @@ def overlapping_prescribers(trends: Trends) -> Signal | None:
         text=text,
         clinician_title="More than one prescriber at the same time",
         clinician_text=clinician,
-        evidence=recent_evidence(list(evidence.values())),
+        evidence=recent_evidence(evidence),
         numbers={"pairs": len(pairs), "providers": len(providers)},
     )
 

@@ -27,9 +27,11 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
+from functools import cached_property
 from datetime import date, timedelta
 
 from .entries import DISSOCIATION_LEVELS, FOLLOW_UP_DAYS, Entry
+from .providers import Prescribers, display_names, name_key, read_setting, settings_problems
 
 # The follow-up points in time order: (key, entry field, time in days after the session).
 FOLLOW_UP_POINTS: tuple[tuple[str, str, float], ...] = (
@@ -77,6 +79,8 @@ class Settings:
     noise_threshold: points of lift a change must exceed before it counts as a change.
     gap_weeks: a break between sessions longer than this many weeks is shown as a gap.
     fade_threshold_days: days by which the effect must shorten before it counts as fading.
+    providers: other spellings of each prescriber, {name: [spellings]} (see generator.providers);
+      kept as (name, (spellings...)) pairs, so that settings can still be hashed.
     """
 
     window: int = 6
@@ -84,11 +88,13 @@ class Settings:
     noise_threshold: float = 1.0
     gap_weeks: int = 3
     fade_threshold_days: float = 1.0
+    providers: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def __post_init__(self) -> None:
         problems = self.problems()
         if problems:
             raise ValueError("; ".join(problems))
+        object.__setattr__(self, "providers", read_setting(self.providers))
 
     def problems(self) -> list[str]:
         """Every bad value, each with what is allowed and what was given."""
@@ -98,6 +104,7 @@ class Settings:
         found += _whole_number_problem("gap_weeks", self.gap_weeks, 1, "weeks")
         found += _number_problem("noise_threshold", self.noise_threshold, "points of mood")
         found += _number_problem("fade_threshold_days", self.fade_threshold_days, "days")
+        found += settings_problems(self.providers)
         return found
 
     @classmethod
@@ -857,6 +864,20 @@ class Trends:
     pending_follow_ups: dict[str, int]  # mood field -> sessions where it is not due yet
     signals: list[Signal] = field(default_factory=list)
     talking_points: TalkingPoints | None = None
+
+    @cached_property
+    def prescriber_names(self) -> dict[str, str]:
+        """Each provider as written in the sessions -> the one name shown for that prescriber:
+        the `providers` setting's name, else the spelling written first (see generator.providers)."""
+        written = (s.entry.provider for s in self.sessions if s.entry.provider is not None)
+        return display_names(written, Prescribers(self.settings.providers))
+
+    def prescriber(self, spelling: str) -> str:
+        return self.prescriber_names.get(spelling) or Prescribers(self.settings.providers).resolve(spelling)
+
+    def prescriber_key(self, spelling: str) -> str:
+        """Two spellings with the same key are one prescriber."""
+        return name_key(self.prescriber(spelling))
 
     @property
     def current_run(self) -> list[SessionFigures]:

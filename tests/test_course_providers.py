@@ -1,0 +1,154 @@
+"""The course of treatment as a prescriber reads it: prescribers, routes and restarts (issue:
+clinical sense, situations 4-6).
+
+Each situation is a journal written by hand, with what the overview, the check-in sheet and
+the export's summary say about it (rendered by the core, as in test_course.py), and for the
+prescriber's spellings, the whole line `journal check` prints.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+
+from builders import D, entry
+from conftest import run_in, write_project
+from generator.charts import build_charts
+from generator.export import ExportOptions, dose_periods, render_summary, select_sessions, selected_trends
+from generator.journal import Journal
+from generator.pages import Report, build_pages, render_pages
+from generator.trends import Settings
+from test_course import text
+
+TODAY = D(2026, 12, 1)
+
+
+def rendered(entries, settings: Settings = Settings()) -> dict[str, str]:
+    """The overview, check-in sheet, checklists and summary of a journal, as plain text."""
+    journal = Journal(folder=None, today=TODAY, entries=sorted(entries, key=lambda e: e.sort_key))  # type: ignore[arg-type]
+    selection = select_sessions(journal, None)
+    trends = selected_trends(selection, settings)
+    report = Report(journal, trends, build_charts(trends))
+    pages = {p.path: p for p in render_pages(report, build_pages(report), lambda _from, to: to)}
+    provider = Report(journal, trends, report.charts, share="provider", include_notes=False)
+    options = ExportOptions(entries_dir=None, today=TODAY, settings=settings)  # type: ignore[arg-type]
+    summary = render_summary(provider, selection, options)
+    return {
+        "overview": text(pages["index.md"].html), "check-in": text(pages["check-in.md"].html),
+        "checklists": text(pages["checklists.md"].html), "summary": text(summary), "trends": trends,
+    }
+
+
+# --------------------------------------------------------------------------- 4: one prescriber, three spellings
+
+FULL, SHORT, COVERING = "Dr. Amara Osei (Lakeside Psychiatry)", "Dr. A. Osei", "Lakeside Psychiatry (covering clinician)"
+RIVERSIDE = "Riverside Ketamine Clinic"
+OSEI_SESSIONS = [  # weekly from 29 Aug, as the person wrote the prescriber each time
+    ("2026-08-29", FULL), ("2026-09-05", FULL), ("2026-09-12", SHORT), ("2026-09-19", FULL), ("2026-09-26", SHORT),
+    ("2026-10-03", FULL), ("2026-10-10", COVERING), ("2026-10-17", COVERING), ("2026-10-24", FULL),
+    ("2026-10-31", FULL), ("2026-11-07", SHORT), ("2026-11-14", FULL), ("2026-11-21", FULL),
+]
+SESSIONS_4 = [(f"2026-{m:02d}-{d:02d}", RIVERSIDE) for m, d in
+              [(7, 2), (7, 9), (7, 16), (7, 23), (7, 30), (8, 6), (8, 13), (8, 20)]] + OSEI_SESSIONS
+ONE_NAME = 'providers: {"Dr. Amara Osei": ["Dr. A. Osei", "Lakeside Psychiatry (covering clinician)"]}'
+
+
+def entry_text(day: str, provider: str) -> str:
+    # every follow-up written, so that the spellings are all `journal check` has to say
+    return (f"date: {day}\ndose_mg: 150\nroute: sublingual\npre_mood: 4\npost_mood_2h: 7\nmood_day1: 6\n"
+            f"mood_day3: 5\nmood_day7: 5\nprovider: {provider}\n")
+
+
+def three_spellings():
+    return [entry(day, 150, 4, 7, 6, 5, 5, route="sublingual", provider=who) for day, who in SESSIONS_4]
+
+
+def check(tmp_path, capsys, options: str = "") -> tuple[int, list[str]]:
+    project = write_project(tmp_path, {f"{day}.yaml": entry_text(day, who) for day, who in SESSIONS_4}, options)
+    code = run_in(project, "check", "--today", TODAY.isoformat())
+    return code, capsys.readouterr().out.splitlines()
+
+
+def test_check_names_the_spellings_of_one_prescriber_and_their_files(tmp_path, capsys):
+    code, lines = check(tmp_path, capsys)
+    advice = ("may be one prescriber written two ways ({}); if so, list them under one name in the providers "
+              "setting of the journal plugin in mkdocs.yml, and the report counts them as one")
+    full = (f'"{FULL}" (entries/2026-08-29.yaml, entries/2026-09-05.yaml, entries/2026-09-19.yaml and 5 more files)')
+    assert lines == [
+        f'entries/2026-09-12.yaml:9:11: warning: provider: "{SHORT}" (entries/2026-09-12.yaml, entries/2026-09-26.yaml '
+        f"and entries/2026-11-07.yaml) and {full} " + advice.format("one name is inside the other"),
+        f'entries/2026-10-10.yaml:9:11: warning: provider: "{COVERING}" (entries/2026-10-10.yaml and '
+        f"entries/2026-10-17.yaml) and {full} " + advice.format("the same clinic, Lakeside Psychiatry"),
+        "21 entries, 0 errors, 2 warnings",
+    ]
+    assert code == 0  # warnings only
+
+
+def test_the_providers_setting_joins_the_spellings_for_check(tmp_path, capsys):
+    assert check(tmp_path, capsys, ONE_NAME) == (0, ["21 entries, 0 errors, 0 warnings"])
+
+
+def test_a_wrong_providers_setting_is_one_plain_line(tmp_path, capsys):
+    project = write_project(tmp_path, {"2026-06-01.yaml": entry_text("2026-06-01", SHORT)},
+                            'providers: {"Dr. Amara Osei": ["Dr. A. Osei"], "Dr. Osei": ["dr a osei"]}')
+    assert run_in(project, "check") == 2
+    assert capsys.readouterr().err == (
+        "journal check: mkdocs.yml, journal plugin: providers: 'dr a osei' is listed under both 'Dr. Amara Osei' "
+        "and 'Dr. Osei'; a spelling can belong to one prescriber only\n"
+    )
+    with pytest.raises(ValueError, match=r"providers: 'Dr. Amara Osei' must have a list of the other ways it is written"):
+        Settings(providers={"Dr. Amara Osei": 3})  # type: ignore[arg-type]
+
+
+def overlap_sentence(page: str) -> str:
+    found = re.search(r"(Your|The) journal names \d+ prescribers over the same period: .*?\. Sessions inside another "
+                      r"prescriber's period: .*?\.(?= Receiving| This is)", page)
+    assert found, page[:2000]
+    return found.group(0)
+
+
+def test_without_the_setting_each_spelling_is_named_once_in_the_overlap_notice():
+    pages = rendered(three_spellings())
+    said = ("journal names 3 prescribers over the same period: Dr. Amara Osei (Lakeside Psychiatry) "
+            "(29 Aug – 21 Nov 2026, 8 sessions), Dr. A. Osei (12 Sep – 7 Nov 2026, 3 sessions) and Lakeside "
+            "Psychiatry (covering clinician) (10–17 Oct 2026, 2 sessions). Sessions inside another prescriber's "
+            "period: 19 Sep 2026, 3 Oct 2026, 24 Oct 2026 and 31 Oct 2026 with Dr. Amara Osei (Lakeside Psychiatry); "
+            "12 Sep 2026, 26 Sep 2026 and 7 Nov 2026 with Dr. A. Osei; 10 Oct 2026 and 17 Oct 2026 with "
+            "Lakeside Psychiatry (covering clinician).")
+    for name in ("overview", "check-in", "summary"):
+        sentence = overlap_sentence(pages[name])
+        assert sentence.endswith(said), name
+        for spelling in (FULL, SHORT, COVERING):  # no garbled list naming one twice
+            assert sentence.split("Sessions inside")[0].count(spelling) == 1, (name, spelling)
+    assert "list them under one name in the providers setting in mkdocs.yml" in pages["overview"]
+
+
+def test_with_the_setting_one_prescriber_no_overlap_one_row_in_the_dosing_history():
+    settings = Settings(providers={"Dr. Amara Osei": [SHORT, COVERING]})
+    pages = rendered(three_spellings(), settings)
+    for name in ("overview", "check-in", "summary"):
+        assert "More than one prescriber" not in pages[name], name
+    summary = pages["summary"]
+    assert "A Riverside Ketamine Clinic: 2 Jul 2026 to 20 Aug 2026, 8 sessions" in summary
+    assert "B Dr. Amara Osei: 29 Aug 2026 to 21 Nov 2026, 13 sessions" in summary
+    assert [p.provider for p in dose_periods(pages["trends"])] == [RIVERSIDE, "Dr. Amara Osei"]
+    for spelling in (FULL, SHORT, COVERING):
+        assert spelling not in summary.split("Every session")[0]  # the dosing history and the glance name one
+    assert "Providers: A = Riverside Ketamine Clinic; B = Dr. Amara Osei" in summary
+
+
+def test_a_real_overlap_of_two_prescribers_still_fires_each_named_once_with_its_dates():
+    sessions = [entry(day, 150, 4, 7, 6, 5, 5, provider=who) for day, who in [
+        ("2026-09-05", FULL), ("2026-09-12", "Dr. Ben Carter"), ("2026-09-19", SHORT), ("2026-09-26", "Dr. Ben Carter"),
+        ("2026-10-03", FULL), ("2026-10-10", "Dr. Ben Carter"),
+    ]]
+    pages = rendered(sessions, Settings(providers={"Dr. Amara Osei": [SHORT]}))
+    said = ("journal names 2 prescribers over the same period: Dr. Amara Osei (5 Sep – 3 Oct 2026, 3 sessions) and "
+            "Dr. Ben Carter (12 Sep – 10 Oct 2026, 3 sessions). Sessions inside another prescriber's period: "
+            "19 Sep 2026 and 3 Oct 2026 with Dr. Amara Osei; 12 Sep 2026 and 26 Sep 2026 with Dr. Ben Carter.")
+    assert overlap_sentence(pages["overview"]) == "Your " + said
+    assert overlap_sentence(pages["check-in"]) == "Your " + said
+    assert overlap_sentence(pages["summary"]) == "The " + said
+    assert "More than one prescriber at the same time" in pages["summary"]
