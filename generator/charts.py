@@ -372,12 +372,15 @@ def mood_chart(trends: Trends) -> Chart:
 
 
 def _dose_steps(trends: Trends) -> list[dict[str, Any]]:
+    """A marker where a run at one dose and route starts (a route change is a change of
+    exposure too); labelled with the route when the journal has more than one."""
+    routes = trends.routes_by_session
     steps, previous = [], None
     for figure in trends.sessions:
-        dose = figure.entry.dose_mg
-        if previous is not None and dose != previous:
-            steps.append({"date": _day(figure), "label": format_dose(dose)})
-        previous = dose
+        regimen = (figure.entry.dose_mg, routes.get(id(figure)))
+        if previous is not None and regimen != previous:
+            steps.append({"date": _day(figure), "label": trends.dose_text(*regimen)})
+        previous = regimen
     return steps
 
 

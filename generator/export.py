@@ -56,6 +56,7 @@ from .trends import (
     Trends,
     compute_trends,
     dose_levels,
+    same_regimen,
     treatment_phase,
 )
 from .validation import validate
@@ -424,8 +425,8 @@ def sessions_csv(trends: Trends, entry_files: Mapping[str, str], include_notes: 
 
 @dataclass
 class DosePeriod:
-    """Sessions in a row at one dose with one provider: a change of dose, a change of
-    provider or a break in treatment ends one. `provider` is the provider as first written
+    """Sessions in a row at one dose by one route with one provider: a change of dose, of
+    route or of provider, or a break in treatment, ends one. `provider` is the provider as first written
     in the run (None when no session of it names one); `provider_unrecorded` counts the
     sessions in it that name none."""
 
@@ -458,7 +459,8 @@ def dose_periods(trends: Trends) -> list[DosePeriod]:
 
 def _continues(run: Sequence[SessionFigures], figure: SessionFigures, breaks: set[dt.date],
                provider_key: Callable[[str], str]) -> bool:
-    if run[-1].dose_mg != figure.dose_mg or figure.day in breaks:
+    route = next((s.entry.route for s in run if s.entry.route is not None), None)
+    if not same_regimen(route, run[-1].dose_mg, figure) or figure.day in breaks:  # a new dose, route or a break
         return False
     named = {provider_key(s.entry.provider) for s in run if s.entry.provider is not None}
     return figure.entry.provider is None or not named or provider_key(figure.entry.provider) in named

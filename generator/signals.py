@@ -31,7 +31,6 @@ from .trends import (
     current_dose_run,
     format_day,
     format_dose,
-    format_doses,
     format_range,
     join_words,
     mean_and_count,
@@ -335,15 +334,17 @@ def overlapping_prescribers(trends: Trends) -> Signal | None:
 
 
 def benefit_declining(trends: Trends) -> Signal | None:
-    """The window comparison says 'declining' and every compared session was at one dose."""
+    """The window comparison says 'declining' and every compared session was at one dose by
+    one route (mg by different routes are not the same exposure)."""
     w = trends.window
     if w.direction != "declining" or not w.same_dose or w.previous is None:
         return None
     recent, previous = w.recent, w.previous
+    dose = trends.dose_text(recent.doses[0], (recent.routes or previous.routes or [None])[0])
 
     def words(v: Voice) -> str:
         return (
-            f"At {format_dose(recent.doses[0])} throughout, {v.the} average lift (mood two hours after a "
+            f"At {dose} throughout, {v.the} average lift (mood two hours after a "
             f"session minus mood before it) was {points_text(recent.mean_lift)} over {v.the} last "  # type: ignore[arg-type]
             f"{sessions_word(recent.lift_n)} ({recent.dates_text()}), against "
             f"{points_text(previous.mean_lift)} over the {sessions_word(previous.lift_n)} before "  # type: ignore[arg-type, union-attr]
@@ -390,7 +391,7 @@ def effect_fading(trends: Trends) -> Signal | None:
     fade = fading_amount(recent.durations, previous.durations, trends.settings)
     if fade is None or fade <= trends.settings.fade_threshold_days:
         return None
-    doses = format_doses(recent.doses + previous.doses)
+    doses = trends.regimens_text(previous.entries + recent.entries)
 
     def words(v: Voice) -> str:
         return (
@@ -428,7 +429,7 @@ def adequate_trial_not_reached(trends: Trends) -> Signal | None:
     if trends.current_dose is None or trends.adequate_trial_reached:
         return None
     k, needed = trends.sessions_at_current_dose, trends.settings.adequate_trial
-    dose = format_dose(trends.current_dose)
+    dose = trends.current_dose_text
     facts = (
         f"Only {sessions_word(k)} at {dose} so far (since "
         f"{format_day(trends.current_dose_since)}); fewer than the {needed} of an adequate trial. "  # type: ignore[arg-type]
@@ -468,7 +469,7 @@ def adequate_trial_without_benefit(trends: Trends) -> Signal | None:
     mean, n = mean_and_count(s.lift for s in run)
     if mean is None or n < settings.adequate_trial:
         return None
-    dose = format_dose(trends.current_dose)
+    dose = trends.current_dose_text
 
     def opening(v: Voice) -> str:
         return (
@@ -498,7 +499,7 @@ def adequate_trial_without_benefit(trends: Trends) -> Signal | None:
         def words(v: Voice) -> str:
             return (
                 f"{opening(v)}, against {points_text(before_mean)} over the {sessions_word(before_n)} at "  # type: ignore[arg-type]
-                f"{format_dose(before[0].dose_mg)} before it ({format_range(before[0].day, before[-1].day)}). "
+                f"{trends.regimens_text(before)} before it ({format_range(before[0].day, before[-1].day)}). "
                 "An adequate trial that has not brought the benefit seen before is worth discussing "
                 f"with {v.discuss_with}."
             )
@@ -524,7 +525,7 @@ def adequate_trial_status(trends: Trends) -> str:
     run = trends.current_run
     if trends.current_dose is None or adequate_trial_without_benefit(trends) is not None:
         return ""
-    dose = format_dose(trends.current_dose)
+    dose = trends.current_dose_text
     if not trends.adequate_trial_reached:
         return (
             f"{dose} has had {sessions_word(len(run))} so far, fewer than the {settings.adequate_trial} "
@@ -544,7 +545,7 @@ def adequate_trial_status(trends: Trends) -> str:
     before = previous_dose_run(trends)
     before_mean, before_n = mean_and_count(s.lift for s in before)
     if before_mean is not None and before_n:
-        earlier = f"the {points_text(before_mean)} at {format_dose(before[0].dose_mg)} before it"
+        earlier = f"the {points_text(before_mean)} at {trends.regimens_text(before)} before it"
         if mean >= before_mean:
             status += f", and not lower than {earlier}"
         elif before_mean - mean <= settings.noise_threshold:
@@ -678,8 +679,10 @@ def one_bad_session(trends: Trends) -> Signal | None:
     if not recent or recent[-1].lift is None:
         return None
     latest = recent[-1]
-    # Only sessions at the latest dose: after a change of dose a drop is not "one bad day".
-    others = [s for s in recent[:-1] if s.lift is not None and s.dose_mg == latest.dose_mg]
+    # Only sessions at the latest dose and route: after a change of either a drop is not "one bad day".
+    routes = trends.routes_by_session
+    others = [s for s in recent[:-1] if s.lift is not None and s.dose_mg == latest.dose_mg
+              and routes.get(id(s)) == routes.get(id(latest))]
     lifts = [s.lift for s in others]
     if len(lifts) < settings.min_known:
         return None
@@ -690,7 +693,7 @@ def one_bad_session(trends: Trends) -> Signal | None:
         return None
     def facts(v: Voice) -> str:
         return (
-            f"{v.cap(v.the)} latest session, on {format_day(latest.day)} at {format_dose(latest.dose_mg)}, had a "
+            f"{v.cap(v.the)} latest session, on {format_day(latest.day)} at {trends.dose_text(latest.dose_mg, routes.get(id(latest)))}, had a "
             f"lift of {signed(latest.lift)} points, well below the {signed(typical, 1)} points typical of the "  # type: ignore[arg-type]
             f"{sessions_word(len(others))} before it ({format_range(others[0].day, others[-1].day)}), "
             "which were steady."
@@ -882,7 +885,7 @@ def efficacy_statement(trends: Trends) -> str:
         return "I have no sessions recorded yet, so there is nothing to say about the benefit."
     w = trends.window
     recent = w.recent
-    where = f"at {format_doses(recent.doses)} ({recent.dates_text()})"
+    where = f"at {trends.regimens_text(recent.entries)} ({recent.dates_text()})"
     if recent.mean_lift is None:
         return (
             f"For my last {sessions_word(recent.sessions)} {where}, the mood before and the mood "
@@ -903,7 +906,7 @@ def efficacy_statement(trends: Trends) -> str:
         first += (
             f", {change} {lift_amount(previous.mean_lift, plain)} over the "  # type: ignore[union-attr, arg-type]
             f"{sessions_word(previous.sessions)} before ({previous.dates_text()}"  # type: ignore[union-attr]
-            f"{', at ' + format_doses(previous.doses) if not w.same_dose else ''})."  # type: ignore[union-attr]
+            f"{', at ' + trends.regimens_text(previous.entries) if not w.same_dose else ''})."  # type: ignore[union-attr]
         )
     sentences = [first]
     sentences.append(duration_sentence(trends))
@@ -1018,7 +1021,7 @@ def questions(trends: Trends, signals: Sequence[Signal]) -> list[str]:
     if trends.current_dose is not None:
         how_long = (
             f"I have had {sessions_word(trends.sessions_at_current_dose)} at "
-            f"{format_dose(trends.current_dose)} since {format_day(trends.current_dose_since)}. "  # type: ignore[arg-type]
+            f"{trends.current_dose_text} since {format_day(trends.current_dose_since)}. "  # type: ignore[arg-type]
             "How long should I stay at this dose before we reassess it?"
         )
     else:
@@ -1059,6 +1062,13 @@ def limits(trends: Trends, signals: Sequence[Signal]) -> list[str]:
             "There are too few sessions with a recorded lift to compare recent sessions with "
             f"earlier ones (that needs at least {settings.min_known} in each group of "
             f"{settings.window})."
+        )
+    elif not w.same_dose and len(set(w.recent.routes) | set(w.previous.routes if w.previous else [])) > 1:
+        said.append(
+            "The sessions compared were not all taken by the same route ("
+            + join_words(sorted(set(w.recent.routes) | set(w.previous.routes if w.previous else [])))
+            + "), and the same mg by different routes is not the same amount in the body, so a change "
+            "between them may reflect the route and dose as much as anything else."
         )
     elif not w.same_dose:
         said.append(

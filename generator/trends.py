@@ -414,6 +414,12 @@ class DoseLevel:
     dissociation: dict[str, int]
     side_effects: dict[str, int]
     side_effects_n: int  # sessions with side effects recorded (an empty list counts)
+    route: str | None = None  # the route of its runs (see dose_runs); None when never recorded
+    hold_time_min: tuple[float, float] | None = None  # shortest and longest hold time recorded
+
+    @property
+    def hold_text(self) -> str:
+        return hold_text(self.hold_time_min)
 
 
 def dissociation_counts(sessions: Sequence[SessionFigures]) -> dict[str, int]:
@@ -435,13 +441,16 @@ def side_effect_counts(sessions: Sequence[SessionFigures]) -> dict[str, int]:
 
 
 def dose_levels(sessions: Sequence[SessionFigures]) -> list[DoseLevel]:
-    """One row per dose, in order of dose."""
-    by_dose: dict[float, list[SessionFigures]] = {}
+    """One row per dose and route, in order of dose: mg by different routes are not the same
+    exposure. A session without a route counts with the route of its run (`dose_runs`)."""
+    by_dose: dict[tuple[float, str], list[SessionFigures]] = {}
+    routes = run_routes(sessions)
     for s in sessions:
-        by_dose.setdefault(s.dose_mg, []).append(s)
+        by_dose.setdefault((s.dose_mg, routes[id(s)] or ""), []).append(s)
     levels = []
-    for dose in sorted(by_dose):
-        group = by_dose[dose]
+    for dose, route in sorted(by_dose):
+        group = by_dose[(dose, route)]
+        holds = [s.entry.hold_time_min for s in group if s.entry.hold_time_min is not None]
         mean_lift, lift_n = mean_and_count(s.lift for s in group)
         mean_duration, duration_n = mean_and_count(s.duration.days for s in group)
         levels.append(
@@ -458,9 +467,59 @@ def dose_levels(sessions: Sequence[SessionFigures]) -> list[DoseLevel]:
                 dissociation=dissociation_counts(group),
                 side_effects=side_effect_counts(group),
                 side_effects_n=sum(s.entry.side_effects is not None for s in group),
+                route=route or None,
+                hold_time_min=(min(holds), max(holds)) if holds else None,
             )
         )
     return levels
+
+
+# --------------------------------------------------------------------------- dose and route
+
+
+def same_regimen(route: str | None, dose: float, s: SessionFigures) -> bool:
+    """Whether a session continues a run at `dose` by `route`: the same dose, and the same
+    route or a route not recorded (on either side), which is taken as its neighbours'."""
+    return s.dose_mg == dose and (route is None or s.entry.route is None or s.entry.route == route)
+
+
+def dose_runs(sessions: Sequence[SessionFigures]) -> list[list[SessionFigures]]:
+    """Consecutive sessions at one dose by one route: a change of dose or of route starts a
+    new run; a session without a route does not (it stays in the run it falls in)."""
+    runs: list[list[SessionFigures]] = []
+    route: str | None = None
+    for s in sessions:
+        if runs and same_regimen(route, runs[-1][-1].dose_mg, s):
+            runs[-1].append(s)
+            route = route or s.entry.route
+        else:
+            runs.append([s])
+            route = s.entry.route
+    return runs
+
+
+def run_routes(sessions: Sequence[SessionFigures]) -> dict[int, str | None]:
+    """id(session) -> the route of its run: its own, or its neighbours' when not recorded."""
+    routes: dict[int, str | None] = {}
+    for run in dose_runs(sessions):
+        route = next((s.entry.route for s in run if s.entry.route is not None), None)
+        routes.update((id(s), route) for s in run)
+    return routes
+
+
+def dose_text(dose: float, route: str | None, several_routes: bool) -> str:
+    """'200 mg', or '200 mg intranasal' when the journal has more than one route."""
+    if not several_routes:
+        return format_dose(dose)
+    return f"{format_dose(dose)} {route}" if route else f"{format_dose(dose)} (route not recorded)"
+
+
+def hold_text(hold: tuple[float, float] | None) -> str:
+    """'held 15 min', 'held 10-20 min'; '' when no hold time was recorded."""
+    if hold is None:
+        return ""
+    low, high = (f"{v:g}" for v in hold)
+    return f"held {low} min" if low == high else f"held {low}–{high} min"
 
 
 # --------------------------------------------------------------------------- phase and gaps
@@ -525,9 +584,12 @@ def current_break(last_session: date | None, today: date, gap_weeks: int) -> Gap
 
 
 def current_dose_run(sessions: Sequence[SessionFigures]) -> list[SessionFigures]:
-    """The latest sessions at the latest session's dose, back to the last change of dose."""
+    """The latest sessions at the latest session's dose and route, back to the last change of
+    either (a session without a route does not end it: see dose_runs)."""
     start = len(sessions)
-    while start > 0 and sessions[start - 1].dose_mg == sessions[-1].dose_mg:
+    route: str | None = None
+    while start > 0 and same_regimen(route, sessions[-1].dose_mg, sessions[start - 1]):
+        route = route or sessions[start - 1].entry.route
         start -= 1
     return list(sessions[start:])
 
@@ -551,6 +613,7 @@ class WindowSummary:
     first: date | None
     last: date | None
     doses: list[float]
+    routes: list[str] = field(default_factory=list)  # the routes recorded in it
 
     @property
     def sessions(self) -> int:
@@ -584,6 +647,7 @@ def summarize_window(sessions: Sequence[SessionFigures]) -> WindowSummary:
         first=sessions[0].day if sessions else None,
         last=sessions[-1].day if sessions else None,
         doses=sorted({s.dose_mg for s in sessions}),
+        routes=sorted({s.entry.route for s in sessions if s.entry.route is not None}),
     )
 
 
@@ -594,7 +658,8 @@ class WindowComparison:
     slope: lift points per session, least squares over both windows (x is the session's
       position, so a session without a lift leaves a gap rather than closing up).
     direction: 'improving', 'stable', 'declining' or 'unknown'; see `decide_direction`.
-    same_dose: every session of both windows was at one dose.
+    same_dose: every session of both windows was at one dose, by one route (a route not
+      recorded counts as the others').
     """
 
     recent: WindowSummary
@@ -652,7 +717,7 @@ def compare_windows(sessions: Sequence[SessionFigures], settings: Settings) -> W
         slope=slope,
         direction=direction,
         basis=basis,
-        same_dose=len({s.dose_mg for s in both}) == 1,
+        same_dose=len({s.dose_mg for s in both}) == 1 and len({s.entry.route for s in both} - {None}) <= 1,
         change=_difference(recent.mean_lift, previous.mean_lift if previous else None),
         duration_change=_difference(recent.mean_duration, previous.mean_duration if previous else None),
     )
@@ -864,6 +929,8 @@ class Trends:
     pending_follow_ups: dict[str, int]  # mood field -> sessions where it is not due yet
     signals: list[Signal] = field(default_factory=list)
     talking_points: TalkingPoints | None = None
+    current_route: str | None = None  # the current run's route (see dose_runs)
+    several_routes: bool = False  # more than one route recorded: doses are named with theirs
 
     @cached_property
     def prescriber_names(self) -> dict[str, str]:
@@ -878,6 +945,35 @@ class Trends:
     def prescriber_key(self, spelling: str) -> str:
         """Two spellings with the same key are one prescriber."""
         return name_key(self.prescriber(spelling))
+
+    def dose_text(self, dose: float, route: str | None) -> str:
+        return dose_text(dose, route, self.several_routes)
+
+    def level_text(self, level: DoseLevel) -> str:
+        return dose_text(level.dose_mg, level.route, self.several_routes)
+
+    @property
+    def current_dose_text(self) -> str:
+        """'200 mg', or '200 mg intranasal' when routes differ in the journal."""
+        return "" if self.current_dose is None else self.dose_text(self.current_dose, self.current_route)
+
+    @property
+    def current_hold_text(self) -> str:
+        holds = [s.entry.hold_time_min for s in self.current_run if s.entry.hold_time_min is not None]
+        return hold_text((min(holds), max(holds)) if holds else None)
+
+    @cached_property
+    def routes_by_session(self) -> dict[int, str | None]:
+        """id(session) -> the route of its run (see run_routes)."""
+        return run_routes(self.sessions)
+
+    def regimens_text(self, sessions: Sequence[SessionFigures]) -> str:
+        """The doses of some sessions: 'doses from 100 mg to 150 mg' as format_doses, or with
+        routes in order of appearance when routes differ ('200 mg sublingual and 200 mg intranasal')."""
+        if not self.several_routes:
+            return format_doses(s.dose_mg for s in sessions)
+        seen = dict.fromkeys((s.dose_mg, self.routes_by_session.get(id(s), s.entry.route)) for s in sessions)
+        return join_words([self.dose_text(dose, route) for dose, route in seen]) or "no recorded dose"
 
     @property
     def current_run(self) -> list[SessionFigures]:
@@ -916,6 +1012,8 @@ def compute_trends(entries: Sequence[Entry], today: date, settings: Settings = S
         gaps=find_gaps([s.day for s in sessions], settings.gap_weeks),
         current_break=current_break(sessions[-1].day if sessions else None, today, settings.gap_weeks),
         current_dose=run[0].dose_mg if run else None,
+        current_route=next((s.entry.route for s in run if s.entry.route is not None), None),
+        several_routes=len({s.entry.route for s in sessions} - {None}) > 1,
         current_dose_since=run[0].day if run else None,
         sessions_at_current_dose=len(run),
         adequate_trial_reached=len(run) >= settings.adequate_trial,

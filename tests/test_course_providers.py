@@ -152,3 +152,60 @@ def test_a_real_overlap_of_two_prescribers_still_fires_each_named_once_with_its_
     assert overlap_sentence(pages["check-in"]) == "Your " + said
     assert overlap_sentence(pages["summary"]) == "The " + said
     assert "More than one prescriber at the same time" in pages["summary"]
+
+
+# --------------------------------------------------------------------------- 5: route is part of the dose
+
+
+def route_change():
+    """200 mg sublingual (held 15 min) for six weeks, then 200 mg intranasal: the same mg, not the
+    same exposure. One sublingual and one intranasal entry have no route written down."""
+    sublingual = [entry((D(2026, 9, 1) + dt.timedelta(weeks=i)).isoformat(), 200, 4, 8, 7, 6, 5,
+                        **({} if i == 3 else {"route": "sublingual", "hold_time_min": 15})) for i in range(6)]
+    intranasal = [entry((D(2026, 10, 13) + dt.timedelta(weeks=i)).isoformat(), 200, 4, 4 + lift, 5, 4, 4,
+                        **({} if i == 2 else {"route": "intranasal"})) for i, lift in enumerate([2, 2, 1, 1])]
+    return sublingual + intranasal
+
+
+def test_a_route_change_starts_a_new_run_at_the_same_mg():
+    pages = rendered(route_change())
+    trends = pages["trends"]
+    assert (trends.current_dose_text, trends.sessions_at_current_dose) == ("200 mg intranasal", 4)
+    assert [(trends.level_text(level), level.sessions, level.hold_text) for level in trends.dose_levels] == [
+        ("200 mg intranasal", 4, ""), ("200 mg sublingual", 6, "held 15 min"),
+    ]
+    overview, checkin, summary = pages["overview"], pages["check-in"], pages["summary"]
+    assert "Current dose 200 mg intranasal 4 sessions at this dose; an adequate trial" in overview
+    assert "current dose 200 mg intranasal, 4 sessions at it" in checkin
+    assert "Current dose 200 mg intranasal since 13 Oct 2026: 4 sessions" in summary
+    for name, page in pages.items():
+        if name != "trends":
+            assert "throughout" not in page and "at the same dose" not in page.replace(
+                "The benefit has declined over several sessions at the same dose, not just one.", ""), name
+    # the sentences to read out name both routes, and say why they are not compared as equal
+    said = ("Over my last 6 sessions at 200 mg sublingual and 200 mg intranasal (29 Sep – 3 Nov 2026), my mood rose "
+            "on average by 2.3 points two hours after a session (based on 6 sessions), down from 4.0 points over "
+            "the 4 sessions before (1–22 Sep 2026, at 200 mg sublingual).")
+    assert said in overview and said in checkin and said in summary
+    assert "the same mg by different routes is not the same amount in the body" in checkin
+    assert "I have had 4 sessions at 200 mg intranasal since 13 Oct 2026." in checkin
+    assert ("against +4.0 points over the 6 sessions at 200 mg sublingual before it (1 Sep – 6 Oct 2026)"
+            in summary)
+    # the dosing history: one row per route
+    rows = dose_periods(trends)
+    assert [(trends.level_text(p.level), p.level.sessions, p.level.hold_text) for p in rows] == [
+        ("200 mg sublingual", 6, "held 15 min"), ("200 mg intranasal", 4, ""),
+    ]
+    assert re.search(r"Dosing history .*?200 mg sublingual held 15 min 1 Sep 2026 – 6 Oct 2026 not recorded 6 .*?"
+                     r"200 mg intranasal 13 Oct 2026 – 3 Nov 2026 not recorded 4 ", summary)
+    # the lift chart marks the change of route, named
+    lift = next(c for c in build_charts(trends) if c.key == "lift")
+    assert "200 mg intranasal" in str(lift.spec)
+
+
+def test_a_route_not_written_down_does_not_split_a_run():
+    entries = [entry(f"2026-10-{d:02d}", 100, 4, 7, **route) for d, route in
+               [(1, {"route": "oral"}), (8, {}), (15, {"route": "oral"}), (22, {})]]
+    trends = rendered(entries)["trends"]
+    assert trends.sessions_at_current_dose == 4 and len(trends.dose_levels) == 1
+    assert trends.current_dose_text == "100 mg"  # one route in the journal: named as before
