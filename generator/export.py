@@ -57,7 +57,7 @@ from .trends import (
     compute_trends,
     dose_levels,
     same_regimen,
-    treatment_phase,
+    course_phase,
 )
 from .validation import validate
 
@@ -152,7 +152,8 @@ def selected_trends(selection: Selection, settings: Settings) -> Trends:
     journal = selection.journal
     trends = compute_trends(journal.entries, journal.today, settings)
     if selection.left_out:
-        trends = replace(trends, phase=treatment_phase(selection.first_session, journal.today))
+        every = [*selection.left_out, *journal.entries]
+        trends = replace(trends, phase=course_phase(every, journal.today, settings.gap_weeks, trends.several_routes))
     return trends
 
 

@@ -199,16 +199,24 @@ def checklist_items(trends: Trends) -> dict[str, list[dict[str, Any]]]:
                   f"{'session' if trends.sessions_at_current_dose == 1 else 'sessions'}, at least the {trial} of an adequate trial."
                   if trends.current_dose is not None else ""),
     ]
-    return {"discuss": discuss, "wait": wait}
+    # The red flags the data can tell: a new prescriber starting at half the dose or less.
+    red_flags = [personal(flag) for flag in RED_FLAGS]
+    red_flags[RED_FLAGS.index(RESTART_FLAG)] = from_data(
+        "new_provider_dose_drop", RESTART_FLAG,
+        "no new prescriber's first session is at half the dose before it or less." if trends.sessions else "",
+    )
+    return {"discuss": discuss, "wait": wait, "red_flags": red_flags}
 
 
+# The one red flag the data can tell (see checklist_items).
+RESTART_FLAG = "A new provider ignores your documented history and restarts you at the lowest dose without a reason."
 RED_FLAGS = [
     "One fixed dose or maximum for every patient, with no explanation of whether it is a clinical limit or a policy.",
     "No process or timeline for reassessing your dose.",
     "Dose changes made without looking at how you responded.",
     "Your reports of a declining benefit or of side effects are dismissed without discussion.",
     "Escalation pushed quickly, or driven by stronger dissociation rather than benefit.",
-    "A new provider ignores your documented history and restarts you at the lowest dose without a reason.",
+    RESTART_FLAG,
     "Your records and dosing history are refused or delayed.",
     "Willingness to prescribe while another prescriber is still treating you.",
 ]

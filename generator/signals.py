@@ -18,6 +18,8 @@ from statistics import median
 
 from .trends import (
     MOOD_WORDS,
+    Gap,
+    break_words,
     Questionnaire,
     Evidence,
     QuestionnairePoint,
@@ -330,6 +332,63 @@ def overlapping_prescribers(trends: Trends) -> Signal | None:
     )
 
 
+# A new prescriber's first dose at this share of the previous one or less is a large drop.
+DOSE_DROP_SHARE = 0.5
+
+
+def new_provider_dose_drop(trends: Trends) -> Signal | None:
+    """A change to a prescriber not seen before whose first session is at half the dose of
+    the last session with the one before, or less (by the same route: mg by different
+    routes are not compared). The guide's red flag: a new provider restarting at the lowest
+    dose without reviewing the history. The data cannot know the reason, so it says so."""
+    named = [s for s in trends.sessions if s.entry.provider is not None]
+    seen: set[str] = set()
+    found = None
+    for before, after in zip(named, named[1:]):
+        seen.add(trends.prescriber_key(before.entry.provider))  # type: ignore[arg-type]
+        new = trends.prescriber_key(after.entry.provider) not in seen  # type: ignore[arg-type]
+        routes = {before.entry.route, after.entry.route} - {None}
+        if new and len(routes) <= 1 and after.dose_mg <= before.dose_mg * DOSE_DROP_SHARE:
+            found = (before, after)  # the latest such change
+    if found is None:
+        return None
+    before, after = found
+    old, new_name = trends.prescriber(before.entry.provider), trends.prescriber(after.entry.provider)  # type: ignore[arg-type]
+    gap = next((g for g in trends.gaps if g.start == before.day and g.end == after.day), None)
+    pause = f", after a {break_words(gap.days)} break" if gap else ""
+
+    def facts(v: Voice) -> str:
+        return (
+            f"{v.cap(v.the)} first session with {new_name}, on {format_day(after.day)}{pause}, was at "
+            f"{format_dose(after.dose_mg)}: half or less of the {format_dose(before.dose_mg)} of {v.the} last session "
+            f"with {old}, on {format_day(before.day)}."
+        )
+
+    text = (
+        f"{facts(PATIENT)} A new prescriber can have good reasons to start below an earlier dose, and the "
+        "journal cannot tell them; but restarting from the bottom without looking at your history is one of the "
+        "warning signs in how a provider handles dosing. Sharing your dosing history (journal export) and asking "
+        f"{new_name} how they chose this dose is worth doing."
+    )
+    clinician = (
+        f"{facts(CLINICIAN)} The journal cannot tell the reason; whether the dosing history was available "
+        "when this dose was chosen is worth discussing with the patient."
+    )
+    title = "A new prescriber started at half the earlier dose or less"
+    return Signal(
+        key="new_provider_dose_drop",
+        level="discuss",
+        title=title,
+        text=text,
+        clinician_title=title,
+        clinician_text=clinician,
+        evidence=[
+            Evidence(s.entry.slug, s.day, f"{session_label(s)}: prescribed by {s.entry.provider}") for s in (before, after)
+        ],
+        numbers={"previous_dose_mg": before.dose_mg, "new_dose_mg": after.dose_mg, "new_provider": new_name},
+    )
+
+
 # --------------------------------------------------------------------------- benefit
 
 
@@ -454,8 +513,13 @@ def adequate_trial_not_reached(trends: Trends) -> Signal | None:
 
 
 def previous_dose_run(trends: Trends) -> list[SessionFigures]:
-    """The consecutive sessions at the dose just before the current one."""
-    return current_dose_run(trends.sessions[: len(trends.sessions) - trends.sessions_at_current_dose])
+    """The consecutive sessions at the dose (and route) just before the current one; none
+    when a break lies between them, since a comparison never reaches across a break."""
+    earlier = trends.sessions[: len(trends.sessions) - trends.sessions_at_current_dose]
+    run = current_dose_run(earlier, trends.settings.gap_weeks)
+    if run and trends.current_run and (trends.current_run[0].day - run[-1].day).days > trends.settings.gap_weeks * 7:
+        return []
+    return run
 
 
 def adequate_trial_without_benefit(trends: Trends) -> Signal | None:
@@ -858,6 +922,7 @@ SIGNAL_FINDERS = (
     mood_before_declining,
     phq9_worse,
     gad7_worse,
+    new_provider_dose_drop,
     adequate_trial_without_benefit,
     side_effects_rising,
     adequate_trial_not_reached,
@@ -909,9 +974,24 @@ def efficacy_statement(trends: Trends) -> str:
             f"{', at ' + trends.regimens_text(previous.entries) if not w.same_dose else ''})."  # type: ignore[union-attr]
         )
     sentences = [first]
+    cut = restart_cut(trends)
+    if cut is not None:
+        sentences.append(
+            f"These figures count only my sessions since I restarted on {format_day(cut.end)}, after a "
+            f"{break_words(cut.days)} break."
+        )
     sentences.append(duration_sentence(trends))
     sentences.append(questionnaire_sentence(trends))
     return " ".join(s for s in sentences if s)
+
+
+def restart_cut(trends: Trends) -> Gap | None:
+    """The break the recent windows stop at, when it cut them short (see window_since_break)."""
+    gap = trends.phase.restarted_after
+    if gap is None or not trends.gaps or gap != trends.gaps[-1]:
+        return None
+    since = [s for s in trends.sessions if s.day >= gap.end]
+    return gap if len(since) < 2 * trends.settings.window else None
 
 
 def duration_sentence(trends: Trends) -> str:
@@ -1096,7 +1176,9 @@ def limits(trends: Trends, signals: Sequence[Signal]) -> list[str]:
             f"There {'was' if len(trends.gaps) == 1 else 'were'} {plural(len(trends.gaps), 'break')} "
             f"of more than {settings.gap_weeks} weeks between sessions ("
             + join_words([format_range(g.start, g.end) for g in trends.gaps[-3:]])
-            + "); figures across a break are less certain."
+            + "); figures across a break are less certain"
+            + ("; the comparison of recent sessions with earlier ones uses only the sessions since the last one."
+               if restart_cut(trends) is not None else ".")
         )
     totals_only = sum(
         1 for s in trends.sessions

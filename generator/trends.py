@@ -531,6 +531,10 @@ class Phase:
     name: str
     days_since_first: int
     first_session: date | None
+    # After a break longer than gap_weeks followed by sessions, the phase counts from the
+    # restart (see course_phase): the break, and a sentence saying so ("" otherwise).
+    restarted_after: Gap | None = None
+    restart: str = ""
 
 
 PHASE_NAMES = {
@@ -583,12 +587,51 @@ def current_break(last_session: date | None, today: date, gap_weeks: int) -> Gap
     return Gap(last_session, today, (today - last_session).days)
 
 
-def current_dose_run(sessions: Sequence[SessionFigures]) -> list[SessionFigures]:
+def break_words(days: int) -> str:
+    """'5-month', '6-week': how long a break was, as said aloud."""
+    if days < 56:
+        return f"{round(days / 7)}-week"
+    return f"{round(days / 30.44)}-month"
+
+
+def course_phase(entries: Sequence[Entry], today: date, gap_weeks: int, several_routes: bool = False) -> Phase:
+    """The phase from the first session, or, after a break longer than `gap_weeks` followed
+    by sessions, from the restart: a restart begins a new titration (the guide's phases are
+    by time since starting treatment, and a long break starts it again)."""
+    days = [e.day for e in entries]
+    first = days[0] if days else None
+    gaps = find_gaps(days, gap_weeks)
+    if not gaps:
+        return treatment_phase(first, today)
+    gap = gaps[-1]
+    restarted = next(e for e in entries if e.day == gap.end)
+    phase = treatment_phase(gap.end, today)
+    whole = treatment_phase(first, today)
+    restart = (
+        f"Restarted {format_day(gap.end)} after a {break_words(gap.days)} break, at "
+        f"{dose_text(restarted.dose_mg, restarted.route, several_routes)}; the phase counts from then "
+        f"({phase.days_since_first} days)"
+    )
+    return replace(whole, key=phase.key, name=phase.name, restarted_after=gap, restart=restart)
+
+
+def sessions_since_break(sessions: Sequence[SessionFigures], gaps: Sequence[Gap]) -> list[SessionFigures]:
+    """The sessions from the end of the last break on (all of them when there was none)."""
+    if not gaps:
+        return list(sessions)
+    return [s for s in sessions if s.day >= gaps[-1].end]
+
+
+def current_dose_run(sessions: Sequence[SessionFigures], gap_weeks: int | None = None) -> list[SessionFigures]:
     """The latest sessions at the latest session's dose and route, back to the last change of
-    either (a session without a route does not end it: see dose_runs)."""
+    either (a session without a route does not end it: see dose_runs). With `gap_weeks`, a
+    break longer than that ends it too: a restart is a new trial of the dose."""
     start = len(sessions)
     route: str | None = None
-    while start > 0 and same_regimen(route, sessions[-1].dose_mg, sessions[start - 1]):
+    while start > 0 and same_regimen(route, sessions[-1].dose_mg, sessions[start - 1]) and not (
+        gap_weeks is not None and start < len(sessions)
+        and (sessions[start].day - sessions[start - 1].day).days > gap_weeks * 7
+    ):
         route = route or sessions[start - 1].entry.route
         start -= 1
     return list(sessions[start:])
@@ -755,6 +798,20 @@ def compare_mood_before(sessions: Sequence[SessionFigures], settings: Settings) 
         slope=slope,
         direction=decide_direction(recent_values, previous_values, slope, settings),
     )
+
+
+def window_since_break(course: Sequence[SessionFigures], sessions: Sequence[SessionFigures],
+                       gaps: Sequence[Gap], settings: Settings) -> WindowComparison:
+    """The window comparison over the sessions since the last break; its basis says so when
+    the break cut the windows short (they would otherwise have reached back across it)."""
+    window = compare_windows(course, settings)
+    if len(course) < len(sessions) and len(course) < 2 * settings.window:
+        gap = gaps[-1]
+        window = replace(window, basis=(
+            f"{window.basis}; only sessions since the restart on {format_day(gap.end)}, after a "
+            f"{break_words(gap.days)} break"
+        ))
+    return window
 
 
 def _difference(a: float | None, b: float | None) -> float | None:
@@ -982,7 +1039,7 @@ class Trends:
 
     def sentences(self) -> list[str]:
         """Every sentence this layer wrote, for the page layer and for the dose-advice scan."""
-        texts: list[str] = [self.phase.name, self.window.basis]
+        texts: list[str] = [self.phase.name, self.window.basis] + ([self.phase.restart] if self.phase.restart else [])
         texts += [s.duration.text() for s in self.sessions]
         for signal in self.signals:
             texts += [signal.title, signal.text, signal.clinician_title, signal.clinician_text]
@@ -1000,7 +1057,11 @@ def compute_trends(entries: Sequence[Entry], today: date, settings: Settings = S
 
     ordered = sorted(entries, key=lambda e: e.sort_key)
     sessions = [session_figures(e, today) for e in ordered]
-    run = current_dose_run(sessions)
+    run = current_dose_run(sessions, settings.gap_weeks)
+    gaps = find_gaps([s.day for s in sessions], settings.gap_weeks)
+    several_routes = len({s.entry.route for s in sessions} - {None}) > 1
+    # Windows never reach back across a break: a restart is compared with itself only.
+    course = sessions_since_break(sessions, gaps)
     missing: Counter[str] = Counter(n for s in sessions for n in s.missing)
     pending: Counter[str] = Counter(n for s in sessions for n in s.pending)
     trends = Trends(
@@ -1008,17 +1069,17 @@ def compute_trends(entries: Sequence[Entry], today: date, settings: Settings = S
         today=today,
         sessions=sessions,
         dose_levels=dose_levels(sessions),
-        phase=treatment_phase(sessions[0].day if sessions else None, today),
-        gaps=find_gaps([s.day for s in sessions], settings.gap_weeks),
+        phase=course_phase(ordered, today, settings.gap_weeks, several_routes),
+        gaps=gaps,
         current_break=current_break(sessions[-1].day if sessions else None, today, settings.gap_weeks),
         current_dose=run[0].dose_mg if run else None,
         current_route=next((s.entry.route for s in run if s.entry.route is not None), None),
-        several_routes=len({s.entry.route for s in sessions} - {None}) > 1,
+        several_routes=several_routes,
         current_dose_since=run[0].day if run else None,
         sessions_at_current_dose=len(run),
         adequate_trial_reached=len(run) >= settings.adequate_trial,
-        window=compare_windows(sessions, settings),
-        mood_before=compare_mood_before(sessions, settings),
+        window=window_since_break(course, sessions, gaps, settings),
+        mood_before=compare_mood_before(course, settings),
         phq9=questionnaire("PHQ-9", sessions),
         gad7=questionnaire("GAD-7", sessions),
         missing_follow_ups={n: missing[n] for n in MOOD_FIELDS if missing[n]},

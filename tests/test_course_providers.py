@@ -209,3 +209,79 @@ def test_a_route_not_written_down_does_not_split_a_run():
     trends = rendered(entries)["trends"]
     assert trends.sessions_at_current_dose == 4 and len(trends.dose_levels) == 1
     assert trends.current_dose_text == "100 mg"  # one route in the journal: named as before
+
+
+# --------------------------------------------------------------------------- 6: a restart after a break
+
+
+def restart_after_break(new_provider: str = "Dr. Amara Osei"):
+    """Ten weekly sessions from 1 Mar (100 mg, then 150 mg) at Riverside, five months without a
+    session, then nine weekly sessions from 4 Oct at 50 mg."""
+    before = [entry((D(2026, 3, 1) + dt.timedelta(weeks=i)).isoformat(), 100 if i < 5 else 150, 4, 8, 7, 6, 5,
+                    provider=RIVERSIDE) for i in range(10)]
+    after = [entry((D(2026, 10, 4) + dt.timedelta(weeks=i)).isoformat(), 50, 4, 6, 5, 4, 4, provider=new_provider)
+             for i in range(9)]
+    return before + after
+
+
+MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+RANGE = re.compile(r"(\d{1,2})(?: (%s)(?: (\d{4}))?)? ?– ?(\d{1,2}) (%s) (\d{4})" % ("|".join(MONTHS), "|".join(MONTHS)))
+
+
+def spans(sentence: str) -> list[tuple[dt.date, dt.date]]:
+    """The date ranges a sentence gives ('3 May – 4 Oct 2026', '4–18 Oct 2026')."""
+    found = []
+    for d1, m1, y1, d2, m2, y2 in RANGE.findall(sentence):
+        end = dt.date(int(y2), MONTHS.index(m2) + 1, int(d2))
+        found.append((dt.date(int(y1 or y2), MONTHS.index(m1 or m2) + 1, int(d1)), end))
+    return found
+
+
+def test_a_restart_after_a_break_is_a_new_phase_and_no_sentence_averages_across_it():
+    pages = rendered(restart_after_break())
+    trends = pages["trends"]
+    restarted = "Restarted 4 Oct 2026 after a 5-month break, at 50 mg; the phase counts from then (58 days)"
+    assert (f"Phase Stabilization (months 1-3) {restarted}; 275 days since the first session (1 Mar 2026)"
+            in pages["overview"])
+    assert f"current dose 50 mg, 9 sessions at it · Stabilization (months 1-3) ({restarted})" in pages["check-in"]
+    assert f"Phase of treatment Stabilization (months 1-3): {restarted}; 275 days since" in pages["summary"]
+    for name in ("overview", "check-in", "summary"):
+        assert "Ongoing adjustment" not in pages[name], name
+    # the windows stop at the restart, and say so
+    assert "Benefit, last 6 sessions Stable" in pages["overview"]
+    assert "only sessions since the restart on 4 Oct 2026, after a 5-month break" in pages["overview"]
+    said = ("Over my last 6 sessions at 50 mg (25 Oct – 29 Nov 2026), my mood rose on average by 2.0 points two hours "
+            "after a session (based on 6 sessions), about the same as 2.0 points over the 3 sessions before "
+            "(4–18 Oct 2026). These figures count only my sessions since I restarted on 4 Oct 2026, after a "
+            "5-month break.")
+    for name in ("overview", "check-in", "summary"):
+        assert said in pages[name], name
+    assert "150 mg" not in trends.talking_points.efficacy and "100 mg" not in trends.talking_points.efficacy
+    # no sentence gives figures over a stretch that holds the break without naming it
+    gap = trends.gaps[-1]
+    assert (gap.start, gap.end) == (D(2026, 5, 3), D(2026, 10, 4))
+    checked = 0
+    for text_ in trends.sentences():
+        for sentence in re.split(r"(?<=\.) (?=[A-Z])", text_):
+            for first, last in spans(sentence):
+                checked += 1
+                if first <= gap.start and last >= gap.end:
+                    assert "break" in sentence, sentence
+    assert checked >= 5  # the scan read the ranges it is about
+
+
+def test_a_new_prescriber_restarting_at_a_third_of_the_dose_ticks_the_red_flag():
+    pages = rendered(restart_after_break())
+    said = ("first session with Dr. Amara Osei, on 4 Oct 2026, after a 5-month break, was at 50 mg: half or less of "
+            "the 150 mg of {} last session with Riverside Ketamine Clinic, on 3 May 2026.")
+    flag = ("A new provider ignores your documented history and restarts you at the lowest dose without a reason. "
+            "from your journal Your journal shows this: Your " + said.format("your"))
+    assert flag in pages["checklists"]
+    assert re.search(r"Evidence: 3 May 2026 ?, 4 Oct 2026 ", pages["checklists"].split("restarts you at the lowest dose")[1])
+    assert "A new prescriber started at half the earlier dose or less Your " + said.format("your") in pages["overview"]
+    assert "The " + said.format("the") in pages["summary"]
+    assert "whether the dosing history was available when this dose was chosen" in pages["summary"]
+    # the same prescriber restarting after the break: not a new provider, no red flag
+    same = rendered(restart_after_break(new_provider=RIVERSIDE))
+    assert "Your journal does not show this: no new prescriber's first session is at half" in same["checklists"]
+    assert "A new prescriber started" not in same["overview"] + same["summary"]
