@@ -37,7 +37,8 @@ def rendered(entries, settings: Settings = Settings()) -> dict[str, str]:
     summary = render_summary(provider, selection, options)
     return {
         "overview": text(pages["index.md"].html), "check-in": text(pages["check-in.md"].html),
-        "checklists": text(pages["checklists.md"].html), "summary": text(summary), "trends": trends,
+        "checklists": text(pages["checklists.md"].html), "about": text(pages["about.md"].html),
+        "summary": text(summary), "trends": trends,
     }
 
 
@@ -201,6 +202,13 @@ def test_a_route_change_starts_a_new_run_at_the_same_mg():
     # the lift chart marks the change of route, named
     lift = next(c for c in build_charts(trends) if c.key == "lift")
     assert "200 mg intranasal" in str(lift.spec)
+
+
+def test_the_about_page_defines_runs_by_dose_and_route_and_restarts():
+    about = rendered(route_change())["about"]
+    assert "A session whose route is not recorded counts as the route of the sessions around it" in about
+    assert "After a break of more than 3 weeks, the phase counts again from the first session after it" in about
+    assert "the providers setting joins other spellings of one prescriber" in about
 
 
 def test_a_route_not_written_down_does_not_split_a_run():
