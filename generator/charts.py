@@ -128,8 +128,8 @@ def _config() -> dict[str, Any]:
         "background": "#ffffff",
         "font": "sans-serif",
         "view": {"stroke": None},
-        "axis": {"labelColor": "#333333", "titleColor": "#333333", "gridColor": "#e6e6e6", "labelFontSize": 11, "titleFontSize": 12},
-        "legend": {"labelColor": "#333333", "titleColor": "#333333", "orient": "bottom"},
+        "axis": {"labelColor": "#333333", "titleColor": "#333333", "gridColor": "#e6e6e6", "labelFontSize": 12, "titleFontSize": 12},
+        "legend": {"labelColor": "#333333", "titleColor": "#333333", "orient": "bottom", "labelFontSize": 12, "titleFontSize": 12},
         "title": {"color": "#111111", "fontSize": 14, "anchor": "start"},
     }
 
@@ -422,7 +422,7 @@ def lift_chart(trends: Trends) -> Chart:
         layers.append(alt.Chart(step_data).mark_rule(strokeDash=[4, 3], color=PALETTE["grey"]).encode(x=x, tooltip=step_tooltip))
         layers.append(
             # Above the plot, clear of the bars; written upwards, so steps close together do not overlap.
-            alt.Chart(step_data).mark_text(angle=270, align="left", baseline="middle", color="#333333", fontSize=10)
+            alt.Chart(step_data).mark_text(angle=270, align="left", baseline="middle", color="#333333", fontSize=12)
             .encode(x=x, y=alt.value(-4), text="label:N", tooltip=step_tooltip)
         )
     chart = alt.layer(*layers).properties(width=WIDTH, height=HEIGHT)
@@ -685,7 +685,7 @@ def questionnaire_chart(questionnaire: Questionnaire, key: str, domain: Domain |
         tooltip=band_tooltip,
     )
     # Each band's name in the middle of its band, to the right of the plot, clear of the scores.
-    labels = alt.Chart(_Values(bands)).mark_text(align="left", baseline="middle", dx=6, color="#444444", fontSize=10).encode(
+    labels = alt.Chart(_Values(bands)).mark_text(align="left", baseline="middle", dx=6, color="#444444", fontSize=12).encode(
         y="middle:Q", x=alt.value(WIDTH), text="band:N", tooltip=band_tooltip,
     )
     base = alt.Chart(_Values(values)).encode(x=x, y=alt.Y("total:Q"))

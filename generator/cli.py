@@ -25,6 +25,7 @@ report shows your own data to prepare a conversation with your prescriber."""
 
 EPILOG = """\
 examples:
+  journal init my-journal     start a journal folder of your own
   journal new                 write today's entry into entries/
   journal check               check every entry and list what needs fixing
   journal build               build the report site into site/
@@ -51,6 +52,10 @@ def configured_entries(config_file: Path = Path("mkdocs.yml")) -> Path:
     """The entries folder that mkdocs.yml names (the journal plugin's `entries`, relative to
     the file), so that `check` and `new` use the folder the build reads; `entries` when the
     file does not say. Read as plain YAML: these commands need no MkDocs."""
+    if not os.path.lexists(config_file):  # the built-in configuration, with journal.yml's settings
+        from .defaults import settings_entries
+
+        return settings_entries(config_file.parent)
     data = _read_site_config(config_file)
     plugins = data.get("plugins")
     if isinstance(plugins, dict):
@@ -134,6 +139,10 @@ def _read_site_config(config_file: Path) -> dict:
             return {}
 
 
+DEFAULT_CONFIG = Path("mkdocs.yml")
+CONFIG_HELP = ("the site configuration (default: mkdocs.yml here; without one, the built-in configuration "
+               "with the settings of journal.yml)")
+
 ENGINE = (("mkdocs", "MkDocs"), ("mkdocs-material", "Material for MkDocs"), ("altair", "Altair"), ("vl-convert-python", "vl-convert"))
 
 
@@ -170,6 +179,18 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(new, "when no --date is given (the session's day)")
     new.add_argument("--date", metavar="DATE", help="the session's date, or date and time "
                      "(2026-04-02 or '2026-04-02 18:30'; default: today)")
+
+    init = commands.add_parser(
+        "init", help="start a journal folder of your own",
+        description="Start a journal in DIR (default: here): entries/ with a first entry, the entry "
+        "format (entry.schema.json) that the entries' first line points at, journal.yml for your "
+        "settings, a README, a .gitignore and VS Code settings. Never overwrites: run again, it "
+        "adds only what is missing and says what it did.",
+    )
+    init.add_argument("directory", metavar="DIR", nargs="?", type=Path, default=Path("."),
+                      help="the journal folder, created if needed (default: the current folder)")
+    init.add_argument("--today", metavar="DATE", help="the first entry's date (default: the "
+                      f"{TODAY_VARIABLE} environment variable, else the real date)")
 
     check = commands.add_parser(
         "check", help="check every entry and report problems",
@@ -225,8 +246,7 @@ The same journal and options always give the same zip, byte for byte.""",
                         help="include your notes (never your private notes)")
     export.add_argument("--entries", metavar="DIR", type=Path,
                         help="the folder that holds the entry files (default: entries in mkdocs.yml)")
-    export.add_argument("-f", "--config-file", metavar="FILE", type=Path, default=Path("mkdocs.yml"),
-                        help="the site configuration (default: mkdocs.yml)")
+    export.add_argument("-f", "--config-file", metavar="FILE", type=Path, default=DEFAULT_CONFIG, help=CONFIG_HELP)
     export.add_argument("--today", metavar="DATE", help=f"treat DATE as today (default: the {TODAY_VARIABLE} environment variable, else the real date)")
     export.set_defaults(lenient=False)  # an export is a record: invalid entries always stop it
     for command in commands.choices.values():  # `journal check --debug` as well as `journal --debug check`
@@ -234,8 +254,34 @@ The same journal and options always give the same zip, byte for byte.""",
     return parser
 
 
+def _config_source(config_file: Path, entries: Path | None = None):
+    """What the site commands load: the given mkdocs.yml; without one, in a journal folder
+    (entries/ here, or --entries), the built-in configuration (generator/defaults.py)."""
+    from .defaults import ConfigSource
+
+    if config_file.is_file():
+        return str(config_file)
+    if config_file != DEFAULT_CONFIG:
+        raise ValueError(f"{config_file} not found; pass -f with an existing file, or leave -f out to use the built-in configuration")
+    folder = Path.cwd()
+    if entries is None and not configured_entries(config_file).is_dir():
+        raise ValueError(
+            "there is no journal here: no mkdocs.yml and no entries/ folder. Run this in your journal "
+            "folder, pass --entries DIR, or start a journal with `journal init`"
+        )
+    return ConfigSource(folder, entries)
+
+
+def _config_name(source) -> str:
+    if isinstance(source, str):
+        return source
+    return "journal.yml" if source.name else "the built-in configuration"
+
+
 def _add_site_options(parser: argparse.ArgumentParser, lenient_help: str = "build even when entries have errors; they are shown on a Data problems page") -> None:
-    parser.add_argument("-f", "--config-file", metavar="FILE", type=Path, default=Path("mkdocs.yml"), help="the site configuration (default: mkdocs.yml)")
+    parser.add_argument("-f", "--config-file", metavar="FILE", type=Path, default=DEFAULT_CONFIG, help=CONFIG_HELP)
+    parser.add_argument("--entries", metavar="DIR", type=Path, help="the folder that holds the entry files (default: "
+                        "the journal plugin's `entries`, else entries)")
     parser.add_argument("--lenient", action="store_true", help=lenient_help)
     parser.add_argument("--today", metavar="DATE", help=f"treat DATE as today (default: the {TODAY_VARIABLE} environment variable, else the real date)")
 
@@ -246,8 +292,8 @@ def _load_site_config(args: argparse.Namespace, show_warnings: bool = True, **ov
     from mkdocs.config import load_config  # only the site commands need MkDocs
     from mkdocs.exceptions import MkDocsException
 
-    if not args.config_file.is_file():
-        raise ValueError(f"{args.config_file} not found; run this in the folder that holds mkdocs.yml, or pass -f FILE")
+    entries = getattr(args, "entries", None)
+    source = _config_source(args.config_file, entries)
     # MkDocs logs each problem of the file, then raises "Aborted with a configuration
     # error!": the problems are kept to make the one line that says what is wrong.
     messages: list[logging.LogRecord] = []
@@ -257,17 +303,25 @@ def _load_site_config(args: argparse.Namespace, show_warnings: bool = True, **ov
     logger.addHandler(collector)
     propagate, logger.propagate = logger.propagate, False
     try:
-        config = load_config(str(args.config_file), **overrides)
+        config = load_config(source, **overrides)
     except MkDocsException as error:
-        raise ValueError(_config_problem(args.config_file, error, [r.getMessage() for r in messages])) from None
+        lines = [r.getMessage() for r in messages]
+        if isinstance(source, str):
+            raise ValueError(_config_problem(args.config_file, error, lines)) from None
+        hint = ""
+        if any("isn't an existing directory" in line for line in lines):
+            hint = "\nCreate the folder it names (it may stay empty), or change the setting."
+        raise ValueError(f"{_config_name(source)} cannot be used:\n" + "\n".join(lines or [str(error)]) + hint) from None
     finally:
         logger.removeHandler(collector)
         logger.propagate = propagate
     for record in messages if show_warnings else ():  # warnings of a file that loaded: shown as MkDocs shows them
-        logger.handle(record)
+        logging.getLogger(record.name).handle(record)
     plugin = config.plugins.get("journal")
     if plugin is None:
         raise ValueError(f"{args.config_file} does not enable the journal plugin (add `- journal` under plugins)")
+    if entries is not None:  # --entries wins over mkdocs.yml
+        plugin.config.entries = os.path.abspath(entries)
     if args.lenient:
         plugin.config.strict = False
     if args.today:
@@ -293,7 +347,10 @@ def _config_problem(config_file: Path, error: Exception, messages: list[str]) ->
     if all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()):
         return f"{config_file} is empty; it needs at least a site_name and the journal plugin (plugins: [journal])"
     problems = [_plainer(m) for m in messages] or [" ".join(str(error).split())]
-    return f"{config_file}: {'; '.join(problems)}"
+    hint = ""
+    if any("isn't an existing directory" in m for m in problems):
+        hint = "; create the folder it names (it may stay empty), or change the setting"
+    return f"{config_file}: {'; '.join(problems)}{hint}"
 
 
 def _plainer(message: str) -> str:
@@ -454,9 +511,13 @@ def _command_serve(args: argparse.Namespace) -> int:
     # that the plugin reads. A preview is always lenient (the plugin's rule), --lenient or not.
     if args.today:
         os.environ[TODAY_VARIABLE] = args.today
+    if args.entries:
+        from .defaults import ENTRIES_VARIABLE
+
+        os.environ[ENTRIES_VARIABLE] = os.path.abspath(args.entries)
     try:
         with _mkdocs_messages(progress=True):
-            serve(str(args.config_file), dev_addr=args.address)
+            serve(_config_source(args.config_file, args.entries), dev_addr=args.address)
     except MkDocsException as error:
         print(f"journal serve: {error}", file=sys.stderr)
         return 1
@@ -482,7 +543,42 @@ def _command_new(args: argparse.Namespace) -> int:
                 print(f"journal new: --date {args.date!r} is not a date; write 2026-04-02 or '2026-04-02 18:30'", file=sys.stderr)
             return 2
     path = create_entry(args.entries or configured_entries(), when)
-    print(path)
+    print(path)  # alone on stdout, for scripts: `$EDITOR "$(journal new)"`
+    _print_schedule(path, when)
+    return 0
+
+
+def _print_schedule(path: Path, when: dt.date | dt.datetime) -> None:
+    """When each follow-up of a new entry is due (on stderr, beside the path on stdout)."""
+    from .entries import Entry
+    from .reminders import schedule_lines
+
+    entry = Entry.model_validate({"date": when, "dose_mg": 1})  # only the date matters here
+    print("Follow-ups to fill in, in the same file:", *schedule_lines(entry), sep="\n", file=sys.stderr)
+
+
+def _command_init(args: argparse.Namespace) -> int:
+    from .init import init_journal
+
+    if args.directory.exists() and not args.directory.is_dir():
+        raise ValueError(f"{args.directory} is a file; give a folder (a new one is made)")
+    result = init_journal(args.directory, resolve_today(args.today))
+    here = Path.cwd().resolve()
+    shown = os.path.relpath(result.folder, here) if _is_inside_folder(result.folder, here) else str(result.folder)
+    if result.created:
+        print(f"{'Started a journal' if result.first_entry else 'Added to the journal'} in {shown}:")
+    else:
+        print(f"The journal in {shown} has everything already; nothing was added.")
+    for name in result.created:
+        print(f"  created  {name}")
+    for name in result.kept:
+        print(f"  kept     {name} (already there, not changed)")
+    for note in result.notes:
+        print(f"Note: {note}")
+    if result.first_entry is not None:
+        entry = os.path.relpath(result.first_entry, result.folder)
+        moves = "" if shown == "." else f"cd {shown}, then "
+        print(f"Next: {moves}fill in {entry} (the dose at least), then run `journal check` and `journal build`.")
     return 0
 
 
@@ -495,12 +591,18 @@ def _command_check(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
+    from .init import schema_line_problems
+
     try:
         providers = configured_providers()
     except ValueError as error:
         print(f"journal check: mkdocs.yml, journal plugin: {error}", file=sys.stderr)
         return 2
-    journal = load_journal(args.entries or configured_entries(), resolve_today(args.today), providers=providers)
+    folder = args.entries or configured_entries()
+    journal = load_journal(folder, resolve_today(args.today), providers=providers)
+    if folder.is_dir():  # entries whose editor schema line leads nowhere
+        journal.problems.extend(schema_line_problems(folder))
+        journal.problems.sort(key=lambda p: (p.source, p.line, p.column, p.severity, p.message))
     if args.format == "json":
         payload = {
             "entries": journal.files_read,
@@ -528,7 +630,7 @@ def _command_export(args: argparse.Namespace) -> int:
     from mkdocs.exceptions import MkDocsException
 
     from .export import ExportOptions, ExportStopped, export_journal
-    from .plugin import build_provider_site, trend_settings
+    from .plugin import build_provider_site, patient_details, trend_settings
 
     today = resolve_today(args.today)
     since = None
@@ -555,7 +657,7 @@ def _command_export(args: argparse.Namespace) -> int:
             templates = plugin.config.templates
             options = ExportOptions(
                 entries_dir=entries, today=today, since=since, include_notes=args.include_notes,
-                settings=trend_settings(plugin.config), site_name=config.site_name,
+                settings=trend_settings(plugin.config), site_name=config.site_name, patient=patient_details(plugin.config.patient),
                 templates_dir=(Path(config.config_file_path).resolve().parent / templates).resolve() if templates else None,
             )
             result = export_journal(options, args.out, lambda folder, chosen: build_provider_site(config, folder, chosen))
@@ -589,10 +691,18 @@ def _command_export(args: argparse.Namespace) -> int:
         left_out.append(f"pages you added yourself: {', '.join(result.own_files_left_out)}")
     print(f"Left out on purpose: {'; '.join(left_out)}.")
     print(f"SHA-256 of the zip: {result.sha256}")
+    print(f"Size of the zip: {_size_text(result.path.stat().st_size)}")
     return 0
 
 
-COMMANDS = {"new": _command_new, "check": _command_check, "build": _command_build, "serve": _command_serve, "export": _command_export}
+def _size_text(size: int) -> str:
+    """A file's size as a person reads it: 1.8 MB, 420 KB."""
+    if size >= 1_000_000:
+        return f"{size / 1_000_000:.1f} MB"
+    return f"{max(1, round(size / 1000))} KB"
+
+
+COMMANDS = {"init": _command_init, "new": _command_new, "check": _command_check, "build": _command_build, "serve": _command_serve, "export": _command_export}
 
 
 STOPPED = {  # what a Ctrl+C leaves, for each command

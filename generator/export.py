@@ -41,7 +41,9 @@ import yaml
 
 from . import __version__
 from .charts import build_charts
-from .entries import Entry
+from .entries import SCHEMA_PATH, Entry
+from .hygiene import unused_site_files
+from .init import BUNDLE_SCHEMA, bundle_schema_reference, point_schema_line
 from .journal import Journal, load_journal
 from .names import safe_name
 from .output import STAGING_MARK, OutputOverlapsEntries, check_output, replace_file, writing_output
@@ -88,6 +90,7 @@ class ExportOptions:
     settings: Settings = Settings()
     site_name: str = "Treatment journal"
     templates_dir: Path | None = None  # the person's own templates, as set in mkdocs.yml
+    patient: Mapping[str, Any] = field(default_factory=dict)  # the `patient` setting; may be empty
 
     @property
     def withheld_fields(self) -> tuple[str, ...]:
@@ -594,6 +597,7 @@ def summary_context(report: Report, selection: Selection, options: ExportOptions
         "include_notes": options.include_notes,
         "left_out_on_purpose": report.left_out_on_purpose,
         "version": __version__,
+        "patient": dict(options.patient),
     }
 
 
@@ -661,9 +665,11 @@ def data_readme(options: ExportOptions) -> str:
         "",
         f"entries/: each session's entry file (YAML), as the patient wrote it, without: {withheld}.",
         "Those fields were cut out of the text; every other line, comments included, is as written,",
-        "in the file's own encoding. A file name some systems cannot hold (a : or a line break in it,",
-        "a reserved name such as CON, bytes that are not UTF-8, over 100 bytes) is made safe here;",
-        "the entry_file column of sessions.csv names each session's copy as it is in this bundle.",
+        "in the file's own encoding, except the first line's schema path, which points at",
+        "entry.schema.json here: the entry format, which editors with a YAML extension use to",
+        "explain and check each field. A file name some systems cannot hold (a : or a line break",
+        "in it, a reserved name such as CON, bytes that are not UTF-8, over 100 bytes) is made safe",
+        "here; the entry_file column of sessions.csv names each session's copy as it is in this bundle.",
         "The files follow the entry format in the ketamine-journal README.",
         "",
     ]
@@ -687,6 +693,8 @@ def manifest_json(files: Mapping[str, bytes], selection: Selection, options: Exp
         "fields_left_out": list(options.withheld_fields),
         "files": listing,
     }
+    if options.patient:  # only when the person set it: otherwise no trace of who it is
+        manifest["patient"] = {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in options.patient.items()}
     return (json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
 
 
@@ -717,9 +725,10 @@ def write_zip(files: Mapping[str, bytes], target: Path, stamp: dt.date) -> None:
 
 def _site_files(folder: Path, prefix: str) -> dict[str, bytes]:
     files = {}
+    unused = unused_site_files(folder)  # source maps, other languages' search rules
     for path in sorted(folder.rglob("*")):
         relative = path.relative_to(folder).as_posix()
-        if path.is_file() and relative not in SITE_FILES_LEFT_OUT:
+        if path.is_file() and relative not in SITE_FILES_LEFT_OUT and relative not in unused:
             files[f"{prefix}{SITE_FOLDER}/{relative}"] = path.read_bytes()
     return files
 
@@ -760,6 +769,10 @@ def _write_bundle(options: ExportOptions, selection: Selection, trends: Trends, 
     prefix = f"{name}/"
     files: dict[str, bytes] = {}
     copies = entry_copies(selection, options.withheld_fields, options.entries_dir)
+    # each copy's editor schema line points at the schema in the bundle (data/entry.schema.json)
+    copies = {path: (member, point_schema_line(content, bundle_schema_reference(member)))
+              for path, (member, content) in copies.items()}
+    files[prefix + BUNDLE_SCHEMA] = SCHEMA_PATH.read_bytes()
     for member, content in copies.values():
         files[prefix + member] = content
     by_path = {path: member.removeprefix("data/") for path, (member, _) in copies.items()}
@@ -774,7 +787,8 @@ def _write_bundle(options: ExportOptions, selection: Selection, trends: Trends, 
             files.update(_site_files(staging / SITE_FOLDER, prefix))
         left_out = left_out_sentences(selection, options.include_notes, own_files)
         report = Report(selection.journal, trends, build_charts(trends), site_name=options.site_name,
-                        share="provider", include_notes=options.include_notes, left_out_on_purpose=left_out)
+                        share="provider", include_notes=options.include_notes, left_out_on_purpose=left_out,
+                        patient=dict(options.patient))
         files[prefix + "summary.html"] = render_summary(report, selection, options).encode("utf-8")
         files[prefix + "README.txt"] = bundle_readme(selection, trends, options, left_out).encode("utf-8")
         files[prefix + "manifest.json"] = manifest_json(

@@ -372,12 +372,20 @@ def _load_journal(folder: Path, today: dt.date | str | None, base: Path | None, 
     return journal
 
 
+# The copy of the schema that `journal init` puts in a journal folder, beside entries/.
+LOCAL_SCHEMA_NAME = "entry.schema.json"
+
+
 def schema_reference(folder: Path) -> str:
-    """The schema path as the editor's YAML extension wants it: relative to the entry file."""
+    """The schema path as the editor's YAML extension wants it: relative to the entry file.
+    The journal folder's own copy when there is one: it stays valid when the folder moves or
+    the tool is upgraded, where a path into the install does not."""
+    local = folder.resolve().parent / LOCAL_SCHEMA_NAME
+    target = local if local.is_file() else SCHEMA_PATH
     try:
-        return Path(os.path.relpath(SCHEMA_PATH, folder.resolve())).as_posix()
+        return Path(os.path.relpath(target, folder.resolve())).as_posix()
     except ValueError:
-        return SCHEMA_PATH.as_uri()
+        return target.as_uri()
 
 
 def create_entry(folder: Path, when: dt.date | dt.datetime, now: dt.datetime | None = None) -> Path:

@@ -12,21 +12,23 @@ templates, searched first, overrides any built-in one by name.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import os
+import re
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .charts import MAX_PERIODS, MAX_SESSION_MARKS, Chart, chart_grouping, spec_json
 from .entries import Entry
 from .journal import Journal
 from .problems import Problem
-from .signals import adequate_trial_status
-from .trends import DUE_AFTER_DAYS, Signal, Trends, format_dose
+from .signals import adequate_trial_status, duration_mean_text, lift_phrase, restart_cut, side_effect_changes
+from .trends import DUE_AFTER_DAYS, Signal, Trends, break_words, format_dose, join_words, sessions_word
 
 
 def builtin_templates_dir() -> Path:
@@ -51,6 +53,7 @@ class SitePage:
     in_nav: bool = True
     template: str = ""
     context: dict[str, Any] = field(default_factory=dict)
+    headings: list[tuple[int, str, str]] = field(default_factory=list)  # (level, id, text HTML)
 
 
 NAV_PAGES: list[tuple[str, str, str]] = [
@@ -208,6 +211,85 @@ def checklist_items(trends: Trends) -> dict[str, list[dict[str, Any]]]:
     return {"discuss": discuss, "wait": wait, "red_flags": red_flags}
 
 
+def sheet_statements(trends: Trends) -> dict[str, list[str]]:
+    """The check-in sheet's sentences to read out: short, one figure each, no brackets (the
+    overview's fuller statements carry the counts behind each average)."""
+    w = trends.window
+    recent, previous = w.recent, w.previous
+    if not trends.sessions:
+        return {"state": [], "efficacy": ["I have no sessions recorded yet."], "side_effects": []}
+    owner = "My last" if previous is not None else "My"
+    efficacy = [f"{owner} {sessions_word(recent.sessions)} were at {trends.regimens_text(recent.entries)}, {recent.dates_text()}."]
+    cut = restart_cut(trends)
+    if cut is not None:  # the windows stop at the last break: say so
+        efficacy.append(f"They count only from my restart on {format_day(cut.end, False)}, after a {break_words(cut.days)} break.")
+    if previous is not None and not w.same_dose:
+        efficacy.append(f"The {sessions_word(previous.sessions)} before were at {trends.regimens_text(previous.entries)}.")
+    if recent.mean_lift is None:
+        efficacy.append("My mood before and two hours after is not recorded for them.")
+    else:
+        efficacy.append(f"Two hours after a session, my mood {lift_phrase(recent.mean_lift)}.")
+        if previous is not None and previous.mean_lift is not None:
+            efficacy.append(f"Over the {sessions_word(previous.sessions)} before, it {lift_phrase(previous.mean_lift)}.")
+    if recent.duration_n:
+        efficacy.append(f"My mood is now back to its pre-session level after {duration_mean_text(recent)}.")
+        if previous is not None and previous.duration_n:
+            efficacy.append(f"Before, that took {duration_mean_text(previous)}.")
+    state = sheet_state(trends)
+
+    side_effects = []
+    recorded = [s for s in recent.entries if s.entry.side_effects is not None]
+    counts: dict[str, int] = {}
+    for figure in recorded:
+        for name in figure.entry.side_effects or []:
+            counts[name] = counts.get(name, 0) + 1
+    where = f"{owner.lower()} {sessions_word(recent.sessions)}"
+    if not recorded:
+        side_effects.append(f"I did not record side effects for {where}.")
+    elif not counts:
+        side_effects.append(f"I had no side effects in {where}.")
+    else:
+        listed = join_words([f"{name} in {n}" for name, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))])
+        side_effects.append(f"Side effects in {where}: {listed}.")
+    if recorded and len(recorded) < recent.sessions:
+        side_effects.append(f"I recorded them for {len(recorded)} of these sessions.")
+    new, _ = side_effect_changes(trends)
+    if new:
+        side_effects.append(f"New compared with my earlier sessions: {join_words(list(new))}.")
+    levels: dict[str, int] = {}
+    for figure in recent.entries:
+        if figure.entry.dissociation is not None:
+            levels[figure.entry.dissociation] = levels.get(figure.entry.dissociation, 0) + 1
+    if levels:
+        order = ["none", "mild", "moderate", "strong"]
+        side_effects.append("Dissociation: " + join_words([f"{lv} in {levels[lv]}" for lv in order if lv in levels]) + ".")
+    return {"state": state, "efficacy": efficacy, "side_effects": side_effects}
+
+
+def sheet_state(trends: Trends) -> list[str]:
+    """How I have been between sessions, in the sheet's short sentences: my mood right
+    before sessions, recent against before, and my questionnaire scores."""
+    said = []
+    m = trends.mood_before
+    if m.recent_mean is not None:
+        said.append(f"Right before my last {sessions_word(len(m.recent))}, my mood averaged {m.recent_mean:.1f} of 10.")
+        if m.previous_mean is not None:
+            said.append(f"Over the {sessions_word(len(m.previous))} before, it averaged {m.previous_mean:.1f}.")
+    for q in (trends.phq9, trends.gad7):
+        if len(q.points) > 1:
+            first, latest = q.points[0], q.points[-1]
+            said.append(f"My {q.name} score went from {first.total} on {format_day(first.day, False)} "
+                        f"to {latest.total} on {format_day(latest.day, False)}.")
+            worse = q.worse
+            if worse is not None and worse.lowest is not first:
+                said.append(f"It was {worse.lowest.total} at its lowest, on {format_day(worse.lowest.day, False)}.")
+            if worse is not None and worse.response_lost:
+                said.append("It no longer meets the response I had reached.")
+            if worse is not None and worse.remission_lost:
+                said.append("It is no longer in remission.")
+    return said or ["I have not recorded my mood before my recent sessions."]
+
+
 # The one red flag the data can tell (see checklist_items).
 RESTART_FLAG = "A new provider ignores your documented history and restarts you at the lowest dose without a reason."
 RED_FLAGS = [
@@ -237,6 +319,9 @@ class Report:
     share: str = "personal"
     include_notes: bool = True
     left_out_on_purpose: list[str] = field(default_factory=list)  # sentences, for the pages to say so
+    # Who the journal is about, from the `patient` setting: name, date_of_birth, record_number
+    # (each optional). Printed on the check-in sheet and the export's summary; empty: a blank.
+    patient: dict[str, Any] = field(default_factory=dict)
 
     @property
     def shows_notes(self) -> bool:
@@ -299,6 +384,7 @@ def render_pages(
         "other_signals": [s for s in trends.signals if s.level != "safety"],
         "months": sessions_by_month(trends),
         "checklists": checklist_items(trends),
+        "sheet": sheet_statements(trends),
         "red_flags": RED_FLAGS,
         "problems_by_source": problems_by_source,
         "left_out": report.left_out,
@@ -306,11 +392,36 @@ def render_pages(
     }
     for page in pages:
         def url(target: str, _from: str = page.path) -> str:
-            return url_for(_from, target)
+            # "trends.md#doses": the page's URL, then the anchor (an engine knows only pages)
+            path, hash_, anchor = target.partition("#")
+            return url_for(_from, path) + hash_ + anchor
 
         context = {**shared, **page.context, "page_title": page.title, "url": url}
-        page.html = env.get_template(page.template).render(context)
+        body = env.get_template(page.template).render(context)
+        # The page's own title as its first heading, with an id: the theme's skip link and
+        # table of contents lead there, so nothing above the first section is skipped.
+        page.html = f'<h1 id="{TITLE_ID}">{escape(page.title)}</h1>\n{body}'
+        page.headings = headings(page.html)
+        if page.template in NO_CONTENTS:
+            page.headings = page.headings[:1]
     return list(pages)
+
+
+TITLE_ID = "page-title"
+# Pages without a table of contents beside them: the check-in sheet is one printed page whose
+# wide table needs the room, a session page is short. They keep their title for the skip link.
+NO_CONTENTS = ("checkin.html", "session.html")
+_HEADING = re.compile(r"<h([1-3])\b[^>]*\bid=\"([^\"]+)\"[^>]*>(.*?)</h\1>", re.S)
+
+
+def headings(markup: str) -> list[tuple[int, str, str]]:
+    """The page's headings with an id, in order: (level 1-3, id, text as escaped HTML), for
+    the site engine's table of contents (pages are HTML, so no Markdown step sees them)."""
+    found = []
+    for level, anchor, inner in _HEADING.findall(markup):
+        text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", inner)).split())
+        found.append((int(level), anchor, str(escape(text))))
+    return found
 
 
 def render_document(template: str, context: dict[str, Any], override_dir: Path | None = None) -> str:

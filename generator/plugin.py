@@ -23,11 +23,15 @@ from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_relative_url
 
 from .charts import build_charts, start_vega_runtime, vega_runtime_js
 from .export import ExportOptions, left_out_sentences, select_sessions, selected_trends, withheld_fields
 from .journal import LENIENT_VARIABLE, EntryCache, display_path, load_journal
+from .defaults import ENTRIES_VARIABLE
+from .reminders import CALENDAR_FILE, calendar_ics, pending_follow_ups
+from .privacy import OutsideUrl, failure_message, outside_urls, scan_site
 from .pages import NAV_PAGES, Report, SitePage, build_pages, builtin_templates_dir, render_pages
 from .problems import one_line
 from .reading import clip
@@ -63,6 +67,9 @@ class JournalConfig(base.Config):
     fade_threshold_days = c.Type((int, float), default=Settings.fade_threshold_days)
     # Other spellings of one prescriber: {"Dr. Amara Osei": ["Dr. A. Osei"]}
     providers = c.Type(dict, default={})
+    # Who the journal is about, printed on the check-in sheet and the export's summary:
+    # name, and optionally date_of_birth and record_number. Never required.
+    patient = c.Type(dict, default={})
     # Set by `journal export`: a copy for a provider never holds private notes, holds notes
     # only with include_notes, and covers the sessions from `since` on.
     share = c.Choice(("personal", "provider"), default="personal")
@@ -87,10 +94,13 @@ class JournalPlugin(BasePlugin[JournalConfig]):
         self.serving = False
         self.preview_problems: list[str] = []
         self.pages: dict[str, SitePage] = {}
+        self.patient: dict[str, Any] = {}
         self.settings = Settings()
         self.own_files_left_out: list[str] = []
         self.entry_cache: EntryCache | None = None
         self.runtime_file: File | None = None
+        self.outside_urls: list[OutsideUrl] = []  # found in the pages as they are written
+        self.pages_read: set[str] = set()
 
     # Having on_startup keeps this one instance for all the rebuilds of `mkdocs serve`
     # (MkDocs' rule), so the files that did not change are not read and checked again.
@@ -110,8 +120,11 @@ class JournalPlugin(BasePlugin[JournalConfig]):
     # -- configuration -------------------------------------------------------------
     @event_priority(50)  # before Material's offline plugin looks at the polyfills
     def on_config(self, config: Any) -> Any:
+        self.outside_urls, self.pages_read = [], set()
         if os.environ.get(LENIENT_VARIABLE) or self.serving:
             self.config.strict = False
+        if os.environ.get(ENTRIES_VARIABLE):
+            self.config.entries = os.environ[ENTRIES_VARIABLE]
         try:
             self.settings = trend_settings(self.config)
         except ValueError as error:
@@ -121,6 +134,7 @@ class JournalPlugin(BasePlugin[JournalConfig]):
                 dt.date.fromisoformat(str(self.config.since))
             except ValueError:
                 raise PluginError(f"journal plugin: since must be a date like 2026-04-02, not {self.config.since!r}") from None
+        self.patient = patient_details(self.config.patient)
         self.entries_dir = self._path(config, self.config.entries)
         self.override_dir = self._path(config, self.config.templates) if self.config.templates else None
         if self.override_dir is not None and not self.override_dir.is_dir():
@@ -134,6 +148,12 @@ class JournalPlugin(BasePlugin[JournalConfig]):
         for offset, folder in enumerate(theme_dirs):
             config.theme.dirs.insert(position + offset, str(folder))
 
+        # The pages' table of contents goes in the navigation column: a column of its own
+        # would take the room the charts and wide tables need to show whole.
+        features = config.theme.get("features")
+        if isinstance(features, list) and "toc.integrate" not in features:
+            features.append("toc.integrate")
+
         for asset in ASSETS:
             if asset.endswith(".css") and asset not in config.extra_css:
                 config.extra_css.append(asset)
@@ -145,6 +165,7 @@ class JournalPlugin(BasePlugin[JournalConfig]):
                 polyfills.append(WORKER_SHIM)
         if not config.nav:
             config.nav = [{title: path} for path, title, _ in NAV_PAGES]
+        _keep_private(config)
         return config
 
     # -- content -------------------------------------------------------------------
@@ -205,11 +226,14 @@ class JournalPlugin(BasePlugin[JournalConfig]):
         trends = selected_trends(selection, self.settings)
         charts = build_charts(trends)
         report = Report(selection.journal, trends, charts, lenient=not self.config.strict, site_name=config.site_name)
+        report.patient = self.patient
         if provider:
             report.share = "provider"
             report.include_notes = self.config.include_notes
             report.left_out_on_purpose = left_out_sentences(selection, self.config.include_notes, self.own_files_left_out)
         pages = build_pages(report)
+        if not provider:  # the reminders are the person's own: not in a copy for someone else
+            self._add_calendar(files, config, pages, journal)
 
         for page in pages:
             # a session page is reached from the Sessions page: marked as not in the nav, so
@@ -238,6 +262,15 @@ class JournalPlugin(BasePlugin[JournalConfig]):
         self.pages = {page.path: page for page in pages}
         return files
 
+    def _add_calendar(self, files: Files, config: Any, pages: list[SitePage], journal: Any) -> None:
+        """The calendar file of the follow-ups still to come, offered on the overview."""
+        pending = pending_follow_ups(journal.entries, journal.today)
+        files.append(File.generated(config, CALENDAR_FILE, content=calendar_ics(pending, config.site_name)))
+        overview = next(p for p in pages if p.path == "index.md")
+        overview.context["follow_up_calendar"] = {
+            "file": CALENDAR_FILE, "count": len(pending), "next": min((f.day for f in pending), default=None),
+        }
+
     on_files = CombinedEvent(_leave_out_special_files, _add_journal_pages)
 
     def on_env(self, env: Any, config: Any, files: Files) -> Any:
@@ -255,7 +288,24 @@ class JournalPlugin(BasePlugin[JournalConfig]):
 
     def on_page_content(self, html: str, page: Any, config: Any, files: Files) -> str:
         generated = self.pages.get(page.file.src_uri)
-        return generated.html if generated is not None else html
+        if generated is None:
+            return html
+        # Our HTML skips MkDocs' Markdown step, which is where the table of contents comes
+        # from: give the theme our own headings instead (skip link, contents sidebar).
+        page.toc = get_toc(_toc_tokens(generated.headings))
+        return generated.html
+
+    def on_post_page(self, output: str, page: Any, config: Any) -> str:
+        # Read here, from memory, rather than from disk again after the build.
+        self.outside_urls.extend(outside_urls(output, page.file.dest_uri))
+        self.pages_read.add(page.file.dest_uri)
+        return output
+
+    def on_post_build(self, config: Any) -> None:
+        found = self.outside_urls + scan_site(Path(config.site_dir), skip=self.pages_read)
+        self.outside_urls, self.pages_read = [], set()
+        if found:
+            raise PluginError(failure_message(found))
 
     def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
         host, port = config.dev_addr
@@ -290,6 +340,44 @@ def _answering_when_failed(rebuild: Any, site: Path) -> Any:
     return builder
 
 
+PATIENT_FIELDS = ("name", "date_of_birth", "record_number")
+
+
+def patient_details(value: dict[str, Any]) -> dict[str, Any]:
+    """The `patient` setting checked: only its known fields, each a text (a date of birth
+    may be a date); empty fields left out. PluginError names anything else."""
+    unknown = [key for key in value if key not in PATIENT_FIELDS]
+    if unknown:
+        raise PluginError(f"journal plugin: patient: unknown field {unknown[0]!r}; use {', '.join(PATIENT_FIELDS)}")
+    details: dict[str, Any] = {}
+    for key in PATIENT_FIELDS:
+        item = value.get(key)
+        if item is None or item == "":
+            continue
+        if key == "date_of_birth" and isinstance(item, dt.date):
+            details[key] = item
+        elif isinstance(item, (str, int)) and not isinstance(item, bool):
+            details[key] = str(item).strip()
+        else:
+            raise PluginError(f"journal plugin: patient: {key} must be a text, not {item!r}")
+    if details and "name" not in details:
+        raise PluginError("journal plugin: patient: give a name with the date of birth or record number")
+    return details
+
+
+def _toc_tokens(headings: list[tuple[int, str, str]]) -> list[dict[str, Any]]:
+    """Headings (level, id, text) nested as MkDocs' toc tokens: h2 under the h1, h3 under h2."""
+    roots: list[dict[str, Any]] = []
+    stack: list[dict[str, Any]] = []
+    for level, anchor, text in headings:
+        token = {"level": level, "id": anchor, "name": text, "html": text, "data-toc-label": "", "children": []}
+        while stack and stack[-1]["level"] >= level:
+            stack.pop()
+        (stack[-1]["children"] if stack else roots).append(token)
+        stack.append(token)
+    return roots
+
+
 def _stub(page: SitePage) -> str:
     """The Markdown source MkDocs sees: only the title; the content is ours (already HTML,
     with every typed value escaped), so no Markdown ever reads what a person wrote."""
@@ -302,6 +390,16 @@ def _is_inside(path: Path, folder: Path) -> bool:
         return True
     except ValueError:
         return False
+
+
+def _keep_private(config: Any) -> None:
+    """What Material would load or link from another website, turned off whatever mkdocs.yml
+    says: web fonts (theme.font) and the "made with Material" link (extra.generator)."""
+    if config.theme.get("font") is not False:
+        log.info("journal: theme.font turned off; a journal report loads no web fonts")
+        config.theme["font"] = False
+    if config.extra.get("generator") is not False:
+        config.extra["generator"] = False
 
 
 def _offline(config: Any) -> bool:

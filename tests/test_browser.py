@@ -13,6 +13,7 @@ from urllib.parse import urlparse
 
 import pytest
 
+from accessibility import COLOUR_RULES, axe_violations, to_dark
 from conftest import OUTPUT, REPO, search_results
 
 pytestmark = pytest.mark.browser
@@ -37,7 +38,7 @@ def _pages(site: Path) -> list[str]:
     return sorted(str(p.relative_to(site)) for p in site.rglob("*.html") if p.name != "404.html")
 
 
-def test_every_page_loads_privately_without_errors_and_draws_its_charts(browser, served_site, example_site):
+def test_every_page_loads_privately_without_errors_draws_its_charts_and_passes_axe(browser, served_site, example_site):
     shots = OUTPUT / "screenshots"
     shots.mkdir(parents=True, exist_ok=True)
     context = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
@@ -76,6 +77,13 @@ def test_every_page_loads_privately_without_errors_and_draws_its_charts(browser,
             )
             if not all(n > 0 for n in drawn):
                 failures.append(f"{relative}: empty chart {drawn}")
+        # axe-core, WCAG 2.2 A and AA, in the light scheme and then the dark one
+        found = axe_violations(page)
+        to_dark(page)
+        found += [f"dark {v}" for v in axe_violations(page, COLOUR_RULES)]
+        page.evaluate("() => document.body.setAttribute('data-md-color-scheme', 'default')")
+        if found:
+            failures.append(f"{relative}: {found}")
         name = relative.replace("/", "_").replace(".html", ".png")
         page.screenshot(path=str(shots / name), full_page=relative in ("index.html", "trends.html", "check-in.html"))
         if errors:
@@ -301,12 +309,26 @@ def test_charts_on_a_phone_keep_legible_labels_and_scroll_sideways(browser, serv
         assert chart["scrolls"] and chart["overflow_x"] == "auto", chart
         assert chart["hint"].startswith("Scroll sideways"), chart
 
+    # Every chart opens at its right end, the latest sessions in view; the left edge fades.
+    views = page.eval_on_selector_all(
+        "figure.kj-chart .kj-chart-live",
+        "bs => bs.map(b => ({left: b.scrollLeft, end: b.scrollWidth - b.clientWidth, overflow: b.dataset.kjOverflow}))",
+    )
+    assert len(views) == 9
+    for view in views:
+        assert view["left"] > 100 and abs(view["left"] - view["end"]) <= 1 and view["overflow"] == "end", view
+    # The latest session's date label is inside the visible part of the mood chart.
+    latest = page.evaluate("""() => {
+        const box = document.querySelector('#chart-mood .kj-chart-live'), seen = box.getBoundingClientRect();
+        const labels = [...box.querySelectorAll('.role-axis-label text')].filter(t => /Nov/.test(t.textContent));
+        const last = labels[labels.length - 1].getBoundingClientRect();
+        return last.left >= seen.left && last.right <= seen.right;
+    }""")
+    assert latest
+    page.locator("#chart-mood").screenshot(path=str(OUTPUT / "screenshots" / "phone-chart-mood-latest.png"))
     box = page.locator("#chart-mood .kj-chart-live")
-    assert box.get_attribute("data-kj-overflow") == "start"  # the right edge fades: more there
-    box.evaluate("b => b.scrollLeft = b.scrollWidth")
-    page.wait_for_function("() => document.querySelector('#chart-mood .kj-chart-live').dataset.kjOverflow === 'end'")
-    assert box.evaluate("b => b.scrollLeft") > 100
     box.evaluate("b => b.scrollLeft = 0")
+    page.wait_for_function("() => document.querySelector('#chart-mood .kj-chart-live').dataset.kjOverflow === 'start'")
     page.locator("#chart-mood").screenshot(path=str(OUTPUT / "screenshots" / "phone-chart-mood.png"))
     page.screenshot(path=str(OUTPUT / "screenshots" / "phone-trends.png"))
     context.close()

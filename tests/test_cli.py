@@ -290,7 +290,15 @@ def _schema_line(path: Path) -> str:
 
 def test_new_writes_todays_entry(journal):
     code, out, err = journal.run("new", "--today", "2026-04-02")
-    assert (code, out, err) == (0, "entries/2026-04-02.yaml\n", "")
+    assert (code, out) == (0, "entries/2026-04-02.yaml\n")  # the path alone, for scripts
+    # when each follow-up is due, for the person
+    assert err.splitlines() == [
+        "Follow-ups to fill in, in the same file:",
+        "  post_mood_2h  Thu 2 Apr 2026, about two hours after the session",
+        "  mood_day1     Fri 3 Apr 2026",
+        "  mood_day3     Sun 5 Apr 2026",
+        "  mood_day7     Thu 9 Apr 2026",
+    ]
     path = journal.folder / "2026-04-02.yaml"
     assert (path.parent / _schema_line(path)).resolve() == SCHEMA
     assert "\ndate: 2026-04-02 " in path.read_text()
@@ -465,7 +473,8 @@ def test_console_script_check(tmp_path):
 
 def test_console_script_new_then_check(tmp_path):
     done = _run(tmp_path, "new", "--date", "2026-04-02")
-    assert (done.returncode, done.stdout, done.stderr) == (0, "entries/2026-04-02.yaml\n", "")
+    assert (done.returncode, done.stdout) == (0, "entries/2026-04-02.yaml\n")
+    assert done.stderr.startswith("Follow-ups to fill in, in the same file:\n")
     path = tmp_path / "entries" / "2026-04-02.yaml"
     assert (path.parent / _schema_line(path)).resolve() == SCHEMA
     done = _run(tmp_path, "check", "--today", "2026-04-02")
@@ -515,7 +524,7 @@ def test_check_and_new_use_the_entries_folder_named_in_mkdocs_yml(journal):
         encoding="utf-8",
     )
     code, out, err = journal.run("new", "--today", "2026-04-02")
-    assert (code, err) == (0, "")
+    assert (code, out) == (0, "sessions/2026-04-02.yaml\n")
     assert (journal.root / "sessions" / "2026-04-02.yaml").is_file()
     assert not any(journal.folder.iterdir())  # nothing written into entries/
     (journal.root / "sessions" / "2026-04-03.yaml").write_text("date: 2026-04-03\ndose_mg: x\n", encoding="utf-8")
@@ -555,7 +564,7 @@ def test_check_and_new_follow_inherit_in_mkdocs_yml(journal):
     assert (built_from.entries, built_from.window) == ("sessions", 5)  # the folder is relative to mkdocs.yml
 
     code, out, err = journal.run("new", "--today", "2026-04-02")
-    assert (code, out, err) == (0, "sessions/2026-04-02.yaml\n", "")
+    assert (code, out) == (0, "sessions/2026-04-02.yaml\n")  # the follow-ups' days go to stderr
     assert not any(journal.folder.iterdir())  # nothing written into entries/
     (journal.root / "sessions" / "2026-04-03.yaml").write_text("date: 2026-04-03\ndose_mg: x\n", encoding="utf-8")
     code, lines, summary = journal.check()

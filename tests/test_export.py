@@ -140,9 +140,13 @@ def test_entry_copies_are_the_originals_without_the_private_fields(default_files
         assert copied is not None and not [p for p in problems if p.severity == "error"], entry.source
         assert "private_notes" not in read.data and "notes" not in read.data
         assert copied.model_dump(exclude={"notes", "private_notes"}) == entry.model_dump(exclude={"notes", "private_notes"})
-        # every line kept is the original line, comments included, in the original order
+        # every line kept is the original line, comments included, in the original order; only
+        # the editor's schema line points at the bundle's own copy of the schema
         original_lines = iter(original.decode("utf-8").splitlines(keepends=True))
-        for line in copy.decode("utf-8").splitlines(keepends=True):
+        copy_lines = copy.decode("utf-8").splitlines(keepends=True)
+        assert copy_lines[0] == "# yaml-language-server: $schema=../entry.schema.json\n", entry.source
+        assert next(original_lines).startswith("# yaml-language-server: $schema=")
+        for line in copy_lines[1:]:
             assert any(line == candidate for candidate in original_lines), (entry.source, line)
         assert copy.startswith(b"# yaml-language-server") and b"# EXAMPLE DATA" in copy
 
@@ -156,7 +160,8 @@ def test_private_notes_are_in_no_file_of_any_export(default_files, with_notes):
             for note in private:
                 for piece in pieces(note):
                     assert not any(form in text for form in spellings(piece)), (name, piece)
-            assert "private_notes" not in text or name in ("data/README.txt", "manifest.json"), name  # named as left out
+            # named as left out, or as a field of the entry format (the schema holds no values)
+            assert "private_notes" not in text or name in ("data/README.txt", "manifest.json", "data/entry.schema.json"), name
         assert not any("Private notes</h2>" in c.decode("utf-8", "replace") for c in files.values())
 
 

@@ -135,7 +135,7 @@ EMPTY = (
 
 @pytest.mark.parametrize(
     "content",
-    [b"", b"\n\n   \n", b"# yaml-language-server: $schema=x\n# nothing yet\n", b"---\n", b"~\n"],
+    [b"", b"\n\n   \n", b"# my first session\n# nothing yet\n", b"---\n", b"~\n"],
     ids=["empty", "blank-lines", "comments-only", "document-marker-only", "null"],
 )
 def test_empty_file(journal, content):

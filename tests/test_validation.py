@@ -39,6 +39,7 @@ def test_missing_date_and_dose(journal):
 
 
 def test_missing_dose_is_located_at_the_first_field(journal):
+    (journal.root / "x.json").write_text("{}")  # the schema line leads to a file: no warning about it
     content = "# yaml-language-server: $schema=../x.json\n# my first session\ndate: 2026-04-02\nroute: oral\n"
     assert journal.problems(content) == [f"{WHERE}:3:1: {DOSE_MISSING}"]
 

@@ -39,6 +39,7 @@
     if (!overflows) {
       delete box.dataset.kjOverflow;
       if (hint) delete hint.dataset.shown;
+      if (box.kjFocusable) { box.removeAttribute("tabindex"); box.kjFocusable = false; }
       return;
     }
     if (!hint) {
@@ -49,7 +50,16 @@
       box.parentNode.insertBefore(hint, box);
     }
     hint.dataset.shown = "";
-    var left = box.scrollLeft, room = box.scrollWidth - box.clientWidth;
+    // Keyboard users scroll it too: it takes the focus (arrow keys then scroll it).
+    if (!box.hasAttribute("tabindex")) { box.setAttribute("tabindex", "0"); box.kjFocusable = true; }
+    var room = box.scrollWidth - box.clientWidth;
+    // A chart too wide for the screen opens at its right end, the latest sessions, the
+    // first time it overflows; after that the reader scrolls it.
+    if (!box.kjPlaced && box.matches(".kj-chart-static, .kj-chart-live")) {
+      box.kjPlaced = true;
+      box.scrollLeft = room;
+    }
+    var left = box.scrollLeft;
     box.dataset.kjOverflow = left <= 1 ? "start" : left >= room - 1 ? "end" : "middle";
   }
 
@@ -65,7 +75,14 @@
     document.querySelectorAll(SCROLLERS).forEach(watch);
   }
 
+  // Material's search dialog has no accessible name of its own.
+  function nameSearch() {
+    var dialog = document.querySelector(".md-search[role=dialog]");
+    if (dialog && !dialog.hasAttribute("aria-label")) dialog.setAttribute("aria-label", "Search");
+  }
+
   function start() {
+    nameSearch();
     draw();
     watchAll();
     // Material wraps tables in its scrolling wrapper after the page loads.

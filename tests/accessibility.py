@@ -1,0 +1,49 @@
+"""axe-core in the browser tests: the copy that ships with the axe-playwright-python package,
+injected into the page (never fetched), and the upstream rules we cannot fix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+# Rules axe files under best practice that the issue asked for all the same.
+EXTRA_RULES = ["empty-table-header", "aria-dialog-name", "scrollable-region-focusable"]
+COLOUR_RULES = ["color-contrast", "link-in-text-block"]
+
+# Rules that fail only inside Material's own markup, with the reason; none at present:
+# the search dialog's missing name (aria-dialog-name) is given one by journal.js.
+UPSTREAM: dict[str, str] = {}
+
+# The charts' own drawing (Vega's SVG, and the static copy behind role="img") is many
+# hundred nodes and slows axe down tenfold; it is checked once, on trends.html.
+CHART_DRAWINGS = [[".kj-chart-live svg"], [".kj-chart-static svg"]]
+
+
+def axe_source() -> Path:
+    import axe_playwright_python
+
+    return Path(axe_playwright_python.__file__).with_name("axe.min.js")
+
+
+def axe_violations(page, rules: list[str] | None = None, exclude=CHART_DRAWINGS) -> list[str]:
+    """Run axe on the open page: 'rule: target' for each violation not in UPSTREAM.
+    `rules`: only these rules; otherwise WCAG 2.2 A and AA, and EXTRA_RULES."""
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.add_script_tag(path=str(axe_source()))
+    if rules:
+        options = {"runOnly": {"type": "rule", "values": rules}}
+    else:  # the WCAG tags, and the extra rules switched on beside them: one run
+        options = {"runOnly": {"type": "tag", "values": WCAG}, "rules": {rule: {"enabled": True} for rule in EXTRA_RULES}}
+    context = {"exclude": exclude} if exclude else {"exclude": []}
+    options["resultTypes"] = ["violations"]  # no details of what passed: much quicker
+    result = page.evaluate("([context, options]) => axe.run(context, options)", [context, options])
+    return [f"{v['id']}: {n['target']}" for v in result["violations"] if v["id"] not in UPSTREAM for n in v["nodes"]]
+
+
+def to_dark(page) -> None:
+    """Switch the open report page to the dark scheme as Material's toggle does (the body's
+    attribute), without storing the choice for the next pages."""
+    # Material fades colours over a moment: without transitions axe reads the final ones.
+    page.add_style_tag(content="*, *::before, *::after { transition: none !important; }")
+    page.evaluate("() => document.body.setAttribute('data-md-color-scheme', 'slate')")
+    page.wait_for_function("() => document.body.getAttribute('data-md-color-scheme') === 'slate'")

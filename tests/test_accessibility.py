@@ -1,0 +1,113 @@
+"""Accessibility checks that go deeper than the every-page axe pass of test_browser.py: the
+export (its site and summary.html), one page with its chart drawings, the real dark scheme,
+headings the theme knows, keyboard focus and chart text size."""
+
+from __future__ import annotations
+
+import pytest
+
+from accessibility import COLOUR_RULES, axe_violations, to_dark
+from conftest import unzipped_bundle
+
+pytestmark = pytest.mark.browser
+
+
+def test_export_site_and_summary_pass_axe_in_both_schemes(browser, example_export):
+    bundle = unzipped_bundle(example_export)
+    # bypass_csp: the summary's policy forbids any script, axe's included
+    context = browser.new_context(bypass_csp=True, service_workers="block")
+    # The chart runtime is not loaded here (the charts keep their static pictures, as without
+    # JavaScript): the drawings are outside axe's run, and loading it on each page is slow.
+    # test_browser.py checks every page of the example with its charts drawn.
+    context.route("**/vega-runtime.js", lambda route: route.abort())
+    page = context.new_page()
+    page.on("pageerror", lambda error: None)  # without the runtime the live charts do not draw, by design here
+    failures = []
+    pages = sorted(p for p in (bundle / "site").rglob("*.html") if p.name != "404.html")
+    assert len(pages) >= 40
+    dark_done = set()
+    for path in pages:
+        page.goto(path.as_uri(), wait_until="load")
+        found = axe_violations(page)
+        # Dark colours on one page of each template here (they come from the same stylesheet
+        # and markup; test_browser.py checks every page of the example in both schemes).
+        template = "session" if path.parent.name == "sessions" and path.name != "index.html" else path.name
+        if template not in dark_done:
+            dark_done.add(template)
+            to_dark(page)
+            found += [f"dark {v}" for v in axe_violations(page, COLOUR_RULES)]
+        if found:
+            failures.append(f"{path.name}: {found}")
+    page.goto((bundle / "summary.html").as_uri(), wait_until="load")
+    found = axe_violations(page, exclude=None)  # its charts included: it is one page
+    page.emulate_media(color_scheme="dark")  # the summary keeps its light colours: still readable
+    found += [f"dark {v}" for v in axe_violations(page, COLOUR_RULES, exclude=None)]
+    if found:
+        failures.append(f"summary.html: {found}")
+    context.close()
+    assert failures == []
+
+
+def test_trends_with_its_chart_drawings_passes_axe_in_the_dark_scheme(browser, example_site):
+    context = browser.new_context(color_scheme="dark", bypass_csp=True, service_workers="block")
+    page = context.new_page()
+    page.goto((example_site / "trends.html").as_uri(), wait_until="load")
+    page.wait_for_function("() => [...document.querySelectorAll('figure.kj-chart')].every(f => f.dataset.drawn === 'live')", timeout=20_000)
+    assert page.evaluate("() => document.body.getAttribute('data-md-color-scheme')") == "slate"
+    assert axe_violations(page, exclude=None) == []
+    context.close()
+
+
+def test_long_pages_have_a_table_of_contents_and_a_skip_link(browser, example_site):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto((example_site / "trends.html").as_uri(), wait_until="load")
+    toc = page.locator("nav.md-nav--secondary a.md-nav__link")
+    assert "By dose" in toc.all_inner_texts()
+    assert page.locator("nav.md-nav--secondary a.md-nav__link[href='#doses']").is_visible()
+    # The skip link is the first thing the keyboard reaches and leads to the page's title
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.classList.contains('md-skip')")
+    assert page.evaluate("() => document.activeElement.getAttribute('href')") == "#page-title"
+    assert page.locator("h1#page-title").inner_text() == "Trends"
+    page.close()
+
+
+FOCUS = """() => {
+    const e = document.activeElement;
+    // a visually hidden input shows its focus on what stands for it, just after it
+    const hidden = e.tagName === 'INPUT' && (e.getBoundingClientRect().width < 2 || getComputedStyle(e).opacity === '0');
+    const shown = hidden ? e.nextElementSibling : e;
+    const s = getComputedStyle(shown);
+    return {tag: e.tagName, cls: e.className, type: e.type || '', outline: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2, box: s.boxShadow !== 'none'};
+}"""
+
+
+def test_keyboard_focus_is_visible_on_every_control(browser, example_site):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto((example_site / "checklists.html").as_uri(), wait_until="load")
+    seen = []
+    for _ in range(120):
+        page.keyboard.press("Tab")
+        focus = page.evaluate(FOCUS)
+        if focus["tag"] == "BODY":
+            break
+        seen.append(focus)
+    assert any("md-option" in f["cls"] for f in seen) and any("md-search__input" in f["cls"] for f in seen)
+    assert any(f["type"] == "checkbox" for f in seen)  # a checklist box
+    assert any("md-nav__link" in f["cls"] for f in seen) and any("md-skip" in f["cls"] for f in seen)
+    invisible = [f for f in seen if not (f["outline"] or f["box"])]
+    assert invisible == []
+    page.close()
+
+
+def test_chart_text_is_at_least_12_px_at_default_zoom(browser, example_site):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto((example_site / "trends.html").as_uri(), wait_until="load")
+    page.wait_for_function("() => [...document.querySelectorAll('figure.kj-chart')].every(f => f.dataset.drawn === 'live')", timeout=20_000)
+    sizes = page.evaluate("""() => [...document.querySelectorAll('.kj-chart-live svg')].flatMap(svg => {
+        const scale = svg.getBoundingClientRect().width / svg.width.baseVal.value;
+        return [...svg.querySelectorAll('text')].filter(t => t.textContent.trim()).map(t => parseFloat(getComputedStyle(t).fontSize) * scale);
+    })""")
+    assert len(sizes) > 50
+    assert min(sizes) >= 12 - 0.01, min(sizes)
+    page.close()

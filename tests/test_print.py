@@ -1,0 +1,117 @@
+"""The check-in sheet and the export's summary on paper, in the worst case the report can
+produce, and the `patient` setting on both."""
+
+from __future__ import annotations
+
+import json
+import re
+import zipfile
+
+import pytest
+
+from conftest import OUTPUT, REPO, build, run_in, write_project
+from test_export_browser import pdf_destinations, pdf_pages
+
+pytestmark = pytest.mark.browser
+
+LONG_A = "Dr. Maximilian Alexander Featherstonehaugh-Worthington (Northern Lakeside Integrated Psychiatry and Ketamine Therapy Centre)"
+LONG_B = "Riverside Community Ketamine Clinic and Interventional Psychiatry Partners of the Greater Metropolitan Area"
+PATIENT = "patient:\n  name: Maximiliana Featherstonehaugh-Worthington\n  date_of_birth: 1984-03-09\n  record_number: RKC-2026-000481\n"
+
+
+@pytest.fixture(scope="module")
+def worst_case(tmp_path_factory):
+    """The example journal made as long as a sheet gets: PHQ-9 question 9 answered 2 (the
+    self-harm notice), a session with the first clinic inside the second one's period (the
+    overlap notice), long provider names, many side effects, 12 recent sessions."""
+    entries = {p.name: p.read_text(encoding="utf-8") for p in (REPO / "entries").glob("*.yaml")}
+    entries["2026-10-31.yaml"] = entries["2026-10-31.yaml"].replace("[1, 2, 1, 2, 1, 2, 1, 1, 0]", "[1, 2, 1, 2, 1, 2, 1, 1, 2]")
+    entries = {name: text.replace("Dr. Amara Osei (Lakeside Psychiatry)", LONG_A).replace("Riverside Ketamine Clinic", LONG_B)
+               for name, text in entries.items()}
+    entries["2026-11-15.yaml"] = (
+        "date: 2026-11-15\ndose_mg: 150\nroute: sublingual\npre_mood: 4\npost_mood_2h: 6\nmood_day1: 5\nmood_day3: 4\n"
+        f"mood_day7: 4\nside_effects: [nausea, dizziness, headache, blurred vision, fatigue]\nprovider: {LONG_B}\n"
+    )
+    project = write_project(tmp_path_factory.mktemp("worst"), entries, "window: 12\n" + PATIENT)
+    assert build(project) == 0
+    return project
+
+
+@pytest.fixture(scope="module")
+def page(browser):
+    page = browser.new_page()
+    yield page
+    page.close()
+
+
+def test_check_in_sheet_with_both_notices_and_long_names_prints_on_one_page(page, worst_case):
+    page.goto((worst_case / "site" / "check-in.html").as_uri(), wait_until="load")
+    notices = page.locator(".kj-sheet .kj-signal").all_inner_texts()
+    assert len(notices) == 2 and "please reach out now" in notices[0] and "More than one prescriber" in notices[1]
+    assert page.locator(".kj-log tbody tr").count() == 12
+    for paper in ("A4", "Letter"):
+        pdf = page.pdf(format=paper)
+        (OUTPUT / "screenshots").mkdir(parents=True, exist_ok=True)
+        (OUTPUT / "screenshots" / f"check-in-worst-{paper}.pdf").write_bytes(pdf)
+        assert len(pdf_pages(pdf)) == 1, paper
+    page.emulate_media(media="print")
+    # "What we agreed" and the next check-in stay together
+    assert page.evaluate("() => getComputedStyle(document.querySelector('.kj-agreed')).breakInside") == "avoid"
+    assert page.locator(".kj-agreed").inner_text().startswith("What we agreed")
+    assert "Reassess the dose after" in page.locator(".kj-agreed").inner_text()
+    page.emulate_media(media="screen")
+
+
+def test_check_in_sheet_talking_points_are_short_sentences_without_brackets(page, worst_case, example_site):
+    for site in (worst_case / "site", example_site):
+        page.goto((site / "check-in.html").as_uri(), wait_until="load")
+        for selector in ("h2#efficacy + p", "h2#side-effects + p"):
+            text = page.inner_text(selector)
+            assert not re.search(r"[()\[\]]", text), text
+            sentences = [s for s in re.split(r"(?<=\.)\s+", text) if s]
+            assert len(sentences) >= 2
+            assert all(len(s.split()) <= 25 for s in sentences), sentences
+
+
+def test_patient_on_the_sheet_and_the_summary_and_in_the_data_only_when_set(page, worst_case, example_export, tmp_path):
+    page.goto((worst_case / "site" / "check-in.html").as_uri(), wait_until="load")
+    assert " ".join(page.inner_text(".kj-sheet-name").split()) == (
+        "Name: Maximiliana Featherstonehaugh-Worthington · Date of birth: 9 Mar 1984 · Record number: RKC-2026-000481"
+    )
+    assert run_in(worst_case, "export", "--out", str(tmp_path / "x.zip")) == 0
+    with zipfile.ZipFile(tmp_path / "x.zip") as bundle:
+        names = bundle.namelist()
+        summary = bundle.read(next(n for n in names if n.endswith("/summary.html"))).decode()
+        manifest = json.loads(bundle.read(next(n for n in names if n.endswith("/manifest.json"))))
+        csv = bundle.read(next(n for n in names if n.endswith("sessions.csv"))).decode("utf-8-sig")
+    assert "Patient: <strong>Maximiliana Featherstonehaugh-Worthington</strong> · date of birth 9 Mar 1984 · record number RKC-2026-000481" in summary
+    assert manifest["patient"] == {"name": "Maximiliana Featherstonehaugh-Worthington", "date_of_birth": "1984-03-09", "record_number": "RKC-2026-000481"}
+    assert "Featherstonehaugh-Worthington\n" not in csv and "Maximiliana" not in csv
+    # Without the setting: no name anywhere, a blank on the sheet.
+    with zipfile.ZipFile(example_export) as bundle:
+        names = bundle.namelist()
+        manifest = json.loads(bundle.read(next(n for n in names if n.endswith("/manifest.json"))))
+        summary = bundle.read(next(n for n in names if n.endswith("/summary.html"))).decode()
+        sheet = bundle.read(next(n for n in names if n.endswith("/site/check-in.html"))).decode()
+    assert "patient" not in manifest and 'id="patient"' not in summary
+    assert 'Name: <span class="kj-blank"></span>' in sheet
+
+
+def test_a_bad_patient_setting_is_named(tmp_path, capsys):
+    project = write_project(tmp_path, {"2026-06-01.yaml": "date: 2026-06-01\ndose_mg: 50\n"}, "patient:\n  nmae: Jo\n")
+    assert build(project) == 1
+    assert "patient: unknown field 'nmae'" in capsys.readouterr().err
+
+
+def test_summary_on_letter_ends_with_more_than_the_provider_key(page, example_export):
+    from conftest import unzipped_bundle
+
+    summary = unzipped_bundle(example_export) / "summary.html"
+    page.goto(summary.as_uri(), wait_until="load")
+    pdf = page.pdf(format="Letter", prefer_css_page_size=False)
+    last = len(pdf_pages(pdf)) - 1
+    found = pdf_destinations(pdf)
+    # The last section (linked from the contents) starts on the last page, and the key to
+    # the providers' letters comes before the table it explains, not after it.
+    assert found["method"][0] == last
+    assert page.evaluate("() => !!(document.querySelector('#provider-key').compareDocumentPosition(document.querySelector('table.log')) & Node.DOCUMENT_POSITION_FOLLOWING)")
