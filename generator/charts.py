@@ -432,7 +432,9 @@ def lift_chart(trends: Trends) -> Chart:
         f"Bars show how many points mood rose from before the session to two hours after; a dot on the zero "
         f"line with no bar is a lift of 0. A session with no dot has no lift: its mood before or two hours after "
         f"was not written down. The orange line is a rolling average: each session and the "
-        f"{'one' if size == 2 else 'two'} before it; dashed lines mark a change of dose, named above the chart.",
+        f"{'one' if size == 2 else 'two'} before it; dashed lines mark a change of dose"
+        f"{' or of route (the same mg by another route is not the same exposure)' if trends.several_routes else ''}"
+        ", named above the chart.",
         _finish(chart, "Lift after each session (2 hours after minus before)"),
         ["Session", "Dose", "Lift", f"Average of last {size}"],
         [[v["date"], v["dose"], _number(v["lift"]), _number(v["mean"])] for v in values],

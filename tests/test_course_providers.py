@@ -203,7 +203,7 @@ def test_a_route_change_starts_a_new_run_at_the_same_mg():
                      r"200 mg intranasal 13 Oct 2026 – 3 Nov 2026 not recorded 4 ", summary)
     # the lift chart marks the change of route, named
     lift = next(c for c in build_charts(trends) if c.key == "lift")
-    assert "200 mg intranasal" in str(lift.spec)
+    assert "200 mg intranasal" in str(lift.spec) and "a change of dose or of route" in lift.description
 
 
 def test_the_about_page_defines_runs_by_dose_and_route_and_restarts():
