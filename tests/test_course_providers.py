@@ -101,6 +101,16 @@ def test_a_wrong_providers_setting_is_one_plain_line(tmp_path, capsys):
     )
     with pytest.raises(ValueError, match=r"providers: 'Dr. Amara Osei' must have a list of the other ways it is written"):
         Settings(providers={"Dr. Amara Osei": 3})  # type: ignore[arg-type]
+    # the build reads the same setting through the plugin's options, with the same message
+    from generator.plugin import JournalConfig, trend_settings
+
+    config = JournalConfig()
+    config.load_dict({"providers": {"Dr. Amara Osei": ["Dr. A. Osei"], "Dr. Osei": ["dr a osei"]}})
+    assert config.validate() == ([], [])
+    with pytest.raises(ValueError, match=r"^providers: 'dr a osei' is listed under both"):
+        trend_settings(config)
+    config.load_dict({"providers": {"Dr. Amara Osei": ["Dr. A. Osei"]}})
+    assert trend_settings(config).providers == (("Dr. Amara Osei", ("Dr. A. Osei",)),)
 
 
 def overlap_sentence(page: str) -> str:
