@@ -372,12 +372,15 @@ def mood_chart(trends: Trends) -> Chart:
 
 
 def _dose_steps(trends: Trends) -> list[dict[str, Any]]:
+    """A marker where a run at one dose and route starts (a route change is a change of
+    exposure too); labelled with the route when the journal has more than one."""
+    routes = trends.routes_by_session
     steps, previous = [], None
     for figure in trends.sessions:
-        dose = figure.entry.dose_mg
-        if previous is not None and dose != previous:
-            steps.append({"date": _day(figure), "label": format_dose(dose)})
-        previous = dose
+        regimen = (figure.entry.dose_mg, routes.get(id(figure)))
+        if previous is not None and regimen != previous:
+            steps.append({"date": _day(figure), "label": trends.dose_text(*regimen)})
+        previous = regimen
     return steps
 
 
@@ -429,7 +432,9 @@ def lift_chart(trends: Trends) -> Chart:
         f"Bars show how many points mood rose from before the session to two hours after; a dot on the zero "
         f"line with no bar is a lift of 0. A session with no dot has no lift: its mood before or two hours after "
         f"was not written down. The orange line is a rolling average: each session and the "
-        f"{'one' if size == 2 else 'two'} before it; dashed lines mark a change of dose, named above the chart.",
+        f"{'one' if size == 2 else 'two'} before it; dashed lines mark a change of dose"
+        f"{' or of route (the same mg by another route is not the same exposure)' if trends.several_routes else ''}"
+        ", named above the chart.",
         _finish(chart, "Lift after each session (2 hours after minus before)"),
         ["Session", "Dose", "Lift", f"Average of last {size}"],
         [[v["date"], v["dose"], _number(v["lift"]), _number(v["mean"])] for v in values],

@@ -71,6 +71,24 @@ def configured_entries(config_file: Path = Path("mkdocs.yml")) -> Path:
     return Path("entries")
 
 
+def configured_providers(config_file: Path = Path("mkdocs.yml")) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The journal plugin's `providers` setting in mkdocs.yml, read as the build reads it, so
+    that `journal check` does not report spellings the setting already joins. ValueError
+    says what is wrong with it."""
+    from .trends import Settings
+
+    data = _read_site_config(config_file)
+    plugins = data.get("plugins")
+    if isinstance(plugins, dict):
+        options = plugins.get("journal")
+    elif isinstance(plugins, list):
+        options = next((p["journal"] for p in plugins if isinstance(p, dict) and "journal" in p), None)
+    else:
+        options = None
+    value = options.get("providers") if isinstance(options, dict) else None
+    return () if value is None else Settings(providers=value).providers
+
+
 def _read_site_config(config_file: Path) -> dict:
     """mkdocs.yml as MkDocs reads it: with its `INHERIT` (a parent file, relative to the
     child, itself possibly inheriting) merged in MkDocs' way (mergedeep's: mappings merged
@@ -575,8 +593,13 @@ def _command_check(args: argparse.Namespace) -> int:
 def _report(args: argparse.Namespace) -> int:
     from .init import schema_line_problems
 
+    try:
+        providers = configured_providers()
+    except ValueError as error:
+        print(f"journal check: mkdocs.yml, journal plugin: {error}", file=sys.stderr)
+        return 2
     folder = args.entries or configured_entries()
-    journal = load_journal(folder, resolve_today(args.today))
+    journal = load_journal(folder, resolve_today(args.today), providers=providers)
     if folder.is_dir():  # entries whose editor schema line leads nowhere
         journal.problems.extend(schema_line_problems(folder))
         journal.problems.sort(key=lambda p: (p.source, p.line, p.column, p.severity, p.message))

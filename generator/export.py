@@ -58,8 +58,8 @@ from .trends import (
     Trends,
     compute_trends,
     dose_levels,
-    provider_key,
-    treatment_phase,
+    same_regimen,
+    course_phase,
 )
 from .validation import validate
 
@@ -155,7 +155,8 @@ def selected_trends(selection: Selection, settings: Settings) -> Trends:
     journal = selection.journal
     trends = compute_trends(journal.entries, journal.today, settings)
     if selection.left_out:
-        trends = replace(trends, phase=treatment_phase(selection.first_session, journal.today))
+        every = [*selection.left_out, *journal.entries]
+        trends = replace(trends, phase=course_phase(every, journal.today, settings.gap_weeks, trends.several_routes))
     return trends
 
 
@@ -182,7 +183,7 @@ def left_out_sentences(selection: Selection, include_notes: bool, own_files: Seq
 
 def load_for_export(options: ExportOptions, base: Path | None = None) -> Selection:
     """The journal, checked. Any invalid entry stops the export with its located message."""
-    journal = load_journal(options.entries_dir, options.today, base=base)
+    journal = load_journal(options.entries_dir, options.today, base=base, providers=options.settings.providers)
     if journal.errors:
         raise ExportStopped(
             f"the journal has errors ({journal.summary()}); an export is a record for a clinician, "
@@ -428,8 +429,8 @@ def sessions_csv(trends: Trends, entry_files: Mapping[str, str], include_notes: 
 
 @dataclass
 class DosePeriod:
-    """Sessions in a row at one dose with one provider: a change of dose, a change of
-    provider or a break in treatment ends one. `provider` is the provider as first written
+    """Sessions in a row at one dose by one route with one provider: a change of dose, of
+    route or of provider, or a break in treatment, ends one. `provider` is the provider as first written
     in the run (None when no session of it names one); `provider_unrecorded` counts the
     sessions in it that name none."""
 
@@ -440,27 +441,30 @@ class DosePeriod:
 
 def dose_periods(trends: Trends) -> list[DosePeriod]:
     """The dosing history's rows, in order. Providers are compared as the signals compare
-    them (case and spacing aside). A session without a provider stays in the run it falls
-    in, rather than starting a row of its own, and is counted as such."""
+    them (one prescriber however it is spelled: Trends.prescriber_key), and each row names
+    its prescriber by the one name shown for it. A session without a provider stays in the
+    run it falls in, rather than starting a row of its own, and is counted as such."""
     breaks = {gap.end for gap in trends.gaps}
     runs: list[list[SessionFigures]] = []
     for figure in trends.sessions:
-        if runs and _continues(runs[-1], figure, breaks):
+        if runs and _continues(runs[-1], figure, breaks, trends.prescriber_key):
             runs[-1].append(figure)
         else:
             runs.append([figure])
     return [
         DosePeriod(
             dose_levels(run)[0],
-            next((s.entry.provider for s in run if s.entry.provider is not None), None),
+            next((trends.prescriber(s.entry.provider) for s in run if s.entry.provider is not None), None),
             sum(s.entry.provider is None for s in run),
         )
         for run in runs
     ]
 
 
-def _continues(run: Sequence[SessionFigures], figure: SessionFigures, breaks: set[dt.date]) -> bool:
-    if run[-1].dose_mg != figure.dose_mg or figure.day in breaks:
+def _continues(run: Sequence[SessionFigures], figure: SessionFigures, breaks: set[dt.date],
+               provider_key: Callable[[str], str]) -> bool:
+    route = next((s.entry.route for s in run if s.entry.route is not None), None)
+    if not same_regimen(route, run[-1].dose_mg, figure) or figure.day in breaks:  # a new dose, route or a break
         return False
     named = {provider_key(s.entry.provider) for s in run if s.entry.provider is not None}
     return figure.entry.provider is None or not named or provider_key(figure.entry.provider) in named
@@ -476,12 +480,12 @@ class ProviderPeriod:
 
 
 def provider_periods(trends: Trends) -> list[ProviderPeriod]:
-    """Sessions in a row with one provider, each named as first written and given a
-    letter; spellings that differ only in case and spacing are one provider."""
+    """Sessions in a row with one prescriber, each named by the one name shown for it and
+    given a letter; spellings of one prescriber are one (see Trends.prescriber)."""
     periods: list[ProviderPeriod] = []
     for figure in trends.sessions:
-        name = figure.entry.provider or "not recorded"
-        if periods and provider_key(periods[-1].name) == provider_key(name):
+        name = trends.prescriber(figure.entry.provider) if figure.entry.provider is not None else "not recorded"
+        if periods and trends.prescriber_key(periods[-1].name) == trends.prescriber_key(name):
             periods[-1].last = figure.day
             periods[-1].sessions += 1
         else:
@@ -489,7 +493,7 @@ def provider_periods(trends: Trends) -> list[ProviderPeriod]:
     keys: dict[str, str] = {}
     names: dict[str, str] = {}
     for period in periods:
-        same = provider_key(period.name)
+        same = trends.prescriber_key(period.name)
         period.name = names.setdefault(same, period.name)  # one spelling per provider throughout
         period.key = keys.setdefault(same, chr(ord("A") + len(keys)) if len(keys) < 26 else str(len(keys) + 1))
     return periods
@@ -497,9 +501,9 @@ def provider_periods(trends: Trends) -> list[ProviderPeriod]:
 
 def provider_letters(trends: Trends, periods: Sequence[ProviderPeriod]) -> dict[str, str]:
     """Each spelling of a provider in the sessions ("not recorded" for none) -> its letter."""
-    by_key = {provider_key(p.name): p.key for p in periods}
-    spellings = {s.entry.provider or "not recorded" for s in trends.sessions}
-    return {name: by_key[provider_key(name)] for name in sorted(spellings)}
+    by_key = {trends.prescriber_key(p.name): p.key for p in periods}
+    spellings = {s.entry.provider or "not recorded" for s in trends.sessions} | {p.name for p in periods}
+    return {name: by_key[trends.prescriber_key(name)] for name in sorted(spellings)}
 
 
 FIELD_LABELS: dict[str, str] = {

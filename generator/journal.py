@@ -19,7 +19,7 @@ from typing import Callable, Iterator
 from .entries import DATE_RANGE, SCHEMA_PATH, Entry, assign_slugs, date_in_range, entry_template
 from .problems import Problem, count_summary
 from .reading import MAX_FILE_BYTES, ReadEntry, clip, read_entry, too_large
-from .validation import cross_entry_places, cross_entry_problems, entry_warnings, validate
+from .validation import cross_entry_places, cross_entry_problems, entry_warnings, provider_spelling_problems, validate
 
 ENTRY_SUFFIXES = (".yaml", ".yml")
 _BACKUP_SUFFIXES = ("~", ".swp", ".swo", ".swx", ".bak", ".orig", ".tmp", ".rej")
@@ -312,18 +312,22 @@ def collector_paused() -> Iterator[None]:
 
 
 def load_journal(
-    folder: Path | str, today: dt.date | str | None = None, base: Path | None = None, cache: EntryCache | None = None
+    folder: Path | str, today: dt.date | str | None = None, base: Path | None = None, cache: EntryCache | None = None,
+    providers: tuple[tuple[str, tuple[str, ...]], ...] = (),
 ) -> Journal:
     """Load every entry file in `folder`, collecting every problem (never stopping at the first).
-    With a `cache` (kept between loads), files that did not change are not checked again."""
+    With a `cache` (kept between loads), files that did not change are not checked again.
+    `providers`: the plugin's setting (Settings.providers), so that spellings it joins are
+    not reported as likely the same prescriber."""
     with collector_paused():
-        journal = _load_journal(Path(folder), today, base, cache)
+        journal = _load_journal(Path(folder), today, base, cache, providers)
     if cache is not None:
         cache.end_load()
     return journal
 
 
-def _load_journal(folder: Path, today: dt.date | str | None, base: Path | None, cache: EntryCache | None) -> Journal:
+def _load_journal(folder: Path, today: dt.date | str | None, base: Path | None, cache: EntryCache | None,
+                  providers: tuple[tuple[str, tuple[str, ...]], ...] = ()) -> Journal:
     journal = Journal(folder=folder, today=resolve_today(today))
     if not folder.is_dir():
         journal.problems.append(
@@ -360,6 +364,7 @@ def _load_journal(folder: Path, today: dt.date | str | None, base: Path | None, 
             # the rest is let go now, which with thousands of entries saves memory and time.
             checked.append((entry, cross_entry_places(read)))
     journal.problems.extend(cross_entry_problems(checked, journal.today))
+    journal.problems.extend(provider_spelling_problems(checked, providers))
     failed = {p.source for p in journal.errors}
     journal.entries = sorted((e for e, r in checked if r.source not in failed), key=lambda e: e.sort_key)
     assign_slugs(journal.entries)

@@ -27,8 +27,8 @@ from .charts import MAX_PERIODS, MAX_SESSION_MARKS, Chart, chart_grouping, spec_
 from .entries import Entry
 from .journal import Journal
 from .problems import Problem
-from .signals import adequate_trial_status, duration_mean_text, lift_phrase, side_effect_changes
-from .trends import DUE_AFTER_DAYS, Signal, Trends, format_dose, format_doses, join_words, sessions_word
+from .signals import adequate_trial_status, duration_mean_text, lift_phrase, restart_cut, side_effect_changes
+from .trends import DUE_AFTER_DAYS, Signal, Trends, break_words, format_dose, join_words, sessions_word
 
 
 def builtin_templates_dir() -> Path:
@@ -202,7 +202,13 @@ def checklist_items(trends: Trends) -> dict[str, list[dict[str, Any]]]:
                   f"{'session' if trends.sessions_at_current_dose == 1 else 'sessions'}, at least the {trial} of an adequate trial."
                   if trends.current_dose is not None else ""),
     ]
-    return {"discuss": discuss, "wait": wait}
+    # The red flags the data can tell: a new prescriber starting at half the dose or less.
+    red_flags = [personal(flag) for flag in RED_FLAGS]
+    red_flags[RED_FLAGS.index(RESTART_FLAG)] = from_data(
+        "new_provider_dose_drop", RESTART_FLAG,
+        "no new prescriber's first session is at half the dose before it or less." if trends.sessions else "",
+    )
+    return {"discuss": discuss, "wait": wait, "red_flags": red_flags}
 
 
 def sheet_statements(trends: Trends) -> dict[str, list[str]]:
@@ -213,7 +219,12 @@ def sheet_statements(trends: Trends) -> dict[str, list[str]]:
     if not trends.sessions:
         return {"state": [], "efficacy": ["I have no sessions recorded yet."], "side_effects": []}
     owner = "My last" if previous is not None else "My"
-    efficacy = [f"{owner} {sessions_word(recent.sessions)} were at {format_doses(recent.doses)}, {recent.dates_text()}."]
+    efficacy = [f"{owner} {sessions_word(recent.sessions)} were at {trends.regimens_text(recent.entries)}, {recent.dates_text()}."]
+    cut = restart_cut(trends)
+    if cut is not None:  # the windows stop at the last break: say so
+        efficacy.append(f"They count only from my restart on {format_day(cut.end, False)}, after a {break_words(cut.days)} break.")
+    if previous is not None and not w.same_dose:
+        efficacy.append(f"The {sessions_word(previous.sessions)} before were at {trends.regimens_text(previous.entries)}.")
     if recent.mean_lift is None:
         efficacy.append("My mood before and two hours after is not recorded for them.")
     else:
@@ -279,13 +290,15 @@ def sheet_state(trends: Trends) -> list[str]:
     return said or ["I have not recorded my mood before my recent sessions."]
 
 
+# The one red flag the data can tell (see checklist_items).
+RESTART_FLAG = "A new provider ignores your documented history and restarts you at the lowest dose without a reason."
 RED_FLAGS = [
     "One fixed dose or maximum for every patient, with no explanation of whether it is a clinical limit or a policy.",
     "No process or timeline for reassessing your dose.",
     "Dose changes made without looking at how you responded.",
     "Your reports of a declining benefit or of side effects are dismissed without discussion.",
     "Escalation pushed quickly, or driven by stronger dissociation rather than benefit.",
-    "A new provider ignores your documented history and restarts you at the lowest dose without a reason.",
+    RESTART_FLAG,
     "Your records and dosing history are refused or delayed.",
     "Willingness to prescribe while another prescriber is still treating you.",
 ]

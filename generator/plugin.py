@@ -65,6 +65,8 @@ class JournalConfig(base.Config):
     noise_threshold = c.Type((int, float), default=Settings.noise_threshold)
     gap_weeks = c.Type(int, default=Settings.gap_weeks)
     fade_threshold_days = c.Type((int, float), default=Settings.fade_threshold_days)
+    # Other spellings of one prescriber: {"Dr. Amara Osei": ["Dr. A. Osei"]}
+    providers = c.Type(dict, default={})
     # Who the journal is about, printed on the check-in sheet and the export's summary:
     # name, and optionally date_of_birth and record_number. Never required.
     patient = c.Type(dict, default={})
@@ -83,6 +85,7 @@ def trend_settings(options: JournalConfig) -> Settings:
         noise_threshold=float(options.noise_threshold),
         gap_weeks=options.gap_weeks,
         fade_threshold_days=options.fade_threshold_days,
+        providers=options.providers,  # type: ignore[arg-type]  # checked and read by Settings
     )
 
 
@@ -195,7 +198,8 @@ class JournalPlugin(BasePlugin[JournalConfig]):
                     if file.inclusion.is_included():  # hidden files such as .gitkeep never go in anyway
                         self.own_files_left_out.append(file.src_uri)
                     files.remove(file)
-        journal = load_journal(self.entries_dir, self.config.today, base=self.entries_dir.parent, cache=self.entry_cache)
+        journal = load_journal(self.entries_dir, self.config.today, base=self.entries_dir.parent, cache=self.entry_cache,
+                               providers=self.settings.providers)
         self.journal = journal  # the command line reports what a lenient build left out
         if journal.errors and self.config.strict:
             lines = "\n".join(str(p) for p in journal.errors)

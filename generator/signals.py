@@ -18,6 +18,8 @@ from statistics import median
 
 from .trends import (
     MOOD_WORDS,
+    Gap,
+    break_words,
     Questionnaire,
     Evidence,
     QuestionnairePoint,
@@ -31,12 +33,10 @@ from .trends import (
     current_dose_run,
     format_day,
     format_dose,
-    format_doses,
     format_range,
     join_words,
     mean_and_count,
     mean_leaving_out,
-    provider_key,
     sessions_word,
     signed,
 )
@@ -263,11 +263,13 @@ def self_harm_item(trends: Trends) -> Signal | None:
 
 
 def overlapping_prescribers(trends: Trends) -> Signal | None:
-    """Two providers whose periods of sessions (first to last) overlap or interleave."""
+    """Two prescribers whose periods of sessions (first to last) overlap or interleave.
+    Spellings of one prescriber count as one (case, punctuation, titles, and the `providers`
+    setting: see Trends.prescriber), and each prescriber is named once, with its dates."""
     groups: dict[str, list[SessionFigures]] = {}
     for s in trends.sessions:
         if s.entry.provider is not None:
-            groups.setdefault(provider_key(s.entry.provider), []).append(s)
+            groups.setdefault(trends.prescriber_key(s.entry.provider), []).append(s)
     providers = list(groups.values())
     pairs = []
     for i, a in enumerate(providers):
@@ -276,32 +278,48 @@ def overlapping_prescribers(trends: Trends) -> Signal | None:
                 pairs.append((a, b))
     if not pairs:
         return None
-    described = []
-    evidence: dict[str, Evidence] = {}
+    involved = [p for p in providers if any(p is a or p is b for a, b in pairs)]
+    inside: dict[str, SessionFigures] = {}  # the sessions that fall inside another's period
     for a, b in pairs:
-        described.append(
-            f"{a[0].entry.provider} ({format_range(a[0].day, a[-1].day)}, {sessions_word(len(a))}) and "
-            f"{b[0].entry.provider} ({format_range(b[0].day, b[-1].day)}, {sessions_word(len(b))})"
-        )
         for own, other in ((a, b), (b, a)):
-            # The sessions that fall inside the other provider's period show the overlap.
             for s in own:
                 if other[0].day <= s.day <= other[-1].day:
-                    evidence[s.entry.slug] = Evidence(
-                        s.entry.slug, s.day, f"{session_label(s)}: prescribed by {s.entry.provider}"
-                    )
-    periods = f"sessions from {join_words(described)}, and these periods overlap"
+                    inside[s.entry.slug] = s
+
+    def name(group: Sequence[SessionFigures]) -> str:
+        return trends.prescriber(group[0].entry.provider)  # type: ignore[arg-type]
+
+    described = join_words([
+        f"{name(p)} ({format_range(p[0].day, p[-1].day)}, {sessions_word(len(p))})" for p in involved
+    ])
+    overlapping = []
+    for p in involved:
+        days = sorted(s.day for s in p if s.entry.slug in inside)
+        if not days:
+            continue
+        when = join_words([format_day(d) for d in days]) if len(days) <= 6 else (
+            f"{sessions_word(len(days))}, {format_range(days[0], days[-1])}"
+        )
+        overlapping.append(f"{when} with {name(p)}")
+    periods = (
+        f"names {len(involved)} prescribers over the same period: {described}. "
+        f"Sessions inside another prescriber's period: {'; '.join(overlapping)}."
+    )
     text = (
-        f"Your journal has {periods}. "
+        f"Your journal {periods} "
         "Receiving ketamine from more than one prescriber at a time carries serious safety and "
         "legal risks: please tell each prescriber about the other. One prescriber at a time means "
         "ending treatment with one before the other prescribes anything. If an entry names "
-        "the wrong provider, correct that entry."
+        "the wrong provider, correct that entry; if two of these names are one prescriber written "
+        "in different ways, list them under one name in the providers setting in mkdocs.yml."
     )
     clinician = (
-        f"The journal has {periods}: its entries name more than one prescriber over the same "
-        "period. This is worth discussing with the patient; an entry may also name the wrong provider."
+        f"The journal {periods} This is worth discussing with the patient; an entry may also name "
+        "the wrong provider, or one prescriber may be written in two ways."
     )
+    evidence = [
+        Evidence(s.entry.slug, s.day, f"{session_label(s)}: prescribed by {s.entry.provider}") for s in inside.values()
+    ]
     return Signal(
         key="overlapping_prescribers",
         level="safety",
@@ -309,8 +327,65 @@ def overlapping_prescribers(trends: Trends) -> Signal | None:
         text=text,
         clinician_title="More than one prescriber at the same time",
         clinician_text=clinician,
-        evidence=recent_evidence(list(evidence.values())),
+        evidence=recent_evidence(evidence),
         numbers={"pairs": len(pairs), "providers": len(providers)},
+    )
+
+
+# A new prescriber's first dose at this share of the previous one or less is a large drop.
+DOSE_DROP_SHARE = 0.5
+
+
+def new_provider_dose_drop(trends: Trends) -> Signal | None:
+    """A change to a prescriber not seen before whose first session is at half the dose of
+    the last session with the one before, or less (by the same route: mg by different
+    routes are not compared). The guide's red flag: a new provider restarting at the lowest
+    dose without reviewing the history. The data cannot know the reason, so it says so."""
+    named = [s for s in trends.sessions if s.entry.provider is not None]
+    seen: set[str] = set()
+    found = None
+    for before, after in zip(named, named[1:]):
+        seen.add(trends.prescriber_key(before.entry.provider))  # type: ignore[arg-type]
+        new = trends.prescriber_key(after.entry.provider) not in seen  # type: ignore[arg-type]
+        routes = {before.entry.route, after.entry.route} - {None}
+        if new and len(routes) <= 1 and after.dose_mg <= before.dose_mg * DOSE_DROP_SHARE:
+            found = (before, after)  # the latest such change
+    if found is None:
+        return None
+    before, after = found
+    old, new_name = trends.prescriber(before.entry.provider), trends.prescriber(after.entry.provider)  # type: ignore[arg-type]
+    gap = next((g for g in trends.gaps if g.start == before.day and g.end == after.day), None)
+    pause = f", after a {break_words(gap.days)} break" if gap else ""
+
+    def facts(v: Voice) -> str:
+        return (
+            f"{v.cap(v.the)} first session with {new_name}, on {format_day(after.day)}{pause}, was at "
+            f"{format_dose(after.dose_mg)}: half or less of the {format_dose(before.dose_mg)} of {v.the} last session "
+            f"with {old}, on {format_day(before.day)}."
+        )
+
+    text = (
+        f"{facts(PATIENT)} A new prescriber can have good reasons to start below an earlier dose, and the "
+        "journal cannot tell them; but restarting from the bottom without looking at your history is one of the "
+        "warning signs in how a provider handles dosing. Sharing your dosing history (journal export) and asking "
+        f"{new_name} how they chose this dose is worth doing."
+    )
+    clinician = (
+        f"{facts(CLINICIAN)} The journal cannot tell the reason; whether the dosing history was available "
+        "when this dose was chosen is worth discussing with the patient."
+    )
+    title = "A new prescriber started at half the earlier dose or less"
+    return Signal(
+        key="new_provider_dose_drop",
+        level="discuss",
+        title=title,
+        text=text,
+        clinician_title=title,
+        clinician_text=clinician,
+        evidence=[
+            Evidence(s.entry.slug, s.day, f"{session_label(s)}: prescribed by {s.entry.provider}") for s in (before, after)
+        ],
+        numbers={"previous_dose_mg": before.dose_mg, "new_dose_mg": after.dose_mg, "new_provider": new_name},
     )
 
 
@@ -318,15 +393,17 @@ def overlapping_prescribers(trends: Trends) -> Signal | None:
 
 
 def benefit_declining(trends: Trends) -> Signal | None:
-    """The window comparison says 'declining' and every compared session was at one dose."""
+    """The window comparison says 'declining' and every compared session was at one dose by
+    one route (mg by different routes are not the same exposure)."""
     w = trends.window
     if w.direction != "declining" or not w.same_dose or w.previous is None:
         return None
     recent, previous = w.recent, w.previous
+    dose = trends.dose_text(recent.doses[0], (recent.routes or previous.routes or [None])[0])
 
     def words(v: Voice) -> str:
         return (
-            f"At {format_dose(recent.doses[0])} throughout, {v.the} average lift (mood two hours after a "
+            f"At {dose} throughout, {v.the} average lift (mood two hours after a "
             f"session minus mood before it) was {points_text(recent.mean_lift)} over {v.the} last "  # type: ignore[arg-type]
             f"{sessions_word(recent.lift_n)} ({recent.dates_text()}), against "
             f"{points_text(previous.mean_lift)} over the {sessions_word(previous.lift_n)} before "  # type: ignore[arg-type, union-attr]
@@ -373,7 +450,7 @@ def effect_fading(trends: Trends) -> Signal | None:
     fade = fading_amount(recent.durations, previous.durations, trends.settings)
     if fade is None or fade <= trends.settings.fade_threshold_days:
         return None
-    doses = format_doses(recent.doses + previous.doses)
+    doses = trends.regimens_text(previous.entries + recent.entries)
 
     def words(v: Voice) -> str:
         return (
@@ -411,7 +488,7 @@ def adequate_trial_not_reached(trends: Trends) -> Signal | None:
     if trends.current_dose is None or trends.adequate_trial_reached:
         return None
     k, needed = trends.sessions_at_current_dose, trends.settings.adequate_trial
-    dose = format_dose(trends.current_dose)
+    dose = trends.current_dose_text
     facts = (
         f"Only {sessions_word(k)} at {dose} so far (since "
         f"{format_day(trends.current_dose_since)}); fewer than the {needed} of an adequate trial. "  # type: ignore[arg-type]
@@ -436,8 +513,13 @@ def adequate_trial_not_reached(trends: Trends) -> Signal | None:
 
 
 def previous_dose_run(trends: Trends) -> list[SessionFigures]:
-    """The consecutive sessions at the dose just before the current one."""
-    return current_dose_run(trends.sessions[: len(trends.sessions) - trends.sessions_at_current_dose])
+    """The consecutive sessions at the dose (and route) just before the current one; none
+    when a break lies between them, since a comparison never reaches across a break."""
+    earlier = trends.sessions[: len(trends.sessions) - trends.sessions_at_current_dose]
+    run = current_dose_run(earlier, trends.settings.gap_weeks)
+    if run and trends.current_run and (trends.current_run[0].day - run[-1].day).days > trends.settings.gap_weeks * 7:
+        return []
+    return run
 
 
 def adequate_trial_without_benefit(trends: Trends) -> Signal | None:
@@ -451,7 +533,7 @@ def adequate_trial_without_benefit(trends: Trends) -> Signal | None:
     mean, n = mean_and_count(s.lift for s in run)
     if mean is None or n < settings.adequate_trial:
         return None
-    dose = format_dose(trends.current_dose)
+    dose = trends.current_dose_text
 
     def opening(v: Voice) -> str:
         return (
@@ -481,7 +563,7 @@ def adequate_trial_without_benefit(trends: Trends) -> Signal | None:
         def words(v: Voice) -> str:
             return (
                 f"{opening(v)}, against {points_text(before_mean)} over the {sessions_word(before_n)} at "  # type: ignore[arg-type]
-                f"{format_dose(before[0].dose_mg)} before it ({format_range(before[0].day, before[-1].day)}). "
+                f"{trends.regimens_text(before)} before it ({format_range(before[0].day, before[-1].day)}). "
                 "An adequate trial that has not brought the benefit seen before is worth discussing "
                 f"with {v.discuss_with}."
             )
@@ -507,7 +589,7 @@ def adequate_trial_status(trends: Trends) -> str:
     run = trends.current_run
     if trends.current_dose is None or adequate_trial_without_benefit(trends) is not None:
         return ""
-    dose = format_dose(trends.current_dose)
+    dose = trends.current_dose_text
     if not trends.adequate_trial_reached:
         return (
             f"{dose} has had {sessions_word(len(run))} so far, fewer than the {settings.adequate_trial} "
@@ -527,7 +609,7 @@ def adequate_trial_status(trends: Trends) -> str:
     before = previous_dose_run(trends)
     before_mean, before_n = mean_and_count(s.lift for s in before)
     if before_mean is not None and before_n:
-        earlier = f"the {points_text(before_mean)} at {format_dose(before[0].dose_mg)} before it"
+        earlier = f"the {points_text(before_mean)} at {trends.regimens_text(before)} before it"
         if mean >= before_mean:
             status += f", and not lower than {earlier}"
         elif before_mean - mean <= settings.noise_threshold:
@@ -661,8 +743,10 @@ def one_bad_session(trends: Trends) -> Signal | None:
     if not recent or recent[-1].lift is None:
         return None
     latest = recent[-1]
-    # Only sessions at the latest dose: after a change of dose a drop is not "one bad day".
-    others = [s for s in recent[:-1] if s.lift is not None and s.dose_mg == latest.dose_mg]
+    # Only sessions at the latest dose and route: after a change of either a drop is not "one bad day".
+    routes = trends.routes_by_session
+    others = [s for s in recent[:-1] if s.lift is not None and s.dose_mg == latest.dose_mg
+              and routes.get(id(s)) == routes.get(id(latest))]
     lifts = [s.lift for s in others]
     if len(lifts) < settings.min_known:
         return None
@@ -673,7 +757,7 @@ def one_bad_session(trends: Trends) -> Signal | None:
         return None
     def facts(v: Voice) -> str:
         return (
-            f"{v.cap(v.the)} latest session, on {format_day(latest.day)} at {format_dose(latest.dose_mg)}, had a "
+            f"{v.cap(v.the)} latest session, on {format_day(latest.day)} at {trends.dose_text(latest.dose_mg, routes.get(id(latest)))}, had a "
             f"lift of {signed(latest.lift)} points, well below the {signed(typical, 1)} points typical of the "  # type: ignore[arg-type]
             f"{sessions_word(len(others))} before it ({format_range(others[0].day, others[-1].day)}), "
             "which were steady."
@@ -838,6 +922,7 @@ SIGNAL_FINDERS = (
     mood_before_declining,
     phq9_worse,
     gad7_worse,
+    new_provider_dose_drop,
     adequate_trial_without_benefit,
     side_effects_rising,
     adequate_trial_not_reached,
@@ -865,7 +950,7 @@ def efficacy_statement(trends: Trends) -> str:
         return "I have no sessions recorded yet, so there is nothing to say about the benefit."
     w = trends.window
     recent = w.recent
-    where = f"at {format_doses(recent.doses)} ({recent.dates_text()})"
+    where = f"at {trends.regimens_text(recent.entries)} ({recent.dates_text()})"
     if recent.mean_lift is None:
         return (
             f"For my last {sessions_word(recent.sessions)} {where}, the mood before and the mood "
@@ -886,12 +971,27 @@ def efficacy_statement(trends: Trends) -> str:
         first += (
             f", {change} {lift_amount(previous.mean_lift, plain)} over the "  # type: ignore[union-attr, arg-type]
             f"{sessions_word(previous.sessions)} before ({previous.dates_text()}"  # type: ignore[union-attr]
-            f"{', at ' + format_doses(previous.doses) if not w.same_dose else ''})."  # type: ignore[union-attr]
+            f"{', at ' + trends.regimens_text(previous.entries) if not w.same_dose else ''})."  # type: ignore[union-attr]
         )
     sentences = [first]
+    cut = restart_cut(trends)
+    if cut is not None:
+        sentences.append(
+            f"These figures count only my sessions since I restarted on {format_day(cut.end)}, after a "
+            f"{break_words(cut.days)} break."
+        )
     sentences.append(duration_sentence(trends))
     sentences.append(questionnaire_sentence(trends))
     return " ".join(s for s in sentences if s)
+
+
+def restart_cut(trends: Trends) -> Gap | None:
+    """The break the recent windows stop at, when it cut them short (see window_since_break)."""
+    gap = trends.phase.restarted_after
+    if gap is None or not trends.gaps or gap != trends.gaps[-1]:
+        return None
+    since = [s for s in trends.sessions if s.day >= gap.end]
+    return gap if len(since) < 2 * trends.settings.window else None
 
 
 def duration_sentence(trends: Trends) -> str:
@@ -1001,7 +1101,7 @@ def questions(trends: Trends, signals: Sequence[Signal]) -> list[str]:
     if trends.current_dose is not None:
         how_long = (
             f"I have had {sessions_word(trends.sessions_at_current_dose)} at "
-            f"{format_dose(trends.current_dose)} since {format_day(trends.current_dose_since)}. "  # type: ignore[arg-type]
+            f"{trends.current_dose_text} since {format_day(trends.current_dose_since)}. "  # type: ignore[arg-type]
             "How long should I stay at this dose before we reassess it?"
         )
     else:
@@ -1043,6 +1143,13 @@ def limits(trends: Trends, signals: Sequence[Signal]) -> list[str]:
             f"earlier ones (that needs at least {settings.min_known} in each group of "
             f"{settings.window})."
         )
+    elif not w.same_dose and len(set(w.recent.routes) | set(w.previous.routes if w.previous else [])) > 1:
+        said.append(
+            "The sessions compared were not all taken by the same route ("
+            + join_words(sorted(set(w.recent.routes) | set(w.previous.routes if w.previous else [])))
+            + "), and the same mg by different routes is not the same amount in the body, so a change "
+            "between them may reflect the route and dose as much as anything else."
+        )
     elif not w.same_dose:
         said.append(
             "The sessions compared were not all at the same dose, so a change between them "
@@ -1069,7 +1176,9 @@ def limits(trends: Trends, signals: Sequence[Signal]) -> list[str]:
             f"There {'was' if len(trends.gaps) == 1 else 'were'} {plural(len(trends.gaps), 'break')} "
             f"of more than {settings.gap_weeks} weeks between sessions ("
             + join_words([format_range(g.start, g.end) for g in trends.gaps[-3:]])
-            + "); figures across a break are less certain."
+            + "); figures across a break are less certain"
+            + ("; the comparison of recent sessions with earlier ones uses only the sessions since the last one."
+               if restart_cut(trends) is not None else ".")
         )
     totals_only = sum(
         1 for s in trends.sessions

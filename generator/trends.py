@@ -27,9 +27,11 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
+from functools import cached_property
 from datetime import date, timedelta
 
 from .entries import DISSOCIATION_LEVELS, FOLLOW_UP_DAYS, Entry
+from .providers import Prescribers, display_names, name_key, read_setting, settings_problems
 
 # The follow-up points in time order: (key, entry field, time in days after the session).
 FOLLOW_UP_POINTS: tuple[tuple[str, str, float], ...] = (
@@ -77,6 +79,8 @@ class Settings:
     noise_threshold: points of lift a change must exceed before it counts as a change.
     gap_weeks: a break between sessions longer than this many weeks is shown as a gap.
     fade_threshold_days: days by which the effect must shorten before it counts as fading.
+    providers: other spellings of each prescriber, {name: [spellings]} (see generator.providers);
+      kept as (name, (spellings...)) pairs, so that settings can still be hashed.
     """
 
     window: int = 6
@@ -84,11 +88,13 @@ class Settings:
     noise_threshold: float = 1.0
     gap_weeks: int = 3
     fade_threshold_days: float = 1.0
+    providers: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def __post_init__(self) -> None:
         problems = self.problems()
         if problems:
             raise ValueError("; ".join(problems))
+        object.__setattr__(self, "providers", read_setting(self.providers))
 
     def problems(self) -> list[str]:
         """Every bad value, each with what is allowed and what was given."""
@@ -98,6 +104,7 @@ class Settings:
         found += _whole_number_problem("gap_weeks", self.gap_weeks, 1, "weeks")
         found += _number_problem("noise_threshold", self.noise_threshold, "points of mood")
         found += _number_problem("fade_threshold_days", self.fade_threshold_days, "days")
+        found += settings_problems(self.providers)
         return found
 
     @classmethod
@@ -407,6 +414,12 @@ class DoseLevel:
     dissociation: dict[str, int]
     side_effects: dict[str, int]
     side_effects_n: int  # sessions with side effects recorded (an empty list counts)
+    route: str | None = None  # the route of its runs (see dose_runs); None when never recorded
+    hold_time_min: tuple[float, float] | None = None  # shortest and longest hold time recorded
+
+    @property
+    def hold_text(self) -> str:
+        return hold_text(self.hold_time_min)
 
 
 def dissociation_counts(sessions: Sequence[SessionFigures]) -> dict[str, int]:
@@ -428,13 +441,16 @@ def side_effect_counts(sessions: Sequence[SessionFigures]) -> dict[str, int]:
 
 
 def dose_levels(sessions: Sequence[SessionFigures]) -> list[DoseLevel]:
-    """One row per dose, in order of dose."""
-    by_dose: dict[float, list[SessionFigures]] = {}
+    """One row per dose and route, in order of dose: mg by different routes are not the same
+    exposure. A session without a route counts with the route of its run (`dose_runs`)."""
+    by_dose: dict[tuple[float, str], list[SessionFigures]] = {}
+    routes = run_routes(sessions)
     for s in sessions:
-        by_dose.setdefault(s.dose_mg, []).append(s)
+        by_dose.setdefault((s.dose_mg, routes[id(s)] or ""), []).append(s)
     levels = []
-    for dose in sorted(by_dose):
-        group = by_dose[dose]
+    for dose, route in sorted(by_dose):
+        group = by_dose[(dose, route)]
+        holds = [s.entry.hold_time_min for s in group if s.entry.hold_time_min is not None]
         mean_lift, lift_n = mean_and_count(s.lift for s in group)
         mean_duration, duration_n = mean_and_count(s.duration.days for s in group)
         levels.append(
@@ -451,9 +467,59 @@ def dose_levels(sessions: Sequence[SessionFigures]) -> list[DoseLevel]:
                 dissociation=dissociation_counts(group),
                 side_effects=side_effect_counts(group),
                 side_effects_n=sum(s.entry.side_effects is not None for s in group),
+                route=route or None,
+                hold_time_min=(min(holds), max(holds)) if holds else None,
             )
         )
     return levels
+
+
+# --------------------------------------------------------------------------- dose and route
+
+
+def same_regimen(route: str | None, dose: float, s: SessionFigures) -> bool:
+    """Whether a session continues a run at `dose` by `route`: the same dose, and the same
+    route or a route not recorded (on either side), which is taken as its neighbours'."""
+    return s.dose_mg == dose and (route is None or s.entry.route is None or s.entry.route == route)
+
+
+def dose_runs(sessions: Sequence[SessionFigures]) -> list[list[SessionFigures]]:
+    """Consecutive sessions at one dose by one route: a change of dose or of route starts a
+    new run; a session without a route does not (it stays in the run it falls in)."""
+    runs: list[list[SessionFigures]] = []
+    route: str | None = None
+    for s in sessions:
+        if runs and same_regimen(route, runs[-1][-1].dose_mg, s):
+            runs[-1].append(s)
+            route = route or s.entry.route
+        else:
+            runs.append([s])
+            route = s.entry.route
+    return runs
+
+
+def run_routes(sessions: Sequence[SessionFigures]) -> dict[int, str | None]:
+    """id(session) -> the route of its run: its own, or its neighbours' when not recorded."""
+    routes: dict[int, str | None] = {}
+    for run in dose_runs(sessions):
+        route = next((s.entry.route for s in run if s.entry.route is not None), None)
+        routes.update((id(s), route) for s in run)
+    return routes
+
+
+def dose_text(dose: float, route: str | None, several_routes: bool) -> str:
+    """'200 mg', or '200 mg intranasal' when the journal has more than one route."""
+    if not several_routes:
+        return format_dose(dose)
+    return f"{format_dose(dose)} {route}" if route else f"{format_dose(dose)} (route not recorded)"
+
+
+def hold_text(hold: tuple[float, float] | None) -> str:
+    """'held 15 min', 'held 10-20 min'; '' when no hold time was recorded."""
+    if hold is None:
+        return ""
+    low, high = (f"{v:g}" for v in hold)
+    return f"held {low} min" if low == high else f"held {low}–{high} min"
 
 
 # --------------------------------------------------------------------------- phase and gaps
@@ -465,6 +531,10 @@ class Phase:
     name: str
     days_since_first: int
     first_session: date | None
+    # After a break longer than gap_weeks followed by sessions, the phase counts from the
+    # restart (see course_phase): the break, and a sentence saying so ("" otherwise).
+    restarted_after: Gap | None = None
+    restart: str = ""
 
 
 PHASE_NAMES = {
@@ -517,10 +587,52 @@ def current_break(last_session: date | None, today: date, gap_weeks: int) -> Gap
     return Gap(last_session, today, (today - last_session).days)
 
 
-def current_dose_run(sessions: Sequence[SessionFigures]) -> list[SessionFigures]:
-    """The latest sessions at the latest session's dose, back to the last change of dose."""
+def break_words(days: int) -> str:
+    """'5-month', '6-week': how long a break was, as said aloud."""
+    if days < 56:
+        return f"{round(days / 7)}-week"
+    return f"{round(days / 30.44)}-month"
+
+
+def course_phase(entries: Sequence[Entry], today: date, gap_weeks: int, several_routes: bool = False) -> Phase:
+    """The phase from the first session, or, after a break longer than `gap_weeks` followed
+    by sessions, from the restart: a restart begins a new titration (the guide's phases are
+    by time since starting treatment, and a long break starts it again)."""
+    days = [e.day for e in entries]
+    first = days[0] if days else None
+    gaps = find_gaps(days, gap_weeks)
+    if not gaps:
+        return treatment_phase(first, today)
+    gap = gaps[-1]
+    restarted = next(e for e in entries if e.day == gap.end)
+    phase = treatment_phase(gap.end, today)
+    whole = treatment_phase(first, today)
+    restart = (
+        f"Restarted {format_day(gap.end)} after a {break_words(gap.days)} break, at "
+        f"{dose_text(restarted.dose_mg, restarted.route, several_routes)}; the phase counts from then "
+        f"({phase.days_since_first} days)"
+    )
+    return replace(whole, key=phase.key, name=phase.name, restarted_after=gap, restart=restart)
+
+
+def sessions_since_break(sessions: Sequence[SessionFigures], gaps: Sequence[Gap]) -> list[SessionFigures]:
+    """The sessions from the end of the last break on (all of them when there was none)."""
+    if not gaps:
+        return list(sessions)
+    return [s for s in sessions if s.day >= gaps[-1].end]
+
+
+def current_dose_run(sessions: Sequence[SessionFigures], gap_weeks: int | None = None) -> list[SessionFigures]:
+    """The latest sessions at the latest session's dose and route, back to the last change of
+    either (a session without a route does not end it: see dose_runs). With `gap_weeks`, a
+    break longer than that ends it too: a restart is a new trial of the dose."""
     start = len(sessions)
-    while start > 0 and sessions[start - 1].dose_mg == sessions[-1].dose_mg:
+    route: str | None = None
+    while start > 0 and same_regimen(route, sessions[-1].dose_mg, sessions[start - 1]) and not (
+        gap_weeks is not None and start < len(sessions)
+        and (sessions[start].day - sessions[start - 1].day).days > gap_weeks * 7
+    ):
+        route = route or sessions[start - 1].entry.route
         start -= 1
     return list(sessions[start:])
 
@@ -544,6 +656,7 @@ class WindowSummary:
     first: date | None
     last: date | None
     doses: list[float]
+    routes: list[str] = field(default_factory=list)  # the routes recorded in it
 
     @property
     def sessions(self) -> int:
@@ -577,6 +690,7 @@ def summarize_window(sessions: Sequence[SessionFigures]) -> WindowSummary:
         first=sessions[0].day if sessions else None,
         last=sessions[-1].day if sessions else None,
         doses=sorted({s.dose_mg for s in sessions}),
+        routes=sorted({s.entry.route for s in sessions if s.entry.route is not None}),
     )
 
 
@@ -587,7 +701,8 @@ class WindowComparison:
     slope: lift points per session, least squares over both windows (x is the session's
       position, so a session without a lift leaves a gap rather than closing up).
     direction: 'improving', 'stable', 'declining' or 'unknown'; see `decide_direction`.
-    same_dose: every session of both windows was at one dose.
+    same_dose: every session of both windows was at one dose, by one route (a route not
+      recorded counts as the others').
     """
 
     recent: WindowSummary
@@ -645,7 +760,7 @@ def compare_windows(sessions: Sequence[SessionFigures], settings: Settings) -> W
         slope=slope,
         direction=direction,
         basis=basis,
-        same_dose=len({s.dose_mg for s in both}) == 1,
+        same_dose=len({s.dose_mg for s in both}) == 1 and len({s.entry.route for s in both} - {None}) <= 1,
         change=_difference(recent.mean_lift, previous.mean_lift if previous else None),
         duration_change=_difference(recent.mean_duration, previous.mean_duration if previous else None),
     )
@@ -683,6 +798,20 @@ def compare_mood_before(sessions: Sequence[SessionFigures], settings: Settings) 
         slope=slope,
         direction=decide_direction(recent_values, previous_values, slope, settings),
     )
+
+
+def window_since_break(course: Sequence[SessionFigures], sessions: Sequence[SessionFigures],
+                       gaps: Sequence[Gap], settings: Settings) -> WindowComparison:
+    """The window comparison over the sessions since the last break; its basis says so when
+    the break cut the windows short (they would otherwise have reached back across it)."""
+    window = compare_windows(course, settings)
+    if len(course) < len(sessions) and len(course) < 2 * settings.window:
+        gap = gaps[-1]
+        window = replace(window, basis=(
+            f"{window.basis}; only sessions since the restart on {format_day(gap.end)}, after a "
+            f"{break_words(gap.days)} break"
+        ))
+    return window
 
 
 def _difference(a: float | None, b: float | None) -> float | None:
@@ -857,6 +986,51 @@ class Trends:
     pending_follow_ups: dict[str, int]  # mood field -> sessions where it is not due yet
     signals: list[Signal] = field(default_factory=list)
     talking_points: TalkingPoints | None = None
+    current_route: str | None = None  # the current run's route (see dose_runs)
+    several_routes: bool = False  # more than one route recorded: doses are named with theirs
+
+    @cached_property
+    def prescriber_names(self) -> dict[str, str]:
+        """Each provider as written in the sessions -> the one name shown for that prescriber:
+        the `providers` setting's name, else the spelling written first (see generator.providers)."""
+        written = (s.entry.provider for s in self.sessions if s.entry.provider is not None)
+        return display_names(written, Prescribers(self.settings.providers))
+
+    def prescriber(self, spelling: str) -> str:
+        return self.prescriber_names.get(spelling) or Prescribers(self.settings.providers).resolve(spelling)
+
+    def prescriber_key(self, spelling: str) -> str:
+        """Two spellings with the same key are one prescriber."""
+        return name_key(self.prescriber(spelling))
+
+    def dose_text(self, dose: float, route: str | None) -> str:
+        return dose_text(dose, route, self.several_routes)
+
+    def level_text(self, level: DoseLevel) -> str:
+        return dose_text(level.dose_mg, level.route, self.several_routes)
+
+    @property
+    def current_dose_text(self) -> str:
+        """'200 mg', or '200 mg intranasal' when routes differ in the journal."""
+        return "" if self.current_dose is None else self.dose_text(self.current_dose, self.current_route)
+
+    @property
+    def current_hold_text(self) -> str:
+        holds = [s.entry.hold_time_min for s in self.current_run if s.entry.hold_time_min is not None]
+        return hold_text((min(holds), max(holds)) if holds else None)
+
+    @cached_property
+    def routes_by_session(self) -> dict[int, str | None]:
+        """id(session) -> the route of its run (see run_routes)."""
+        return run_routes(self.sessions)
+
+    def regimens_text(self, sessions: Sequence[SessionFigures]) -> str:
+        """The doses of some sessions: 'doses from 100 mg to 150 mg' as format_doses, or with
+        routes in order of appearance when routes differ ('200 mg sublingual and 200 mg intranasal')."""
+        if not self.several_routes:
+            return format_doses(s.dose_mg for s in sessions)
+        seen = dict.fromkeys((s.dose_mg, self.routes_by_session.get(id(s), s.entry.route)) for s in sessions)
+        return join_words([self.dose_text(dose, route) for dose, route in seen]) or "no recorded dose"
 
     @property
     def current_run(self) -> list[SessionFigures]:
@@ -865,7 +1039,7 @@ class Trends:
 
     def sentences(self) -> list[str]:
         """Every sentence this layer wrote, for the page layer and for the dose-advice scan."""
-        texts: list[str] = [self.phase.name, self.window.basis]
+        texts: list[str] = [self.phase.name, self.window.basis] + ([self.phase.restart] if self.phase.restart else [])
         texts += [s.duration.text() for s in self.sessions]
         for signal in self.signals:
             texts += [signal.title, signal.text, signal.clinician_title, signal.clinician_text]
@@ -883,7 +1057,11 @@ def compute_trends(entries: Sequence[Entry], today: date, settings: Settings = S
 
     ordered = sorted(entries, key=lambda e: e.sort_key)
     sessions = [session_figures(e, today) for e in ordered]
-    run = current_dose_run(sessions)
+    run = current_dose_run(sessions, settings.gap_weeks)
+    gaps = find_gaps([s.day for s in sessions], settings.gap_weeks)
+    several_routes = len({s.entry.route for s in sessions} - {None}) > 1
+    # Windows never reach back across a break: a restart is compared with itself only.
+    course = sessions_since_break(sessions, gaps)
     missing: Counter[str] = Counter(n for s in sessions for n in s.missing)
     pending: Counter[str] = Counter(n for s in sessions for n in s.pending)
     trends = Trends(
@@ -891,15 +1069,17 @@ def compute_trends(entries: Sequence[Entry], today: date, settings: Settings = S
         today=today,
         sessions=sessions,
         dose_levels=dose_levels(sessions),
-        phase=treatment_phase(sessions[0].day if sessions else None, today),
-        gaps=find_gaps([s.day for s in sessions], settings.gap_weeks),
+        phase=course_phase(ordered, today, settings.gap_weeks, several_routes),
+        gaps=gaps,
         current_break=current_break(sessions[-1].day if sessions else None, today, settings.gap_weeks),
         current_dose=run[0].dose_mg if run else None,
+        current_route=next((s.entry.route for s in run if s.entry.route is not None), None),
+        several_routes=several_routes,
         current_dose_since=run[0].day if run else None,
         sessions_at_current_dose=len(run),
         adequate_trial_reached=len(run) >= settings.adequate_trial,
-        window=compare_windows(sessions, settings),
-        mood_before=compare_mood_before(sessions, settings),
+        window=window_since_break(course, sessions, gaps, settings),
+        mood_before=compare_mood_before(course, settings),
         phq9=questionnaire("PHQ-9", sessions),
         gad7=questionnaire("GAD-7", sessions),
         missing_follow_ups={n: missing[n] for n in MOOD_FIELDS if missing[n]},

@@ -4,7 +4,8 @@ Three kinds of check:
 - `validate`: one file's values against the `Entry` model (errors);
 - `entry_warnings`: follow-ups due but missing, or recorded too early, and a file name
   whose date differs from the entry's (warnings);
-- `cross_entry_problems`: the same session twice, sessions dated in the future (errors).
+- `cross_entry_problems`: the same session twice, sessions dated in the future (errors);
+- `provider_spelling_problems`: provider names that are probably one prescriber (warnings).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from pydantic import ValidationError
 
 from .entries import DATE_RANGE, FOLLOW_UP_DAYS, NO_SIDE_EFFECTS, Entry, with_source
 from .problems import Problem
+from .providers import Prescribers, likely_same, name_key
 from .reading import Path_, ReadEntry, clip, field_label
 
 _NUMBER_WITH_UNIT = re.compile(r"^\s*(?P<number>[-+]?\d+(?:[.,]\d+)?)\s*(?P<rest>\S.*)$")
@@ -478,3 +480,65 @@ def cross_entry_problems(
                 )
             )
     return problems
+
+
+# The provider's place too, for the warning about spellings of one prescriber.
+CROSS_ENTRY_PATHS += (("provider",),)
+# Prescribers compared pairwise: a journal names a handful; past this many (a generated
+# journal), only the most frequent are compared, so a check never slows down on it.
+PRESCRIBERS_COMPARED = 200
+FILES_NAMED = 3
+
+
+def provider_spelling_problems(
+    pairs: Iterable[tuple[Entry, ReadEntry]], providers: tuple[tuple[str, tuple[str, ...]], ...] = ()
+) -> list[Problem]:
+    """Provider names that are probably one prescriber written in different ways (see
+    `providers.likely_same`), and that the `providers` setting does not join yet: one warning
+    per likely pair, at the first file of the less frequent one, naming both with their files.
+    Two names the setting lists as two prescribers are taken at its word."""
+    prescribers = Prescribers(providers)
+    configured = {name_key(name) for name, _ in providers}
+    groups: dict[str, list[tuple[Entry, ReadEntry]]] = {}
+    for entry, read in sorted(pairs, key=lambda pair: pair[0].sort_key):
+        if entry.provider is not None:
+            groups.setdefault(prescribers.key(entry.provider), []).append((entry, read))
+    ranked = sorted(groups.items(), key=lambda item: -len(item[1]))[:PRESCRIBERS_COMPARED]
+    problems = []
+    for i, (key_a, a) in enumerate(ranked):
+        for key_b, b in ranked[i + 1:]:
+            if key_a in configured and key_b in configured:
+                continue
+            reason = next(
+                (why for x in _spellings(a, prescribers) for y in _spellings(b, prescribers) if (why := likely_same(x, y))),
+                None,
+            )
+            if reason is None:
+                continue
+            # located where the less frequent name is first written: the likelier slip
+            main, odd = (a, b) if (len(a), b[0][0].sort_key) >= (len(b), a[0][0].sort_key) else (b, a)
+            problems.append(odd[0][1].problem(
+                ("provider",), "provider",
+                f"{_named(odd, prescribers)} and {_named(main, prescribers)} may be one prescriber written two ways "
+                f"({reason}); if so, list them under one name in the providers setting of the journal plugin in "
+                "mkdocs.yml, and the report counts them as one",
+                "warning",
+            ))
+    return problems
+
+
+def _spellings(group: list[tuple[Entry, ReadEntry]], prescribers: Prescribers) -> list[str]:
+    written = list(dict.fromkeys(entry.provider for entry, _ in group if entry.provider is not None))
+    return list(dict.fromkeys([prescribers.resolve(written[0]), *written]))
+
+
+def _named(group: list[tuple[Entry, ReadEntry]], prescribers: Prescribers) -> str:
+    """'"Dr. A. Osei" (entries/a.yaml and entries/b.yaml)': as the report will name it."""
+    name = prescribers.resolve(group[0][0].provider)  # type: ignore[arg-type]
+    files = list(dict.fromkeys(read.source for _, read in group))
+    shown = files[:FILES_NAMED]
+    more = len(files) - len(shown)
+    listed = ", ".join(shown[:-1]) + (" and " if len(shown) > 1 and not more else ", " if more else "") + shown[-1]
+    if more:
+        listed += f" and {more} more {'file' if more == 1 else 'files'}"
+    return f'"{name}" ({listed})'

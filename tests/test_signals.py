@@ -399,6 +399,11 @@ def signal_journals() -> list[tuple[list[Entry], Settings]]:
         (weekly([4, 4, 4], dose=100) + weekly([2, 2, 2], start=D(2026, 2, 1), dose=150), Settings(window=3)),
         (worse_between_sessions(), Settings(window=3)),
         (weekly([3] * 4, scores=[{"phq9": 8, "gad7": 4}, {"phq9": 10}, {"phq9": 14}, {"phq9": 20, "gad7": 12}]), Settings(window=3)),
+        # windows stop at a break (the busy journal's last one): the effect fading without one
+        (weekly([4] * 6, follow=[(7, 6, 5)] * 3 + [(5, 4, 4)] * 3), Settings(window=3)),
+        # a restart after a break, at a third of the dose, with a new prescriber; a change of route
+        (weekly([4] * 4, dose=150, provider="Clinic A") + weekly([2] * 4, start=D(2026, 4, 1), dose=50, provider="Dr B"), Settings(window=3)),
+        (weekly([4] * 3, dose=200, route="sublingual") + weekly([2, 2, 1], start=D(2026, 1, 22), dose=200, route="intranasal"), Settings(window=3)),
     ]
     return journals
 
@@ -619,8 +624,10 @@ def test_all_follow_ups_missing(journal, today_offset, settings_):
 @given(st.lists(entries(dose=st.just(150.0)), min_size=1, max_size=40), st.integers(0, 30), trend_settings)
 def test_one_dose_throughout(journal, today_offset, settings_):
     trends = check(journal, today_offset, settings_)
-    assert len(trends.dose_levels) == 1 and trends.sessions_at_current_dose == len(journal)
-    assert ("adequate_trial_not_reached" in keys(trends)) == (len(journal) < settings_.adequate_trial)
+    # a break restarts the count: a restart is a new trial of the dose
+    since_break = [s for s in trends.sessions if not trends.gaps or s.day >= trends.gaps[-1].end]
+    assert len(trends.dose_levels) == 1 and trends.sessions_at_current_dose == len(since_break)
+    assert ("adequate_trial_not_reached" in keys(trends)) == (len(since_break) < settings_.adequate_trial)
     if trends.window.direction != "unknown":
         assert trends.window.same_dose
 

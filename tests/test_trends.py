@@ -175,9 +175,14 @@ def test_phase_without_sessions():
     assert trends.phase.key == "none" and trends.phase.first_session is None
 
 
-def test_phase_counts_from_the_first_session_across_gaps():
+def test_phase_counts_from_the_restart_after_a_break():
+    # a break longer than gap_weeks followed by a session starts a new titration (issue 13)
     entries = [entry("2026-01-01"), entry("2026-05-01")]
-    assert compute_trends(entries, D(2026, 5, 2)).phase.key == "ongoing"  # 121 days
+    phase = compute_trends(entries, D(2026, 5, 2)).phase
+    assert phase.key == "titration" and phase.days_since_first == 121
+    assert phase.restart.startswith("Restarted 1 May 2026 after a 4-month break, at 100 mg")
+    short = [entry("2026-01-01"), entry("2026-01-15")]  # two weeks apart: no break
+    assert compute_trends(short, D(2026, 5, 2)).phase.key == "ongoing"
 
 
 def test_gaps_longer_than_the_setting():
@@ -303,7 +308,7 @@ def test_window_duration_means_count_7_plus_as_7():
 
 
 def test_windows_with_different_doses_are_marked():
-    entries = weekly([3, 3, 3], dose=100) + weekly([3, 3, 3], start=D(2026, 3, 1), dose=150)
+    entries = weekly([3, 3, 3], dose=100) + weekly([3, 3, 3], start=D(2026, 1, 22), dose=150)  # no break: windows stop at one
     w = compute_trends(entries, LONG_AFTER, Settings(window=3)).window
     assert not w.same_dose and w.recent.doses == [150] and w.previous.doses == [100]
 
