@@ -329,6 +329,11 @@ def overlapping_prescribers(trends: Trends) -> Signal | None:
         clinician_text=clinician,
         evidence=recent_evidence(evidence),
         numbers={"pairs": len(pairs), "providers": len(providers)},
+        sheet_text=(
+            f"Your journal names {len(involved)} prescribers over the same period: {described}. Receiving "
+            "ketamine from more than one prescriber at a time carries serious safety and legal risks: "
+            "please tell each prescriber about the other. The overview lists the sessions that overlap."
+        ),
     )
 
 

@@ -951,6 +951,9 @@ class Signal:
     clinician_text: str
     evidence: list[Evidence]
     numbers: dict[str, float | int | str]
+    # A shorter text for the one-page check-in sheet, when the full one holds details the
+    # overview shows anyway (which sessions overlap, how to fix a setting); "" means `text`.
+    sheet_text: str = ""
 
 
 @dataclass(frozen=True)
@@ -1043,6 +1046,7 @@ class Trends:
         texts += [s.duration.text() for s in self.sessions]
         for signal in self.signals:
             texts += [signal.title, signal.text, signal.clinician_title, signal.clinician_text]
+            texts += [signal.sheet_text] if signal.sheet_text else []
             texts += [e.text for e in signal.evidence]
         if self.talking_points is not None:
             tp = self.talking_points
