@@ -33,9 +33,10 @@ ENTRY = "date: 2026-04-02\ndose_mg: 150\n"
 
 
 def full_entry(day: str) -> str:
-    """A valid entry with every follow-up written, so it gives no warning either."""
+    """A valid entry with every follow-up written, so it gives no warning either (the same mood
+    on each follow-up: entries a few days apart never rate one day with two moods)."""
     return (f"date: {day}\ndose_mg: 150\npre_mood: 3\npost_mood_2h: 6\n"
-            "mood_day1: 5\nmood_day3: 5\nmood_day7: 4\n")
+            "mood_day1: 5\nmood_day3: 5\nmood_day7: 5\n")
 
 
 @pytest.fixture
