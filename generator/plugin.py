@@ -61,6 +61,7 @@ class JournalConfig(base.Config):
     noise_threshold = c.Type((int, float), default=Settings.noise_threshold)
     gap_weeks = c.Type(int, default=Settings.gap_weeks)
     fade_threshold_days = c.Type((int, float), default=Settings.fade_threshold_days)
+    crisis_line = c.Type(str, default=Settings.crisis_line)
     # Set by `journal export`: a copy for a provider never holds private notes, holds notes
     # only with include_notes, and covers the sessions from `since` on.
     share = c.Choice(("personal", "provider"), default="personal")
@@ -76,6 +77,7 @@ def trend_settings(options: JournalConfig) -> Settings:
         noise_threshold=float(options.noise_threshold),
         gap_weeks=options.gap_weeks,
         fade_threshold_days=options.fade_threshold_days,
+        crisis_line=options.crisis_line,
     )
 
 
