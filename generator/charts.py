@@ -344,7 +344,7 @@ def mood_chart(trends: Trends) -> Chart:
     for figure, segment in zip(trends.sessions, segments):
         e = figure.entry
         moods = {"pre": e.pre_mood, "2h": e.post_mood_2h, "day1": e.mood_day1, "day3": e.mood_day3, "day7": e.mood_day7}
-        rows.append([_day(figure), format_dose(e.dose_mg)] + [_number(moods[k]) for k, _, _ in MOOD_SERIES])
+        rows.append([_day(figure), format_dose(e.dose_mg)] + [_number(moods[k]) + _after_next(figure, k) for k, _, _ in MOOD_SERIES])
         for key, label, _ in MOOD_SERIES:
             values.append({"date": _day(figure), "series": label, "mood": moods[key], "segment": segment})
     labels = [label for _, label, _ in MOOD_SERIES]
@@ -369,6 +369,16 @@ def mood_chart(trends: Trends) -> Chart:
         ["Session", "Dose", "Before", "2 hours", "Day 1", "Day 3", "Day 7"],
         rows,
     )
+
+
+_MOOD_FIELD = {"2h": "post_mood_2h", "day1": "mood_day1", "day3": "mood_day3", "day7": "mood_day7"}
+
+
+def _after_next(figure: SessionFigures, key: str) -> str:
+    """' (after the next session, 1 Oct)' for a follow-up dated after the next session."""
+    if _MOOD_FIELD.get(key) not in figure.after_next or figure.next_day is None:
+        return ""
+    return f" (after the next session, {figure.next_day.day} {figure.next_day.strftime('%b')})"
 
 
 def _dose_steps(trends: Trends) -> list[dict[str, Any]]:
@@ -446,14 +456,15 @@ def duration_chart(trends: Trends) -> Chart:
     for figure in trends.sessions:
         d = figure.duration
         shown = 7 if d.beyond_day7 else d.days
-        kind = "lasted past day 7" if d.beyond_day7 else ("faded" if d.days is not None else "unknown")
+        kind = ("lasted past day 7" if d.beyond_day7 else "still above at the next session" if d.at_next
+                else "faded" if d.days is not None else "unknown")
         values.append({"date": _day(figure), "days": shown, "kind": kind, "text": d.text()})
         rows.append([_day(figure), format_dose(figure.entry.dose_mg), d.text()])
-    kinds = ["faded", "lasted past day 7"]
+    kinds = ["faded", "lasted past day 7", "still above at the next session"]
     base = alt.Chart(_Values(values)).transform_filter("datum.days != null").encode(
         x=_x_date(time_domain(trends)),
         y=alt.Y("days:Q", title="Days until mood was back to 'before'", scale=alt.Scale(domain=[0, 7])),
-        color=alt.Color("kind:N", title=None, scale=alt.Scale(domain=kinds, range=[PALETTE["blue"], PALETTE["green"]])),
+        color=alt.Color("kind:N", title=None, scale=alt.Scale(domain=kinds, range=[PALETTE["blue"], PALETTE["green"], PALETTE["sky"]])),
         tooltip=[_date_tooltip(title="Session"), alt.Tooltip("text:N", title="Effect lasted")],
     )
     chart = _bars_with_dots(base, len(values)).properties(width=WIDTH, height=HEIGHT)
@@ -461,7 +472,8 @@ def duration_chart(trends: Trends) -> Chart:
         "duration",
         "How long the effect lasted",
         "For each session, the number of days until mood fell back to its level before the session, read "
-        "from the follow-ups (green: still above it on day 7). A dot on the zero line with no bar is 0 days: "
+        "from the follow-ups and only up to the next session (green: still above it on day 7; light blue: "
+        "still above it at the next session, so at least that long). A dot on the zero line with no bar is 0 days: "
         "mood was no higher two hours after than before. A session with no dot has no estimate: a follow-up "
         "it needs is missing or still to come.",
         _finish(chart, "How long the effect lasted (days)"),

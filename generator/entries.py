@@ -35,6 +35,9 @@ ROUTES: tuple[str, ...] = Route.__args__  # type: ignore[attr-defined]
 Dissociation = Literal["none", "mild", "moderate", "strong"]
 DISSOCIATION_LEVELS: tuple[str, ...] = Dissociation.__args__  # type: ignore[attr-defined]
 
+Tolerability = Literal["fine", "manageable", "hard", "intolerable"]
+TOLERABILITY_LEVELS: tuple[str, ...] = Tolerability.__args__  # type: ignore[attr-defined]
+
 FOLLOW_UP_DAYS: dict[str, int] = {"mood_day1": 1, "mood_day3": 3, "mood_day7": 7}
 
 # Spelling variants people write, mapped to one name so that counts add up.
@@ -249,6 +252,13 @@ class Entry(BaseModel):
             "Common ones are recognised in any spelling; others are kept as written."
         ),
     )
+    tolerability: Tolerability | None = Field(
+        default=None,
+        description=(
+            "How bearable the side effects were: fine, manageable, hard or intolerable. "
+            "Separate from how well the session worked."
+        ),
+    )
     mood_day1: Mood | None = Field(default=None, description="Mood the day after, 1 to 10.")
     mood_day3: Mood | None = Field(default=None, description="Mood on day 3, 1 to 10.")
     mood_day7: Mood | None = Field(default=None, description="Mood on day 7, 1 to 10.")
@@ -410,6 +420,7 @@ pre_mood:                   # 1-10, right before the session
 dissociation:               # none, mild, moderate or strong
 post_mood_2h:               # 1-10, about two hours after
 side_effects:               # a list of words, e.g. [nausea, headache]; [] for none
+tolerability:               # how bearable the side effects were: fine, manageable, hard or intolerable
 mood_day1:                  # 1-10, the day after
 mood_day3:                  # 1-10, on day 3
 mood_day7:                  # 1-10, on day 7

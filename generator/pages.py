@@ -193,6 +193,10 @@ def checklist_items(trends: Trends) -> dict[str, list[dict[str, Any]]]:
     ]
     if "side_effects_rising" in signals:
         discuss[3] = {**discuss[3], "signal": signals["side_effects_rising"], "status": signals["side_effects_rising"].text}
+    if any(s.entry.tolerability is not None for s in trends.window.recent.entries):
+        # the journal records how bearable they were: the item is decided from it
+        discuss[3] = from_data("side_effects_hard_to_tolerate", discuss[3]["text"],
+                               f"none of your last {len(trends.window.recent.entries)} sessions records side effects as hard or intolerable.")
     wait = [
         from_data("one_bad_session", "You had one bad session: normal variability exists.",
                   "your latest session does not stand out far below the steady sessions before it."),

@@ -70,6 +70,7 @@ class JournalConfig(base.Config):
     # Who the journal is about, printed on the check-in sheet and the export's summary:
     # name, and optionally date_of_birth and record_number. Never required.
     patient = c.Type(dict, default={})
+    crisis_line = c.Type(str, default=Settings.crisis_line)
     # Set by `journal export`: a copy for a provider never holds private notes, holds notes
     # only with include_notes, and covers the sessions from `since` on.
     share = c.Choice(("personal", "provider"), default="personal")
@@ -86,6 +87,7 @@ def trend_settings(options: JournalConfig) -> Settings:
         gap_weeks=options.gap_weeks,
         fade_threshold_days=options.fade_threshold_days,
         providers=options.providers,  # type: ignore[arg-type]  # checked and read by Settings
+        crisis_line=options.crisis_line,
     )
 
 

@@ -16,10 +16,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from statistics import median
 
+from .entries import TOLERABILITY_LEVELS
 from .trends import (
     MOOD_WORDS,
     Gap,
     break_words,
+    IntervalSummary,
     Questionnaire,
     Evidence,
     QuestionnairePoint,
@@ -31,6 +33,7 @@ from .trends import (
     WindowSummary,
     based_on,
     current_dose_run,
+    days_text,
     format_day,
     format_dose,
     format_range,
@@ -109,7 +112,9 @@ def duration_mean_text(window: WindowSummary) -> str:
     if beyond == n:
         return "7 days or more"
     shown = f"{mean:.1f}".removesuffix(".0")
-    return f"{'at least' if beyond else 'about'} {shown} {'day' if shown == '1' else 'days'}"
+    # a session still above at the next session counts as the days until it: a lower bound too
+    bounded = beyond or window.duration_at_next
+    return f"{'at least' if bounded else 'about'} {shown} {'day' if shown == '1' else 'days'}"
 
 
 def duration_basis(window: WindowSummary) -> str:
@@ -118,6 +123,8 @@ def duration_basis(window: WindowSummary) -> str:
     beyond, n = window.duration_beyond7, window.duration_n
     if 0 < beyond < n:
         text += f"; {beyond} of them still above the pre-session mood on day 7, counted as 7 days"
+    if window.duration_at_next:
+        text += f"; {window.duration_at_next} counted up to the next session"
     return text
 
 
@@ -152,15 +159,21 @@ def lift_evidence(s: SessionFigures) -> Evidence:
     return Evidence(e.slug, s.day, text)
 
 
+def after_next_words(s: SessionFigures) -> str:
+    """'after the next session, 1 Oct 2026': how a follow-up dated after the next session is marked."""
+    return f"after the next session, {format_day(s.next_day)}" if s.next_day is not None else ""
+
+
 def duration_evidence(s: SessionFigures) -> Evidence:
     e = s.entry
     moods = [
         f"{label} {value if value is not None else 'not recorded'}"
-        for label, value in (
-            ("2 hours", e.post_mood_2h),
-            ("day 1", e.mood_day1),
-            ("day 3", e.mood_day3),
-            ("day 7", e.mood_day7),
+        + (f" ({after_next_words(s)})" if name in s.after_next else "")
+        for label, name, value in (
+            ("2 hours", "post_mood_2h", e.post_mood_2h),
+            ("day 1", "mood_day1", e.mood_day1),
+            ("day 3", "mood_day3", e.mood_day3),
+            ("day 7", "mood_day7", e.mood_day7),
         )
     ]
     text = f"{session_label(s)}: mood {e.pre_mood} before; {', '.join(moods)}; effect lasted {s.duration.text()}"
@@ -201,17 +214,20 @@ def self_harm_item(trends: Trends) -> Signal | None:
     # A later PHQ-9 answered question 9 with 0: the notice stays at the top (it must not be
     # missed), but it does not say "now" about answers that a later one no longer records.
     later = answered[-1] if answered and answered[-1] is not latest else None
+    crisis = trends.settings.crisis_line
     if later is None:
         title = "Thoughts of self-harm recorded: please reach out now"
         text = (
             "Your PHQ-9 answers record thoughts that you would be better off dead or of hurting "
             f"yourself (question 9 answered above 0) in {entries}, "
-            f"most recently on {format_day(latest.day)}. Please contact your prescriber now, and if "
-            "you feel you might act on these thoughts or are not safe, call your local emergency "
-            "services straight away. Do not wait for your next appointment. This notice stays at "
-            "the top whatever your other figures show."
+            f"most recently on {format_day(latest.day)}. Please contact your prescriber now, without waiting "
+            f"for your next appointment. If you might act on these thoughts or are not safe, contact {crisis} "
+            "or your local emergency number straight away, and tell someone you trust."
         )
-        told = "asking them to contact their prescriber now, and emergency services if they are not safe"
+        told = (
+            f"asking them to contact their prescriber now, and {crisis} or their local emergency number "
+            "if they are not safe, and to tell someone they trust"
+        )
     else:
         title = "Thoughts of self-harm recorded earlier: make sure your prescriber knows"
         text = (
@@ -219,12 +235,14 @@ def self_harm_item(trends: Trends) -> Signal | None:
             f"yourself (question 9 answered above 0) in {entries}, most recently on "
             f"{format_day(latest.day)}; your PHQ-9 of {format_day(later.day)} answered that question 0. "
             "Please make sure your prescriber knows about it. If such thoughts come back, contact your "
-            "prescriber straight away, and if you are not safe, call your local emergency services. "
-            "This notice stays at the top of the report so that it is not missed."
+            f"prescriber straight away, and if you are not safe, contact {crisis} or your local emergency "
+            "number, and tell someone you trust. This notice stays at the top of the report so that it "
+            "is not missed."
         )
         told = (
             "asking them to make sure their prescriber knows, and to contact their prescriber straight "
-            "away, or emergency services if they are not safe, if such thoughts come back"
+            f"away, or {crisis} or their local emergency number if they are not safe, if such thoughts "
+            "come back, and to tell someone they trust"
         )
 
     # For the clinician: the facts and their dates, soberly; what the patient's own report
@@ -768,6 +786,7 @@ def one_bad_session(trends: Trends) -> Signal | None:
             "which were steady."
         )
 
+    level = "wait"
     text = (
         f"{facts(PATIENT)} One session like this is within normal variability and is not, on "
         "its own, a reason to change the dose. Noting what was different that day (sleep, stress, "
@@ -778,15 +797,167 @@ def one_bad_session(trends: Trends) -> Signal | None:
         "sessions that follow will show whether it stands alone."
     )
     title = "One session below the rest: normal variability"
+    if beside_safety(trends):
+        # Beside a safety notice, nothing on the page may sound like "no need to act".
+        level, title = "info", "One session below the rest"
+        text = f"{facts(PATIENT)} Tell your prescriber about it along with the notice at the top."
+        clinician = facts(CLINICIAN)
     return Signal(
         key="one_bad_session",
-        level="wait",
+        level=level,
         title=title,
         text=text,
         clinician_title=title,
         clinician_text=clinician,
         evidence=recent_evidence([lift_evidence(s) for s in others + [latest]]),
         numbers={"latest_lift": latest.lift, "typical_lift": typical, "others_n": len(others)},  # type: ignore[dict-item]
+    )
+
+
+def beside_safety(trends: Trends) -> bool:
+    """Whether the report shows a safety notice: then no other finding reassures."""
+    return any(finder(trends) is not None for finder in SAFETY_FINDERS)
+
+
+# Dissociation this strong, with at least this many side effects, marks a session that went badly
+# whatever its lift.
+SEVERAL_SIDE_EFFECTS = 2
+
+
+def stood_out(trends: Trends) -> list[tuple[SessionFigures, str, str]]:
+    """The sessions of the recent window that stand out, each with what made it stand out for
+    the benefit (a lift far below the window's other sessions at its dose: their median, by
+    OUTLIER_MARGIN beyond the noise threshold) and for side effects (strong dissociation with
+    several side effects); "" where it did not. The latest session, when `one_bad_session`
+    already names it for its lift, is left to that signal for its lift."""
+    settings = trends.settings
+    recent = trends.window.recent.entries
+    told_latest = one_bad_session(trends) is not None
+    found = []
+    for s in recent:
+        low = harsh = ""
+        others = [o.lift for o in recent if o is not s and o.lift is not None and o.dose_mg == s.dose_mg]
+        if s.lift is not None and len(others) >= settings.min_known and not (told_latest and s is recent[-1]):
+            typical = median(others)  # type: ignore[type-var]
+            if typical - s.lift >= OUTLIER_MARGIN + settings.noise_threshold:  # type: ignore[operator]
+                low = (
+                    f"a lift of {signed(s.lift)} points, against {signed(typical, 1)} typical of the other "  # type: ignore[arg-type]
+                    f"{sessions_word(len(others))} at that dose in the window"
+                )
+        effects = s.entry.side_effects or []
+        if s.entry.dissociation == "strong" and len(effects) >= SEVERAL_SIDE_EFFECTS:
+            harsh = f"strong dissociation with {join_words(effects)}"
+        if low or harsh:
+            found.append((s, low, harsh))
+    return found
+
+
+def unusual_sessions(trends: Trends) -> Signal | None:
+    """Every session of the recent window that stands out (see `stood_out`), named with its date."""
+    found = [(s, "; ".join(filter(None, (low, harsh))), harsh) for s, low, harsh in stood_out(trends)]
+    if not found:
+        return None
+    harsh = any(h for _, _, h in found)
+    w = trends.window.recent
+    days = join_words([format_day(s.day) for s, _, _ in found])
+
+    def words(v: Voice) -> str:
+        listed = "; ".join(f"{session_label(s)}: {said}" for s, said, _ in found)
+        return (
+            f"In {v.the} last {sessions_word(w.sessions)} ({w.dates_text()}), "
+            f"{'this session stands' if len(found) == 1 else 'these sessions stand'} out: {listed}. "
+            "What was different on such a day (sleep, stress, illness, the setting) and how the session "
+            f"went are worth discussing with {v.discuss_with}."
+        )
+
+    title = f"{'A session' if len(found) == 1 else 'Sessions'} that stood out: {days}"
+    return Signal(
+        key="unusual_sessions",
+        level="discuss" if harsh else "info",
+        title=title,
+        text=words(PATIENT),
+        clinician_title=title,
+        clinician_text=words(CLINICIAN),
+        evidence=recent_evidence([Evidence(s.entry.slug, s.day, f"{session_label(s)}: {said}") for s, said, _ in found]),
+        numbers={"sessions": len(found), "days": ", ".join(s.day.isoformat() for s, _, _ in found)},
+    )
+
+
+def frequency_changed(trends: Trends) -> Signal | None:
+    """Sessions now take place clearly more or less often than in the window before
+    (see `compare_intervals`)."""
+    between = trends.between
+    if not between.change or between.previous is None:
+        return None
+    recent, previous = between.recent, between.previous
+
+    def spread(summary: IntervalSummary) -> str:
+        return f"{summary.shortest} to {summary.longest}" if summary.shortest != summary.longest else f"all {summary.shortest}"
+
+    def words(v: Voice) -> str:
+        return (
+            f"{v.cap(v.the)} last {plural(len(recent.days), 'session')} ({format_range(recent.first, recent.last)}) "  # type: ignore[arg-type]
+            f"came a median of {days_text(recent.median)} days after the one before ({spread(recent)} days), "  # type: ignore[arg-type]
+            f"against {days_text(previous.median)} days over the {plural(len(previous.days), 'session')} before "  # type: ignore[arg-type]
+            f"({format_range(previous.first, previous.last)}; {spread(previous)} days). "  # type: ignore[arg-type]
+            "Sessions less than a week apart can overlap in their effects, so lifts and how long the effect "
+            "lasted compare less directly across such a change. A change in how often sessions take place "
+            f"is worth discussing with {v.discuss_with}."
+        )
+
+    title = f"Sessions now take place {between.change}"
+    return Signal(
+        key="frequency_changed",
+        level="discuss",
+        title=title,
+        text=words(PATIENT),
+        clinician_title=title,
+        clinician_text=words(CLINICIAN),
+        evidence=recent_evidence([
+            Evidence(s.entry.slug, s.day, f"{session_label(s)}: {plural(s.interval_days, 'day')} after the session before")  # type: ignore[arg-type]
+            for s in trends.sessions[-2 * trends.settings.window:] if s.interval_days is not None
+        ]),
+        numbers={"recent_median_days": recent.median, "previous_median_days": previous.median,  # type: ignore[dict-item]
+                 "recent_n": len(recent.days), "previous_n": len(previous.days)},
+    )
+
+
+HARD_TO_TOLERATE = ("hard", "intolerable")
+
+
+def side_effects_hard_to_tolerate(trends: Trends) -> Signal | None:
+    """Side effects recorded as hard to tolerate or intolerable in the recent window (the
+    `tolerability` field): a reason to talk about side effects, apart from the benefit."""
+    w = trends.window.recent
+    hard = [s for s in w.entries if s.entry.tolerability in HARD_TO_TOLERATE]
+    if not hard:
+        return None
+    counts = [
+        f"{level if level == 'intolerable' else 'hard to tolerate'} in {plural(len(days), 'session')} ({join_words(days)})"
+        for level in HARD_TO_TOLERATE
+        if (days := [format_day(s.day) for s in hard if s.entry.tolerability == level])
+    ]
+
+    def words(v: Voice) -> str:
+        return (
+            f"In {v.the} last {sessions_word(w.sessions)} ({w.dates_text()}), side effects were recorded as "
+            f"{join_words(counts)}. Side effects that are hard to tolerate are worth discussing with "
+            f"{v.discuss_with}, as a matter of their own, apart from how well the treatment works."
+        )
+
+    return Signal(
+        key="side_effects_hard_to_tolerate",
+        level="discuss",
+        title="Side effects were hard to tolerate",
+        text=words(PATIENT),
+        clinician_title="Side effects recorded as hard to tolerate",
+        clinician_text=words(CLINICIAN),
+        evidence=recent_evidence([
+            Evidence(s.entry.slug, s.day, f"{session_label(s)}: tolerability {s.entry.tolerability}"
+                     + (f"; side effects {', '.join(s.entry.side_effects)}" if s.entry.side_effects else ""))
+            for s in hard
+        ]),
+        numbers={"sessions": len(hard), "recent_n": w.sessions},
     )
 
 
@@ -919,6 +1090,8 @@ def missing_follow_ups(trends: Trends) -> Signal | None:
     )
 
 
+SAFETY_FINDERS = (self_harm_item, overlapping_prescribers)
+
 SIGNAL_FINDERS = (
     self_harm_item,
     overlapping_prescribers,
@@ -930,6 +1103,9 @@ SIGNAL_FINDERS = (
     new_provider_dose_drop,
     adequate_trial_without_benefit,
     side_effects_rising,
+    side_effects_hard_to_tolerate,
+    unusual_sessions,
+    frequency_changed,
     adequate_trial_not_reached,
     one_bad_session,
     missing_follow_ups,
@@ -1067,7 +1243,41 @@ def side_effect_statement(trends: Trends) -> str:
     dissociation = dissociation_in(w.recent, "my last" if w.previous else "my")
     if dissociation:
         sentences.append(dissociation)
+    bearable = tolerability_in(w.recent, "my last" if w.previous else "my")
+    if bearable:
+        sentences.append(bearable)
     return " ".join(sentences)
+
+
+def tolerability_in(window: WindowSummary, owner: str) -> str:
+    """'How bearable the side effects were in my last 6 sessions: fine in 3 and hard in 2
+    (recorded for 5 of them).' Empty when no session of the window records it."""
+    counts = {level: sum(s.entry.tolerability == level for s in window.entries) for level in TOLERABILITY_LEVELS}
+    recorded = sum(counts.values())
+    if not recorded:
+        return ""
+    listed = join_words([f"{level} in {n}" for level, n in counts.items() if n])
+    coverage = "" if recorded == window.sessions else f" (recorded for {recorded} of them)"
+    return f"How bearable the side effects were in {owner} {sessions_word(window.sessions)}: {listed}{coverage}."
+
+
+def between_statement(trends: Trends) -> str:
+    """How often my sessions take place, recent against before, in the first person."""
+    between = trends.between
+    recent = between.recent
+    if recent.median is None:
+        return ""
+    text = (
+        f"My last {plural(len(recent.days), 'session')} ({format_range(recent.first, recent.last)}) came a median "  # type: ignore[arg-type]
+        f"of {days_text(recent.median)} days after the one before"
+    )
+    if recent.shortest != recent.longest:
+        text += f" ({recent.shortest} to {recent.longest} days)"
+    previous = between.previous
+    if previous is not None and previous.median is not None:
+        change = {"more often": ", more often than", "less often": ", less often than"}.get(between.change, ", about as often as")
+        text += f"{change} the {plural(len(previous.days), 'session')} before ({days_text(previous.median)} days)"
+    return text + "."
 
 
 def side_effects_in(window: WindowSummary, owner: str, before: bool = False) -> str:
@@ -1139,8 +1349,8 @@ def limits(trends: Trends, signals: Sequence[Signal]) -> list[str]:
         "for me. That is for my prescriber and me to decide together.",
         f"Moods are rated once at each point on a 1-10 scale; a difference of "
         f"{settings.noise_threshold:g} point or less can be ordinary day-to-day variation.",
-        "How long the effect lasted is read from straight lines between the follow-up moods and "
-        "ends at day 7, the last follow-up.",
+        "How long the effect lasted is read from straight lines between the follow-up moods, up to "
+        "day 7 or the next session if sooner.",
     ]
     if w.direction == "unknown":
         said.append(
@@ -1221,10 +1431,20 @@ def state_statement(trends: Trends) -> str:
 
 
 def talking_points(trends: Trends, signals: Sequence[Signal]) -> TalkingPoints:
+    found = stood_out(trends)
+    low = [f"{format_day(s.day)}, {low}" for s, low, _ in found if low]
+    harsh = [f"{format_day(s.day)}, {harsh}" for s, _, harsh in found if harsh]
+    efficacy = efficacy_statement(trends)
+    if low:
+        efficacy += f" In my last {sessions_word(len(trends.window.recent.entries))}, {'one session' if len(low) == 1 else 'these sessions'} stood out: {'; '.join(low)}."
+    side_effects = side_effect_statement(trends)
+    if harsh:
+        side_effects += f" {'One session' if len(harsh) == 1 else 'These sessions'} went badly: {'; '.join(harsh)}."
     return TalkingPoints(
         state=state_statement(trends),
-        efficacy=efficacy_statement(trends),
-        side_effects=side_effect_statement(trends),
+        efficacy=efficacy,
+        side_effects=side_effects,
         questions=questions(trends, signals),
         limits=limits(trends, signals),
+        between=between_statement(trends),
     )

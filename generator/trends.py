@@ -64,6 +64,9 @@ GAD7_BANDS: list[tuple[int, int, str]] = [
 ]
 PHQ9_REMISSION_BELOW = 5
 
+# The US line by default (the guide's fact); a person elsewhere names theirs in `crisis_line`.
+DEFAULT_CRISIS_LINE = "the 988 Suicide & Crisis Lifeline (in the US, call or text 988)"
+
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
@@ -81,6 +84,8 @@ class Settings:
     fade_threshold_days: days by which the effect must shorten before it counts as fading.
     providers: other spellings of each prescriber, {name: [spellings]} (see generator.providers);
       kept as (name, (spellings...)) pairs, so that settings can still be hashed.
+    crisis_line: where the self-harm notice tells the person to turn besides their local
+      emergency number (a crisis line of their country), as plain text.
     """
 
     window: int = 6
@@ -89,6 +94,7 @@ class Settings:
     gap_weeks: int = 3
     fade_threshold_days: float = 1.0
     providers: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    crisis_line: str = DEFAULT_CRISIS_LINE
 
     def __post_init__(self) -> None:
         problems = self.problems()
@@ -105,6 +111,7 @@ class Settings:
         found += _number_problem("noise_threshold", self.noise_threshold, "points of mood")
         found += _number_problem("fade_threshold_days", self.fade_threshold_days, "days")
         found += settings_problems(self.providers)
+        found += _crisis_line_problem(self.crisis_line)
         return found
 
     @classmethod
@@ -128,6 +135,13 @@ class Settings:
 def _whole_number_problem(name: str, value: object, least: int, unit: str) -> list[str]:
     if isinstance(value, bool) or not isinstance(value, int) or value < least:
         return [f"{name} must be a whole number of {unit}, {least} or more (got {value!r})"]
+    return []
+
+
+def _crisis_line_problem(value: object) -> list[str]:
+    # Shown inside a sentence of the safety notice: one line of text, short enough to read.
+    if not isinstance(value, str) or not value.strip() or not value.isprintable() or len(value) > 200:
+        return [f"crisis_line must be one line of text, up to 200 characters, naming a crisis line (got {value!r})"]
     return []
 
 
@@ -219,6 +233,7 @@ MOOD_WORDS = {
     "mood_day1": "day-1 mood",
     "mood_day3": "day-3 mood",
     "mood_day7": "day-7 mood",
+    "next_pre_mood": "mood before the next session",
 }
 
 
@@ -238,13 +253,23 @@ class Duration:
     beyond_day7: bool = False
     missing: list[str] = field(default_factory=list)
     pending: list[str] = field(default_factory=list)
+    # Still above the pre-session mood at the next session, `days` later (before day 7): the
+    # reading stops there, so `days` is a lower bound, as 7 is for beyond_day7.
+    at_next: bool = False
 
     @property
     def known(self) -> bool:
         return self.days is not None
 
+    @property
+    def lower_bound(self) -> bool:
+        return self.beyond_day7 or self.at_next
+
     def text(self) -> str:
         if self.days is not None:
+            if self.at_next:
+                shown = days_text(self.days)
+                return f"{shown}+ days (still above at the next session, {shown} {'day' if shown == '1' else 'days'} later)"
             if self.beyond_day7:
                 return "7+ days"
             if self.days == 0:
@@ -273,6 +298,11 @@ class SessionFigures:
     duration: Duration
     missing: list[str] = field(default_factory=list)
     pending: list[str] = field(default_factory=list)
+    # The course around the session (see `session_figures`): calendar days since the previous
+    # session, the next session's day, and the follow-ups dated after it.
+    interval_days: int | None = None
+    next_day: date | None = None
+    after_next: list[str] = field(default_factory=list)
 
     @property
     def day(self) -> date:
@@ -305,7 +335,22 @@ def relative_moods(entry: Entry) -> dict[str, int | None]:
     return result
 
 
-def effect_duration(entry: Entry, today: date) -> Duration:
+def days_text(days: float) -> str:
+    return f"{days:.1f}".removesuffix(".0")
+
+
+def after_next_session(entry: Entry, next_entry: Entry | None) -> list[str]:
+    """The follow-up moods dated after the next session's day: they no longer show this
+    session alone (the guide: effects overlap when sessions are less than a week apart). A
+    follow-up on the day of the next session is read as that day's mood, as the next session's
+    mood before is, so it still counts. Two sessions on one day share every follow-up: nothing
+    can tell them apart, so they are read as they are."""
+    if next_entry is None or next_entry.day == entry.day:
+        return []
+    return [name for name, offset in FOLLOW_UP_DAYS.items() if entry.day + timedelta(days=offset) > next_entry.day]
+
+
+def effect_duration(entry: Entry, today: date, next_entry: Entry | None = None) -> Duration:
     """When mood falls back to the pre-session level, in days after the session.
 
     The points are the pre-session mood at day 0 and the moods at 2 hours (day 1/12),
@@ -320,13 +365,21 @@ def effect_duration(entry: Entry, today: date) -> Duration:
     that do not matter. When mood is still above the pre-session level on day 7 the
     effect lasted 7+ days, whatever is missing before. When day 7 is missing and no
     recorded point is at the pre-session level, the duration is unknown.
+
+    With `next_entry`, the next session, the reading stops there: follow-ups dated after it
+    (see `after_next_session`) are left out, and the last point is the next session's mood
+    before, at the days between the two. Still above there, the effect lasted at least that
+    long ("6+ days", `at_next`); at or below it, the end is read on the line to it.
     """
     pre = entry.pre_mood
     if pre is None:
         return _unknown(entry, ["pre_mood"], today)
+    cut = after_next_session(entry, next_entry)
     prev_t, prev_r = 0.0, 0
     absent_run: list[str] = []  # the missing points since the last recorded one
     for key, name, t in FOLLOW_UP_POINTS:
+        if name in cut:
+            continue
         value = getattr(entry, name)
         if value is None or recorded_early(entry, name, today):
             absent_run.append(name)  # a mood written before its day waits for that day
@@ -340,9 +393,33 @@ def effect_duration(entry: Entry, today: date) -> Duration:
             return Duration(prev_t + prev_r / (prev_r - r) * (t - prev_t))
         prev_t, prev_r = t, r
         absent_run = []
+    if next_entry is not None and "mood_day7" in cut:
+        return _read_to_next(entry, next_entry, today, prev_t, prev_r, absent_run)
     if entry.mood_day7 is not None and not recorded_early(entry, "mood_day7", today):
         return Duration(LAST_FOLLOW_UP_DAY, beyond_day7=True)
     return _unknown(entry, absent_run, today)
+
+
+def _read_to_next(entry: Entry, next_entry: Entry, today: date, prev_t: float, prev_r: int,
+                  absent_run: list[str]) -> Duration:
+    """The end of `effect_duration` when the next session comes before day 7: mood still above
+    the pre-session level at the last recorded point, read on to the next session."""
+    interval = float((next_entry.day - entry.day).days)  # at least 1: see after_next_session
+    if prev_t >= interval and prev_r > 0:  # a follow-up on the next session's day, still above
+        return Duration(interval, at_next=True)
+    at_next = next_entry.pre_mood
+    if at_next is None:
+        waiting = not is_due(next_entry, "pre_mood", today)
+        found = _unknown(entry, absent_run, today)
+        return replace(found, pending=found.pending + ["next_pre_mood"]) if waiting else replace(
+            found, missing=found.missing + ["next_pre_mood"])
+    r = at_next - entry.pre_mood  # type: ignore[operator]
+    if r > 0:
+        # only with a rise of its own recorded: the next session's mood alone says nothing of this one
+        return Duration(interval, at_next=True) if prev_r > 0 else _unknown(entry, absent_run, today)
+    if absent_run:
+        return _unknown(entry, absent_run, today)
+    return Duration(prev_t + prev_r / (prev_r - r) * (interval - prev_t))
 
 
 def _unknown(entry: Entry, names: list[str], today: date) -> Duration:
@@ -351,15 +428,21 @@ def _unknown(entry: Entry, names: list[str], today: date) -> Duration:
     return Duration(None, missing=missing, pending=pending)
 
 
-def session_figures(entry: Entry, today: date) -> SessionFigures:
+def session_figures(entry: Entry, today: date, previous: Entry | None = None,
+                    next_entry: Entry | None = None) -> SessionFigures:
+    """One session's figures; with the sessions before and after it, its place in the course:
+    the days since the previous one, and the effect read only up to the next one."""
     empty = [name for name in MOOD_FIELDS if getattr(entry, name) is None]
     return SessionFigures(
         entry=entry,
         lift=entry.lift,
         relative=relative_moods(entry),
-        duration=effect_duration(entry, today),
+        duration=effect_duration(entry, today, next_entry),
         missing=[n for n in empty if is_due(entry, n, today)],
         pending=[n for n in empty if not is_due(entry, n, today)],
+        interval_days=(entry.day - previous.day).days if previous is not None else None,
+        next_day=next_entry.day if next_entry is not None else None,
+        after_next=[n for n in after_next_session(entry, next_entry) if getattr(entry, n) is not None],
     )
 
 
@@ -420,6 +503,7 @@ class DoseLevel:
     @property
     def hold_text(self) -> str:
         return hold_text(self.hold_time_min)
+    duration_at_next: int = 0  # durations still above at the next session: lower bounds too
 
 
 def dissociation_counts(sessions: Sequence[SessionFigures]) -> dict[str, int]:
@@ -469,6 +553,7 @@ def dose_levels(sessions: Sequence[SessionFigures]) -> list[DoseLevel]:
                 side_effects_n=sum(s.entry.side_effects is not None for s in group),
                 route=route or None,
                 hold_time_min=(min(holds), max(holds)) if holds else None,
+                duration_at_next=sum(s.duration.at_next for s in group),
             )
         )
     return levels
@@ -657,6 +742,7 @@ class WindowSummary:
     last: date | None
     doses: list[float]
     routes: list[str] = field(default_factory=list)  # the routes recorded in it
+    duration_at_next: int = 0  # still above at the next session: lower bounds, like 7+
 
     @property
     def sessions(self) -> int:
@@ -691,6 +777,7 @@ def summarize_window(sessions: Sequence[SessionFigures]) -> WindowSummary:
         last=sessions[-1].day if sessions else None,
         doses=sorted({s.dose_mg for s in sessions}),
         routes=sorted({s.entry.route for s in sessions if s.entry.route is not None}),
+        duration_at_next=sum(s.duration.at_next for s in sessions),
     )
 
 
@@ -812,6 +899,72 @@ def window_since_break(course: Sequence[SessionFigures], sessions: Sequence[Sess
             f"{break_words(gap.days)} break"
         ))
     return window
+
+
+# --------------------------------------------------------------------------- between sessions
+
+# A change in how often sessions take place counts when the typical (median) days between
+# sessions differ by at least this many days and by half or more (every 7 days against every
+# 3-4, or every 14): a day or two either way is an ordinary change of appointment.
+FREQUENCY_CHANGE_DAYS = 2
+FREQUENCY_CHANGE_RATIO = 1.5
+
+
+@dataclass(frozen=True)
+class IntervalSummary:
+    """The days between sessions in a window: each session's days since the one before it
+    (the first session of the journal has none)."""
+
+    days: list[int]
+    first: date | None
+    last: date | None
+
+    @property
+    def median(self) -> float | None:
+        if not self.days:
+            return None
+        ordered = sorted(self.days)
+        middle = len(ordered) // 2
+        return float(ordered[middle]) if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+    @property
+    def shortest(self) -> int | None:
+        return min(self.days) if self.days else None
+
+    @property
+    def longest(self) -> int | None:
+        return max(self.days) if self.days else None
+
+
+@dataclass(frozen=True)
+class IntervalComparison:
+    """How often sessions take place, the recent window against the one before (the same
+    windows as the lift). `change`: 'more often', 'less often' or '' (no clear change, or too
+    few intervals: `settings.min_known` in each window are needed)."""
+
+    recent: IntervalSummary
+    previous: IntervalSummary | None
+    change: str
+
+
+def interval_summary(sessions: Sequence[SessionFigures]) -> IntervalSummary:
+    return IntervalSummary(
+        [s.interval_days for s in sessions if s.interval_days is not None],
+        sessions[0].day if sessions else None,
+        sessions[-1].day if sessions else None,
+    )
+
+
+def compare_intervals(sessions: Sequence[SessionFigures], settings: Settings) -> IntervalComparison:
+    n = settings.window
+    recent = interval_summary(sessions[-n:])
+    previous = interval_summary(sessions[-2 * n : -n]) if len(sessions) > n else None
+    change = ""
+    if previous is not None and len(recent.days) >= settings.min_known and len(previous.days) >= settings.min_known:
+        a, b = recent.median, previous.median
+        if a is not None and b is not None and abs(a - b) >= FREQUENCY_CHANGE_DAYS and max(a, b) >= FREQUENCY_CHANGE_RATIO * max(min(a, b), 0.5):
+            change = "more often" if a < b else "less often"
+    return IntervalComparison(recent, previous, change)
 
 
 def _difference(a: float | None, b: float | None) -> float | None:
@@ -963,6 +1116,7 @@ class TalkingPoints:
     side_effects: str
     questions: list[str]
     limits: list[str]
+    between: str = ""  # how often sessions take place, in the first person
 
 
 # --------------------------------------------------------------------------- everything
@@ -1036,6 +1190,11 @@ class Trends:
         return join_words([self.dose_text(dose, route) for dose, route in seen]) or "no recorded dose"
 
     @property
+    def between(self) -> IntervalComparison:
+        """How often sessions take place, recent against before (see `compare_intervals`)."""
+        return compare_intervals(self.sessions, self.settings)
+
+    @property
     def current_run(self) -> list[SessionFigures]:
         """The sessions at the current dose since the last change of dose."""
         return self.sessions[len(self.sessions) - self.sessions_at_current_dose :]
@@ -1051,6 +1210,7 @@ class Trends:
         if self.talking_points is not None:
             tp = self.talking_points
             texts += [tp.state, tp.efficacy, tp.side_effects, *tp.questions, *tp.limits]
+            texts += [tp.between] if tp.between else []
         return texts
 
 
@@ -1060,7 +1220,10 @@ def compute_trends(entries: Sequence[Entry], today: date, settings: Settings = S
     from .signals import find_signals, talking_points
 
     ordered = sorted(entries, key=lambda e: e.sort_key)
-    sessions = [session_figures(e, today) for e in ordered]
+    sessions = [
+        session_figures(e, today, ordered[i - 1] if i else None, ordered[i + 1] if i + 1 < len(ordered) else None)
+        for i, e in enumerate(ordered)
+    ]
     run = current_dose_run(sessions, settings.gap_weeks)
     gaps = find_gaps([s.day for s in sessions], settings.gap_weeks)
     several_routes = len({s.entry.route for s in sessions} - {None}) > 1

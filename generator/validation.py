@@ -6,6 +6,7 @@ Three kinds of check:
   whose date differs from the entry's (warnings);
 - `cross_entry_problems`: the same session twice, sessions dated in the future (errors);
 - `provider_spelling_problems`: provider names that are probably one prescriber (warnings).
+  two entries rating one day with different moods (warnings).
 """
 
 from __future__ import annotations
@@ -426,7 +427,7 @@ def entry_warnings(entry: Entry, read: ReadEntry, today: dt.date) -> list[Proble
     return problems
 
 
-CROSS_ENTRY_PATHS: tuple[Path_, ...] = (("date",),)
+CROSS_ENTRY_PATHS: tuple[Path_, ...] = (("date",),) + tuple((name,) for name in FOLLOW_UP_DAYS)
 """The values whose places `cross_entry_problems` points at: list here any other value
 that a check there points at (see `cross_entry_places`)."""
 
@@ -454,7 +455,8 @@ def cross_entry_problems(
     needs only its name and the places of CROSS_ENTRY_PATHS (`cross_entry_places`)."""
     problems: list[Problem] = []
     by_when: dict[Any, list[tuple[Entry, ReadEntry]]] = defaultdict(list)
-    for entry, read in pairs:
+    pairs_seen = list(pairs)
+    for entry, read in pairs_seen:
         if entry.day > today:
             problems.append(
                 read.problem(
@@ -479,6 +481,38 @@ def cross_entry_problems(
                     "e.g. 2026-04-02 09:00)",
                 )
             )
+    problems.extend(same_day_ratings(pairs_seen))
+    return problems
+
+
+def same_day_ratings(pairs: Iterable[tuple[Entry, ReadEntry]]) -> list[Problem]:
+    """Two entries rating the same calendar day with different moods: a day-N follow-up of one
+    session and a follow-up of another (11 Oct as one session's day 7 and the next one's day 1).
+    Each follow-up is that day's mood, so they should agree; the warning names both files. The
+    moods before and two hours after a session are moments of a day, not the day, and are not
+    compared. One warning per pair, at the earlier session's field."""
+    by_day: dict[dt.date, list[tuple[Entry, ReadEntry, str, int]]] = defaultdict(list)
+    for entry, read in pairs:
+        for name, offset in FOLLOW_UP_DAYS.items():
+            value = getattr(entry, name)
+            if value is not None:
+                by_day[entry.day + dt.timedelta(days=offset)].append((entry, read, name, value))
+    problems: list[Problem] = []
+    for day, ratings in sorted(by_day.items()):
+        if len({value for *_, value in ratings}) < 2:
+            continue
+        ratings.sort(key=lambda r: r[0].sort_key)
+        for i, (entry, read, name, value) in enumerate(ratings):
+            differing = [r for r in ratings[i + 1:] if r[3] != value and r[0] is not entry]
+            # many copies of one session must not make thousands of messages: the first three
+            for other, other_read, other_name, other_value in differing[:3]:
+                line, column = other_read.position((other_name,))
+                problems.append(read.problem(
+                    (name,), name,
+                    f"rates {day.isoformat()} as {value}, and {other_read.source}:{line}:{column} rates the same "
+                    f"day as {other_value} ({other_name}); one day, two moods: check which is right",
+                    "warning",
+                ))
     return problems
 
 

@@ -116,7 +116,11 @@ def test_sessions_csv_matches_the_entries(default_files):
         assert row["entry_file"] == f"entries/{Path(entry.source).name}"
     by_date = {row["date"]: row for row in rows}
     assert by_date["2026-08-08"]["effect_lasted_days"] == "0" and by_date["2026-08-08"]["lift"] == "0"
-    assert by_date["2026-06-22"]["effect_lasted_days"] == "7" and by_date["2026-06-22"]["effect_past_day7"] == "yes"
+    assert by_date["2026-07-12"]["effect_lasted_days"] == "7" and by_date["2026-07-12"]["effect_past_day7"] == "yes"
+    # 22 Jun: still above on day 3, the day of the next session; its day-7 mood is dated after it
+    assert by_date["2026-06-22"]["effect_lasted_days"] == "3" and by_date["2026-06-22"]["effect_past_day7"] == "no"
+    assert by_date["2026-06-22"]["after_next_session"] == "mood_day7" and by_date["2026-06-25"]["days_since_previous"] == "3"
+    assert by_date["2026-06-22"]["effect_lasted"] == "3+ days (still above at the next session, 3 days later)"
     assert by_date["2026-09-04"]["missing"] == "mood_day1"  # left empty, said so, not filled in
     assert by_date["2026-11-22"]["still_to_come"] == "mood_day3 mood_day7"
     assert by_date["2026-06-01"]["phq9_answers"] == "2 3 2 2 2 2 2 1 0" and by_date["2026-06-01"]["phq9_total"] == "16"

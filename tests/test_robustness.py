@@ -33,9 +33,10 @@ ENTRY = "date: 2026-04-02\ndose_mg: 150\n"
 
 
 def full_entry(day: str) -> str:
-    """A valid entry with every follow-up written, so it gives no warning either."""
+    """A valid entry with every follow-up written, so it gives no warning either (the same mood
+    on each follow-up: entries a few days apart never rate one day with two moods)."""
     return (f"date: {day}\ndose_mg: 150\npre_mood: 3\npost_mood_2h: 6\n"
-            "mood_day1: 5\nmood_day3: 5\nmood_day7: 4\n")
+            "mood_day1: 5\nmood_day3: 5\nmood_day7: 5\n")
 
 
 @pytest.fixture
@@ -575,13 +576,13 @@ def test_a_control_character_typed_in_a_side_effect_does_not_stop_the_build(tmp_
          "3:1: <<: is a YAML merge key, which an entry does not use; write each field out on its own line"),
         (["base: &b {route: oral}", "<<: *b"],
          "3:1: base: unknown field; the fields an entry can have are date, dose_mg, route, hold_time_min, "
-         "pre_mood, dissociation, post_mood_2h, side_effects, mood_day1, mood_day3, mood_day7, provider, "
+         "pre_mood, dissociation, post_mood_2h, side_effects, tolerability, mood_day1, mood_day3, mood_day7, provider, "
          "scores, notes, private_notes"),
         (["scores:", "  <<: {phq9: 3}"],
          "4:3: scores.<<: is a YAML merge key, which an entry does not use; write each field out on its own line"),
         (["pre_mood: 3", "PRE_MOOD: 4"],
          "4:1: PRE_MOOD: unknown field; the fields an entry can have are date, dose_mg, route, hold_time_min, "
-         "pre_mood, dissociation, post_mood_2h, side_effects, mood_day1, mood_day3, mood_day7, provider, "
+         "pre_mood, dissociation, post_mood_2h, side_effects, tolerability, mood_day1, mood_day3, mood_day7, provider, "
          "scores, notes, private_notes"),
         (['"pre_mood ": 3'], "3:1: pre_mood : unknown field; did you mean pre_mood?"),
         (['pre_mood: 3', '"pre_mood": 4'],

@@ -44,7 +44,8 @@ def test_self_harm_item_fires_first_whatever_the_trend():
     assert keys(trends)[:2] == ["self_harm_item", "overlapping_prescribers"]
     notice = trends.signals[0]
     assert notice.level == "safety"
-    assert "contact your prescriber now" in notice.text and "emergency services" in notice.text
+    assert "contact your prescriber now" in notice.text and "local emergency number" in notice.text
+    assert "call or text 988" in notice.text and "tell someone you trust" in notice.text
     assert notice.evidence[0].slug == "2026-02-10" and "answered 1" in notice.evidence[0].text
     assert notice.numbers["entries"] == 1
 
@@ -62,8 +63,9 @@ def test_self_harm_item_stays_at_the_top_when_a_later_answer_is_0_but_no_longer_
         "Your PHQ-9 answers recorded thoughts that you would be better off dead or of hurting yourself "
         "(question 9 answered above 0) in 1 entry, most recently on 1 Jan 2026; your PHQ-9 of 8 Jan 2026 "
         "answered that question 0. Please make sure your prescriber knows about it. If such thoughts come "
-        "back, contact your prescriber straight away, and if you are not safe, call your local emergency "
-        "services. This notice stays at the top of the report so that it is not missed."
+        "back, contact your prescriber straight away, and if you are not safe, contact the 988 Suicide & "
+        "Crisis Lifeline (in the US, call or text 988) or your local emergency number, and tell someone you "
+        "trust. This notice stays at the top of the report so that it is not missed."
     )
     # a later answer above 0 again: urgent again
     entries.append(entry("2026-01-15", scores={"phq9": [1, 1, 1, 1, 1, 1, 1, 1, 1]}))
@@ -278,9 +280,11 @@ def test_example_story_signals(example):
     fading = signal(example, "effect_fading")
     # recent: day 1 is pre+1 and day 3 is pre-1 in each, so mood is back at the pre-session
     # level halfway between, on day 2: 2, 2, 2, 2, 2 (22 Nov still to come) -> 2.0;
-    # before 7+, 7, 7, 7, 7, 7 -> 7.0
+    # before, read only up to the next session (the day-7 moods of 16 Sep - 4 Oct are dated
+    # after it): 6+ (still above on 22 Sep), 6, 6, 6 (back to the mood before at the next
+    # session), 7, 7 -> 38/6
     assert fading.numbers["recent_mean_days"] == 2.0 and fading.numbers["recent_n"] == 5
-    assert fading.numbers["previous_mean_days"] == 7.0
+    assert fading.numbers["previous_mean_days"] == 6.33
 
 
 def test_example_story_figures(example):
@@ -308,7 +312,8 @@ def test_example_bad_day_on_8_august_is_one_bad_session_not_a_decline(example):
     journal = load_journal(EXAMPLE, "2026-11-25")
     upto = [e for e in journal.entries if e.day <= D(2026, 8, 8)]
     trends = compute_trends(upto, D(2026, 8, 16))
-    assert keys(trends) == ["one_bad_session"]
+    # sessions every 6-7 days since July, against every 3-4 in June: a finding of its own
+    assert keys(trends) == ["frequency_changed", "one_bad_session"]
     assert signal(trends, "one_bad_session").evidence[-1].slug == "2026-08-08"
     assert trends.window.direction == "stable"
     # and over the whole journal the 8 August session flips nothing: it is in no window
@@ -404,8 +409,23 @@ def signal_journals() -> list[tuple[list[Entry], Settings]]:
         # a restart after a break, at a third of the dose, with a new prescriber; a change of route
         (weekly([4] * 4, dose=150, provider="Clinic A") + weekly([2] * 4, start=D(2026, 4, 1), dose=50, provider="Dr B"), Settings(window=3)),
         (weekly([4] * 3, dose=200, route="sublingual") + weekly([2, 2, 1], start=D(2026, 1, 22), dose=200, route="intranasal"), Settings(window=3)),
+        (course_journal(), Settings(window=3)),
     ]
     return journals
+
+
+def course_journal() -> list[Entry]:
+    """Weekly sessions, then every 3 days; a middle one far below the rest, one with strong
+    dissociation and two side effects, and side effects hard to tolerate."""
+    weekly_part = weekly([4, 4, 4], follow=[(7, 6, 5)] * 3)
+    every_3_days = [
+        entry("2026-01-18", 100, 4, 8, 7, 6, 5, tolerability="fine"),
+        entry("2026-01-21", 100, 4, 4, 4, 4, 4, tolerability="hard"),
+        entry("2026-01-24", 100, 4, 8, 7, 6, 5, dissociation="strong", side_effects=["nausea", "headache"],
+              tolerability="intolerable"),
+        entry("2026-01-27", 100, 4, 8, 7, 6, 5, tolerability="manageable"),
+    ]
+    return weekly_part + every_3_days
 
 
 def worse_between_sessions() -> list[Entry]:
@@ -480,10 +500,11 @@ def test_self_harm_item_urgent_for_the_person_factual_for_the_clinician():
     urgent = compute_trends(entries[:2], LONG_AFTER).signals[0]
     # the person's own report keeps its instruction
     assert urgent.title == "Thoughts of self-harm recorded: please reach out now"
-    assert "Please contact your prescriber now" in urgent.text and "emergency services" in urgent.text
+    assert "Please contact your prescriber now" in urgent.text and "local emergency number" in urgent.text
     assert urgent.clinician_text.endswith(
         "The patient's own report shows a notice at its top asking them to contact their prescriber "
-        "now, and emergency services if they are not safe."
+        "now, and the 988 Suicide & Crisis Lifeline (in the US, call or text 988) or their local emergency "
+        "number if they are not safe, and to tell someone they trust."
     )
     notice = compute_trends(entries, LONG_AFTER).signals[0]
     assert notice.key == "self_harm_item" and notice.level == "safety"
@@ -494,8 +515,9 @@ def test_self_harm_item_urgent_for_the_person_factual_for_the_clinician():
         "(question 9 answered above 0) in 2 entries: 1 Jan 2026 (answered 2 of 3) and 8 Jan 2026 "
         "(answered 1 of 3). On the last PHQ-9 answered item by item, on 15 Jan 2026, question 9 was "
         "answered 0. The patient's own report shows a notice at its top asking them to make sure their "
-        "prescriber knows, and to contact their prescriber straight away, or emergency services if they "
-        "are not safe, if such thoughts come back."
+        "prescriber knows, and to contact their prescriber straight away, or the 988 Suicide & Crisis "
+        "Lifeline (in the US, call or text 988) or their local emergency number if they are not safe, if "
+        "such thoughts come back, and to tell someone they trust."
     )
     many = [entry(f"2026-01-{day:02d}", scores={"phq9": [1] * 9}) for day in range(1, 9)]
     text = compute_trends(many, LONG_AFTER).signals[0].clinician_text

@@ -94,18 +94,19 @@ def test_pending_follow_ups_show_their_due_day_not_a_dash(example_site):
         return found
 
     log = article(page(example_site, "sessions/index.html"))
-    table = rows(log)  # Date, Dose, Before, 2 h, Lift, Day 1, Day 3, Day 7, ...
-    assert table["22 Nov 2026"][5:8] == ["5", "due 25 Nov", "due 29 Nov"]
-    assert table["19 Nov 2026"][5:8] == ["5", "3", "due 26 Nov"]
-    assert table["11 Jun 2026"][7] == "–" and table["12 Jul 2026"][6] == "–" and table["4 Sep 2026"][5] == "–"
+    table = rows(log)  # Date, Days since previous, Dose, Before, 2 h, Lift, Day 1, Day 3, Day 7, ...
+    assert table["22 Nov 2026"][6:9] == ["5", "due 25 Nov", "due 29 Nov"]
+    assert table["19 Nov 2026"][6:9] == ["5", "3", "due 26 Nov"]
+    assert table["11 Jun 2026"][8] == "–" and table["12 Jul 2026"][7] == "–" and table["4 Sep 2026"][6] == "–"
+    assert table["22 Nov 2026"][1] == "3" and table["1 Jun 2026"][1] == "–"  # days since the previous session
     legend = text_of(log.split("<h2", 1)[0])
     assert "A dash (–) means the value was not written down" in legend
     assert "due and a date, in italics, marks a follow-up whose day has not come yet" in legend
 
     sheet = article(page(example_site, "check-in.html"))
     recent = rows(sheet)
-    assert recent["22 Nov 2026"][5:8] == ["5", "due 25 Nov", "due 29 Nov"]
-    assert recent["19 Nov 2026"][7] == "due 26 Nov"
+    assert recent["22 Nov 2026"][6:9] == ["5", "due 25 Nov", "due 29 Nov"]
+    assert recent["19 Nov 2026"][8] == "due 26 Nov"
     assert "A dash (–): not written down; due and a date: a follow-up whose day has not come yet" in text_of(sheet)
 
 
@@ -392,11 +393,13 @@ def test_a_long_journal_is_charted_month_by_month(tmp_path):
     assert "Up to 150 sessions, the charts over time draw every session. Beyond that, each point is one calendar month" in about
 
 
-def test_an_average_effect_at_the_last_follow_up_reads_7_days_or_more(example_site):
-    """The 6 sessions before the recent ones all lasted to day 7 (one still above the
-    pre-session mood then): not 'at least 7.0 days'."""
+def test_an_average_effect_with_lower_bounds_reads_at_least(example_site):
+    """The 6 sessions before the recent ones are read only up to the next session: 6+ (still
+    above at it), 6, 6, 6, 7 and 7 days. The average is a lower bound: 'at least 6.3 days',
+    saying why, and never 'at least 7.0 days' (an average of sessions all past day 7 reads
+    '7 days or more', see test_signals)."""
     trends = text_of(article(page(example_site, "trends.html")))
-    assert "7 days or more (6 sessions, 1 past day 7)" in trends
+    assert "at least 6.3 days (6 sessions, 1 still above at the next session)" in trends
     assert "at least 7.0 days" not in trends
 
 

@@ -16,7 +16,7 @@ ENTRY = "date: 2026-04-02\ndose_mg: 150\n"
 NAME = "2026-04-02.yaml"
 WHERE = f"entries/{NAME}"
 FIELDS = (
-    "date, dose_mg, route, hold_time_min, pre_mood, dissociation, post_mood_2h, side_effects, "
+    "date, dose_mg, route, hold_time_min, pre_mood, dissociation, post_mood_2h, side_effects, tolerability, "
     "mood_day1, mood_day3, mood_day7, provider, scores, notes, private_notes"
 )
 ROUTES = "one of sublingual, oral, intranasal, intramuscular, intravenous"
