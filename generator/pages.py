@@ -24,11 +24,11 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined,
 from markupsafe import Markup, escape
 
 from .charts import MAX_PERIODS, MAX_SESSION_MARKS, Chart, chart_grouping, spec_json
-from .entries import Entry
+from .entries import TOLERABILITY_LEVELS, Entry
 from .journal import Journal
 from .problems import Problem
-from .signals import adequate_trial_status, duration_mean_text, lift_phrase, restart_cut, side_effect_changes
-from .trends import DUE_AFTER_DAYS, Signal, Trends, break_words, format_dose, join_words, sessions_word
+from .signals import adequate_trial_status, duration_mean_text, lift_phrase, restart_cut, side_effect_changes, stood_out
+from .trends import DUE_AFTER_DAYS, Signal, Trends, break_words, days_text, format_dose, join_words, sessions_word
 
 
 def builtin_templates_dir() -> Path:
@@ -221,7 +221,7 @@ def sheet_statements(trends: Trends) -> dict[str, list[str]]:
     w = trends.window
     recent, previous = w.recent, w.previous
     if not trends.sessions:
-        return {"state": [], "efficacy": ["I have no sessions recorded yet."], "side_effects": []}
+        return {"state": [], "between": [], "efficacy": ["I have no sessions recorded yet."], "side_effects": []}
     owner = "My last" if previous is not None else "My"
     efficacy = [f"{owner} {sessions_word(recent.sessions)} were at {trends.regimens_text(recent.entries)}, {recent.dates_text()}."]
     cut = restart_cut(trends)
@@ -267,7 +267,25 @@ def sheet_statements(trends: Trends) -> dict[str, list[str]]:
     if levels:
         order = ["none", "mild", "moderate", "strong"]
         side_effects.append("Dissociation: " + join_words([f"{lv} in {levels[lv]}" for lv in order if lv in levels]) + ".")
-    return {"state": state, "efficacy": efficacy, "side_effects": side_effects}
+    for figure, low, harsh in stood_out(trends):
+        if low:
+            efficacy.append(f"{format_day(figure.day, False)} stood out: {low}.")
+        if harsh:
+            side_effects.append(f"{format_day(figure.day, False)} went badly: {harsh}.")
+    bearable = {level: sum(f.entry.tolerability == level for f in recent.entries) for level in TOLERABILITY_LEVELS}
+    if any(bearable.values()):
+        side_effects.append("How bearable they were: " + join_words([f"{lv} in {n}" for lv, n in bearable.items() if n]) + ".")
+    return {"state": state, "between": sheet_between(trends), "efficacy": efficacy, "side_effects": side_effects}
+
+
+def sheet_between(trends: Trends) -> list[str]:
+    """How often sessions take place, on the sheet only when that has changed."""
+    between = trends.between
+    recent, previous = between.recent, between.previous
+    if not between.change or recent.median is None or previous is None or previous.median is None:
+        return []
+    return [f"My last sessions came every {days_text(recent.median)} days, {between.change} than the "
+            f"{days_text(previous.median)} days before."]
 
 
 def sheet_state(trends: Trends) -> list[str]:

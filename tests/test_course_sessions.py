@@ -67,7 +67,7 @@ def test_a_bad_latest_session_beside_a_self_harm_answer_gets_no_reassurance_and_
     pages = render(entries)
     overview, checkin, summary = pages["index.md"], pages["check-in.md"], pages["summary"]
     notice = "Thoughts of self-harm recorded: please reach out now"
-    assert overview.startswith(notice)  # first, before the export notice, the cards or anything else
+    assert overview.removeprefix("Overview ").startswith(notice)  # first after the title, before the export notice and the cards
     assert checkin.index(notice) < checkin.index("Recent sessions")
     for page in (overview, checkin):
         assert ("If you might act on these thoughts or are not safe, contact the 988 Suicide & Crisis "
@@ -101,8 +101,8 @@ def test_a_bad_session_that_is_not_the_latest_is_named_with_its_date():
     stood_out = "27 Oct 2026 (150 mg): a lift of 0 points, against +4.0 typical of the other 5 sessions at that dose in the window"
     assert "A session that stood out: 27 Oct 2026" in overview
     assert f"In your last 6 sessions (13 Oct – 17 Nov 2026), this session stands out: {stood_out}." in overview
-    assert ("In my last 6 sessions, one session stood out: 27 Oct 2026, a lift of 0 points, against +4.0 typical "
-            "of the other 5 sessions at that dose in the window.") in checkin
+    # the sheet's short sentences
+    assert "27 Oct stood out: a lift of 0 points, against +4.0 typical of the other 5 sessions at that dose in the window." in checkin
     assert f"In the last 6 sessions (13 Oct – 17 Nov 2026), this session stands out: {stood_out}." in summary
     assert "worth discussing with the patient" in summary.split("A session that stood out: 27 Oct 2026", 1)[1]
     assert "One session below the rest" not in overview  # that one is about the latest session only
@@ -114,7 +114,7 @@ def test_strong_dissociation_with_several_side_effects_is_a_bad_session_whatever
     pages = render(weekly([4] * 12, dissociation=dissociation, side_effects=effects))
     said = "3 Nov 2026 (150 mg): strong dissociation with nausea, headache and dizziness"
     assert "A session that stood out: 3 Nov 2026" in pages["index.md"] and said in pages["index.md"]
-    assert "One session went badly: 3 Nov 2026, strong dissociation with nausea, headache and dizziness." in pages["check-in.md"]
+    assert "3 Nov went badly: strong dissociation with nausea, headache and dizziness." in pages["check-in.md"]
     assert said in pages["summary"]
 
 
@@ -165,12 +165,11 @@ def test_a_change_of_frequency_is_a_finding_of_its_own():
                "against 7 days over the 5 sessions before (4 Sep – 8 Oct 2026; 6 to 7 days).")
     assert "Sessions now take place more often" in pages["index.md"] and f"Your {finding}" in pages["index.md"]
     assert f"The {finding}" in pages["summary"] and "is worth discussing with the patient" in pages["summary"]
-    assert ("How often: My last 6 sessions (11–26 Oct 2026) came a median of 3 days after the one before, more "
-            "often than the 5 sessions before (7 days).") in pages["check-in.md"]
+    assert "My last sessions came every 3 days, more often than the 7 days before." in pages["check-in.md"]
     # about as often: no finding
     steady = render([entry((D(2026, 9, 1) + dt.timedelta(days=7 * i + i % 2)).isoformat(), 150, 4, 8) for i in range(12)])
     assert "Sessions now take place" not in steady["index.md"] and "about as often as" in steady["index.md"]
-    assert "How often:" not in steady["check-in.md"]  # the sheet says it only when it has changed
+    assert "My last sessions came every" not in steady["check-in.md"]  # the sheet says it only when it has changed
 
 
 def test_the_same_day_rated_differently_by_two_entries_is_a_check_warning_naming_both(journal):
@@ -221,8 +220,9 @@ def test_tolerability_from_the_template_to_the_checklist():
     pages = render(entries)
     assert "Side effects nausea Tolerability hard" in pages["sessions/2026-10-06.md"]
     assert "Side effects were hard to tolerate" in pages["index.md"]
+    assert "How bearable they were: fine in 2, manageable in 1 and hard in 1." in pages["check-in.md"]
     assert ("How bearable the side effects were in my 6 sessions: fine in 2, manageable in 1 and hard in 1 "
-            "(recorded for 4 of them).") in pages["check-in.md"]
+            "(recorded for 4 of them).") in pages["index.md"]
     assert "side effects were recorded as hard to tolerate in 1 session (6 Oct 2026)" in pages["summary"]
     assert "Side effects are hard to tolerate (a change can also be downward). from your journal" in pages["checklists.md"]
     journal = Journal(folder=None, today=TODAY, entries=entries)  # type: ignore[arg-type]
