@@ -142,3 +142,20 @@ def test_passphrase_options_are_checked_before_anything_is_built(tmp_path, capsy
     assert run_in(project, "export", "--encrypt", "--ask-passphrase") == 2  # pytest's stdin is no terminal
     assert "needs a terminal" in capsys.readouterr().err
     assert not list(project.glob("*.zip")) and not list(project.glob("*.html"))
+
+
+def test_a_typed_passphrase_is_asked_twice_and_must_match(tmp_path, capsys, monkeypatch):
+    import getpass
+    import sys
+
+    project = write_project(tmp_path / "journal", {"2026-06-01.yaml": "date: 2026-06-01\ndose_mg: 50\n"})
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True)
+    typed = iter(["my own long passphrase", "my own long passfrase"])
+    monkeypatch.setattr(getpass, "getpass", lambda prompt: next(typed))
+    assert run_in(project, "export", "--encrypt", "--ask-passphrase") == 2
+    assert "differ" in capsys.readouterr().err and not list(project.glob("*.zip"))
+    typed = iter(["my own long passphrase"] * 2)
+    assert run_in(project, "export", "--encrypt", "--ask-passphrase", "--out", str(tmp_path / "out")) == 0
+    assert "Passphrase (shown only now" not in capsys.readouterr().out  # the person's own: not printed
+    (page,) = (tmp_path / "out").glob("*.sealed.html")
+    assert sealed.open_page(page.read_text(encoding="utf-8"), "my own long passphrase")[1].endswith(".zip")
