@@ -83,3 +83,19 @@ def test_one_changed_byte_is_reported_as_damage(offline, sealed_export, tmp_path
     text = page.inner_text("body")
     assert WRONG not in text and not any(sentence in text for sentence in sentences(summary_of(archive)))
     assert outside == [] and errors == []
+
+
+def test_the_lock_page_passes_axe(browser, sealed_export):  # noqa: F811
+    from accessibility import axe_violations
+
+    # axe is injected as a script of its own, which the page's policy rightly refuses: this
+    # context lets it in (and still reads nothing but files)
+    context = browser.new_context(bypass_csp=True)
+    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file://") else route.abort())
+    try:
+        page = context.new_page()
+        unlock(page, sealed_export[1], "not the passphrase at all")
+        page.wait_for_function(f"() => document.getElementById('status').textContent.includes({WRONG!r})", timeout=20_000)
+        assert axe_violations(page, exclude=None) == []
+    finally:
+        context.close()
