@@ -715,7 +715,14 @@ def _command_export(args: argparse.Namespace) -> int:
     print(f"Left out on purpose: {'; '.join(left_out)}.")
     print(f"SHA-256 of the zip: {result.sha256}")
     print(f"Size of the zip: {_size_text(result.path.stat().st_size)}")
-    if sealed is not None:
+    if sealed is None:
+        from .sealed import sealed_path
+
+        earlier = sealed_path(result.path)
+        if earlier.exists():  # from an earlier --encrypt: it does not hold this export
+            print(f"Note: {earlier.name} beside the zip is from an earlier export and was left as it was; "
+                  "it does not hold this one. Add --encrypt to replace it.")
+    else:
         shown = os.path.relpath(sealed) if _is_inside_folder(sealed, Path.cwd().resolve()) else str(sealed)
         print(f"Encrypted copy: {shown} (the summary and the whole zip; opens in any browser with the passphrase).")
         if made:

@@ -125,6 +125,9 @@ def test_a_made_passphrase_is_strong_shown_once_and_saved_nowhere(tmp_path, caps
     assert "different ways" in printed
     (page,) = out.glob("*.sealed.html")
     assert sealed.open_page(page.read_text(encoding="utf-8"), passphrase)[1].endswith(".zip")
+    # exported again without --encrypt: the earlier sealed file is named as not this export
+    assert run_in(project, "export", "--out", str(out)) == 0
+    assert f"{page.name} beside the zip is from an earlier export" in capsys.readouterr().out
     for path in [*tmp_path.rglob("*")]:
         if path.is_file():
             content = path.read_bytes()
