@@ -232,7 +232,12 @@ providers. It holds:
   site/              your whole report, to read from disk (open site/index.html)
   data/sessions.csv  one row per session; data/README.txt explains the columns
   data/entries/      copies of your entry files without the fields left out
+  data/fhir-bundle.json  the same sessions and scores for a clinic's record system
   manifest.json      every file with its SHA-256, to check nothing was changed
+With --encrypt, a second file is written beside the zip (the zip is still written):
+journal-export-FIRST-to-LAST.sealed.html, the summary and the whole zip locked with a
+passphrase. It opens in any current browser from disk. Send the file one way and
+the passphrase another (read it out on the phone, a text message).
 Private notes are never exported; notes only with --include-notes. Entries with
 errors stop the export with their messages: fix them first (journal check).
 The same journal and options always give the same zip, byte for byte.""",
@@ -246,6 +251,13 @@ The same journal and options always give the same zip, byte for byte.""",
                         help="include your notes (never your private notes)")
     export.add_argument("--entries", metavar="DIR", type=Path,
                         help="the folder that holds the entry files (default: entries in mkdocs.yml)")
+    export.add_argument("--encrypt", action="store_true",
+                        help="also write FILE.sealed.html beside the zip: the summary and the zip, encrypted with a "
+                        "passphrase (by default one is made for you and printed once; it is never saved)")
+    export.add_argument("--passphrase-file", metavar="FILE", type=Path,
+                        help="with --encrypt: use the first line of FILE as the passphrase")
+    export.add_argument("--ask-passphrase", action="store_true",
+                        help="with --encrypt: type the passphrase yourself, twice, at a prompt")
     export.add_argument("-f", "--config-file", metavar="FILE", type=Path, default=DEFAULT_CONFIG, help=CONFIG_HELP)
     export.add_argument("--today", metavar="DATE", help=f"treat DATE as today (default: the {TODAY_VARIABLE} environment variable, else the real date)")
     export.set_defaults(lenient=False)  # an export is a record: invalid entries always stop it
@@ -633,6 +645,8 @@ def _command_export(args: argparse.Namespace) -> int:
     from .plugin import build_provider_site, patient_details, trend_settings
 
     today = resolve_today(args.today)
+    # before anything is built: a passphrase that cannot be had stops the export at once
+    passphrase, made = _export_passphrase(args)
     since = None
     if args.since:
         try:
@@ -677,11 +691,20 @@ def _command_export(args: argparse.Namespace) -> int:
         if previous_handler is not None:
             signal.signal(signal.SIGTERM, previous_handler)
 
+    sealed = None
+    if passphrase is not None:
+        from .sealed import write_sealed
+
+        try:
+            sealed = write_sealed(result.path, passphrase)
+        except (OutputError, OSError) as error:
+            print(f"journal export: the zip was written, but the encrypted file could not be: {error}", file=sys.stderr)
+            return 1
     shown = os.path.relpath(result.path) if _is_inside_folder(result.path, Path.cwd().resolve()) else str(result.path)
     count = "1 session" if result.sessions == 1 else f"{result.sessions} sessions"
     print(f"Exported {count} ({result.first.isoformat()} to {result.last.isoformat()}) into {shown}")
     print("Inside: summary.html (start there), site/index.html (the whole report), data/sessions.csv, "
-          "data/entries/, manifest.json (every file's SHA-256).")
+          "data/entries/, data/fhir-bundle.json (for a clinic's record system), manifest.json (every file's SHA-256).")
     left_out = ["private notes (always)"]
     if not args.include_notes:
         left_out.append("notes (add --include-notes to include them)")
@@ -692,7 +715,55 @@ def _command_export(args: argparse.Namespace) -> int:
     print(f"Left out on purpose: {'; '.join(left_out)}.")
     print(f"SHA-256 of the zip: {result.sha256}")
     print(f"Size of the zip: {_size_text(result.path.stat().st_size)}")
+    if sealed is None:
+        from .sealed import sealed_path
+
+        earlier = sealed_path(result.path)
+        if earlier.exists():  # from an earlier --encrypt: it does not hold this export
+            print(f"Note: {earlier.name} beside the zip is from an earlier export and was left as it was; "
+                  "it does not hold this one. Add --encrypt to replace it.")
+    else:
+        shown = os.path.relpath(sealed) if _is_inside_folder(sealed, Path.cwd().resolve()) else str(sealed)
+        print(f"Encrypted copy: {shown} (the summary and the whole zip; opens in any browser with the passphrase).")
+        if made:
+            from .sealed import PASSPHRASE_BITS
+
+            print(f"Passphrase (shown only now, never saved; {PASSPHRASE_BITS:.0f} bits): {passphrase}")
+        print("Send the file and the passphrase by different ways: the file by email or upload, the passphrase "
+              "read out on the phone or in a text message, never in the same message as the file.")
     return 0
+
+
+def _export_passphrase(args: argparse.Namespace) -> tuple[str | None, bool]:
+    """The passphrase for --encrypt (None without it), and whether it was made here."""
+    if not args.encrypt:
+        if args.passphrase_file or args.ask_passphrase:
+            raise ValueError("--passphrase-file and --ask-passphrase go with --encrypt")
+        return None, False
+    from .sealed import check_passphrase, generate_passphrase
+
+    if args.passphrase_file and args.ask_passphrase:
+        raise ValueError("give either --passphrase-file or --ask-passphrase, not both")
+    if args.passphrase_file:
+        try:
+            text = args.passphrase_file.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as error:
+            raise ValueError(f"--passphrase-file {str(args.passphrase_file)!r} could not be read ({error})") from None
+        lines = text.splitlines()
+        passphrase = lines[0].strip() if lines else ""
+        check_passphrase(passphrase)
+        return passphrase, False
+    if args.ask_passphrase:
+        import getpass
+
+        if not sys.stdin.isatty():
+            raise ValueError("--ask-passphrase needs a terminal to type in; use --passphrase-file instead")
+        first = getpass.getpass("Passphrase for the encrypted file: ")
+        check_passphrase(first)
+        if getpass.getpass("The same passphrase again: ") != first:
+            raise ValueError("the two passphrases differ; nothing was exported")
+        return first, False
+    return generate_passphrase(), True
 
 
 def _size_text(size: int) -> str:

@@ -42,6 +42,7 @@ import yaml
 from . import __version__
 from .charts import build_charts
 from .entries import SCHEMA_PATH, Entry
+from .fhir import fhir_bundle_json
 from .hygiene import unused_site_files
 from .init import BUNDLE_SCHEMA, bundle_schema_reference, point_schema_line
 from .journal import Journal, load_journal
@@ -67,6 +68,7 @@ PRIVATE_FIELDS: tuple[str, ...] = ("private_notes",)
 NOTES_FIELD = "notes"
 SITE_FOLDER = "site"
 ENTRIES_FOLDER = "data/entries"
+FHIR_FILE = "data/fhir-bundle.json"
 # Pages a search engine uses; nothing in a bundle read from disk needs them, and
 # their build date would make two exports differ.
 SITE_FILES_LEFT_OUT = ("sitemap.xml", "sitemap.xml.gz")
@@ -640,6 +642,8 @@ def bundle_readme(selection: Selection, trends: Trends, options: ExportOptions, 
         "                     all charts, check-in sheet. Search works without a network.",
         "  data/sessions.csv  One row per session, for a spreadsheet; columns in data/README.txt.",
         "  data/entries/      The entry files themselves, without the fields left out below.",
+        "  data/fhir-bundle.json  The same sessions as FHIR R4 resources, for a clinic's record",
+        "                     system to import (see data/README.txt).",
         "  manifest.json      Every other file with its size and SHA-256 checksum.",
         "",
         "LEFT OUT ON PURPOSE",
@@ -682,6 +686,21 @@ def data_readme(options: ExportOptions) -> str:
         "in it, a reserved name such as CON, bytes that are not UTF-8, over 100 bytes) is made safe",
         "here; the entry_file column of sessions.csv names each session's copy as it is in this bundle.",
         "The files follow the entry format in the ketamine-journal README.",
+        "",
+        "fhir-bundle.json: the same sessions as a FHIR R4 Bundle (JSON, type collection), for a",
+        "clinic's electronic record to import instead of retyping them:",
+        "  MedicationAdministration, one per session: ketamine (RxNorm 6130), the dose in mg",
+        "    (UCUM), the route (SNOMED CT), the day and, when written, the time"
+        + (", and the notes." if options.include_notes else "."),
+        "  Observation, one per mood rating: the patient's own scale, 1 (worst) to 10 (best),",
+        "    patient-reported and not a standard instrument, so coded by text only (category",
+        "    survey); partOf points at the session the rating follows.",
+        "  Observation for PHQ-9 (LOINC 44261-6) and GAD-7 (LOINC 70274-6) totals, and a",
+        "    QuestionnaireResponse (panel LOINC 44249-1, 69737-5) when the item answers were written.",
+        "  Patient: only when the patient set their details in the report's settings; otherwise",
+        "    the resources name no one.",
+        "Times are the computer's local time with its UTC offset on that day. The Bundle's",
+        "timestamp is the export day; resource ids stay the same from one export to the next.",
         "",
     ]
     return "\n".join(lines)
@@ -789,6 +808,7 @@ def _write_bundle(options: ExportOptions, selection: Selection, trends: Trends, 
     by_path = {path: member.removeprefix("data/") for path, (member, _) in copies.items()}
     files[prefix + "data/sessions.csv"] = sessions_csv(trends, by_path, options.include_notes)
     files[prefix + "data/README.txt"] = data_readme(options).encode("utf-8")
+    files[prefix + FHIR_FILE] = fhir_bundle_json(selection.journal.entries, options.today, options.patient, name)
 
     own_files: list[str] = []
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}{STAGING_MARK}", dir=target.parent))
