@@ -699,8 +699,10 @@ def data_readme(options: ExportOptions) -> str:
         "    QuestionnaireResponse (panel LOINC 44249-1, 69737-5) when the item answers were written.",
         "  Patient: only when the patient set their details in the report's settings; otherwise",
         "    the resources name no one.",
-        "Times are the computer's local time with its UTC offset on that day. The Bundle's",
-        "timestamp is the export day; resource ids stay the same from one export to the next.",
+        "Dates are calendar days, as the patient wrote them; a session's time, when written, is in",
+        "the MedicationAdministration's dosage text (local time: a FHIR time would need a UTC offset,",
+        "which the journal does not record). The Bundle's timestamp is the export day; resource ids",
+        "stay the same from one export to the next.",
         "",
     ]
     return "\n".join(lines)

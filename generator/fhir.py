@@ -70,12 +70,16 @@ def _id(*parts: str) -> str:
 
 
 def _when(entry: Entry, hours: int = 0) -> str:
-    """The session's date, or its date and time. FHIR wants a time with its UTC offset: an
-    entry's time is the computer's local time, so the offset is that zone's on that day."""
+    """The calendar day of the session (or `hours` after its time). A FHIR time needs a UTC
+    offset, and an entry's time has none: taking the computer's would make the file depend on
+    the time zone it is exported in. The time itself goes into the dosage text."""
     if isinstance(entry.date, dt.datetime):
-        local = (entry.date + dt.timedelta(hours=hours)).astimezone()
-        return local.isoformat(timespec="seconds")
+        return (entry.date + dt.timedelta(hours=hours)).date().isoformat()
     return entry.day.isoformat()
+
+
+def _time_text(entry: Entry) -> str | None:
+    return f"at {entry.date:%H:%M}, local time" if isinstance(entry.date, dt.datetime) else None
 
 
 def _number(value: float) -> int | float:
@@ -151,6 +155,8 @@ def _administration(entry: Entry, session_id: str, subject: dict[str, Any]) -> d
         code, display = ROUTE_CODES[entry.route]
         dosage["route"] = {"coding": [{"system": SNOMED, "code": code, "display": display}], "text": entry.route}
     dosage["dose"] = {"value": _number(entry.dose_mg), "unit": "mg", "system": UCUM, "code": "mg"}
+    if _time_text(entry):
+        dosage["text"] = f"{_number(entry.dose_mg)} mg {_time_text(entry)}"
     resource: dict[str, Any] = {
         "resourceType": "MedicationAdministration",
         "id": session_id,

@@ -212,7 +212,8 @@ def exports_in_time_zones(tmp_path_factory) -> dict[str, Path]:
     """One small journal exported in three time zones, each in a process of its own (the time
     zone is read when a process starts); they run side by side, to keep the tests quick."""
     project = write_project(tmp_path_factory.mktemp("zones"), {
-        "2026-06-01.yaml": GOOD, "2026-06-04.yaml": GOOD.replace("2026-06-01", "2026-06-04"), "2026-06-08.yaml": SECOND,
+        # one session with a time: nothing of it (pages, charts, the FHIR file) may take the zone's offset
+        "2026-06-01.yaml": GOOD, "2026-06-04.yaml": GOOD.replace("2026-06-01", "2026-06-04 18:30"), "2026-06-08.yaml": SECOND,
     })
     runs = {}
     for zone in ZONES:
