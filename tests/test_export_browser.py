@@ -136,6 +136,8 @@ def test_summary_prints_readable_pages_and_never_cuts_a_chart(offline, example_e
     content_px = (width - 2 * MARGIN_SIDE * MM) / 0.75
     page.set_viewport_size({"width": round(content_px), "height": 1000})
     page.emulate_media(media="print")
+    # Nothing is wider than the paper: a wider table makes Chromium shrink every page to fit it.
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= round(content_px) + 1
     heights = dict(page.eval_on_selector_all("figure.chart", "fs => fs.map(f => [f.id, f.getBoundingClientRect().height])"))
     destinations = pdf_destinations(pdf)
     content_top, content_bottom = height - MARGIN_TOP * MM, MARGIN_BOTTOM * MM
