@@ -140,7 +140,7 @@ def test_days_between_sessions_follow_ups_after_the_next_session_and_the_effect_
     bounded = "6+ days (still above at the next session, 6 days later)"
     marked = "4 (after the next session, 1 Oct)"
     # the sessions list: date, days since the previous session, dose, moods, effect
-    assert "Date Days since previous Dose Before 2 h Lift Day 1 Day 3 Day 7 Effect lasted" in sessions
+    assert "Date Days since last Dose Before 2 h Lift Day 1 Day 3 Day 7 Effect lasted" in sessions
     assert f"25 Sep 2026 7 150 mg 4 8 +4 7 6 {marked} {bounded}" in sessions
     assert "1 Oct 2026 6 150 mg" in sessions and "4 Sep 2026 – 150 mg" in sessions  # the first has none
     # its own page
@@ -149,7 +149,7 @@ def test_days_between_sessions_follow_ups_after_the_next_session_and_the_effect_
     assert f"Day 7 {marked} 0" in page
     assert f"Effect lasted: {bounded}" in page
     # the check-in sheet: the recent sessions every 3 days; 11 Oct's day 7 is dated 18 Oct, after 14 Oct
-    assert "Date Days since previous Dose Before" in checkin
+    assert "Date Days since last Dose Before" in checkin
     assert "11 Oct 2026 3 150 mg 4 7 +3 6 5 5 * 3+ days" in checkin  # one printed page: a star, said in the legend
     assert "*: dated after the next session." in checkin
     # the summary: every session with its days since the previous one, and the same marks
