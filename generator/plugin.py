@@ -98,7 +98,10 @@ class JournalPlugin(BasePlugin[JournalConfig]):
         self.serving = command == "serve"
 
     def on_shutdown(self) -> None:
+        # MkDocs keeps this instance for the whole process: a build after a preview in the
+        # same process (the tests, the benchmark) must not be taken for the preview.
         self.entry_cache = None
+        self.serving = False
 
     def _path(self, config: Any, value: str) -> Path:
         root = Path(config.config_file_path or ".").resolve().parent
