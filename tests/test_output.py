@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLE_TODAY, REPO, build, run_in, write_project
+from conftest import EXAMPLE_TODAY, REPO, build, run_in, with_vega_runtime, write_project
 from generator.cache import FOLDER_NAME
 from generator.cli import main as journal
 from generator.output import replace_directory
@@ -197,7 +197,7 @@ def large_project(tmp_path: Path, sessions: int = 300) -> Path:
     project = write_project(tmp_path, {})
     subprocess.run([sys.executable, str(REPO / "benchmarks" / "make_journal.py"), str(sessions), str(project / "entries"),
                     "--today", EXAMPLE_TODAY], check=True, capture_output=True)
-    return project
+    return with_vega_runtime(project)
 
 
 def started_writing(process: subprocess.Popen, pattern: str, folder: Path) -> None:
