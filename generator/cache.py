@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+import time
 from contextlib import suppress
 from functools import lru_cache
 from pathlib import Path
@@ -103,13 +104,18 @@ class DrawingCache:
         if not self.written:
             return
         self.written = 0
+        stale = time.time() - 3600  # a file being written is renamed within seconds
         try:
             files = []
             with os.scandir(self.folder) as listing:
                 for item in listing:
-                    if item.is_file(follow_symlinks=False) and not item.name.startswith(_TEMPORARY):
+                    if item.is_file(follow_symlinks=False):
                         info = item.stat(follow_symlinks=False)
-                        files.append((info.st_mtime, info.st_size, item.path))
+                        if not item.name.startswith(_TEMPORARY):
+                            files.append((info.st_mtime, info.st_size, item.path))
+                        elif info.st_mtime < stale:  # left by a build that was killed
+                            with suppress(OSError):
+                                os.unlink(item.path)
         except OSError:
             return
         total = sum(size for _, size, _ in files)

@@ -182,8 +182,12 @@ def test_the_oldest_files_go_when_the_cache_is_full(tmp_path):
     for n in range(5):
         cache.put(f"chart-{n}", "x" * 10_000)
         os.utime(tmp_path / FOLDER_NAME / f"chart-{n}", (1_000_000 + n, 1_000_000 + n))
+    # what a build killed while writing left, long ago; and one being written now
+    (tmp_path / FOLDER_NAME / ".writing-old").write_text("x")
+    os.utime(tmp_path / FOLDER_NAME / ".writing-old", (1_000_000, 1_000_000))
+    (tmp_path / FOLDER_NAME / ".writing-now").write_text("x")
     cache.trim()
-    assert sorted(p.name for p in (tmp_path / FOLDER_NAME).iterdir()) == ["chart-3", "chart-4"]
+    assert sorted(p.name for p in (tmp_path / FOLDER_NAME).iterdir()) == [".writing-now", "chart-3", "chart-4"]
     assert cache.get("chart-4") == "x" * 10_000
 
 
