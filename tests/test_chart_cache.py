@@ -85,6 +85,19 @@ def test_a_second_build_in_a_new_process_draws_nothing_and_writes_only_in_the_jo
     assert sorted(p.name for p in (project / "extra").iterdir()) == ["mine.md"]
 
 
+def test_a_second_export_draws_nothing_and_leaves_the_cache_out_of_the_zip(tmp_path):
+    project = write_project(tmp_path / "journal", ENTRIES)
+    home = tmp_path / "home"
+    home.mkdir()
+    assert "vl_convert" in run_journal_process(project, home, "export", "--out", "first.zip")
+    # the summary's charts are the site's: taken from the cache, as is everything the next time
+    assert run_journal_process(project, home, "export", "--out", "second.zip") == ["mkdocs"]
+    assert (project / "first.zip").read_bytes() == (project / "second.zip").read_bytes()
+    with zipfile.ZipFile(project / "second.zip") as bundle:
+        assert not [n for n in bundle.namelist() if FOLDER_NAME in n]
+    assert list(home.rglob("*")) == []
+
+
 def test_journal_check_loads_no_altair_mkdocs_or_vl_convert(tmp_path):
     project = write_project(tmp_path / "journal", ENTRIES)
     home = tmp_path / "home"
