@@ -28,6 +28,7 @@ import random
 from pathlib import Path
 
 TODAY = dt.date(2026, 11, 25)
+EARLIEST = dt.date(1980, 1, 1)  # generator.entries.EARLIEST_DATE
 DOSES = [50, 75, 100, 125, 150, 175, 200, 225, 250]
 PROVIDERS = [
     "Riverside Ketamine Clinic",
@@ -125,6 +126,12 @@ def _session_days(n: int, today: dt.date, rng: random.Random) -> list[dt.date]:
         else:
             gaps.append(rng.choice([6, 7, 7, 7, 7, 8, 10, 14]))
     last = today - dt.timedelta(days=rng.randint(0, 2))
+    # The journal accepts dates from 1980 on: about 2,300 weekly sessions fit before today, so
+    # a longer journal has its sessions closer together (10,000 are about 1.5 days apart).
+    span = (last - EARLIEST).days
+    if sum(gaps) > span:
+        scale = 0.9 * span / sum(gaps)
+        gaps = [max(1, int(gap * scale)) for gap in gaps]
     days = [last]
     for gap in reversed(gaps):
         days.append(days[-1] - dt.timedelta(days=gap))

@@ -4,6 +4,7 @@
     python benchmarks/run.py               # N = 100, 1,000 and 10,000 (about 10 minutes)
     python benchmarks/run.py --quick       # N = 100 and 1,000, fewer runs (1-2 minutes)
     python benchmarks/run.py --sizes 500 --repeat 3 --output results.md
+    python benchmarks/run.py --serve       # `journal serve`: save -> browser, at 150 entries
 
 For each N it writes a synthetic journal (benchmarks/make_journal.py, seeded, so every run
 measures the same files) and measures, side by side in one run:
@@ -12,7 +13,10 @@ measures the same files) and measures, side by side in one run:
 - floor: the same files parsed by libyaml's C loader alone (read every file's bytes, then
   yaml.load with CSafeLoader), also as a new process;
 - trends: compute_trends on the loaded journal (in one process, after loading);
-- build: `journal build`, as a command;
+- build: `journal build`, as a command, three ways: first (no .journal-cache/, so every
+  chart is drawn and the Vega runtime made), after a new session (a session added since the
+  previous build: most charts change and are drawn again) and unchanged (everything in the
+  cache: no chart drawn, neither Altair nor vl-convert imported);
 - bare: `mkdocs build` of the same pages without the plugin: the Markdown stub and HTML
   of every page the plugin makes, and its assets, written into a plain docs folder with
   the same theme, theme overrides, nav and plugins (search, privacy); the engine's own
@@ -23,6 +27,10 @@ measures the same files) and measures, side by side in one run:
   same way (one page edited);
 - peak memory of the check and build commands (the process's maximum resident set size),
   and the size of the built site.
+
+With --serve, only `journal serve` at 150 entries: from saving an edit of an entry to the
+page open in Chromium (Playwright) showing it after MkDocs' live reload, beside the
+in-process rebuilds of the journal and of the bare pages.
 
 Every time is the median of --repeat runs (default 5), except that above 2,000 entries
 the builds, bare builds and rebuilds run once each (at 10,000 entries each takes a minute
@@ -49,6 +57,9 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 TODAY = "2026-11-25"
 sys.path.insert(0, str(HERE))
+
+# the session added before the "build, new session" measurement
+NEW_ENTRY = f"date: {TODAY}\ndose_mg: 100\npre_mood: 4\npost_mood_2h: 7\nside_effects: [dizzy]\nnotes: a session added since the last build\n"
 
 FLOOR_CODE = """\
 import os, sys, yaml
@@ -262,9 +273,12 @@ def measure(n: int, work: Path, repeat: int, log) -> dict:
     result["bare_rebuild"] = worker("rebuild", "bare", str(bare), str(builds))["rebuild"]
 
     journal = journal_command()
-    samples: dict[str, list[float]] = {"floor": [], "check": [], "build": [], "bare": []}
+    samples: dict[str, list[float]] = {"floor": [], "check": [], "build": [], "build_new": [], "build_again": [], "bare": []}
     peaks: dict[str, float] = {}
     site, bare_site = project / "site", bare / "site"
+    cache = project / ".journal-cache"
+    new_entry = entries / f"{TODAY}-new.yaml"
+    build_args = [*journal, "build", "--site-dir", str(site), "--today", TODAY]
 
     def sample(key: str, args: list[str], cwd: Path) -> None:
         seconds, peak = run_command(args, cwd)
@@ -272,12 +286,22 @@ def measure(n: int, work: Path, repeat: int, log) -> dict:
         peaks[key] = max(peaks.get(key, 0), peak or 0)
 
     for run in range(repeat):
-        log(f"[{n}] run {run + 1}/{repeat}: floor, check" + (", build, bare build" if run < builds else ""))
+        log(f"[{n}] run {run + 1}/{repeat}: floor, check" + (", builds, bare build" if run < builds else ""))
         # interleaved, so that a slow moment of the machine touches the measurements alike
         sample("floor", [sys.executable, "-c", FLOOR_CODE, str(entries)], project)
         sample("check", [*journal, "check", "--entries", "entries", "--today", TODAY], project)
         if run < builds:
-            sample("build", [*journal, "build", "--site-dir", str(site), "--today", TODAY], project)
+            # the first build of a journal: no chart drawn before, no Vega runtime kept
+            shutil.rmtree(cache, ignore_errors=True)
+            sample("build", build_args, project)
+            # the everyday build: a session added since the last build, so most charts change
+            new_entry.write_text(NEW_ENTRY, encoding="utf-8")
+            try:
+                sample("build_new", build_args, project)
+                # nothing changed since the last build: every chart is in the cache
+                sample("build_again", build_args, project)
+            finally:
+                new_entry.unlink()
             sample("bare", [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(bare_site)], bare)
     for key, values in samples.items():
         result[key] = median(values)
@@ -287,6 +311,102 @@ def measure(n: int, work: Path, repeat: int, log) -> dict:
     log(f"[{n}] trends")
     result["trends"] = worker("trends", str(entries), str(repeat))["trends"]
     return result
+
+
+# --- `journal serve`: from saving an entry to the browser showing it ----------------------------
+
+SERVE_SIZE = 150
+LOAD_BEFORE = "?"
+
+
+def serve_latency(n: int, work: Path, repeat: int, log) -> dict:
+    """`journal serve` of an N-entry journal, with the page of one session open in Chromium
+    (Playwright, Debian's /usr/bin/chromium): the time from writing an edit of that entry
+    (its day-3 mood, which changes the mood chart, and a line of its notes) to the open page
+    showing the new notes after MkDocs' live reload. Beside it, the in-process rebuilds of
+    the journal and of the bare pages (as in the main table)."""
+    import socket
+    import urllib.request
+
+    from make_journal import make_journal
+    from playwright.sync_api import sync_playwright
+
+    project, bare = work / f"serve-{n}", work / f"serve-bare-{n}"
+    shutil.rmtree(project, ignore_errors=True)
+    (project / "extra").mkdir(parents=True)
+    make_journal(project / "entries", n, seed=7, today=dt.date.fromisoformat(TODAY))
+    (project / "mkdocs.yml").write_text(project_config(), encoding="utf-8")
+    result: dict = {"n": n, "runs": repeat}
+    log(f"[serve {n}] in-process rebuilds, journal and bare ({repeat} each)")
+    result["rebuild"] = worker("rebuild", "journal", str(project), str(repeat), str(bare))["rebuild"]
+    result["bare_rebuild"] = worker("rebuild", "bare", str(bare), str(repeat))["rebuild"]
+
+    edited = next(p for p in sorted((project / "entries").glob("*.yaml"), reverse=True)
+                  if "\nmood_day3: " in (t := p.read_text(encoding="utf-8")) and "\nnotes: |\n" in t)
+    original = edited.read_text(encoding="utf-8")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/"
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    with open(work / "serve.log", "wb") as server_log:
+        server = subprocess.Popen([*journal_command(), "serve", "--today", TODAY, "--address", f"127.0.0.1:{port}"],
+                                  cwd=project, stdout=server_log, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + 300
+            while True:  # the first build, before the server answers
+                try:
+                    urllib.request.urlopen(url, timeout=5).read()
+                    break
+                except OSError:
+                    if server.poll() is not None or time.monotonic() > deadline:
+                        raise RuntimeError(f"journal serve did not start; see {work / 'serve.log'}")
+                    time.sleep(0.1)
+            times = []
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
+                page = browser.new_page()
+                page.goto(f"{url}sessions/{edited.stem}.html", wait_until="load")
+                for run in range(repeat):
+                    time.sleep(1.0)  # the page's live-reload request is waiting again
+                    head, _, tail = original.partition("\nmood_day3: ")
+                    value, rest = tail.split("\n", 1)
+                    marker = f"Benchmark edit {run + 1} of {repeat}."
+                    rest = rest.replace("\nnotes: |\n", f"\nnotes: |\n  {marker}\n", 1)
+                    text = f"{head}\nmood_day3: {int(value) % 10 + 1 if run % 2 == 0 else value}\n{rest}"
+                    start = time.perf_counter()
+                    edited.write_text(text, encoding="utf-8")
+                    while True:  # the page reloads itself; its content is read until the edit shows
+                        try:
+                            if page.evaluate("m => document.body !== null && document.body.innerText.includes(m)", marker):
+                                break
+                        except Exception:  # the page was between two documents
+                            pass
+                        if time.perf_counter() - start > 60:
+                            raise RuntimeError(f"the edit did not show in the browser; see {work / 'serve.log'}")
+                        time.sleep(0.005)
+                    times.append(time.perf_counter() - start)
+                    page.wait_for_load_state("load")
+                browser.close()
+        finally:
+            edited.write_text(original, encoding="utf-8")
+            server.terminate()
+            server.wait(timeout=30)
+    result["serve"] = median(times)
+    result["serve_all"] = times
+    return result
+
+
+def serve_report(r: dict) -> str:
+    return "\n".join([
+        "| entries | save -> browser shows it (`journal serve`) | journal rebuild | bare rebuild | runs |",
+        "|---:|---:|---:|---:|---:|",
+        f"| {r['n']:,} | {r['serve']:.2f} s (each: {', '.join(f'{t:.2f}' for t in r['serve_all'])}) "
+        f"| {r['rebuild']:.2f} s | {r['bare_rebuild']:.2f} s | {r['runs']} |",
+        "",
+        f"| target | met | measured |\n|---|---|---:|\n| `journal serve` at {r['n']} entries: save to browser < 1 s "
+        f"| {'yes' if r['serve'] < 1 else 'NO'} | {r['serve']:.2f} s |",
+    ])
 
 
 # --- the report -----------------------------------------------------------------------------
@@ -331,15 +451,22 @@ def report(results: list[dict], repeat: int) -> str:
         return f"{a / b:.2f}x"
 
     lines = [
-        "| entries | check | floor | check/floor | trends | build | bare | build/bare | rebuild | bare rebuild | rebuild/bare | charts redrawn | peak MiB check / build / bare | site |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| entries | check | floor | check/floor | trends | peak MiB check |",
+        "|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        lines.append(f"| {r['n']:,} | {s(r['check'])} s | {s(r['floor'])} s | {x(r['check'], r['floor'])} | {r['trends'] * 1000:.0f} ms | {r['peak_check']:.0f} |")
+    lines += [
+        "",
+        "| entries | build: first | new session | unchanged | bare | ratios to bare | rebuild | bare rebuild | rebuild/bare | charts redrawn | peak MiB first / new / unchanged / bare | site |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         lines.append(
-            f"| {r['n']:,} | {s(r['check'])} s | {s(r['floor'])} s | {x(r['check'], r['floor'])} | {r['trends'] * 1000:.0f} ms "
-            f"| {s(r['build'])} s | {s(r['bare'])} s | {x(r['build'], r['bare'])} "
+            f"| {r['n']:,} | {s(r['build'])} s | {s(r['build_new'])} s | {s(r['build_again'])} s | {s(r['bare'])} s "
+            f"| {x(r['build'], r['bare'])} / {x(r['build_new'], r['bare'])} / {x(r['build_again'], r['bare'])} "
             f"| {s(r['rebuild'])} s | {s(r['bare_rebuild'])} s | {x(r['rebuild'], r['bare_rebuild'])} "
-            f"| {r['redrawn']} of {r['charts']} | {r['peak_check']:.0f} / {r['peak_build']:.0f} / {r['peak_bare']:.0f} "
+            f"| {r['redrawn']} of {r['charts']} | {r['peak_build']:.0f} / {r['peak_build_new']:.0f} / {r['peak_build_again']:.0f} / {r['peak_bare']:.0f} "
             f"| {r['site_bytes'] / 1024 / 1024:.0f} MiB, {r['site_files']:,} files |"
         )
     runs = ", ".join(f"{r['n']:,}: {r['runs']} (builds and rebuilds {r['build_runs']})" for r in results)
@@ -352,6 +479,14 @@ def report(results: list[dict], repeat: int) -> str:
         r = by_n[10_000]
         targets.append(("`journal check` at 10,000 entries <= 1.3x the libyaml parse", r["check"] / r["floor"] <= 1.3, x(r["check"], r["floor"])))
         targets.append(("10,000 entries build, peak memory < 500 MB", r["peak_build"] * 1.048576 < 500, f"{r['peak_build'] * 1.048576:.0f} MB"))
+    for size in (30, 100):
+        if size in by_n:
+            r = by_n[size]
+            for key, what, limit in (("build", "first `journal build`", 1.5), ("build_new", "`journal build` after a new session", 1.5),
+                                     ("build_again", "`journal build` of an unchanged journal", 1.2)):
+                targets.append((f"{what} at {size} entries <= {limit}x bare MkDocs", r[key] / r["bare"] <= limit, x(r[key], r["bare"])))
+                targets.append((f"{what} at {size} entries, peak memory <= 2x bare", r[f"peak_{key}"] <= 2 * r["peak_bare"],
+                                x(r[f"peak_{key}"], r["peak_bare"])))
     if 1_000 in by_n:
         r = by_n[1_000]
         targets.append(("`journal build` at 1,000 entries <= 1.5x bare MkDocs", r["build"] / r["bare"] <= 1.5, x(r["build"], r["bare"])))
@@ -377,6 +512,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="sizes 100 and 1,000, 2 runs each: a 1-2 minute run")
     parser.add_argument("--work", type=Path, help="folder for the generated journals and sites (default: a temporary folder, removed after)")
     parser.add_argument("--output", type=Path, help="also write the results (Markdown) to this file")
+    parser.add_argument("--serve", action="store_true", help=f"only the `journal serve` measurement, at {SERVE_SIZE} entries "
+                        "(needs Playwright and Chromium); --repeat edits")
     args = parser.parse_args(argv)
     sizes = [100, 1000] if args.quick else [int(s.replace("_", "").replace(",", "")) for s in args.sizes.split(",") if s.strip()]
     repeat = 2 if args.quick else max(1, args.repeat)
@@ -384,15 +521,20 @@ def main(argv: list[str] | None = None) -> int:
     def log(text: str) -> None:
         print(f"{time.strftime('%H:%M:%S')} {text}", file=sys.stderr, flush=True)
 
+    global LOAD_BEFORE
+    LOAD_BEFORE = " ".join(f"{v:.2f}" for v in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
     work = args.work or Path(tempfile.mkdtemp(prefix="journal-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     try:
-        results = [measure(n, work, repeat, log) for n in sizes]
+        if args.serve:
+            body = serve_report(serve_latency(SERVE_SIZE, work, repeat, log))
+        else:
+            body = report([measure(n, work, repeat, log) for n in sizes], repeat)
     finally:
         if args.work is None:
             shutil.rmtree(work, ignore_errors=True)
-    text = "\n".join(["## Results", "", *machine(), "", report(results, repeat), ""])
+    text = "\n".join(["## Results", "", *machine(), f"- load average before the run: {LOAD_BEFORE}", "", body, ""])
     print(text)
     log(f"done in {time.perf_counter() - started:.0f} s")
     if args.output:

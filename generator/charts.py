@@ -8,7 +8,6 @@ SVG comes from vl-convert, and the interactive runtime is a local file
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import math
 import re
@@ -16,12 +15,11 @@ import subprocess
 import sys
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from typing import Any, Sequence
 
-import altair as alt
-import vl_convert
-
+from .cache import DrawingCache, source_digest
 from .entries import DISSOCIATION_LEVELS
 from .trends import Gap, Questionnaire, SessionFigures, Trends, format_dose, mean_and_count
 
@@ -107,20 +105,43 @@ class Grouping:
         )
 
 
-class _Values(alt.Data):
-    """Inline data, put into the spec as it is. Altair's own conversion looks at every
-    value of every row (tens of thousands in a long journal), which took longer than
-    drawing the chart; the rows here hold only text, numbers and None, which it leaves
-    unchanged, so the spec is the same."""
+class _Altair:
+    """Altair, imported when a chart's spec is first made: a build whose charts are all in
+    the journal's cache makes no spec, and importing Altair alone takes longer than the
+    rest of such a build's own work."""
 
-    def __init__(self, values: list[dict[str, Any]], **kwds: Any):
-        super().__init__(values=values, **kwds)
+    def __getattr__(self, name: str) -> Any:
+        import altair
 
-    def to_dict(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        return {"values": self._kwds["values"]}
+        globals()["alt"] = altair
+        return getattr(altair, name)
 
-    def __deepcopy__(self, memo: Any = None) -> _Values:
-        return self  # never changed once made, so Altair's copies of a chart can share it
+
+alt: Any = _Altair()
+
+
+@lru_cache(maxsize=None)
+def _values_type() -> type:
+    class _Values(alt.Data):
+        """Inline data, put into the spec as it is. Altair's own conversion looks at every
+        value of every row (tens of thousands in a long journal), which took longer than
+        drawing the chart; the rows here hold only text, numbers and None, which it leaves
+        unchanged, so the spec is the same."""
+
+        def __init__(self, values: list[dict[str, Any]], **kwds: Any):
+            super().__init__(values=values, **kwds)
+
+        def to_dict(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+            return {"values": self._kwds["values"]}
+
+        def __deepcopy__(self, memo: Any = None) -> _Values:
+            return self  # never changed once made, so Altair's copies of a chart can share it
+
+    return _Values
+
+
+def _Values(values: list[dict[str, Any]]) -> Any:
+    return _values_type()(values)
 
 
 def _config() -> dict[str, Any]:
@@ -878,10 +899,44 @@ def grouped_dose_lift_chart(trends: Trends, grouping: Grouping) -> Chart:
     return chart
 
 
-def build_charts(trends: Trends) -> list[Chart]:
-    """Every chart the journal has data for, in the order the trends page shows them."""
+def build_charts(trends: Trends, cache: DrawingCache | None = None) -> list[Chart]:
+    """Every chart the journal has data for, in the order the trends page shows them;
+    each drawn, or taken from `cache` (the journal's own) when drawn before."""
     if not trends.sessions:
         return []
+    # The charts depend only on the trends and this code: when both are as in an earlier
+    # build, the charts are taken whole, with no spec made (and Altair never imported).
+    set_key = DrawingCache.key("charts", source_digest() + repr(trends)) if cache is not None else ""
+    kept = _kept_charts(cache, set_key) if cache is not None else None
+    if kept is not None:
+        return kept
+    charts = _make_charts(trends)
+    for chart in charts:
+        chart.svg = render_svg(chart.spec, cache)
+    if cache is not None:
+        cache.put(set_key, json.dumps([{**asdict(c), "svg": _svg_key(c.spec)} for c in charts], ensure_ascii=False))
+        cache.trim()
+    return charts
+
+
+def _kept_charts(cache: DrawingCache, key: str) -> list[Chart] | None:
+    """The charts kept under `key` with their pictures, or None if any part is missing."""
+    text = cache.get(key)
+    if text is None:
+        return None
+    try:
+        charts = [Chart(**fields) for fields in json.loads(text)]
+    except (ValueError, TypeError):
+        return None
+    for chart in charts:
+        svg = cache.get(chart.svg)  # the picture's own key, kept once for every set that shows it
+        if svg is None:
+            return None
+        chart.svg = svg
+    return charts
+
+
+def _make_charts(trends: Trends) -> list[Chart]:
     grouping = chart_grouping(trends)
     with alt.utils.schemapi.debug_mode(False):  # no validation of every part as it is made (see _finish)
         if grouping is None:
@@ -908,8 +963,6 @@ def build_charts(trends: Trends) -> list[Chart]:
             charts.append(questionnaire_chart(trends.phq9, "phq9", time_domain(trends)))
         if trends.gad7.points:
             charts.append(questionnaire_chart(trends.gad7, "gad7", time_domain(trends)))
-    for chart in charts:
-        chart.svg = render_svg(chart.spec)
     return charts
 
 
@@ -939,19 +992,30 @@ def _xml_safe(value: Any) -> Any:
     return value
 
 
-def render_svg(spec: dict[str, Any]) -> str:
-    """The static picture of a spec. Cached by content: a chart whose data did not
-    change is not drawn again when the site is rebuilt."""
-    key = hashlib.sha256(json.dumps(spec, sort_keys=True, default=str).encode()).hexdigest()
+def _svg_key(spec: dict[str, Any]) -> str:
+    return DrawingCache.key("chart", json.dumps(spec, sort_keys=True, default=str))
+
+
+def render_svg(spec: dict[str, Any], cache: DrawingCache | None = None) -> str:
+    """The static picture of a spec. Cached by content, in this process and in `cache`:
+    a chart whose data did not change is not drawn again, in a rebuild or a new build."""
+    key = _svg_key(spec)
     svg = _svg_cache.get(key)
-    if svg is None:
-        svg = vl_convert.vegalite_to_svg(_xml_safe(spec), allowed_base_urls=[])
-        svg = _svg_cache[key] = svg.replace('<?xml version="1.0" encoding="utf-8"?>', "", 1).strip()
-        size = sum(len(s) for s in _svg_cache.values())
-        while size > SVG_CACHE_CHARACTERS and len(_svg_cache) > 1:  # the least recently used go first
-            size -= len(_svg_cache.popitem(last=False)[1])
-    else:
+    if svg is not None:
         _svg_cache.move_to_end(key)
+        return svg
+    svg = cache.get(key) if cache is not None else None
+    if svg is None:
+        import vl_convert  # here: a build whose charts are all cached never loads it
+
+        svg = vl_convert.vegalite_to_svg(_xml_safe(spec), allowed_base_urls=[])
+        svg = svg.replace('<?xml version="1.0" encoding="utf-8"?>', "", 1).strip()
+        if cache is not None:
+            cache.put(key, svg)
+    _svg_cache[key] = svg
+    size = sum(len(s) for s in _svg_cache.values())
+    while size > SVG_CACHE_CHARACTERS and len(_svg_cache) > 1:  # the least recently used go first
+        size -= len(_svg_cache.popitem(last=False)[1])
     return svg
 
 
@@ -961,14 +1025,22 @@ _runtime_lock = threading.Lock()
 _MAKE_BUNDLE = "import sys, vl_convert; sys.stdout.buffer.write(vl_convert.javascript_bundle().encode('utf-8'))"
 
 
-def start_vega_runtime() -> None:
-    """Start making the runtime, if it is not made yet, in another process: it takes over a
-    second, and vl-convert holds the GIL all that time, so a thread would not help; another
-    process makes it on another core while this one goes on with the build."""
-    global _runtime_maker
+def _runtime_key() -> str:
+    return DrawingCache.key("vega-runtime")
+
+
+def start_vega_runtime(cache: DrawingCache | None = None) -> None:
+    """Take the runtime from `cache`, or start making it, if it is not made yet, in another
+    process: it takes over a second, and vl-convert holds the GIL all that time, so a thread
+    would not help; another process makes it on another core while this one goes on."""
+    global _runtime, _runtime_maker
     with _runtime_lock:
         if _runtime is not None or _runtime_maker is not None:
             return
+        if cache is not None:
+            _runtime = cache.get(_runtime_key())
+            if _runtime is not None:
+                return
         try:
             _runtime_maker = subprocess.Popen(
                 [sys.executable, "-c", _MAKE_BUNDLE],
@@ -987,16 +1059,22 @@ def _bundle_made_elsewhere(maker: subprocess.Popen[bytes]) -> str | None:
         return None
 
 
-def vega_runtime_js() -> str:
+def vega_runtime_js(cache: DrawingCache | None = None) -> str:
     """Vega, Vega-Lite and vega-embed in one classic script, made once per process (by the
-    process `start_vega_runtime` started, if any, else here). It sets window.vegaEmbed;
-    wrapped so its internal names stay private."""
+    process `start_vega_runtime` started, if any, else here) and kept in `cache`. It sets
+    window.vegaEmbed; wrapped so its internal names stay private."""
     global _runtime, _runtime_maker
     with _runtime_lock:
+        if _runtime is None and cache is not None and _runtime_maker is None:
+            _runtime = cache.get(_runtime_key())
         if _runtime is None:
             maker, _runtime_maker = _runtime_maker, None
             bundle = _bundle_made_elsewhere(maker) if maker is not None else None
             if bundle is None:
+                import vl_convert  # here: not loaded at all when the runtime is cached
+
                 bundle = vl_convert.javascript_bundle()
             _runtime = "/* Vega runtime for offline charts, from vl-convert " + "*/\n(function(){\n" + bundle + "\n})();\n"
+            if cache is not None:
+                cache.put(_runtime_key(), _runtime)
         return _runtime

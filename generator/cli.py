@@ -641,6 +641,7 @@ def _command_export(args: argparse.Namespace) -> int:
 
     from mkdocs.exceptions import MkDocsException
 
+    from .cache import FOLDER_NAME
     from .export import ExportOptions, ExportStopped, export_journal
     from .plugin import build_provider_site, patient_details, trend_settings
 
@@ -673,6 +674,7 @@ def _command_export(args: argparse.Namespace) -> int:
                 entries_dir=entries, today=today, since=since, include_notes=args.include_notes,
                 settings=trend_settings(plugin.config), site_name=config.site_name, patient=patient_details(plugin.config.patient),
                 templates_dir=(Path(config.config_file_path).resolve().parent / templates).resolve() if templates else None,
+                chart_cache=Path(config.config_file_path).resolve().parent / FOLDER_NAME,
             )
             result = export_journal(options, args.out, lambda folder, chosen: build_provider_site(config, folder, chosen))
     except ExportStopped as stopped:

@@ -40,6 +40,7 @@ from typing import Any
 import yaml
 
 from . import __version__
+from .cache import DrawingCache
 from .charts import build_charts
 from .entries import SCHEMA_PATH, Entry
 from .fhir import fhir_bundle_json
@@ -93,6 +94,7 @@ class ExportOptions:
     site_name: str = "Treatment journal"
     templates_dir: Path | None = None  # the person's own templates, as set in mkdocs.yml
     patient: Mapping[str, Any] = field(default_factory=dict)  # the `patient` setting; may be empty
+    chart_cache: Path | None = None  # the journal's .journal-cache/ (see cache.py), shared with its builds
 
     @property
     def withheld_fields(self) -> tuple[str, ...]:
@@ -819,7 +821,8 @@ def _write_bundle(options: ExportOptions, selection: Selection, trends: Trends, 
             own_files = build_site(staging / SITE_FOLDER, options)
             files.update(_site_files(staging / SITE_FOLDER, prefix))
         left_out = left_out_sentences(selection, options.include_notes, own_files)
-        report = Report(selection.journal, trends, build_charts(trends), site_name=options.site_name,
+        cache = DrawingCache(options.chart_cache) if options.chart_cache else None
+        report = Report(selection.journal, trends, build_charts(trends, cache), site_name=options.site_name,
                         share="provider", include_notes=options.include_notes, left_out_on_purpose=left_out,
                         patient=dict(options.patient))
         files[prefix + "summary.html"] = render_summary(report, selection, options).encode("utf-8")

@@ -45,8 +45,8 @@ built from them on this computer. Nothing here is sent anywhere.
 - `journal.yml`: your settings (the lines starting with # are the defaults).
 - `entry.schema.json`: the entry format, for editors that check YAML as you type.
 
-Your data is the `entries/` folder: back it up like any other private document. `site/` and
-the export zips are made from it and can be made again at any time.
+Your data is the `entries/` folder: back it up like any other private document. `site/`,
+`.journal-cache/` and the export files are made from it and can be made again at any time.
 
 The report shows your own data to prepare a conversation with your prescriber; it is not
 medical advice and never suggests a dose.
@@ -56,6 +56,9 @@ GITIGNORE_TEXT = """\
 # Made from entries/ by journal build and journal export: can be made again at any time.
 /site/
 *.zip
+*.sealed.html
+# Charts already drawn, kept to build faster (see the tool's README); safe to delete.
+/.journal-cache/
 .*.building-*
 .*.previous-*
 # Editor leftovers

@@ -26,6 +26,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_relative_url
 
+from .cache import FOLDER_NAME, DrawingCache
 from .charts import build_charts, start_vega_runtime, vega_runtime_js
 from .export import ExportOptions, left_out_sentences, select_sessions, selected_trends, withheld_fields
 from .journal import LENIENT_VARIABLE, EntryCache, display_path, load_journal
@@ -103,6 +104,7 @@ class JournalPlugin(BasePlugin[JournalConfig]):
         self.runtime_file: File | None = None
         self.outside_urls: list[OutsideUrl] = []  # found in the pages as they are written
         self.pages_read: set[str] = set()
+        self.drawing_cache: DrawingCache | None = None
 
     # Having on_startup keeps this one instance for all the rebuilds of `mkdocs serve`
     # (MkDocs' rule), so the files that did not change are not read and checked again.
@@ -113,7 +115,10 @@ class JournalPlugin(BasePlugin[JournalConfig]):
         self.serving = command == "serve"
 
     def on_shutdown(self) -> None:
+        # MkDocs keeps this instance for the whole process: a build after a preview in the
+        # same process (the tests, the benchmark) must not be taken for the preview.
         self.entry_cache = None
+        self.serving = False
 
     def _path(self, config: Any, value: str) -> Path:
         root = Path(config.config_file_path or ".").resolve().parent
@@ -138,6 +143,9 @@ class JournalPlugin(BasePlugin[JournalConfig]):
                 raise PluginError(f"journal plugin: since must be a date like 2026-04-02, not {self.config.since!r}") from None
         self.patient = patient_details(self.config.patient)
         self.entries_dir = self._path(config, self.config.entries)
+        # Drawn charts are kept beside mkdocs.yml, with the journal (see cache.py): outside
+        # entries/ and the site, and a hidden name MkDocs leaves out should docs_dir be there.
+        self.drawing_cache = DrawingCache(self._path(config, FOLDER_NAME)) if config.config_file_path else None
         self.override_dir = self._path(config, self.config.templates) if self.config.templates else None
         if self.override_dir is not None and not self.override_dir.is_dir():
             raise PluginError(f"journal plugin: templates folder {self.override_dir} does not exist")
@@ -212,7 +220,7 @@ class JournalPlugin(BasePlugin[JournalConfig]):
             )
         # The Vega runtime is made in another process while the build goes on (once per
         # process); not before the journal is known to build, as it would be for nothing.
-        start_vega_runtime()
+        start_vega_runtime(self.drawing_cache)
         for warning in journal.warnings:
             log.info(str(warning))
         self.preview_problems = [str(p) for p in journal.errors] if self.serving else []
@@ -226,7 +234,7 @@ class JournalPlugin(BasePlugin[JournalConfig]):
         since = dt.date.fromisoformat(self.config.since) if self.config.since else None
         selection = select_sessions(journal, since, withheld_fields(self.config.include_notes) if provider else ())
         trends = selected_trends(selection, self.settings)
-        charts = build_charts(trends)
+        charts = build_charts(trends, self.drawing_cache)
         report = Report(selection.journal, trends, charts, lenient=not self.config.strict, site_name=config.site_name)
         report.patient = self.patient
         if provider:
@@ -277,7 +285,7 @@ class JournalPlugin(BasePlugin[JournalConfig]):
 
     def on_env(self, env: Any, config: Any, files: Files) -> Any:
         if self.runtime_file is not None:  # MkDocs writes the files after this
-            self.runtime_file.content_string = vega_runtime_js()
+            self.runtime_file.content_string = vega_runtime_js(self.drawing_cache)
             self.runtime_file = None
         # the banner of theme/main.html, on every page of a preview with errors
         problems_page = files.get_file_from_path("problems.md")

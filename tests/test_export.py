@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from markupsafe import escape
 
-from conftest import EXAMPLE_TODAY, REPO, export_example, run_in, write_project
+from conftest import EXAMPLE_TODAY, REPO, export_example, run_in, with_vega_runtime, write_project
 from generator import export as export_module
 from generator.export import CSV_COLUMNS, entry_copy, strip_fields
 from generator.journal import load_journal
@@ -210,14 +210,15 @@ ZONES = ["UTC", "America/Los_Angeles", "Asia/Tokyo"]
 @pytest.fixture(scope="module")
 def exports_in_time_zones(tmp_path_factory) -> dict[str, Path]:
     """One small journal exported in three time zones, each in a process of its own (the time
-    zone is read when a process starts); they run side by side, to keep the tests quick."""
-    project = write_project(tmp_path_factory.mktemp("zones"), {
-        # one session with a time: nothing of it (pages, charts, the FHIR file) may take the zone's offset
-        "2026-06-01.yaml": GOOD, "2026-06-04.yaml": GOOD.replace("2026-06-01", "2026-06-04 18:30"), "2026-06-08.yaml": SECOND,
-    })
+    zone is read when a process starts); they run side by side, to keep the tests quick. Each
+    from a copy of its own, so that each draws its charts (none taken from another's cache)."""
+    # one session with a time: nothing of it (pages, charts, the FHIR file) may take the zone's offset
+    entries = {"2026-06-01.yaml": GOOD, "2026-06-04.yaml": GOOD.replace("2026-06-01", "2026-06-04 18:30"), "2026-06-08.yaml": SECOND}
+    folder = tmp_path_factory.mktemp("zones")
     runs = {}
     for zone in ZONES:
-        out = project.parent / f"{zone.replace('/', '-')}.zip"
+        project = with_vega_runtime(write_project(folder / zone.replace("/", "-"), entries))
+        out = folder / f"{zone.replace('/', '-')}.zip"
         command = [sys.executable, "-m", "generator.cli", "export", "--today", EXAMPLE_TODAY, "--out", str(out)]
         env = {**os.environ, "TZ": zone}
         env.pop("JOURNAL_TODAY", None)
@@ -505,7 +506,7 @@ def test_an_export_interrupted_half_way_leaves_no_half_file(tmp_path, monkeypatc
 
 
 def test_a_killed_export_leaves_no_half_file(tmp_path):
-    project = write_project(tmp_path, {"2026-06-01.yaml": GOOD, "2026-06-08.yaml": SECOND})
+    project = with_vega_runtime(write_project(tmp_path, {"2026-06-01.yaml": GOOD, "2026-06-08.yaml": SECOND}))
     out = tmp_path / "out"
     before = fingerprint(project / "entries")
     command = [sys.executable, "-m", "generator.cli", "export", "--today", EXAMPLE_TODAY, "--out", str(out)]

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLE_TODAY, REPO, build, run_in, write_project
+from conftest import EXAMPLE_TODAY, REPO, build, run_in, with_vega_runtime, write_project
+from generator.cache import FOLDER_NAME
 from generator.cli import main as journal
 from generator.output import replace_directory
 
@@ -196,7 +197,7 @@ def large_project(tmp_path: Path, sessions: int = 300) -> Path:
     project = write_project(tmp_path, {})
     subprocess.run([sys.executable, str(REPO / "benchmarks" / "make_journal.py"), str(sessions), str(project / "entries"),
                     "--today", EXAMPLE_TODAY], check=True, capture_output=True)
-    return project
+    return with_vega_runtime(project)
 
 
 def started_writing(process: subprocess.Popen, pattern: str, folder: Path) -> None:
@@ -267,8 +268,13 @@ def test_what_a_killed_build_left_is_removed_by_the_next(tmp_path):
     (project / ".site.building-x1y2" / "assets").mkdir(parents=True)
     (project / ".site.lock").write_text("")
     assert build(project) == 0
-    assert sorted(p.name for p in project.iterdir() if p.name.startswith(".")) == []
+    assert leftovers(project) == []
     assert (project / "site" / "index.html").is_file()
+
+
+def leftovers(project: Path) -> list[str]:
+    """Hidden files and folders beside the entries, but for the journal's chart cache."""
+    return sorted(p.name for p in project.iterdir() if p.name.startswith(".") and p.name != FOLDER_NAME)
 
 
 def enforce_write_permission(monkeypatch) -> None:
@@ -301,7 +307,7 @@ def test_a_read_only_old_site_is_replaced_without_a_leftover(tmp_path, monkeypat
     (project / "entries" / "2026-06-08.yaml").write_text(GOOD.replace("06-01", "06-08"), encoding="utf-8")
     assert build(project) == 0
     assert (project / "site" / "sessions" / "2026-06-08.html").is_file()
-    assert sorted(p.name for p in project.iterdir() if p.name.startswith(".")) == []
+    assert leftovers(project) == []
 
 
 # --------------------------------------------------------------------------- plain failures
@@ -404,7 +410,7 @@ def test_a_full_disk_during_a_build_fails_with_one_plain_line(tmp_path, capsys, 
     assert os.strerror(errno.ENOSPC) in plain_line(capsys.readouterr().err)
     assert len(written) == 3  # it did fail half way
     assert fingerprint(project / "site") == before
-    assert sorted(p.name for p in project.iterdir() if p.name.startswith(".")) == []
+    assert leftovers(project) == []
 
 
 def test_a_leftover_that_cannot_be_removed_is_named(tmp_path, capsys, monkeypatch):

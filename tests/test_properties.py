@@ -303,7 +303,7 @@ def test_a_folder_never_raises_and_valid_entries_survive_broken_neighbours(files
 @contextlib.contextmanager
 def no_svg():
     """Charts' specs and tables are built for real; only the ~50 ms SVG drawing is skipped."""
-    with mock.patch("generator.charts.render_svg", lambda spec: "<svg></svg>"):
+    with mock.patch("generator.charts.render_svg", lambda spec, cache=None: "<svg></svg>"):
         yield
 
 
