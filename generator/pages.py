@@ -27,7 +27,7 @@ from .charts import MAX_PERIODS, MAX_SESSION_MARKS, Chart, chart_grouping, spec_
 from .entries import TOLERABILITY_LEVELS, Entry
 from .journal import Journal
 from .problems import Problem
-from .signals import adequate_trial_status, duration_mean_text, lift_phrase, restart_cut, side_effect_changes, stood_out
+from .signals import adequate_trial_status, duration_mean_text, lift_phrase, restart_cut, score_age, side_effect_changes, stood_out
 from .trends import DUE_AFTER_DAYS, Signal, Trends, break_words, days_text, format_dose, join_words, sessions_word
 
 
@@ -309,6 +309,9 @@ def sheet_state(trends: Trends) -> list[str]:
                 said.append("It no longer meets the response I had reached.")
             if worse is not None and worse.remission_lost:
                 said.append("It is no longer in remission.")
+        old = score_age(q, trends.today)
+        if old:
+            said.append(f"My latest {q.name} score is {old} old.")
     return said or ["I have not recorded my mood before my recent sessions."]
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from statistics import median
 
 from .entries import TOLERABILITY_LEVELS
@@ -1222,7 +1223,24 @@ def questionnaire_sentence(trends: Trends) -> str:
             )
         if q.remission is not None and not (lost and q.worse is not None and q.worse.remission_lost):
             parts.append(f"It first came below 5 on {format_day(q.remission.day)}.")
+    for q in (trends.phq9, trends.gad7):
+        old = score_age(q, trends.today)
+        if old:
+            parts.append(f"My latest {q.name} score is {old} old, so it may not say how I am now.")
     return " ".join(parts)
+
+
+# A questionnaire asks about the last two weeks; a score older than this is not how the
+# person is now, and is said to be old wherever the latest score is given.
+SCORE_OLD_DAYS = 28
+
+
+def score_age(q: Questionnaire, today: date) -> str:
+    """'9 weeks' when the latest score is older than SCORE_OLD_DAYS; '' otherwise."""
+    latest = q.latest
+    if latest is None or (today - latest.day).days <= SCORE_OLD_DAYS:
+        return ""
+    return plural((today - latest.day).days // 7, "week")
 
 
 def score_text(point: QuestionnairePoint) -> str:

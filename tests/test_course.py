@@ -104,3 +104,15 @@ def test_a_band_crossed_by_a_point_or_two_is_not_a_worsening(latest, fires):
     pages = rendered(entries)
     assert ("Your GAD-7 score has risen" in pages["overview"]) is fires
     assert ("GAD-7 score has risen" in pages["summary"]) is fires
+
+
+def test_an_old_questionnaire_score_is_said_to_be_old():
+    # PHQ-9 written on 1 and 22 Sep, sessions until 17 Nov: on 1 Dec the latest is 10 weeks old
+    scores = [{"phq9": 12}, None, None, {"phq9": 10}] + [None] * 8
+    pages = rendered(weekly_sessions([5] * 12, [3] * 12, scores=scores))
+    assert "My latest PHQ-9 score is 10 weeks old, so it may not say how I am now." in pages["overview"]
+    assert "My latest PHQ-9 score is 10 weeks old, so it may not say how I am now." in pages["summary"]
+    assert "My PHQ-9 score went from 12 on 1 Sep to 10 on 22 Sep. My latest PHQ-9 score is 10 weeks old." in pages["check-in"]
+    # a recent one is not
+    recent = rendered(weekly_sessions([5] * 12, [3] * 12, scores=[{"phq9": 12}] + [None] * 10 + [{"phq9": 10}]))
+    assert "weeks old" not in recent["overview"] + recent["check-in"] + recent["summary"]
