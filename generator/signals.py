@@ -12,7 +12,7 @@ suggests a dose: the words describe, the person and their prescriber decide.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from statistics import median
@@ -20,25 +20,27 @@ from statistics import median
 from .entries import TOLERABILITY_LEVELS
 from .trends import (
     MOOD_WORDS,
+    Evidence,
     Gap,
-    break_words,
     IntervalSummary,
     Questionnaire,
-    Evidence,
     QuestionnairePoint,
-    Settings,
     SessionFigures,
+    Settings,
     Signal,
+    StateComparison,
     TalkingPoints,
     Trends,
     WindowSummary,
     based_on,
+    break_words,
     current_dose_run,
     days_text,
     format_day,
     format_dose,
     format_range,
     join_words,
+    last_follow_up_mood,
     mean_and_count,
     mean_leaving_out,
     sessions_word,
@@ -653,7 +655,25 @@ def adequate_trial_status(trends: Trends) -> str:
 def mood_before_declining(trends: Trends) -> Signal | None:
     """The mood right before sessions has fallen: the person is worse between sessions,
     whatever each session's lift shows. Same rule as a declining lift (decide_direction)."""
-    m = trends.mood_before
+    return state_declining(trends, trends.mood_before, "mood_before_declining", "mood right before a session",
+                           ("Your mood before sessions has fallen", "Mood before sessions has fallen"),
+                           "mood {} before the session", lambda s: s.entry.pre_mood)
+
+
+def mood_after_declining(trends: Trends) -> Signal | None:
+    """The mood at the last follow-up before the next session has fallen: the benefit leaves
+    the person lower than it used to, whatever the lift two hours after shows. Said only when
+    no decline of the lift or fading of the effect tells the same story already."""
+    if benefit_declining(trends) is not None or effect_fading(trends) is not None:
+        return None
+    return state_declining(trends, trends.mood_after, "mood_after_declining",
+                           "mood at the last follow-up before the next session",
+                           ("Your mood at the last follow-up has fallen", "Mood at the last follow-up has fallen"),
+                           "last follow-up mood {}", last_follow_up_mood)
+
+
+def state_declining(trends: Trends, m: StateComparison, key: str, what: str, titles: tuple[str, str],
+                    evidence_words: str, value: Callable[[SessionFigures], int | None]) -> Signal | None:
     if m.direction != "declining" or m.recent_mean is None or m.previous_mean is None:
         return None
     recent = format_range(m.recent[0].day, m.recent[-1].day)
@@ -661,7 +681,7 @@ def mood_before_declining(trends: Trends) -> Signal | None:
 
     def words(v: Voice) -> str:
         return (
-            f"{v.cap(v.whose)} mood right before a session averaged {m.recent_mean:.1f} over {v.the} last "
+            f"{v.cap(v.whose)} {what} averaged {m.recent_mean:.1f} over {v.the} last "
             f"{sessions_word(len(m.recent))} ({recent}), against {m.previous_mean:.1f} over the "
             f"{sessions_word(len(m.previous))} before ({previous}). The drop is larger than "
             f"{trends.settings.noise_threshold:g} point of ordinary variation even with the single lowest "
@@ -671,14 +691,14 @@ def mood_before_declining(trends: Trends) -> Signal | None:
         )
 
     return Signal(
-        key="mood_before_declining",
+        key=key,
         level="discuss",
-        title="Your mood before sessions has fallen",
+        title=titles[0],
         text=words(PATIENT),
-        clinician_title="Mood before sessions has fallen",
+        clinician_title=titles[1],
         clinician_text=words(CLINICIAN),
         evidence=recent_evidence([
-            Evidence(s.entry.slug, s.day, f"{session_label(s)}: mood {s.entry.pre_mood} before the session")
+            Evidence(s.entry.slug, s.day, f"{session_label(s)}: {evidence_words.format(value(s))}")
             for s in m.previous + m.recent
         ]),
         numbers={
@@ -1099,6 +1119,7 @@ SIGNAL_FINDERS = (
     benefit_declining,
     effect_fading,
     mood_before_declining,
+    mood_after_declining,
     phq9_worse,
     gad7_worse,
     new_provider_dose_drop,
@@ -1432,20 +1453,29 @@ def last_days(sessions: Sequence[SessionFigures], n: int) -> list[str]:
 
 
 def state_statement(trends: Trends) -> str:
-    """How I have been between sessions: my mood right before them, recent against before.
-    Apart from the lift: a person can feel a lift after each session and still be worse."""
+    """How I have been between sessions: my mood right before them and at the last follow-up
+    before the next one, recent against before. Apart from the lift: a person can feel a lift
+    after each session and still be worse."""
+    changes = {"declining": "down from", "improving": "up from", "stable": "about the same as"}
+    said = []
     m = trends.mood_before
     if m.recent_mean is None:
-        return "I have not recorded my mood before my recent sessions, so I cannot say how I have been between them."
-    recent = f"my last {sessions_word(len(m.recent))} ({format_range(m.recent[0].day, m.recent[-1].day)})"
-    now = f"Right before {recent}, my mood averaged {m.recent_mean:.1f} out of 10"
-    if m.direction == "unknown" or m.previous_mean is None:
-        return now + "; too few sessions to compare with before."
-    change = {"declining": "down from", "improving": "up from", "stable": "about the same as"}[m.direction]
-    return (
-        f"{now}, {change} {m.previous_mean:.1f} over the {sessions_word(len(m.previous))} before "
-        f"({format_range(m.previous[0].day, m.previous[-1].day)})."
-    )
+        said.append("I have not recorded my mood before my recent sessions.")
+    else:
+        recent = f"my last {sessions_word(len(m.recent))} ({format_range(m.recent[0].day, m.recent[-1].day)})"
+        now = f"Right before {recent}, my mood averaged {m.recent_mean:.1f} out of 10"
+        if m.direction == "unknown" or m.previous_mean is None:
+            said.append(now + "; too few sessions to compare with before.")
+        else:
+            said.append(
+                f"{now}, {changes[m.direction]} {m.previous_mean:.1f} over the {sessions_word(len(m.previous))} "
+                f"before ({format_range(m.previous[0].day, m.previous[-1].day)})."
+            )
+    a = trends.mood_after
+    if a.recent_mean is not None and a.previous_mean is not None and a.direction != "unknown":
+        said.append(f"At the last follow-up before the next session, my mood averaged {a.recent_mean:.1f}, "
+                    f"{changes[a.direction]} {a.previous_mean:.1f} before.")
+    return " ".join(said)
 
 
 def talking_points(trends: Trends, signals: Sequence[Signal]) -> TalkingPoints:

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from functools import cached_property
 from datetime import date, timedelta
@@ -868,15 +868,36 @@ class StateComparison:
 
 
 def compare_mood_before(sessions: Sequence[SessionFigures], settings: Settings) -> StateComparison:
+    return compare_state(sessions, settings, lambda s: s.entry.pre_mood)
+
+
+def last_follow_up_mood(s: SessionFigures) -> int | None:
+    """The session's last follow-up mood recorded before the next session (day 7, else day 3,
+    else day 1): how the person was when its effect had had its time."""
+    for name in ("mood_day7", "mood_day3", "mood_day1"):
+        value = getattr(s.entry, name)
+        if value is not None and name not in s.after_next:
+            return value
+    return None
+
+
+def compare_mood_after(sessions: Sequence[SessionFigures], settings: Settings) -> StateComparison:
+    return compare_state(sessions, settings, last_follow_up_mood)
+
+
+def compare_state(sessions: Sequence[SessionFigures], settings: Settings,
+                  value: Callable[[SessionFigures], int | None]) -> StateComparison:
+    """A mood of each session (`value`), the recent window against the one before, with the
+    lift's rule (see decide_direction); sessions without the mood are left out."""
     n = settings.window
     recent_window = list(sessions[-n:])
     previous_window = list(sessions[-2 * n : -n]) if len(sessions) > n else []
-    recent = [s for s in recent_window if s.entry.pre_mood is not None]
-    previous = [s for s in previous_window if s.entry.pre_mood is not None]
-    points = [(i, float(s.entry.pre_mood)) for i, s in enumerate(previous_window + recent_window) if s.entry.pre_mood is not None]
+    recent = [s for s in recent_window if value(s) is not None]
+    previous = [s for s in previous_window if value(s) is not None]
+    points = [(i, float(v)) for i, s in enumerate(previous_window + recent_window) if (v := value(s)) is not None]
     slope = least_squares_slope(points)
-    recent_values = [float(s.entry.pre_mood) for s in recent if s.entry.pre_mood is not None]
-    previous_values = [float(s.entry.pre_mood) for s in previous if s.entry.pre_mood is not None]
+    recent_values = [float(v) for s in recent if (v := value(s)) is not None]
+    previous_values = [float(v) for s in previous if (v := value(s)) is not None]
     return StateComparison(
         recent=recent,
         previous=previous,
@@ -1137,6 +1158,7 @@ class Trends:
     adequate_trial_reached: bool
     window: WindowComparison
     mood_before: StateComparison
+    mood_after: StateComparison  # the last follow-up before the next session (see last_follow_up_mood)
     phq9: Questionnaire
     gad7: Questionnaire
     missing_follow_ups: dict[str, int]  # mood field -> sessions where it was left empty after its day
@@ -1247,6 +1269,7 @@ def compute_trends(entries: Sequence[Entry], today: date, settings: Settings = S
         adequate_trial_reached=len(run) >= settings.adequate_trial,
         window=window_since_break(course, sessions, gaps, settings),
         mood_before=compare_mood_before(course, settings),
+        mood_after=compare_mood_after(course, settings),
         phq9=questionnaire("PHQ-9", sessions),
         gad7=questionnaire("GAD-7", sessions),
         missing_follow_ups={n: missing[n] for n in MOOD_FIELDS if missing[n]},

@@ -116,3 +116,15 @@ def test_an_old_questionnaire_score_is_said_to_be_old():
     # a recent one is not
     recent = rendered(weekly_sessions([5] * 12, [3] * 12, scores=[{"phq9": 12}] + [None] * 10 + [{"phq9": 10}]))
     assert "weeks old" not in recent["overview"] + recent["check-in"] + recent["summary"]
+
+
+def test_mood_at_the_last_follow_up_falling_is_said_when_nothing_else_tells_it():
+    # only the day-7 mood written down (4 4 3 3 3 3 -> 3.3 against 7.0): no lift, no effect length to tell it
+    day7 = [7, 7, 7, 7, 7, 7, 4, 4, 3, 3, 3, 3]
+    entries = [entry((D(2026, 9, 1) + dt.timedelta(weeks=i)).isoformat(), 150, d7=mood) for i, mood in enumerate(day7)]
+    pages = rendered(entries)
+    assert "Your mood at the last follow-up has fallen" in pages["overview"]
+    assert ("Your mood at the last follow-up before the next session averaged 3.3 over your last 6 sessions "
+            "(13 Oct – 17 Nov 2026), against 7.0 over the 6 sessions before (1 Sep – 6 Oct 2026).") in pages["overview"]
+    assert "Mood at the last follow-up has fallen" in pages["summary"]
+    assert "At the last follow-up before the next session, my mood averaged 3.3, down from 7.0 before." in pages["summary"]

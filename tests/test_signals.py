@@ -403,6 +403,9 @@ def signal_journals() -> list[tuple[list[Entry], Settings]]:
         (weekly([0, 1, 1]), Settings(window=3)),
         (weekly([4, 4, 4], dose=100) + weekly([2, 2, 2], start=D(2026, 2, 1), dose=150), Settings(window=3)),
         (worse_between_sessions(), Settings(window=3)),
+        # only the day-7 mood written down, falling: the mood at the last follow-up
+        ([entry((D(2026, 1, 1) + dt.timedelta(weeks=i)).isoformat(), 100, d7=m) for i, m in enumerate([7, 7, 7, 3, 3, 3])],
+         Settings(window=3)),
         (weekly([3] * 4, scores=[{"phq9": 8, "gad7": 4}, {"phq9": 10}, {"phq9": 14}, {"phq9": 20, "gad7": 12}]), Settings(window=3)),
         # windows stop at a break (the busy journal's last one): the effect fading without one
         (weekly([4] * 6, follow=[(7, 6, 5)] * 3 + [(5, 4, 4)] * 3), Settings(window=3)),
