@@ -201,7 +201,7 @@ def checklist_items(trends: Trends) -> dict[str, list[dict[str, Any]]]:
         from_data("one_bad_session", "You had one bad session: normal variability exists.",
                   "your latest session does not stand out far below the steady sessions before it."),
         personal("You are looking for stronger dissociation rather than more therapeutic benefit."),
-        from_data("adequate_trial_not_reached", f"The current dose has not had adequate time yet (an adequate trial is {trial} or more sessions).",
+        from_data("adequate_trial_not_reached", f"The current dose has not had adequate time yet: usually at least 3-4 sessions (your setting: {trial}).",
                   f"the current dose has had {trends.sessions_at_current_dose} "
                   f"{'session' if trends.sessions_at_current_dose == 1 else 'sessions'}, at least the {trial} of an adequate trial."
                   if trends.current_dose is not None else ""),

@@ -128,3 +128,9 @@ def test_mood_at_the_last_follow_up_falling_is_said_when_nothing_else_tells_it()
             "(13 Oct – 17 Nov 2026), against 7.0 over the 6 sessions before (1 Sep – 6 Oct 2026).") in pages["overview"]
     assert "Mood at the last follow-up has fallen" in pages["summary"]
     assert "At the last follow-up before the next session, my mood averaged 3.3, down from 7.0 before." in pages["summary"]
+
+
+def test_the_guides_adequate_time_is_said_where_the_count_shows():
+    pages = rendered(weekly_sessions([5] * 2, [3] * 2))
+    for name in ("overview", "summary"):
+        assert "a dose usually needs at least 3-4 sessions before its effect can be judged" in pages[name], name
