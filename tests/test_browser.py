@@ -38,7 +38,12 @@ def _pages(site: Path) -> list[str]:
     return sorted(str(p.relative_to(site)) for p in site.rglob("*.html") if p.name != "404.html")
 
 
-def test_every_page_loads_privately_without_errors_draws_its_charts_and_passes_axe(browser, served_site, example_site):
+# Every page, in four shares that the test runner can spread over the cores.
+SHARES = 4
+
+
+@pytest.mark.parametrize("share", range(SHARES))
+def test_every_page_loads_privately_without_errors_draws_its_charts_and_passes_axe(browser, served_site, example_site, share):
     shots = OUTPUT / "screenshots"
     shots.mkdir(parents=True, exist_ok=True)
     context = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
@@ -55,7 +60,7 @@ def test_every_page_loads_privately_without_errors_draws_its_charts_and_passes_a
     context.route("**/*", route)
     pages = _pages(example_site)
     assert len(pages) >= 40
-    for relative in pages:
+    for relative in pages[share::SHARES]:
         page = context.new_page()
         errors: list[str] = []
         page.on("console", lambda message, errors=errors: message.type == "error" and errors.append(message.text))
