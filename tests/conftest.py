@@ -118,18 +118,41 @@ def build(project: Path, *extra: str) -> int:
     return run_in(project, "build", *extra)
 
 
+def made_once(tmp_path_factory, name: str, make) -> Path:
+    """A folder `make(folder)` fills, made once for the whole run: with the tests spread over
+    processes (pytest-xdist), the first process to get here makes it and the others wait for
+    it and read it, instead of each building the same thing again."""
+    import fcntl
+
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        folder = tmp_path_factory.mktemp(name)
+        make(folder)
+        return folder
+    shared = tmp_path_factory.getbasetemp().parent  # this run's, shared by its workers
+    folder = shared / name
+    with open(shared / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (shared / f"{name}.done").exists():
+            folder.mkdir()
+            make(folder)
+            (shared / f"{name}.done").touch()
+    return folder
+
+
 @pytest.fixture(scope="session")
 def example_site(tmp_path_factory) -> Path:
     """The example journal built with the repository's own mkdocs.yml, as the README does."""
-    site = tmp_path_factory.mktemp("example") / "site"
-    cwd = os.getcwd()
-    os.chdir(REPO)
-    try:
-        status = run_journal(["build", "--today", EXAMPLE_TODAY, "--site-dir", str(site)])
-    finally:
-        os.chdir(cwd)
-    assert status == 0, "the example journal must build"
-    return site
+
+    def build_example(folder: Path) -> None:
+        cwd = os.getcwd()
+        os.chdir(REPO)
+        try:
+            status = run_journal(["build", "--today", EXAMPLE_TODAY, "--site-dir", str(folder / "site")])
+        finally:
+            os.chdir(cwd)
+        assert status == 0, "the example journal must build"
+
+    return made_once(tmp_path_factory, "example", build_example) / "site"
 
 
 def search_results(page, words: str) -> list[str]:
@@ -191,10 +214,13 @@ def example_export(tmp_path_factory) -> Path:
     holds is unzipped next to it, into unzipped/ (see `unzipped_bundle`)."""
     import zipfile
 
-    folder = tmp_path_factory.mktemp("export")
-    archive = export_example(folder)
-    with zipfile.ZipFile(archive) as opened:
-        opened.extractall(folder / "unzipped")
+    def export_and_unzip(folder: Path) -> None:
+        archive = export_example(folder)
+        with zipfile.ZipFile(archive) as opened:
+            opened.extractall(folder / "unzipped")
+
+    folder = made_once(tmp_path_factory, "export", export_and_unzip)
+    (archive,) = folder.glob("*.zip")
     return archive
 
 
