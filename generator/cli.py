@@ -56,15 +56,8 @@ def configured_entries(config_file: Path = Path("mkdocs.yml")) -> Path:
         from .defaults import settings_entries
 
         return settings_entries(config_file.parent)
-    data = _read_site_config(config_file)
-    plugins = data.get("plugins")
-    if isinstance(plugins, dict):
-        options = plugins.get("journal")
-    elif isinstance(plugins, list):
-        options = next((p["journal"] for p in plugins if isinstance(p, dict) and "journal" in p), None)
-    else:
-        options = None
-    entries = options.get("entries") if isinstance(options, dict) else None
+    options = _journal_options(config_file)
+    entries = options.get("entries")
     if isinstance(entries, str) and entries.strip():
         # relative to the file given, not to an inherited one: MkDocs resolves it so
         return config_file.parent / entries
@@ -77,16 +70,29 @@ def configured_providers(config_file: Path = Path("mkdocs.yml")) -> tuple[tuple[
     says what is wrong with it."""
     from .trends import Settings
 
-    data = _read_site_config(config_file)
-    plugins = data.get("plugins")
+    if os.path.lexists(config_file):
+        options = _journal_options(config_file)
+    else:  # the built-in configuration: the settings are journal.yml's
+        from .defaults import read_settings
+
+        try:
+            options = read_settings(config_file.parent)
+        except ValueError:
+            options = {}  # the site commands say what is wrong with journal.yml
+    value = options.get("providers")
+    return () if value is None else Settings(providers=value).providers
+
+
+def _journal_options(config_file: Path) -> dict:
+    """The journal plugin's options in mkdocs.yml (INHERIT followed); {} when it names none."""
+    plugins = _read_site_config(config_file).get("plugins")
     if isinstance(plugins, dict):
         options = plugins.get("journal")
     elif isinstance(plugins, list):
         options = next((p["journal"] for p in plugins if isinstance(p, dict) and "journal" in p), None)
     else:
         options = None
-    value = options.get("providers") if isinstance(options, dict) else None
-    return () if value is None else Settings(providers=value).providers
+    return options if isinstance(options, dict) else {}
 
 
 def _read_site_config(config_file: Path) -> dict:

@@ -111,3 +111,15 @@ def test_new_says_when_each_follow_up_of_a_timed_session_is_due(journal):
         "  mood_day3     Fri 3 Apr 2026",
         "  mood_day7     Tue 7 Apr 2026",
     ]
+
+
+def test_check_reads_the_providers_setting_of_journal_yml(tmp_path, capsys):
+    """Without mkdocs.yml, `journal check` reads journal.yml's providers as the build does."""
+    (tmp_path / "entries").mkdir()
+    for day, who in (("2026-09-01", "Dr. Amara Osei (Lakeside Psychiatry)"), ("2026-09-08", "Dr. A. Osei")):
+        (tmp_path / "entries" / f"{day}.yaml").write_text(f"date: {day}\ndose_mg: 150\nprovider: {who}\n", encoding="utf-8")
+    run_in(tmp_path, "check")
+    assert "may be one prescriber written two ways" in capsys.readouterr().out
+    (tmp_path / "journal.yml").write_text('providers:\n  "Dr. Amara Osei": ["Dr. A. Osei"]\n', encoding="utf-8")
+    run_in(tmp_path, "check")
+    assert "may be one prescriber" not in capsys.readouterr().out
