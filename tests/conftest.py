@@ -193,6 +193,24 @@ def browser():
         instance.close()
 
 
+def file_only_context(browser):
+    """A browser context in which anything but file:// is refused and recorded: returns the
+    context and the list of what was asked for elsewhere (empty for a private page)."""
+    from urllib.parse import urlparse
+
+    context = browser.new_context(service_workers="block")
+    requested: list[str] = []
+
+    def route(route_):
+        if urlparse(route_.request.url).scheme != "file":
+            requested.append(route_.request.url)
+            return route_.abort()
+        return route_.continue_()
+
+    context.route("**/*", route)
+    return context, requested
+
+
 def export_example(out: Path, *extra: str) -> Path:
     """`journal export` of the example journal, run in the repository as the README says;
     returns the zip."""

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
 
-from conftest import build
+from conftest import build, file_only_context
 
 GOOD = "date: 2026-06-01\ndose_mg: 50\npre_mood: 3\npost_mood_2h: 5\nmood_day1: 4\nmood_day3: 3\nmood_day7: 3\n"
 # Material with web fonts asked for, no privacy plugin, no offline plugin: the plugin alone
@@ -45,16 +44,7 @@ def test_web_fonts_in_mkdocs_yml_never_reach_the_report(site_with_fonts_asked_fo
 
 @pytest.mark.browser
 def test_web_fonts_in_mkdocs_yml_make_no_outside_request(browser, site_with_fonts_asked_for):
-    context = browser.new_context(service_workers="block")
-    requested: list[str] = []
-
-    def route(route_):
-        if urlparse(route_.request.url).scheme != "file":
-            requested.append(route_.request.url)
-            return route_.abort()
-        return route_.continue_()
-
-    context.route("**/*", route)
+    context, requested = file_only_context(browser)
     page = context.new_page()
     for name in ("index.html", "trends/index.html"):  # this mkdocs.yml keeps directory URLs
         page.goto((site_with_fonts_asked_for / name).as_uri(), wait_until="load")

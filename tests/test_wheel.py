@@ -13,11 +13,10 @@ import sysconfig
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
 
-from conftest import REPO
+from conftest import REPO, file_only_context
 
 TODAY = "2026-04-03"
 OUTSIDE = re.compile(r"""(?:src|href|action|srcset)\s*=\s*["']?\s*(?:https?:)?//|url\(\s*['"]?(?:https?:)?//""", re.I)
@@ -146,16 +145,7 @@ def test_the_bundle_holds_no_source_maps_and_no_other_languages_search_files(tri
 
 @pytest.mark.browser
 def test_the_report_and_the_bundle_open_with_the_network_blocked(browser, trial):
-    context = browser.new_context(service_workers="block")
-    requested: list[str] = []
-
-    def route(route_):
-        if urlparse(route_.request.url).scheme != "file":
-            requested.append(route_.request.url)
-            return route_.abort()
-        return route_.continue_()
-
-    context.route("**/*", route)
+    context, requested = file_only_context(browser)
     page = context.new_page()
     for path in (trial.folder / "site" / "index.html", trial.bundle / "summary.html", trial.bundle / "site" / "index.html"):
         page.goto(path.as_uri(), wait_until="load")
