@@ -1213,8 +1213,12 @@ class Trends:
 
     @property
     def between(self) -> IntervalComparison:
-        """How often sessions take place, recent against before (see `compare_intervals`)."""
-        return compare_intervals(self.sessions, self.settings)
+        """How often sessions take place, recent against before (see `compare_intervals`), over
+        the sessions since the last break: the break itself is not an interval between sessions."""
+        course = sessions_since_break(self.sessions, self.gaps)
+        if self.gaps and course:
+            course = [replace(course[0], interval_days=None), *course[1:]]
+        return compare_intervals(course, self.settings)
 
     @property
     def current_run(self) -> list[SessionFigures]:

@@ -134,3 +134,13 @@ def test_the_guides_adequate_time_is_said_where_the_count_shows():
     pages = rendered(weekly_sessions([5] * 2, [3] * 2))
     for name in ("overview", "summary"):
         assert "a dose usually needs at least 3-4 sessions before its effect can be judged" in pages[name], name
+
+
+def test_how_often_sessions_take_place_is_not_averaged_across_a_break():
+    # weekly from 2 Mar to 4 May, a four-month break, weekly again from 7 Sep
+    entries = weekly_sessions([5] * 10, [3] * 10, start=D(2026, 3, 2))
+    entries += weekly_sessions([4] * 5, [2] * 5, start=D(2026, 9, 7))
+    pages = rendered(entries)
+    said = pages["overview"].split("How often:", 1)[1].split("How well it works:", 1)[0]
+    assert "126" not in said and "median of 7 days" in said
+    assert "7 Sep" in said and "May" not in said  # only the sessions since the restart
