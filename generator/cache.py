@@ -22,7 +22,7 @@ import os
 import tempfile
 import time
 from contextlib import suppress
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 FOLDER_NAME = ".journal-cache"
@@ -31,7 +31,7 @@ _MAGIC = b"ketamine-journal cache 1 "
 _TEMPORARY = ".writing-"
 
 
-@lru_cache(maxsize=None)
+@cache
 def library_versions() -> str:
     """The versions the drawings depend on, read without importing vl-convert."""
     from importlib.metadata import PackageNotFoundError, version
@@ -45,7 +45,7 @@ def library_versions() -> str:
     return ", ".join(parts)
 
 
-@lru_cache(maxsize=None)
+@cache
 def source_digest() -> str:
     """A digest of this package's code: what is kept from its output (the charts made from
     the trends) must not outlive a change to it, even one that keeps the version number."""

@@ -15,9 +15,10 @@ import subprocess
 import sys
 import threading
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from functools import lru_cache
-from typing import Any, Sequence
+from functools import cache
+from typing import Any
 
 from .cache import DrawingCache, source_digest
 from .entries import DISSOCIATION_LEVELS
@@ -120,7 +121,7 @@ class _Altair:
 alt: Any = _Altair()
 
 
-@lru_cache(maxsize=None)
+@cache
 def _values_type() -> type:
     class _Values(alt.Data):
         """Inline data, put into the spec as it is. Altair's own conversion looks at every

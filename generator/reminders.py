@@ -10,9 +10,9 @@ two builds of one journal on one day give the same bytes.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
 
 from .entries import Entry
 from .trends import DUE_AFTER_DAYS
@@ -86,7 +86,7 @@ def calendar_ics(pending: Iterable[FollowUp], name: str) -> bytes:
         file = Path(f.entry.source).name
         event = Event()
         event.add("uid", f.uid)
-        event.add("dtstamp", dt.datetime(session.year, session.month, session.day, tzinfo=dt.timezone.utc))
+        event.add("dtstamp", dt.datetime(session.year, session.month, session.day, tzinfo=dt.UTC))
         if f.at is not None:  # floating local time, as the entry has it
             event.add("dtstart", f.at)
             event.add("duration", dt.timedelta(minutes=15))

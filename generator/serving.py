@@ -9,7 +9,8 @@ refused. No MkDocs here, so it can be tested on its own.
 from __future__ import annotations
 
 import ipaddress
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 REFUSED = b"This report is only served to this computer's own address.\n"
 

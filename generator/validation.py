@@ -16,8 +16,9 @@ import math
 import re
 import sys
 from collections import defaultdict
+from collections.abc import Iterable
 from functools import lru_cache
-from typing import Any, Iterable
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -135,10 +136,9 @@ def _data_path(data: Any, loc: tuple) -> Path_:
     path: list[str | int] = []
     current = data
     for part in loc:
-        if isinstance(current, dict) and part in current:
-            path.append(part)
-            current = current[part]
-        elif isinstance(current, list) and isinstance(part, int) and part < len(current):
+        if (isinstance(current, dict) and part in current) or (
+            isinstance(current, list) and isinstance(part, int) and part < len(current)
+        ):
             path.append(part)
             current = current[part]
         elif isinstance(part, str) and isinstance(current, dict) and part in known_fields(tuple(path)):

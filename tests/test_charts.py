@@ -163,7 +163,13 @@ def test_a_period_is_the_average_of_its_sessions_and_every_session_is_in_one():
     periods = group_by_period(trends.sessions, "month")
     assert [(p.label, len(p.sessions)) for p in periods] == [("Jan 2026", 2), ("Mar 2026", 3)]  # no February
 
-    from generator.charts import Grouping, grouped_dose_chart, grouped_lift_chart, grouped_mood_chart, grouped_side_effects_chart
+    from generator.charts import (
+        Grouping,
+        grouped_dose_chart,
+        grouped_lift_chart,
+        grouped_mood_chart,
+        grouped_side_effects_chart,
+    )
 
     grouping = Grouping("month", periods, len(entries))
     lift = grouped_lift_chart(trends, grouping)
@@ -229,8 +235,16 @@ def test_a_journal_under_the_limit_draws_every_session():
 # --- what the charts draw: zeros, colours, labels, domains, tooltips ---------------------
 
 from generator.charts import (  # noqa: E402
-    DISSOCIATION_COLOURS, HEIGHT, NOT_RECORDED_FILL, NOT_RECORDED_STROKE, WIDTH, Grouping, dose_lift_chart, grouped_duration_chart,
-    grouped_side_effects_chart, time_domain,
+    DISSOCIATION_COLOURS,
+    HEIGHT,
+    NOT_RECORDED_FILL,
+    NOT_RECORDED_STROKE,
+    WIDTH,
+    Grouping,
+    dose_lift_chart,
+    grouped_duration_chart,
+    grouped_side_effects_chart,
+    time_domain,
 )
 
 

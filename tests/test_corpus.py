@@ -7,7 +7,6 @@ see its README). Without it the tests are skipped, except in CI, where they fail
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -16,10 +15,8 @@ from pathlib import Path
 import pytest
 
 from conftest import CASES, EXPECTED_CASES, require_corpus
-
 from generator.cli import main
 from generator.journal import load_journal
-
 
 
 def test_corpus_is_present():

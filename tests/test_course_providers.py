@@ -247,7 +247,7 @@ def restart_after_break(new_provider: str = "Dr. Amara Osei"):
     return before + after
 
 
-MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 RANGE = re.compile(r"(\d{1,2})(?: (%s)(?: (\d{4}))?)? ?– ?(\d{1,2}) (%s) (\d{4})" % ("|".join(MONTHS), "|".join(MONTHS)))
 
 

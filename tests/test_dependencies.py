@@ -7,9 +7,9 @@ range: CI would pass with versions a fresh install never gets.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
-from typing import Callable
 
 import pytest
 from packaging.requirements import Requirement

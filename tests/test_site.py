@@ -9,8 +9,8 @@ import json
 import os
 import re
 import subprocess
-from html.parser import HTMLParser
 import sys
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest

@@ -24,8 +24,6 @@ from generator.trends import (
     treatment_phase,
 )
 
-
-
 # --------------------------------------------------------------------------- per session
 
 
