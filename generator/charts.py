@@ -571,7 +571,7 @@ def dissociation_chart(trends: Trends) -> Chart:
         for name in DISSOCIATION_LEVELS:
             if counts.get(name):
                 values.append({"dose": format_dose(level.dose_mg), "dose_mg": level.dose_mg, "level": name, "sessions": counts[name]})
-    order = [format_dose(level.dose_mg) for level in sorted(trends.dose_levels, key=lambda l: l.dose_mg)]
+    order = [format_dose(level.dose_mg) for level in sorted(trends.dose_levels, key=lambda level: level.dose_mg)]
     chart = alt.Chart(_Values(values)).mark_bar(stroke="#ffffff", strokeWidth=0.5).encode(
         x=alt.X("dose:N", title="Dose", sort=order, axis=alt.Axis(labelAngle=0)),
         y=alt.Y("sessions:Q", title="Sessions"),

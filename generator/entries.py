@@ -432,4 +432,4 @@ notes: |                    # free text on the lines below, indented; shared onl
   
 private_notes: |            # free text that never leaves your personal report
   
-"""
+"""  # noqa: W293  the blank lines under `|` keep the indentation the text is typed at

@@ -469,7 +469,7 @@ def cross_entry_problems(
     for when, group in by_when.items():
         if len(group) < 2:
             continue
-        for entry, read in group:
+        for _entry, read in group:
             others = [r.source for _, r in group if r is not read]
             # thousands of copies of one session must not make each message list them all
             others = ", ".join(others[:3]) + (f" and {len(others) - 3} more files" if len(others) > 3 else "")
@@ -505,7 +505,7 @@ def same_day_ratings(pairs: Iterable[tuple[Entry, ReadEntry]]) -> list[Problem]:
         for i, (entry, read, name, value) in enumerate(ratings):
             differing = [r for r in ratings[i + 1:] if r[3] != value and r[0] is not entry]
             # many copies of one session must not make thousands of messages: the first three
-            for other, other_read, other_name, other_value in differing[:3]:
+            for _other, other_read, other_name, other_value in differing[:3]:
                 line, column = other_read.position((other_name,))
                 problems.append(read.problem(
                     (name,), name,

@@ -22,7 +22,7 @@ def entry(day: str, dose: float = 100, pre=None, post=None, d1=None, d3=None, d7
     return Entry.model_validate(data)
 
 
-def weekly(lifts, start=D(2026, 1, 1), dose=100, pre=4, follow=None, **extra) -> list[Entry]:
+def weekly(lifts, start=dt.date(2026, 1, 1), dose=100, pre=4, follow=None, **extra) -> list[Entry]:
     """One session a week: mood `pre` before, pre + lift at 2 hours, follow-ups as given.
     A list given for another field (except side_effects) gives each session its own value."""
     result = []

@@ -80,7 +80,8 @@ FOCUS = """() => {
     const hidden = e.tagName === 'INPUT' && (e.getBoundingClientRect().width < 2 || getComputedStyle(e).opacity === '0');
     const shown = hidden ? e.nextElementSibling : e;
     const s = getComputedStyle(shown);
-    return {tag: e.tagName, cls: e.className, type: e.type || '', outline: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2, box: s.boxShadow !== 'none'};
+    return {tag: e.tagName, cls: e.className, type: e.type || '',
+            outline: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2, box: s.boxShadow !== 'none'};
 }"""
 
 

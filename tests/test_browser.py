@@ -78,7 +78,9 @@ def test_every_page_loads_privately_without_errors_draws_its_charts_and_passes_a
             if states != ["live"] * count:
                 failures.append(f"{relative}: charts {states}")
             drawn = page.eval_on_selector_all(
-                "figure.kj-chart .kj-chart-live", "ls => ls.map(l => l.querySelectorAll('svg .mark-symbol, svg .mark-line, svg .mark-rect, svg .mark-line path, svg path').length)"
+                "figure.kj-chart .kj-chart-live",
+                "ls => ls.map(l => l.querySelectorAll("
+                "'svg .mark-symbol, svg .mark-line, svg .mark-rect, svg .mark-line path, svg path').length)",
             )
             if not all(n > 0 for n in drawn):
                 failures.append(f"{relative}: empty chart {drawn}")
@@ -135,7 +137,9 @@ def test_print_shows_the_static_charts(browser, served_site):
     page.wait_for_function("() => [...document.querySelectorAll('figure.kj-chart')].every(f => f.dataset.drawn === 'live')")
     page.emulate_media(media="print")
     visible = page.eval_on_selector_all(
-        "figure.kj-chart", "fs => fs.map(f => getComputedStyle(f.querySelector('.kj-chart-static')).display !== 'none' && getComputedStyle(f.querySelector('.kj-chart-live')).display === 'none')"
+        "figure.kj-chart",
+        "fs => fs.map(f => getComputedStyle(f.querySelector('.kj-chart-static')).display !== 'none'"
+        " && getComputedStyle(f.querySelector('.kj-chart-live')).display === 'none')",
     )
     assert visible and all(visible)
     page.close()
@@ -271,7 +275,8 @@ def test_check_in_sheet_prints_on_one_page(browser, served_site, paper):
             const sheet = document.querySelector('.kj-sheet');
             const heading = [...sheet.querySelectorAll('h2')].find(h => h.textContent.trim() === 'What the data cannot say yet');
             const size = e => parseFloat(getComputedStyle(e).fontSize);
-            const caveat = [...heading.nextElementSibling.querySelectorAll('li')].find(li => li.textContent.includes('PHQ-9 scores were recorded as a total only'));
+            const caveat = [...heading.nextElementSibling.querySelectorAll('li')]
+                .find(li => li.textContent.includes('PHQ-9 scores were recorded as a total only'));
             return {
                 heading: size(heading), other_heading: size(sheet.querySelector('h2#side-effects')),
                 caveat: caveat ? size(caveat) : 0, text: size(sheet.querySelector('h2#efficacy + p')),

@@ -196,7 +196,10 @@ def test_the_example_journal_still_tells_its_story_with_intervals_and_marked_fol
     assert sum(1 for s in trends.sessions if "mood_day7" in s.after_next) == 21
     s = next(s for s in trends.sessions if s.day == D(2026, 10, 4))
     assert (s.interval_days, s.after_next, s.next_day) == (6, ["mood_day7"], D(2026, 10, 10))
-    assert "How long the effect lasted is read from straight lines between the follow-up moods, up to day 7 or the next session if sooner." in trends.talking_points.limits
+    assert (
+        "How long the effect lasted is read from straight lines between the follow-up moods, "
+        "up to day 7 or the next session if sooner." in trends.talking_points.limits
+    )
 
 
 # --------------------------------------------------------------------------- crisis line and tolerability

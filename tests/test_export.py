@@ -223,7 +223,7 @@ def exports_in_time_zones(tmp_path_factory) -> dict[str, Path]:
         env = {**os.environ, "TZ": zone}
         env.pop("JOURNAL_TODAY", None)
         runs[zone] = (out, subprocess.Popen(command, cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE))
-    for zone, (out, process) in runs.items():
+    for zone, (_out, process) in runs.items():
         _, err = process.communicate(timeout=120)
         assert process.returncode == 0, (zone, err.decode())
     return {zone: out for zone, (out, _) in runs.items()}

@@ -286,7 +286,7 @@ def enforce_write_permission(monkeypatch) -> None:
         return bool(os.stat(os.path.dirname(os.path.abspath(path))).st_mode & stat.S_IWUSR)
 
     for name in ("unlink", "remove", "rmdir"):
-        def guarded(path, *, dir_fd=None, real=getattr(os, name)):
+        def guarded(path, *, dir_fd=None, real=getattr(os, name)):  # noqa: B008  this name's function, bound now
             if not folder_is_writable(path, dir_fd):
                 raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), os.fsdecode(path))
             return real(path, dir_fd=dir_fd)

@@ -114,4 +114,7 @@ def test_summary_on_letter_ends_with_more_than_the_provider_key(page, example_ex
     # The last section (linked from the contents) starts on the last page, and the key to
     # the providers' letters comes before the table it explains, not after it.
     assert found["method"][0] == last
-    assert page.evaluate("() => !!(document.querySelector('#provider-key').compareDocumentPosition(document.querySelector('table.log')) & Node.DOCUMENT_POSITION_FOLLOWING)")
+    assert page.evaluate(
+        "() => !!(document.querySelector('#provider-key')"
+        ".compareDocumentPosition(document.querySelector('table.log')) & Node.DOCUMENT_POSITION_FOLLOWING)"
+    )
