@@ -141,7 +141,11 @@ def _values_type() -> type:
     return _Values
 
 
-def _Values(values: list[dict[str, Any]]) -> Any:
+# One datum of a chart's inline data: a JSON object of text, numbers and None, as Vega-Lite reads it.
+Datum = dict[str, Any]
+
+
+def _Values(values: list[Datum]) -> Any:
     return _values_type()(values)
 
 
@@ -160,7 +164,7 @@ def _finish(chart: alt.TopLevelMixin, title: str) -> dict[str, Any]:
     # Not validated here: Altair's check of the inline data against the Vega-Lite schema
     # takes longer than everything else the build does (seconds at a thousand sessions).
     # The specs are the same either way; tests/test_performance.py validates them.
-    spec = chart.properties(title=title).to_dict(validate=False)
+    spec: dict[str, Any] = chart.properties(title=title).to_dict(validate=False)
     spec.pop("$schema", None)  # a URL; the runtime does not need it
     spec["config"] = _config()
     spec["usermeta"] = {"embedOptions": {"actions": False}}
@@ -305,9 +309,9 @@ def time_domain(trends: Trends) -> Domain:
     days = [f.entry.day for f in trends.sessions]
     days += [p.day for q in (trends.phq9, trends.gad7) for p in q.points]
     lo, hi = min(days), max(days)
-    units = {period_unit([f.entry.day for f in trends.sessions])}
-    units |= {period_unit([p.day for p in q.points]) for q in (trends.phq9, trends.gad7) if q.points}
-    units.discard(None)
+    found = [period_unit([f.entry.day for f in trends.sessions])]
+    found += [period_unit([p.day for p in q.points]) for q in (trends.phq9, trends.gad7) if q.points]
+    units = {unit for unit in found if unit is not None}
     for unit in units:
         lo = min(lo, _period_start(_period_key(lo, unit), unit))
     pad = max([3, round((hi - lo).days / 50)] + [_HALF_PERIOD_DAYS[u] for u in units])
@@ -416,7 +420,7 @@ def _dose_steps(trends: Trends) -> list[dict[str, Any]]:
     return steps
 
 
-def _rolling_mean(values: list[float | None], size: int) -> list[float | None]:
+def _rolling_mean(values: Sequence[float | None], size: int) -> list[float | None]:
     means: list[float | None] = []
     for i in range(len(values)):
         window = [v for v in values[max(0, i - size + 1): i + 1] if v is not None]
@@ -429,7 +433,7 @@ def lift_chart(trends: Trends) -> Chart:
     lifts = [f.lift for f in trends.sessions]
     means = _rolling_mean(lifts, size)
     segments = _segment_ids(trends.sessions, trends.gaps)
-    values = [
+    values: list[Datum] = [
         {"date": _day(f), "lift": f.lift, "mean": m, "dose": format_dose(f.entry.dose_mg), "segment": s}
         for f, m, s in zip(trends.sessions, means, segments)
     ]
@@ -506,7 +510,7 @@ def duration_chart(trends: Trends) -> Chart:
 
 def dose_chart(trends: Trends) -> Chart:
     segments = _segment_ids(trends.sessions, trends.gaps)
-    values = [{"date": _day(f), "dose": f.entry.dose_mg, "segment": s} for f, s in zip(trends.sessions, segments)]
+    values: list[Datum] = [{"date": _day(f), "dose": f.entry.dose_mg, "segment": s} for f, s in zip(trends.sessions, segments)]
     base = alt.Chart(_Values(values)).encode(
         x=_x_date(time_domain(trends)), y=alt.Y("dose:Q", title="Dose (mg)", scale=alt.Scale(zero=True)), detail="segment:N",
     )
@@ -528,11 +532,11 @@ def dose_chart(trends: Trends) -> Chart:
 def dose_lift_chart(trends: Trends) -> Chart:
     sessions = [f for f in trends.sessions if f.lift is not None]
     # Sessions with the same dose, lift and dissociation share one dot, sized by their number.
-    groups: dict[tuple[float, int, str], list[str]] = {}
+    groups: dict[tuple[float, int | None, str], list[str]] = {}  # the lift is never None here
     for f in sessions:
         key = (f.entry.dose_mg, f.lift, f.entry.dissociation or "not recorded")
         groups.setdefault(key, []).append(_day(f))
-    values = [
+    values: list[Datum] = [
         {"dose": dose, "lift": lift, "dissociation": level, "sessions": len(days)}
         for (dose, lift, level), days in sorted(groups.items())
     ]
@@ -680,7 +684,7 @@ def questionnaire_chart(questionnaire: Questionnaire, key: str, domain: Domain |
         pad = dt.timedelta(days=3 if unit is None else _HALF_PERIOD_DAYS[unit])
         domain = (lo - pad, max(days) + pad)
     if unit is None:
-        values = [{"date": p.day.isoformat(), "total": p.total, "band": p.band} for p in questionnaire.points]
+        values: list[Datum] = [{"date": p.day.isoformat(), "total": p.total, "band": p.band} for p in questionnaire.points]
         rows = [[v["date"], str(v["total"]), v["band"]] for v in values]
         columns = ["Date", "Total", "Severity"]
         x = _x_date(domain)
@@ -827,7 +831,8 @@ def grouped_duration_chart(trends: Trends, grouping: Grouping) -> Chart:
 
 
 def grouped_dose_chart(trends: Trends, grouping: Grouping) -> Chart:
-    unit, values = grouping.unit, []
+    unit = grouping.unit
+    values: list[Datum] = []
     for period in grouping.periods:
         doses = [f.entry.dose_mg for f in period.sessions]
         values.append({"date": period.start.isoformat(), "period": period.label, "lowest": min(doses), "highest": max(doses),
@@ -855,7 +860,8 @@ def grouped_dose_chart(trends: Trends, grouping: Grouping) -> Chart:
 
 
 def grouped_side_effects_chart(trends: Trends, grouping: Grouping) -> Chart:
-    unit, values, rows = grouping.unit, [], []
+    unit, rows = grouping.unit, []
+    values: list[Datum] = []
     categories = side_effect_categories(trends.sessions)
     for period in grouping.periods:
         counts: dict[str, int] = {}
@@ -1074,7 +1080,8 @@ def vega_runtime_js(cache: DrawingCache | None = None) -> str:
             if bundle is None:
                 import vl_convert  # here: not loaded at all when the runtime is cached
 
-                bundle = vl_convert.javascript_bundle()
+                # Its stub asks for a snippet; left out, the default one sets window.vegaEmbed.
+                bundle = vl_convert.javascript_bundle()  # type: ignore[call-arg]  # vl-convert's stub wrongly requires it
             _runtime = "/* Vega runtime for offline charts, from vl-convert " + "*/\n(function(){\n" + bundle + "\n})();\n"
             if cache is not None:
                 cache.put(_runtime_key(), _runtime)

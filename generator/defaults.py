@@ -68,7 +68,7 @@ def builtin_config(folder: Path, entries: Path | None = None) -> dict[str, Any]:
     """The built-in configuration for the journal folder `folder`, with journal.yml's
     settings placed into it; every path in it is absolute."""
     folder = Path(os.path.abspath(folder))
-    config = yaml.safe_load(BUILTIN_CONFIG.read_text(encoding="utf-8"))
+    config: dict[str, Any] = yaml.safe_load(BUILTIN_CONFIG.read_text(encoding="utf-8"))
     settings = read_settings(folder)
     options: dict[str, Any] = {}
     for key, value in settings.items():

@@ -12,7 +12,7 @@ import json
 import os
 import re
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, get_args
 
 from pydantic import (
     BaseModel,
@@ -30,13 +30,13 @@ from .names import safe_name
 SCHEMA_PATH = Path(__file__).with_name("entry.schema.json")
 
 Route = Literal["sublingual", "oral", "intranasal", "intramuscular", "intravenous"]
-ROUTES: tuple[str, ...] = Route.__args__  # type: ignore[attr-defined]
+ROUTES: tuple[str, ...] = get_args(Route)
 
 Dissociation = Literal["none", "mild", "moderate", "strong"]
-DISSOCIATION_LEVELS: tuple[str, ...] = Dissociation.__args__  # type: ignore[attr-defined]
+DISSOCIATION_LEVELS: tuple[str, ...] = get_args(Dissociation)
 
 Tolerability = Literal["fine", "manageable", "hard", "intolerable"]
-TOLERABILITY_LEVELS: tuple[str, ...] = Tolerability.__args__  # type: ignore[attr-defined]
+TOLERABILITY_LEVELS: tuple[str, ...] = get_args(Tolerability)
 
 FOLLOW_UP_DAYS: dict[str, int] = {"mood_day1": 1, "mood_day3": 3, "mood_day7": 7}
 
@@ -285,6 +285,11 @@ class Entry(BaseModel):
     _path: str = PrivateAttr(default="")  # the file's real path, for reading it again (see `path`)
     _slug: str = PrivateAttr(default="")  # set by `assign_slugs`, unique in its journal
 
+    if TYPE_CHECKING:
+        # pydantic declares it `dict | None`; a model with private attributes always has it,
+        # and the entry's three (above) are text.
+        __pydantic_private__: dict[str, str]
+
     @field_validator("side_effects", mode="after")
     @classmethod
     def _normalise_side_effects(cls, words: list[str] | None) -> list[str] | None:
@@ -304,14 +309,14 @@ class Entry(BaseModel):
     @property
     def source(self) -> str:
         """Where the entry came from, as shown in messages (entries/2026-04-02.yaml)."""
-        return self.__pydantic_private__["_source"]  # type: ignore[index]
+        return self.__pydantic_private__["_source"]
 
     @property
     def path(self) -> str:
         """The file's real path, as the system gave it: `source` is for messages only, and
         shows a name that is not UTF-8 (caf\\xe9.yaml) as no file is named."""
         private = self.__pydantic_private__
-        return private["_path"] or private["_source"]  # type: ignore[index]
+        return private["_path"] or private["_source"]
 
     @property
     def day(self) -> dt.date:
@@ -321,18 +326,18 @@ class Entry(BaseModel):
     def sort_key(self) -> tuple[dt.date, dt.time, str]:
         when = self.date
         if isinstance(when, dt.datetime):
-            return (when.date(), when.time(), self.__pydantic_private__["_source"])  # type: ignore[index]
-        return (when, dt.time.min, self.__pydantic_private__["_source"])  # type: ignore[index]
+            return (when.date(), when.time(), self.__pydantic_private__["_source"])
+        return (when, dt.time.min, self.__pydantic_private__["_source"])
 
     @property
     def slug(self) -> str:
         """A stable identifier for links: the file name without its extension, made safe as
         a page name on every system (see `names.safe_name`)."""
         private = self.__pydantic_private__
-        if private["_slug"]:  # type: ignore[index]
-            return private["_slug"]  # type: ignore[index]
-        if private["_path"] or private["_source"]:  # type: ignore[index]
-            return safe_name(_stem(private["_path"] or private["_source"]))  # type: ignore[index]
+        if private["_slug"]:
+            return private["_slug"]
+        if private["_path"] or private["_source"]:
+            return safe_name(_stem(private["_path"] or private["_source"]))
         return self.date.strftime("%Y-%m-%d-%H%M") if isinstance(self.date, dt.datetime) else str(self.date)
 
     @property
@@ -361,7 +366,7 @@ def _stem(source: str) -> str:
 
 def _stem_changed(entry: Entry) -> bool:
     private = entry.__pydantic_private__
-    source = private["_path"] or private["_source"]  # type: ignore[index]
+    source = private["_path"] or private["_source"]
     return bool(source) and safe_name(_stem(source)) != _stem(source)
 
 
@@ -375,21 +380,21 @@ def assign_slugs(entries: list[Entry]) -> None:
     # top level first
     for entry in sorted(entries, key=lambda e: (_stem_changed(e), e.source.count("/"), e.source)):
         private = entry.__pydantic_private__  # what `entry._slug = ...` sets, without its cost
-        private["_slug"] = ""  # type: ignore[index]
+        private["_slug"] = ""
         base = slug = entry.slug
         number = 1
         while slug.casefold() in taken:
             number += 1
             slug = f"{base}-{number}"
         taken.add(slug.casefold())
-        private["_slug"] = slug  # type: ignore[index]
+        private["_slug"] = slug
 
 
 def with_source(entry: Entry, source: str, path: str = "") -> Entry:
     """The entry, named `source` in messages; `path` is its real path when that differs."""
     private = entry.__pydantic_private__  # `entry._source = source`, quicker
-    private["_source"] = source  # type: ignore[index]
-    private["_path"] = path  # type: ignore[index]
+    private["_source"] = source
+    private["_path"] = path
     return entry
 
 

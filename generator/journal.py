@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .entries import DATE_RANGE, SCHEMA_PATH, Entry, assign_slugs, date_in_range, entry_template
-from .problems import Problem, count_summary
+from .problems import Problem, Severity, count_summary
 from .reading import MAX_FILE_BYTES, ReadEntry, clip, read_entry, too_large
 from .validation import cross_entry_places, cross_entry_problems, entry_warnings, provider_spelling_problems, validate
 
@@ -143,7 +143,7 @@ def _find_entry_names(folder: Path, base: Path | None = None) -> tuple[list[tupl
     problems: list[Problem] = []
     root = folder.resolve()
 
-    def say(path: Path, message: str, severity: str = "error") -> None:
+    def say(path: Path, message: str, severity: Severity = "error") -> None:
         problems.append(Problem(display_path(path, base), 1, 1, None, message, severity))
 
     waiting = [os.fspath(folder)]  # a stack, not recursion: no limit on how deep folders nest
@@ -153,9 +153,10 @@ def _find_entry_names(folder: Path, base: Path | None = None) -> tuple[list[tupl
             with os.scandir(current) as listing:
                 children = list(listing)
         except OSError as error:
-            say(Path(error.filename or folder), f"cannot be opened ({error.strerror.lower()})")
+            say(Path(error.filename or folder), f"cannot be opened ({(error.strerror or str(error)).lower()})")
             continue
-        folders, others = [], []
+        folders: list[os.DirEntry[str]] = []
+        others: list[os.DirEntry[str]] = []
         for child in children:
             try:
                 is_folder = child.is_dir()  # a link to a folder counts, as in os.walk
@@ -199,7 +200,7 @@ def _find_entry_names(folder: Path, base: Path | None = None) -> tuple[list[tupl
     return files, problems
 
 
-def _name(child: os.DirEntry) -> str:
+def _name(child: os.DirEntry[str]) -> str:
     return child.name
 
 
@@ -293,7 +294,7 @@ def _read_and_check(path: str, source: str, cache: EntryCache | None) -> Checked
         checked = found[0] if found else (read, *validate(read))
     if checked[1] is not None:
         # the real path, for reading the file again (the export): `source` is only its name in messages
-        checked[1].__pydantic_private__["_path"] = path  # type: ignore[index]
+        checked[1].__pydantic_private__["_path"] = path
     return checked
 
 

@@ -29,7 +29,7 @@ from .problems import one_line
 try:
     import fcntl
 except ImportError:  # Windows
-    fcntl = None  # type: ignore[assignment]
+    fcntl = None  # type: ignore[assignment]  # None marks the lock below as Windows' msvcrt one
     import msvcrt
 
 STAGING_MARK = ".building-"
@@ -219,7 +219,7 @@ def replace_directory(target: Path, write: Callable[[Path], None]) -> None:
             _remove(previous)
 
 
-def replace_file(target: Path, write: Callable[[Path], None]) -> None:
+def replace_file(target: Path, write: Callable[[Path], object]) -> None:
     """The same for one file: written to a temporary name beside it, then renamed."""
     target = Path(os.path.abspath(target))
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -10,6 +10,7 @@ pages), never loaded from, so it is not read.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -86,7 +87,7 @@ def outside_urls(text: str, name: str) -> list[OutsideUrl]:
     return found
 
 
-def scan_site(site: Path, skip: set[str] = frozenset()) -> list[OutsideUrl]:
+def scan_site(site: Path, skip: Collection[str] = frozenset()) -> list[OutsideUrl]:
     """Every outside URL in the files of a built site, except those named in `skip`."""
     found: list[OutsideUrl] = []
     for path in sorted(site.rglob("*")):

@@ -103,4 +103,5 @@ def calendar_ics(pending: Iterable[FollowUp], name: str) -> bytes:
         alarm.add("trigger", dt.timedelta(0) if f.at is not None else dt.timedelta(hours=REMINDER_HOUR))
         event.add_component(alarm)
         calendar.add_component(event)
-    return calendar.to_ical()
+    ical: bytes = calendar.to_ical()
+    return ical

@@ -34,6 +34,7 @@ import struct
 import unicodedata
 import zipfile
 from pathlib import Path
+from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
@@ -293,7 +294,7 @@ def open_page(page: str, passphrase: str) -> tuple[str, str, bytes]:
     return open_bytes(sealed, found.group(1), passphrase)
 
 
-def seal_page(summary_html: str, zip_name: str, zip_bytes: bytes, passphrase: str, **for_tests) -> str:
+def seal_page(summary_html: str, zip_name: str, zip_bytes: bytes, passphrase: str, **for_tests: Any) -> str:
     return sealed_page(seal_bytes(summary_html, zip_name, zip_bytes, passphrase, **for_tests))
 
 

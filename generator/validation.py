@@ -21,6 +21,7 @@ from functools import lru_cache
 from typing import Any
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from .entries import DATE_RANGE, FOLLOW_UP_DAYS, NO_SIDE_EFFECTS, Entry, with_source
 from .problems import Problem
@@ -45,7 +46,8 @@ def _schema() -> dict[str, Any]:
 def _resolve(node: dict[str, Any]) -> dict[str, Any]:
     ref = node.get("$ref")
     if ref:
-        return _schema()["$defs"][ref.rsplit("/", 1)[-1]]
+        definitions: dict[str, dict[str, Any]] = _schema()["$defs"]
+        return definitions[ref.rsplit("/", 1)[-1]]
     return node
 
 
@@ -198,7 +200,7 @@ def _shown(value: Any, raw: str | None) -> str:
     return str(value)
 
 
-def _message(error: dict[str, Any], path: Path_, read: ReadEntry) -> str:
+def _message(error: ErrorDetails, path: Path_, read: ReadEntry) -> str:
     kind: str = error["type"]
     value = error.get("input")
     raw = read.raw_text.get(path)
@@ -280,13 +282,13 @@ def _message(error: dict[str, Any], path: Path_, read: ReadEntry) -> str:
     return f"{shown} is not valid here; write {expected}"
 
 
-def _pick_errors(errors: list[dict[str, Any]], read: ReadEntry) -> dict[Path_, dict[str, Any]]:
+def _pick_errors(errors: list[ErrorDetails], read: ReadEntry) -> dict[Path_, ErrorDetails]:
     """One error per field. For a field with several allowed shapes (a total or a list of
     answers) keep the error of the shape that was written, not "is not a number"."""
-    by_path: dict[Path_, list[dict[str, Any]]] = defaultdict(list)
+    by_path: dict[Path_, list[ErrorDetails]] = defaultdict(list)
     for error in errors:
         by_path[_data_path(read.data, error["loc"])].append(error)
-    chosen: dict[Path_, dict[str, Any]] = {}
+    chosen: dict[Path_, ErrorDetails] = {}
     for path, group in by_path.items():
         if path in read.refused:
             continue  # already reported while reading the file
@@ -470,9 +472,9 @@ def cross_entry_problems(
         if len(group) < 2:
             continue
         for _entry, read in group:
-            others = [r.source for _, r in group if r is not read]
+            sources = [r.source for _, r in group if r is not read]
             # thousands of copies of one session must not make each message list them all
-            others = ", ".join(others[:3]) + (f" and {len(others) - 3} more files" if len(others) > 3 else "")
+            others = ", ".join(sources[:3]) + (f" and {len(sources) - 3} more files" if len(sources) > 3 else "")
             problems.append(
                 read.problem(
                     ("date",), "date",
@@ -568,7 +570,8 @@ def _spellings(group: list[tuple[Entry, ReadEntry]], prescribers: Prescribers) -
 
 def _named(group: list[tuple[Entry, ReadEntry]], prescribers: Prescribers) -> str:
     """'"Dr. A. Osei" (entries/a.yaml and entries/b.yaml)': as the report will name it."""
-    name = prescribers.resolve(group[0][0].provider)  # type: ignore[arg-type]
+    # every entry of a group names its provider (the first one's is the group's)
+    name = prescribers.resolve(next(entry.provider for entry, _ in group if entry.provider is not None))
     files = list(dict.fromkeys(read.source for _, read in group))
     shown = files[:FILES_NAMED]
     more = len(files) - len(shown)
