@@ -4,6 +4,7 @@ injected into the page (never fetched), and the upstream rules we cannot fix."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 # Rules axe files under best practice that the issue asked for all the same.
@@ -30,6 +31,7 @@ def axe_violations(page, rules: list[str] | None = None, exclude=CHART_DRAWINGS)
     `rules`: only these rules; otherwise WCAG 2.2 A and AA, and EXTRA_RULES."""
     if not page.evaluate("() => typeof window.axe === 'object'"):
         page.add_script_tag(path=str(axe_source()))
+    options: dict[str, Any]
     if rules:
         options = {"runOnly": {"type": "rule", "values": rules}}
     else:  # the WCAG tags, and the extra rules switched on beside them: one run

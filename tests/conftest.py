@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,7 +18,7 @@ OUTPUT = REPO / "test-output"
 
 ENTRY_NAME = "2026-04-02.yaml"
 MINIMAL_ENTRY = "date: 2026-04-02\ndose_mg: 150\n"
-_DEFAULT = object()
+_DEFAULT: Any = object()  # an argument not given (where None means something); it stands in for any type
 
 
 class JournalFolder:
@@ -47,7 +48,7 @@ class JournalFolder:
         assert "Traceback" not in out + err
         return code, out, err
 
-    def check(self, *args: str, today: str | None = _DEFAULT) -> tuple[int, list[str], str]:  # type: ignore[assignment]
+    def check(self, *args: str, today: str | None = _DEFAULT) -> tuple[int, list[str], str]:
         """`journal check`: its exit status, its message lines and its summary line."""
         today = self.today if today is _DEFAULT else today
         code, out, err = self.run("check", *(["--today", today] if today else []), *args)

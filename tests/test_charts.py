@@ -255,7 +255,11 @@ def marks(svg: str, role: str) -> list[tuple[str, float, float, str]]:
         r'<(?:path|text) aria-label="([^"]*)" role="graphics-symbol" aria-roledescription="%s"([^>]*)>' % re.escape(role), svg)
     result = []
     for label, rest in found:
-        x, y = re.search(r'transform="translate\(([-\d.e]+),([-\d.e]+)\)', rest).groups() if "transform=" in rest else (0, 0)
+        x, y = "0", "0"
+        if "transform=" in rest:
+            moved = re.search(r'transform="translate\(([-\d.e]+),([-\d.e]+)\)', rest)
+            assert moved, rest
+            x, y = moved.groups()
         result.append((label, float(x), float(y), rest))
     return result
 
@@ -315,8 +319,8 @@ def test_a_zero_average_is_drawn_in_the_grouped_charts_and_an_empty_period_is_no
 
 
 def luminance(colour: str) -> float:
-    def channel(c: int) -> float:
-        c = c / 255
+    def channel(value: int) -> float:
+        c = value / 255
         return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
     r, g, b = (int(colour[i: i + 2], 16) for i in (1, 3, 5))
     return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)

@@ -25,13 +25,13 @@ TODAY = D(2026, 12, 1)
 
 def rendered(entries) -> dict[str, str]:
     """The overview, check-in sheet and summary of a journal, as plain text."""
-    journal = Journal(folder=None, today=TODAY, entries=sorted(entries, key=lambda e: e.sort_key))  # type: ignore[arg-type]
+    journal = Journal(folder=None, today=TODAY, entries=sorted(entries, key=lambda e: e.sort_key))  # type: ignore[arg-type]  # made in memory: no folder
     selection = select_sessions(journal, None)
     trends = selected_trends(selection, Settings())
     report = Report(journal, trends, build_charts(trends))
     pages = {p.path: p for p in render_pages(report, build_pages(report), lambda _from, to: to)}
     provider = Report(journal, trends, report.charts, share="provider", include_notes=False)
-    summary = render_summary(provider, selection, ExportOptions(entries_dir=None, today=TODAY))  # type: ignore[arg-type]
+    summary = render_summary(provider, selection, ExportOptions(entries_dir=None, today=TODAY))  # type: ignore[arg-type]  # nor an entries folder
     return {"overview": text(pages["index.md"].html), "check-in": text(pages["check-in.md"].html), "summary": text(summary)}
 
 

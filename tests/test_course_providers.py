@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 
 import pytest
 
@@ -25,15 +26,15 @@ from test_course import text
 TODAY = D(2026, 12, 1)
 
 
-def rendered(entries, settings: Settings = Settings()) -> dict[str, str]:
+def rendered(entries, settings: Settings = Settings()) -> dict[str, Any]:
     """The overview, check-in sheet, checklists and summary of a journal, as plain text."""
-    journal = Journal(folder=None, today=TODAY, entries=sorted(entries, key=lambda e: e.sort_key))  # type: ignore[arg-type]
+    journal = Journal(folder=None, today=TODAY, entries=sorted(entries, key=lambda e: e.sort_key))  # type: ignore[arg-type]  # made in memory: no folder
     selection = select_sessions(journal, None)
     trends = selected_trends(selection, settings)
     report = Report(journal, trends, build_charts(trends))
     pages = {p.path: p for p in render_pages(report, build_pages(report), lambda _from, to: to)}
     provider = Report(journal, trends, report.charts, share="provider", include_notes=False)
-    options = ExportOptions(entries_dir=None, today=TODAY, settings=settings)  # type: ignore[arg-type]
+    options = ExportOptions(entries_dir=None, today=TODAY, settings=settings)  # type: ignore[arg-type]  # nor an entries folder
     summary = render_summary(provider, selection, options)
     return {
         "overview": text(pages["index.md"].html), "check-in": text(pages["check-in.md"].html),
@@ -100,7 +101,7 @@ def test_a_wrong_providers_setting_is_one_plain_line(tmp_path, capsys):
         "and 'Dr. Osei'; a spelling can belong to one prescriber only\n"
     )
     with pytest.raises(ValueError, match=r"providers: 'Dr. Amara Osei' must have a list of the other ways it is written"):
-        Settings(providers={"Dr. Amara Osei": 3})  # type: ignore[arg-type]
+        Settings(providers={"Dr. Amara Osei": 3})
     # the build reads the same setting through the plugin's options, with the same message
     from generator.plugin import JournalConfig, trend_settings
 

@@ -30,13 +30,13 @@ TODAY = D(2026, 12, 1)
 def render(entries, settings: Settings = Settings()) -> dict[str, str]:
     """Every page of the report as plain text (by its path), the summary as "summary" and its
     HTML as "summary.html"."""
-    journal = Journal(folder=None, today=TODAY, entries=sorted(entries, key=lambda e: e.sort_key))  # type: ignore[arg-type]
+    journal = Journal(folder=None, today=TODAY, entries=sorted(entries, key=lambda e: e.sort_key))  # type: ignore[arg-type]  # made in memory: no folder
     selection = select_sessions(journal, None)
     trends = selected_trends(selection, settings)
     report = Report(journal, trends, build_charts(trends))
     pages = {p.path: text(p.html) for p in render_pages(report, build_pages(report), lambda _from, to: to)}
     provider = Report(journal, trends, report.charts, share="provider", include_notes=False)
-    summary = render_summary(provider, selection, ExportOptions(entries_dir=None, today=TODAY, settings=settings))  # type: ignore[arg-type]
+    summary = render_summary(provider, selection, ExportOptions(entries_dir=None, today=TODAY, settings=settings))  # type: ignore[arg-type]  # nor an entries folder
     return {**pages, "summary": text(summary), "summary.html": summary}
 
 
@@ -190,7 +190,7 @@ def test_the_example_journal_still_tells_its_story_with_intervals_and_marked_fol
     from generator.journal import load_journal
 
     example = load_journal(Path(__file__).resolve().parent.parent / "entries", "2026-11-25")
-    journal = Journal(folder=None, today=D(2026, 11, 25), entries=example.entries)  # type: ignore[arg-type]
+    journal = Journal(folder=None, today=D(2026, 11, 25), entries=example.entries)
     trends = selected_trends(select_sessions(journal, None), Settings())
     assert [s.key for s in trends.signals] == ["benefit_declining", "effect_fading", "phq9_worse"]
     assert sum(1 for s in trends.sessions if "mood_day7" in s.after_next) == 21
@@ -228,12 +228,12 @@ def test_tolerability_from_the_template_to_the_checklist():
             "(recorded for 4 of them).") in pages["index.md"]
     assert "side effects were recorded as hard to tolerate in 1 session (6 Oct 2026)" in pages["summary"]
     assert "Side effects are hard to tolerate (a change can also be downward). from your journal" in pages["checklists.md"]
-    journal = Journal(folder=None, today=TODAY, entries=entries)  # type: ignore[arg-type]
+    journal = Journal(folder=None, today=TODAY, entries=entries)
     trends = selected_trends(select_sessions(journal, None), Settings())
     item = checklist_items(trends)["discuss"][3]
     assert item["decided"] and item["checked"]
     bearable = weekly([4] * 3, tolerability=["fine", "manageable", "fine"])
-    trends = selected_trends(select_sessions(Journal(folder=None, today=TODAY, entries=bearable), None), Settings())  # type: ignore[arg-type]
+    trends = selected_trends(select_sessions(Journal(folder=None, today=TODAY, entries=bearable), None), Settings())
     item = checklist_items(trends)["discuss"][3]
     assert item["decided"] and not item["checked"]
 

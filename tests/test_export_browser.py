@@ -90,24 +90,31 @@ def pdf_pages(pdf: bytes) -> list[int]:
     def kids(number: int) -> list[int]:
         body = _object(pdf, number)
         if re.search(rb"/Type\s*/Pages\b", body):
-            listed = re.search(rb"/Kids\s*\[(.*?)\]", body, re.S).group(1)
+            listed = _group(rb"/Kids\s*\[(.*?)\]", body, re.S)
             return [page for kid in re.findall(rb"(\d+)\s+0\s+R", listed) for page in kids(int(kid))]
         return [number]
 
-    root = int(re.search(rb"/Root\s+(\d+)\s+0\s+R", pdf).group(1))
-    tree = int(re.search(rb"/Pages\s+(\d+)\s+0\s+R", _object(pdf, root)).group(1))
+    root = int(_group(rb"/Root\s+(\d+)\s+0\s+R", pdf))
+    tree = int(_group(rb"/Pages\s+(\d+)\s+0\s+R", _object(pdf, root)))
     return kids(tree)
 
 
 def _object(pdf: bytes, number: int) -> bytes:
-    return re.search(rb"(?:^|\n)%d 0 obj\b(.*?)endobj" % number, pdf, re.S).group(1)
+    return _group(rb"(?:^|\n)%d 0 obj\b(.*?)endobj" % number, pdf, re.S)
+
+
+def _group(pattern: bytes, data: bytes, flags: int = 0) -> bytes:
+    """The first group of the pattern's first match (a failed test when nothing matches)."""
+    found = re.search(pattern, data, flags)
+    assert found is not None, f"{pattern!r} is not in the PDF"
+    return found.group(1)
 
 
 def pdf_destinations(pdf: bytes) -> dict[str, tuple[int, float]]:
     """Named destinations (Chromium writes one for each element a link points to):
     name -> (page index, y in points from the page's bottom)."""
-    root = int(re.search(rb"/Root\s+(\d+)\s+0\s+R", pdf).group(1))
-    dests = int(re.search(rb"/Dests\s+(\d+)\s+0\s+R", _object(pdf, root)).group(1))
+    root = int(_group(rb"/Root\s+(\d+)\s+0\s+R", pdf))
+    dests = int(_group(rb"/Dests\s+(\d+)\s+0\s+R", _object(pdf, root)))
     order = {number: index for index, number in enumerate(pdf_pages(pdf))}
     found = {}
     for name, page, y in re.findall(rb"/([\w.-]+)\s*\[\s*(\d+)\s+0\s+R\s*/XYZ\s+[\d.]+\s+([\d.]+)", _object(pdf, dests)):

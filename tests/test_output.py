@@ -207,7 +207,7 @@ def started_writing(process: subprocess.Popen, pattern: str, folder: Path) -> No
         if any(any(p.rglob("*.html")) for p in folder.glob(pattern) if p.is_dir()):
             return
         time.sleep(0.01)
-    raise AssertionError(f"{process.args} never started writing: {process.communicate()}")
+    raise AssertionError(f"{process.args!r} never started writing: {process.communicate()!r}")
 
 
 def assert_whole_site(site: Path, entries: Path) -> None:
@@ -356,11 +356,11 @@ def test_a_site_folder_holding_other_files_is_left_as_it_is(tmp_path, capsys):
 def fail_writing_in(monkeypatch, folder: Path, code: int) -> None:
     """Every new file or folder in `folder` (and below) fails with `code`, as on a full
     disk (ENOSPC) or a read-only file system (EROFS); root would not be stopped by a chmod."""
-    folder = str(folder)
+    inside = str(folder) + os.sep
 
     def refuse(path) -> None:
         path = os.path.abspath(os.fsdecode(path))
-        if path.startswith(folder + os.sep):
+        if path.startswith(inside):
             raise OSError(code, os.strerror(code), path)
 
     real_open, real_mkdir = os.open, os.mkdir

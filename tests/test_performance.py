@@ -166,7 +166,7 @@ def _find_entry_files_with_os_walk(folder: Path, base: Path) -> tuple[list[Path]
     def say(path, message, severity="error"):
         problems.append(Problem(display_path(path, base), 1, 1, None, message, severity))
 
-    for current, dirs, names in os.walk(folder, onerror=lambda e: say(Path(e.filename or folder), f"cannot be opened ({e.strerror.lower()})")):
+    for current, dirs, names in os.walk(folder, onerror=lambda e: say(Path(e.filename or folder), f"cannot be opened ({(e.strerror or str(e)).lower()})")):
         here = Path(current)
         for name in sorted(dirs):
             path = here / name

@@ -22,6 +22,7 @@ import os
 import re
 import tempfile
 from pathlib import Path
+from typing import Any
 from unittest import mock
 
 import yaml
@@ -36,7 +37,7 @@ from generator.reading import read_entry
 from generator.trends import compute_trends
 from generator.validation import validate
 
-_COMMON = dict(deadline=None, suppress_health_check=list(HealthCheck), print_blob=True)
+_COMMON: dict[str, Any] = dict(deadline=None, suppress_health_check=list(HealthCheck), print_blob=True)
 settings.register_profile("ci", max_examples=100, derandomize=True, database=None, **_COMMON)
 settings.register_profile("long", max_examples=int(os.environ.get("HYPOTHESIS_EXAMPLES") or 2000), **_COMMON)
 LONG = os.environ.get("HYPOTHESIS_PROFILE") == "long" or bool(os.environ.get("HYPOTHESIS_EXAMPLES"))

@@ -363,7 +363,8 @@ def assert_no_dose_advice(trends: Trends) -> None:
     sentences = trends.sentences()
     assert sentences
     for sentence in sentences:
-        assert isinstance(sentence, str) and sentence.strip()
+        assert isinstance(sentence, str)
+        assert sentence.strip()
         assert not dose_advice(sentence), (sentence, dose_advice(sentence))
         # formatting slips that would reach the page
         assert not re.search(r"\bNone\b|\bnan\b|[{}]", sentence), sentence
