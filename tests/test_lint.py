@@ -8,11 +8,15 @@ a few seconds. One mypy run checks the package and the tests together.
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+# TODO: lead removes after the merges: the modules being reshaped on other branches, which
+# pyproject.toml also leaves out of ruff and mypy for now.
+NOT_YET = {f"generator/{name}.py" for name in ("trends", "signals", "pages", "plugin", "export", "cli", "reading")}
 
 
 def run(*command: str) -> subprocess.CompletedProcess[str]:
@@ -30,3 +34,17 @@ def test_mypy_finds_nothing():
     # files, cache and strictness come from [tool.mypy] in pyproject.toml
     done = run("mypy")
     assert done.returncode == 0, f"mypy:\n{done.stdout}{done.stderr}"
+
+
+def test_every_type_ignore_says_why():
+    """mypy makes each `# type: ignore` name its error code; this makes it say why, in a comment
+    after it on the same line."""
+    unexplained = []
+    for path in sorted([*(REPO / "generator").rglob("*.py"), *(REPO / "tests").glob("*.py")]):
+        name = path.relative_to(REPO).as_posix()
+        if name in NOT_YET:
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if re.search(r"# type: ignore\[[^\]]*\](?!\s*#\s*\S)", line):
+                unexplained.append(f"{name}:{number}: {line.strip()}")
+    assert unexplained == []
