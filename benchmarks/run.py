@@ -73,7 +73,7 @@ for name in sorted(os.listdir(folder)):
 def project_config(journal: bool = True, custom_dir: str | None = None) -> str:
     """mkdocs.yml for a benchmark journal; without the journal plugin for the bare build."""
     theme_dir = f"  custom_dir: {json.dumps(custom_dir)}\n" if custom_dir else ""
-    plugin = f"  - journal:\n      entries: entries\n      today: '{TODAY}'\n" if journal else ""
+    plugin = "  - journal:\n      entries: entries\n" if journal else ""
     return (
         f"site_name: Benchmark journal\ndocs_dir: {'extra' if journal else 'docs'}\nuse_directory_urls: false\n"
         f"theme:\n  name: material\n{theme_dir}  font: false\n  language: en\n"
