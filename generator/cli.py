@@ -329,7 +329,7 @@ def _load_site_config(args: argparse.Namespace, show_warnings: bool = True, **ov
         hint = ""
         if any("isn't an existing directory" in line for line in lines):
             hint = "\nCreate the folder it names (it may stay empty), or change the setting."
-        raise ValueError(f"{_config_name(source)} cannot be used:\n" + "\n".join(lines or [str(error)]) + hint) from None
+        raise ValueError(f"{_config_name(source)} cannot be used:\n" + "\n".join(_plainer(line) for line in lines or [str(error)]) + hint) from None
     finally:
         logger.removeHandler(collector)
         logger.propagate = propagate
@@ -382,7 +382,8 @@ def _plainer(message: str) -> str:
     import re
 
     message = re.sub(r"^Config value 'plugins': Plugin '([^']+)' option", r"\1 plugin option", message)
-    message = message.removeprefix("Config value ")
+    message = re.sub(r"(?m)^Plugin '([^']+)' option", r"\1 plugin option", message)  # its next problems
+    message = "; ".join(message.removeprefix("Config value ").splitlines())
     return re.sub(r"<class '(\w+)'>", r"\1", message)
 
 

@@ -63,7 +63,7 @@ PREVIEW_BANNER_LINES = 10  # the rest are on the Data problems page
 def _decided_by_the_command(instead: str) -> c.Deprecated:
     """An option that once was one and is now decided by the `journal` command: refused
     with a plain message saying what to use instead."""
-    return c.Deprecated(removed=True, message="'{}' is not a setting of mkdocs.yml: " + instead)
+    return c.Deprecated(removed=True, message="not a setting; " + instead)
 
 
 class JournalConfig(base.Config):
@@ -84,11 +84,11 @@ class JournalConfig(base.Config):
     patient = c.Type(dict, default={})
     crisis_line = c.Type(str, default=Settings.crisis_line)
     # Decided by the command that builds, never by mkdocs.yml; refused with what to use.
-    today = _decided_by_the_command("give it to the command instead, `journal build --today 2026-04-02` "
+    today = _decided_by_the_command("give the day to the command instead, as in `journal build --today 2026-04-02` "
                                     "(or set the JOURNAL_TODAY environment variable)")
-    share = _decided_by_the_command("a copy for a provider is made by `journal export`")
-    include_notes = _decided_by_the_command("a copy for a provider holds notes with `journal export --include-notes`")
-    since = _decided_by_the_command("a copy for a provider starts at a date with `journal export --since 2026-06-01`")
+    share = _decided_by_the_command("a copy to share with a provider is made by `journal export`")
+    include_notes = _decided_by_the_command("`journal export --include-notes` puts your notes in a copy for a provider")
+    since = _decided_by_the_command("`journal export --since 2026-06-01` starts a copy for a provider at a date")
 
 
 @dataclass(frozen=True)
