@@ -524,7 +524,7 @@ def summary_context(report: Report, options: ExportOptions) -> dict[str, Any]:
     sessions = trends.sessions
     providers = provider_periods(trends)
     routes = sorted({s.entry.route or "not recorded" for s in sessions})
-    notes = [(s.entry.date, s.entry.notes) for s in sessions if s.entry.notes] if options.include_notes else []
+    notes = [(s.entry.date, s.entry.notes) for s in sessions if s.entry.notes] if report.include_notes else []
     return {
         "report": report,
         "trends": trends,
