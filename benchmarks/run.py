@@ -211,7 +211,11 @@ def _rebuild(kind: str, project: str, repeat: str, bare: str = "") -> None:
         edited = next(p for p in sorted((project_dir / "docs" / "sessions").glob("*.md")) if p.name != "index.md")
     original = edited.read_text(encoding="utf-8")
     times, redrawn, result = [], [], {}
-    with tempfile.TemporaryDirectory() as site:
+    # what `journal serve --today TODAY` asks of every build (generator.plugin.serve_site)
+    from generator.plugin import BuildRequest, requested
+
+    request = requested(str(project_dir / "mkdocs.yml"), BuildRequest(today=dt.date.fromisoformat(TODAY)))
+    with tempfile.TemporaryDirectory() as site, request:
         def get_config():
             config = load_config(str(project_dir / "mkdocs.yml"), site_dir=site)
             config.site_url = serve_url

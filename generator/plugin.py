@@ -104,6 +104,10 @@ class BuildRequest:
     audience: Audience = PERSONAL
     report: Report | None = None
 
+    def __post_init__(self) -> None:
+        if self.report is not None and self.report.audience != self.audience:
+            raise ValueError("a build request's report must be for its audience (use BuildRequest.for_report)")
+
     @classmethod
     def for_report(cls, report: Report) -> BuildRequest:
         return cls(today=report.journal.today, audience=report.audience, report=report)
@@ -200,7 +204,7 @@ class JournalPlugin(BasePlugin[JournalConfig]):
         self.request = request = _request_for(config)
         self.report, self.preview_problems = None, []
         # a provider's copy is a record: always strict, whatever mkdocs.yml says
-        self.strict = request.report is not None or (self.config.strict and not request.lenient and not self.serving)
+        self.strict = request.audience.provider or (self.config.strict and not request.lenient and not self.serving)
         try:
             self.settings = trend_settings(self.config)
         except ValueError as error:
@@ -514,7 +518,8 @@ def build_site(config: Any, request: BuildRequest) -> Report:
     with requested(config.config_file_path, request):
         build(config)
     report = config.plugins["journal"].report
-    assert report is not None  # on_files made it, or the build failed
+    if report is None:  # pragma: no cover - on_files makes it, or the build fails before
+        raise PluginError("the journal plugin made no report")
     return report
 
 
