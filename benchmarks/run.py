@@ -73,7 +73,7 @@ for name in sorted(os.listdir(folder)):
 def project_config(journal: bool = True, custom_dir: str | None = None) -> str:
     """mkdocs.yml for a benchmark journal; without the journal plugin for the bare build."""
     theme_dir = f"  custom_dir: {json.dumps(custom_dir)}\n" if custom_dir else ""
-    plugin = f"  - journal:\n      entries: entries\n      today: '{TODAY}'\n" if journal else ""
+    plugin = "  - journal:\n      entries: entries\n" if journal else ""
     return (
         f"site_name: Benchmark journal\ndocs_dir: {'extra' if journal else 'docs'}\nuse_directory_urls: false\n"
         f"theme:\n  name: material\n{theme_dir}  font: false\n  language: en\n"
@@ -211,7 +211,11 @@ def _rebuild(kind: str, project: str, repeat: str, bare: str = "") -> None:
         edited = next(p for p in sorted((project_dir / "docs" / "sessions").glob("*.md")) if p.name != "index.md")
     original = edited.read_text(encoding="utf-8")
     times, redrawn, result = [], [], {}
-    with tempfile.TemporaryDirectory() as site:
+    # what `journal serve --today TODAY` asks of every build (generator.plugin.serve_site)
+    from generator.plugin import BuildRequest, requested
+
+    request = requested(str(project_dir / "mkdocs.yml"), BuildRequest(today=dt.date.fromisoformat(TODAY)))
+    with tempfile.TemporaryDirectory() as site, request:
         def get_config():
             config = load_config(str(project_dir / "mkdocs.yml"), site_dir=site)
             config.site_url = serve_url

@@ -329,7 +329,7 @@ def _load_site_config(args: argparse.Namespace, show_warnings: bool = True, **ov
         hint = ""
         if any("isn't an existing directory" in line for line in lines):
             hint = "\nCreate the folder it names (it may stay empty), or change the setting."
-        raise ValueError(f"{_config_name(source)} cannot be used:\n" + "\n".join(lines or [str(error)]) + hint) from None
+        raise ValueError(f"{_config_name(source)} cannot be used:\n" + "\n".join(_plainer(line) for line in lines or [str(error)]) + hint) from None
     finally:
         logger.removeHandler(collector)
         logger.propagate = propagate
@@ -338,14 +338,19 @@ def _load_site_config(args: argparse.Namespace, show_warnings: bool = True, **ov
     plugin = config.plugins.get("journal")
     if plugin is None:
         raise ValueError(f"{args.config_file} does not enable the journal plugin (add `- journal` under plugins)")
-    if entries is not None:  # --entries wins over mkdocs.yml
-        plugin.config.entries = os.path.abspath(entries)
-    if args.lenient:
-        plugin.config.strict = False
-    if args.today:
-        resolve_today(args.today)  # a clear message for a bad date
-        plugin.config.today = args.today
     return config
+
+
+def _build_request(args: argparse.Namespace):
+    """What the command line asks of a build beyond mkdocs.yml (plugin.BuildRequest)."""
+    from .plugin import BuildRequest
+
+    entries = getattr(args, "entries", None)
+    return BuildRequest(
+        today=resolve_today(args.today) if args.today else None,  # a clear message for a bad date
+        lenient=args.lenient,
+        entries=Path(os.path.abspath(entries)) if entries is not None else None,  # --entries wins over mkdocs.yml
+    )
 
 
 def _config_problem(config_file: Path, error: Exception, messages: list[str]) -> str:
@@ -377,7 +382,8 @@ def _plainer(message: str) -> str:
     import re
 
     message = re.sub(r"^Config value 'plugins': Plugin '([^']+)' option", r"\1 plugin option", message)
-    message = message.removeprefix("Config value ")
+    message = re.sub(r"(?m)^Plugin '([^']+)' option", r"\1 plugin option", message)  # its next problems
+    message = "; ".join(message.removeprefix("Config value ").splitlines())
     return re.sub(r"<class '(\w+)'>", r"\1", message)
 
 
@@ -410,20 +416,23 @@ def _mkdocs_messages(progress: bool = False):
 
 
 def _command_build(args: argparse.Namespace) -> int:
-    from mkdocs.commands.build import build
     from mkdocs.exceptions import MkDocsException
+
+    from .plugin import build_site
 
     overrides = {"strict": True}
     if args.site_dir:
         overrides["site_dir"] = str(args.site_dir.resolve())
     with _mkdocs_messages():
         config = _load_site_config(args, **overrides)
-        target = check_output(Path(config.site_dir), _entries_folder(config),
+        request = _build_request(args)
+        target = check_output(Path(config.site_dir), request.entries or _entries_folder(config),
                               "--site-dir" if args.site_dir else "site_dir in mkdocs.yml or --site-dir")
+        built = []
 
         def write(folder: Path) -> None:
             config.site_dir = str(folder)
-            build(config)
+            built.append(build_site(config, request))
 
         try:
             # Built beside the old site and swapped in at the end: an interrupted
@@ -436,8 +445,8 @@ def _command_build(args: argparse.Namespace) -> int:
         except OutputError as error:
             print(f"journal build: {error}", file=sys.stderr)
             return 1
-    journal = getattr(config.plugins["journal"], "journal", None)
-    if journal is not None and journal.errors:
+    journal = built[0].journal
+    if journal.errors:
         # A lenient build: say what was left out, not only on the Data problems page.
         for problem in journal.errors:
             print(problem, file=sys.stderr)
@@ -515,27 +524,23 @@ def _can_serve_on(host: str, port: int) -> None:
 
 
 def _command_serve(args: argparse.Namespace) -> int:
-    from mkdocs.commands.serve import serve
     from mkdocs.exceptions import MkDocsException
+
+    from .plugin import serve_site
 
     host, port = _serve_address(args.address)
     # checks the file and the options before serving; MkDocs shows the warnings as it starts
     _load_site_config(args, show_warnings=False, dev_addr=args.address)
+    # MkDocs loads mkdocs.yml anew on every rebuild: the request goes with the command, for
+    # as long as it serves. A preview is always lenient (the plugin's rule), --lenient or not.
+    request = _build_request(args)
     _can_serve_on(host, port)
     if not is_loopback(host):
         print(f"journal serve: warning: serving on {args.address}, so others on your network can read your report, "
               "private notes included; leave out --address to keep it on this computer", file=sys.stderr)
-    # serve() reloads mkdocs.yml on every rebuild, so the choices travel as variables
-    # that the plugin reads. A preview is always lenient (the plugin's rule), --lenient or not.
-    if args.today:
-        os.environ[TODAY_VARIABLE] = args.today
-    if args.entries:
-        from .defaults import ENTRIES_VARIABLE
-
-        os.environ[ENTRIES_VARIABLE] = os.path.abspath(args.entries)
     try:
         with _mkdocs_messages(progress=True):
-            serve(_config_source(args.config_file, args.entries), dev_addr=args.address)
+            serve_site(_config_source(args.config_file, args.entries), request, dev_addr=args.address)
     except MkDocsException as error:
         print(f"journal serve: {error}", file=sys.stderr)
         return 1
@@ -682,7 +687,7 @@ def _command_export(args: argparse.Namespace) -> int:
                 templates_dir=(Path(config.config_file_path).resolve().parent / templates).resolve() if templates else None,
                 chart_cache=Path(config.config_file_path).resolve().parent / FOLDER_NAME,
             )
-            result = export_journal(options, args.out, lambda folder, chosen: build_provider_site(config, folder, chosen))
+            result = export_journal(options, args.out, lambda folder, report: build_provider_site(config, folder, report))
     except ExportStopped as stopped:
         print(f"journal export: {stopped}", file=sys.stderr)
         for line in stopped.details:

@@ -24,8 +24,6 @@ BUILTIN_CONFIG = BUILTIN_DIR / "mkdocs.yml"
 # An empty docs_dir for a journal without pages of its own (MkDocs needs one that exists).
 EMPTY_PAGES = BUILTIN_DIR / "pages"
 SETTINGS_FILE = "journal.yml"
-# set by `journal serve --entries DIR` for the plugin: serve loads mkdocs.yml anew on each rebuild
-ENTRIES_VARIABLE = "JOURNAL_ENTRIES"
 OWN_PAGES = "pages"
 # Settings of journal.yml that belong to the site, not to the journal plugin.
 SITE_SETTINGS = ("site_name", "site_description")

@@ -33,7 +33,7 @@ import shutil
 import tempfile
 import zipfile
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +41,6 @@ import yaml
 
 from . import __version__
 from .cache import DrawingCache
-from .charts import build_charts
 from .entries import SCHEMA_PATH, Entry
 from .fhir import fhir_bundle_json
 from .hygiene import unused_site_files
@@ -49,24 +48,21 @@ from .init import BUNDLE_SCHEMA, bundle_schema_reference, point_schema_line
 from .journal import Journal, load_journal
 from .names import safe_name
 from .output import STAGING_MARK, OutputOverlapsEntries, check_output, replace_file, writing_output
-from .pages import Report, format_day, render_document
+from .pages import render_document
 from .problems import one_line
 from .reading import read_entry, text_encoding
+from .report import Audience, Report, build_report
 from .trends import (
     MOOD_FIELDS,
     DoseLevel,
     Settings,
     SessionFigures,
     Trends,
-    compute_trends,
     dose_levels,
     same_regimen,
-    course_phase,
 )
 from .validation import validate
 
-PRIVATE_FIELDS: tuple[str, ...] = ("private_notes",)
-NOTES_FIELD = "notes"
 SITE_FOLDER = "site"
 ENTRIES_FOLDER = "data/entries"
 FHIR_FILE = "data/fhir-bundle.json"
@@ -97,112 +93,51 @@ class ExportOptions:
     chart_cache: Path | None = None  # the journal's .journal-cache/ (see cache.py), shared with its builds
 
     @property
+    def audience(self) -> Audience:
+        """Who the bundle is for: a provider, with notes only if asked, from `since` on."""
+        return Audience.for_provider(self.include_notes, self.since)
+
+    @property
     def withheld_fields(self) -> tuple[str, ...]:
-        return withheld_fields(self.include_notes)
+        return self.audience.withheld
 
 
-def withheld_fields(include_notes: bool) -> tuple[str, ...]:
-    """The entry fields a copy for a provider never holds."""
-    return PRIVATE_FIELDS if include_notes else PRIVATE_FIELDS + (NOTES_FIELD,)
+# A function that builds the report site for the export into `folder` from the provider's
+# report, already built, and returns the names of the person's own added pages it left
+# out (see plugin.build_provider_site).
+SiteBuilder = Callable[[Path, Report], list[str]]
 
 
-def withhold(entries: Sequence[Entry], fields: Sequence[str]) -> list[Entry]:
-    """The entries with `fields` emptied: what a provider may not see is taken out of the
-    data itself, before anything renders, so no template (the person's own included) can
-    show it."""
-    emptied = dict.fromkeys(fields)
-    return [e.model_copy(update=emptied) if any(getattr(e, f) is not None for f in fields) else e for e in entries]
+# --------------------------------------------------------------------------- the journal
 
 
-# A function that builds the report site for the export into `folder` and returns
-# the names of the person's own added pages it left out (see plugin.build_provider_site).
-SiteBuilder = Callable[[Path, ExportOptions], list[str]]
-
-
-# --------------------------------------------------------------------------- which sessions
-
-
-@dataclass
-class Selection:
-    """The part of the journal that is exported. `journal` holds the sessions on or after
-    `since` (and only their messages); `left_out` the earlier ones, left out on purpose;
-    `first_session` is the first session of the whole journal, for the phase."""
-
-    journal: Journal
-    left_out: list[Entry] = field(default_factory=list)
-    since: dt.date | None = None
-    first_session: dt.date | None = None
-
-
-def select_sessions(journal: Journal, since: dt.date | None, withheld: Sequence[str] = ()) -> Selection:
-    """The sessions from `since` on, with the fields `withheld` taken out of every entry."""
-    first = journal.entries[0].day if journal.entries else None
-    if withheld:
-        journal = replace(journal, entries=withhold(journal.entries, withheld))
-    if since is None:
-        return Selection(journal, [], None, first)
-    kept = [e for e in journal.entries if e.day >= since]
-    left_out = [e for e in journal.entries if e.day < since]
-    sources = {e.source for e in left_out}
-    part = replace(
-        journal,
-        entries=kept,
-        problems=[p for p in journal.problems if p.source not in sources],
-        files_read=journal.files_read - len(left_out),
-    )
-    return Selection(part, left_out, since, first)
-
-
-def selected_trends(selection: Selection, settings: Settings) -> Trends:
-    """The figures of the exported sessions. The phase of treatment still counts from the
-    first session of the whole journal: leaving early sessions out does not restart it."""
-    journal = selection.journal
-    trends = compute_trends(journal.entries, journal.today, settings)
-    if selection.left_out:
-        every = [*selection.left_out, *journal.entries]
-        trends = replace(trends, phase=course_phase(every, journal.today, settings.gap_weeks, trends.several_routes))
-    return trends
-
-
-def left_out_sentences(selection: Selection, include_notes: bool, own_files: Sequence[str] = ()) -> list[str]:
-    """What an export leaves out on purpose, for a provider to read (summary and site)."""
-    sentences = ["Private notes: they never leave the patient's personal report."]
-    if not include_notes:
-        sentences.append("Notes: the patient chose not to include their free-text notes in this export.")
-    if selection.left_out:
-        first, last = selection.left_out[0].day, selection.left_out[-1].day
-        count = len(selection.left_out)
-        sentences.append(
-            f"{count} earlier {'session' if count == 1 else 'sessions'} ({format_day(first)} to {format_day(last)}): "
-            f"this export covers the sessions from {format_day(selection.since)} on. "
-            "The figures use only the sessions in this export; the phase of treatment counts from the first session in the journal."
-        )
-    if own_files:
-        sentences.append(
-            f"{len(own_files)} {'page or file' if len(own_files) == 1 else 'pages or files'} the patient added to their "
-            "report by hand: only what is computed from the journal entries is exported."
-        )
-    return sentences
-
-
-def load_for_export(options: ExportOptions, base: Path | None = None) -> Selection:
-    """The journal, checked. Any invalid entry stops the export with its located message."""
-    journal = load_journal(options.entries_dir, options.today, base=base, providers=options.settings.providers)
+def load_for_export(options: ExportOptions, base: Path | None = None) -> Journal:
+    """The journal, checked, with each entry's bytes kept for its copy. Any invalid entry
+    stops the export with its located message, as does a journal with nothing to export."""
+    journal = load_journal(options.entries_dir, options.today, base=base, providers=options.settings.providers,
+                           keep_originals=True)
     if journal.errors:
         raise ExportStopped(
             f"the journal has errors ({journal.summary()}); an export is a record for a clinician, "
             "so nothing is exported until every entry is valid. Fix these and export again:",
             [str(p) for p in journal.errors],
         )
-    selection = select_sessions(journal, options.since, options.withheld_fields)
-    if not selection.journal.entries:
-        if options.since and journal.entries:
-            raise ExportStopped(
-                f"there are no sessions on or after {options.since.isoformat()} (the last one is on "
-                f"{journal.entries[-1].day.isoformat()}); choose an earlier --since"
-            )
+    if not journal.entries:
         raise ExportStopped("the journal has no sessions yet, so there is nothing to export")
-    return selection
+    if options.since and journal.entries[-1].day < options.since:
+        raise ExportStopped(
+            f"there are no sessions on or after {options.since.isoformat()} (the last one is on "
+            f"{journal.entries[-1].day.isoformat()}); choose an earlier --since"
+        )
+    return journal
+
+
+def provider_report(journal: Journal, options: ExportOptions) -> Report:
+    """The report the whole bundle is made from: summary, site, data and README."""
+    return build_report(
+        journal, options.audience, options.settings, site_name=options.site_name, patient=options.patient,
+        drawing_cache=DrawingCache(options.chart_cache) if options.chart_cache else None,
+    )
 
 
 # --------------------------------------------------------------------------- entry copies
@@ -282,17 +217,17 @@ def entry_copy(raw: bytes, source: str, original: Entry, withheld: Sequence[str]
     )
 
 
-def entry_copies(selection: Selection, withheld: Sequence[str], entries_dir: Path) -> dict[str, tuple[str, bytes]]:
+def entry_copies(journal: Journal, withheld: Sequence[str], entries_dir: Path) -> dict[str, tuple[str, bytes]]:
     """Each entry's real path -> (data/entries/<its path inside the entries folder, made safe
-    and unique on every system>, the copy's bytes). The entry's own contents are not changed
-    for its name: a name is only what the copy is called."""
+    and unique on every system>, the copy's bytes), made from the bytes the journal was
+    loaded from (`keep_originals`): no file is read again. The entry's own contents are not
+    changed for its name: a name is only what the copy is called."""
     root = os.path.abspath(entries_dir)
-    relative = {e.path: os.path.relpath(os.path.abspath(e.path), root).split(os.sep) for e in selection.journal.entries}
+    relative = {e.path: os.path.relpath(os.path.abspath(e.path), root).split(os.sep) for e in journal.entries}
     names = member_names(relative)
     copies: dict[str, tuple[str, bytes]] = {}
-    for entry in selection.journal.entries:
-        with open(entry.path, "rb") as handle:
-            raw = handle.read()
+    for entry in journal.entries:
+        raw = journal.originals[entry.path]
         copies[entry.path] = (f"{ENTRIES_FOLDER}/{names[entry.path]}", entry_copy(raw, entry.source, entry, withheld))
     return copies
 
@@ -584,18 +519,17 @@ def _band(bands: Sequence[tuple[int, int, str]], total: int | None) -> str:
     return next((name for low, high, name in bands if low <= total <= high), "")
 
 
-def summary_context(report: Report, selection: Selection, options: ExportOptions) -> dict[str, Any]:
+def summary_context(report: Report, options: ExportOptions) -> dict[str, Any]:
     trends = report.trends
     sessions = trends.sessions
     providers = provider_periods(trends)
     routes = sorted({s.entry.route or "not recorded" for s in sessions})
-    notes = [(s.entry.date, s.entry.notes) for s in sessions if s.entry.notes] if options.include_notes else []
+    notes = [(s.entry.date, s.entry.notes) for s in sessions if s.entry.notes] if report.include_notes else []
     return {
         "report": report,
         "trends": trends,
         "journal": report.journal,
         "charts": report.charts,
-        "selection": selection,
         "first": sessions[0].entry.day,
         "last": sessions[-1].entry.day,
         "today": options.today,
@@ -609,21 +543,22 @@ def summary_context(report: Report, selection: Selection, options: ExportOptions
         "completeness": completeness(trends),
         "score_rows": score_rows(trends),
         "notes": notes,
-        "include_notes": options.include_notes,
+        "include_notes": report.include_notes,
         "left_out_on_purpose": report.left_out_on_purpose,
         "version": __version__,
-        "patient": dict(options.patient),
+        "patient": dict(report.patient),
     }
 
 
-def render_summary(report: Report, selection: Selection, options: ExportOptions) -> str:
-    return render_document("summary.html", summary_context(report, selection, options), options.templates_dir)
+def render_summary(report: Report, options: ExportOptions) -> str:
+    return render_document("summary.html", summary_context(report, options), options.templates_dir)
 
 
 # --------------------------------------------------------------------------- texts in the bundle
 
 
-def bundle_readme(selection: Selection, trends: Trends, options: ExportOptions, left_out: Sequence[str]) -> str:
+def bundle_readme(report: Report, options: ExportOptions) -> str:
+    trends, left_out = report.trends, report.left_out_on_purpose
     first, last = trends.sessions[0].entry.day, trends.sessions[-1].entry.day
     lines = [
         "KETAMINE TREATMENT JOURNAL: EXPORT FOR A PRESCRIBER",
@@ -710,7 +645,8 @@ def data_readme(options: ExportOptions) -> str:
     return "\n".join(lines)
 
 
-def manifest_json(files: Mapping[str, bytes], selection: Selection, options: ExportOptions, trends: Trends) -> bytes:
+def manifest_json(files: Mapping[str, bytes], report: Report, options: ExportOptions) -> bytes:
+    trends = report.trends
     listing = [
         {"path": name, "size": len(content), "sha256": hashlib.sha256(content).hexdigest()}
         for name, content in sorted(files.items())
@@ -722,7 +658,7 @@ def manifest_json(files: Mapping[str, bytes], selection: Selection, options: Exp
         "first_session": trends.sessions[0].entry.day.isoformat(),
         "last_session": trends.sessions[-1].entry.day.isoformat(),
         "since": options.since.isoformat() if options.since else None,
-        "earlier_sessions_left_out": len(selection.left_out),
+        "earlier_sessions_left_out": len(report.left_out_sessions),
         "notes_included": options.include_notes,
         "fields_left_out": list(options.withheld_fields),
         "files": listing,
@@ -781,11 +717,13 @@ class ExportResult:
 
 def export_journal(options: ExportOptions, out: Path | None, build_site: SiteBuilder | None) -> ExportResult:
     """Make the bundle and write it to `out` (a .zip path, or a folder for the default
-    name). Raises ExportStopped, with nothing written, when the journal cannot be exported,
+    name). The journal is read once and its report built once (`build_report`): the
+    summary, the data, the README and the site (`build_site`) are all made from them.
+    Raises ExportStopped, with nothing written, when the journal cannot be exported,
     and output.OutputError when the zip cannot be written there."""
-    selection = load_for_export(options)
-    trends = selected_trends(selection, options.settings)
-    name = bundle_name(trends)
+    journal = load_for_export(options)
+    report = provider_report(journal, options)
+    name = bundle_name(report.trends)
     # A path ending in .zip is the file to write; any other is the folder to write it in.
     target = Path(out) if out is not None else Path(name + ".zip")
     if target.is_dir() or target.suffix.lower() != ".zip":
@@ -795,14 +733,15 @@ def export_journal(options: ExportOptions, out: Path | None, build_site: SiteBui
     except OutputOverlapsEntries as refused:
         raise ExportStopped(str(refused)) from None
     with writing_output(target, "journal export", folder=False):
-        return _write_bundle(options, selection, trends, name, target, build_site)
+        return _write_bundle(options, report, name, target, build_site)
 
 
-def _write_bundle(options: ExportOptions, selection: Selection, trends: Trends, name: str, target: Path,
+def _write_bundle(options: ExportOptions, report: Report, name: str, target: Path,
                   build_site: SiteBuilder | None) -> ExportResult:
     prefix = f"{name}/"
+    trends = report.trends
     files: dict[str, bytes] = {}
-    copies = entry_copies(selection, options.withheld_fields, options.entries_dir)
+    copies = entry_copies(report.journal, options.withheld_fields, options.entries_dir)
     # each copy's editor schema line points at the schema in the bundle (data/entry.schema.json)
     copies = {path: (member, point_schema_line(content, bundle_schema_reference(member)))
               for path, (member, content) in copies.items()}
@@ -812,24 +751,17 @@ def _write_bundle(options: ExportOptions, selection: Selection, trends: Trends, 
     by_path = {path: member.removeprefix("data/") for path, (member, _) in copies.items()}
     files[prefix + "data/sessions.csv"] = sessions_csv(trends, by_path, options.include_notes)
     files[prefix + "data/README.txt"] = data_readme(options).encode("utf-8")
-    files[prefix + FHIR_FILE] = fhir_bundle_json(selection.journal.entries, options.today, options.patient, name)
+    files[prefix + FHIR_FILE] = fhir_bundle_json(report.journal.entries, options.today, options.patient, name)
 
-    own_files: list[str] = []
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}{STAGING_MARK}", dir=target.parent))
     try:
         if build_site is not None:
-            own_files = build_site(staging / SITE_FOLDER, options)
+            # the person's own pages are left out of the site: the summary and README say so too
+            report = report.leaving_out_own_files(build_site(staging / SITE_FOLDER, report))
             files.update(_site_files(staging / SITE_FOLDER, prefix))
-        left_out = left_out_sentences(selection, options.include_notes, own_files)
-        cache = DrawingCache(options.chart_cache) if options.chart_cache else None
-        report = Report(selection.journal, trends, build_charts(trends, cache), site_name=options.site_name,
-                        share="provider", include_notes=options.include_notes, left_out_on_purpose=left_out,
-                        patient=dict(options.patient))
-        files[prefix + "summary.html"] = render_summary(report, selection, options).encode("utf-8")
-        files[prefix + "README.txt"] = bundle_readme(selection, trends, options, left_out).encode("utf-8")
-        files[prefix + "manifest.json"] = manifest_json(
-            {k.removeprefix(prefix): v for k, v in files.items()}, selection, options, trends
-        )
+        files[prefix + "summary.html"] = render_summary(report, options).encode("utf-8")
+        files[prefix + "README.txt"] = bundle_readme(report, options).encode("utf-8")
+        files[prefix + "manifest.json"] = manifest_json({k.removeprefix(prefix): v for k, v in files.items()}, report, options)
         write_zip(files, target, trends.sessions[-1].entry.day)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -840,6 +772,6 @@ def _write_bundle(options: ExportOptions, selection: Selection, trends: Trends, 
         first=trends.sessions[0].entry.day,
         last=trends.sessions[-1].entry.day,
         files=len(files),
-        left_out=selection.left_out,
-        own_files_left_out=own_files,
+        left_out=list(report.left_out_sessions),
+        own_files_left_out=list(report.own_files_left_out),
     )

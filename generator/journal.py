@@ -24,7 +24,6 @@ from .validation import cross_entry_places, cross_entry_problems, entry_warnings
 ENTRY_SUFFIXES = (".yaml", ".yml")
 _BACKUP_SUFFIXES = ("~", ".swp", ".swo", ".swx", ".bak", ".orig", ".tmp", ".rej")
 TODAY_VARIABLE = "JOURNAL_TODAY"
-LENIENT_VARIABLE = "JOURNAL_LENIENT"  # set by `journal serve --lenient` for the plugin
 
 
 @dataclass
@@ -37,6 +36,9 @@ class Journal:
     entries: list[Entry] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     files_read: int = 0
+    # Each entry file's bytes as read, by the entry's real path: only when loaded with
+    # `keep_originals` (the export copies them without reading any file a second time).
+    originals: dict[str, bytes] = field(default_factory=dict, repr=False)
 
     @property
     def errors(self) -> list[Problem]:
@@ -279,19 +281,27 @@ class EntryCache:
         self._kept, self._used = self._used, {}
 
 
-def _read_and_check(path: str, source: str, cache: EntryCache | None) -> Checked:
-    if cache is None:
+def _read_and_check(path: str, source: str, cache: EntryCache | None, originals: dict[str, bytes] | None = None) -> Checked:
+    if cache is None and originals is None:
         read = _read_file(path, source)
         checked: Checked = (read, *validate(read))
     else:
         found: list[Checked] = []
 
         def parse(raw: bytes, source: str) -> ReadEntry:
-            found.append(cache.check(raw, source, path))
+            if originals is not None:
+                originals[path] = raw
+            if cache is None:
+                read = read_entry(raw, source)
+                found.append((read, *validate(read)))
+            else:
+                found.append(cache.check(raw, source, path))
             return found[0][0]
 
         read = _read_file(path, source, parse)
         checked = found[0] if found else (read, *validate(read))
+        if originals is not None and checked[1] is None:
+            originals.pop(path, None)  # only the entries' bytes are kept
     if checked[1] is not None:
         # the real path, for reading the file again (the export): `source` is only its name in messages
         checked[1].__pydantic_private__["_path"] = path
@@ -314,22 +324,24 @@ def collector_paused() -> Iterator[None]:
 
 def load_journal(
     folder: Path | str, today: dt.date | str | None = None, base: Path | None = None, cache: EntryCache | None = None,
-    providers: tuple[tuple[str, tuple[str, ...]], ...] = (),
+    providers: tuple[tuple[str, tuple[str, ...]], ...] = (), keep_originals: bool = False,
 ) -> Journal:
     """Load every entry file in `folder`, collecting every problem (never stopping at the first).
     With a `cache` (kept between loads), files that did not change are not checked again.
     `providers`: the plugin's setting (Settings.providers), so that spellings it joins are
-    not reported as likely the same prescriber."""
+    not reported as likely the same prescriber. `keep_originals`: keep each entry's bytes
+    in `Journal.originals`."""
     with collector_paused():
-        journal = _load_journal(Path(folder), today, base, cache, providers)
+        journal = _load_journal(Path(folder), today, base, cache, providers, keep_originals)
     if cache is not None:
         cache.end_load()
     return journal
 
 
 def _load_journal(folder: Path, today: dt.date | str | None, base: Path | None, cache: EntryCache | None,
-                  providers: tuple[tuple[str, tuple[str, ...]], ...] = ()) -> Journal:
+                  providers: tuple[tuple[str, tuple[str, ...]], ...] = (), keep_originals: bool = False) -> Journal:
     journal = Journal(folder=folder, today=resolve_today(today))
+    originals = journal.originals if keep_originals else None
     if not folder.is_dir():
         journal.problems.append(
             Problem(display_path(folder, base), 1, 1, None,
@@ -342,7 +354,7 @@ def _load_journal(folder: Path, today: dt.date | str | None, base: Path | None, 
     checked: list[tuple[Entry, ReadEntry]] = []
     for (current, name), source in zip(files, _display_paths(files, base)):
         try:
-            read, entry, value_problems = _read_and_check(os.path.join(current, name), source, cache)
+            read, entry, value_problems = _read_and_check(os.path.join(current, name), source, cache, originals)
             if entry is not None and not any(p.severity == "error" for p in read.problems):
                 # a file with an error found while reading it: its follow-up reminders wait
                 value_problems = value_problems + entry_warnings(entry, read, journal.today)

@@ -23,11 +23,11 @@ from typing import Any, Callable, Sequence
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
-from .charts import MAX_PERIODS, MAX_SESSION_MARKS, Chart, chart_grouping, spec_json
+from .charts import MAX_PERIODS, MAX_SESSION_MARKS, spec_json
 from .entries import TOLERABILITY_LEVELS, Entry
-from .journal import Journal
 from .problems import Problem
-from .signals import adequate_trial_status, duration_mean_text, lift_phrase, restart_cut, score_age, side_effect_changes, stood_out
+from .report import Report
+from .signals import duration_mean_text, lift_phrase, restart_cut, score_age, side_effect_changes, stood_out
 from .trends import DUE_AFTER_DAYS, Signal, Trends, break_words, days_text, format_dose, join_words, sessions_word
 
 
@@ -166,9 +166,10 @@ def sessions_by_month(trends: Trends) -> list[tuple[str, list[Any]]]:
     return list(months.items())
 
 
-def checklist_items(trends: Trends) -> dict[str, list[dict[str, Any]]]:
+def checklist_items(report: Report) -> dict[str, list[dict[str, Any]]]:
     """The guide's checklists. Items the data can decide are ticked or left open from the
     signals, with the evidence; the rest are for the person to judge."""
+    trends = report.trends
     signals = {s.key: s for s in trends.signals}
     trial = trends.settings.adequate_trial
 
@@ -187,7 +188,7 @@ def checklist_items(trends: Trends) -> dict[str, list[dict[str, Any]]]:
         from_data("effect_fading", "The effect fades noticeably sooner than it used to."),
         from_data("adequate_trial_without_benefit",
                   f"The current dose has had an adequate trial ({trial} or more sessions) without reaching the benefit you saw or agreed on.",
-                  adequate_trial_status(trends)),
+                  report.adequate_trial_status),
         personal("Side effects are hard to tolerate (a change can also be downward)."),
         personal("Your circumstances or treatment goals have changed."),
     ]
@@ -329,42 +330,6 @@ RED_FLAGS = [
 ]
 
 
-@dataclass
-class Report:
-    """Everything the pages are rendered from."""
-
-    journal: Journal
-    trends: Trends
-    charts: list[Chart]
-    lenient: bool = False
-    site_name: str = "Treatment journal"
-    # Who this copy is for. "personal" shows everything; "provider" (a copy made by
-    # `journal export`) never holds private notes, and holds notes only when the
-    # person chose to include them.
-    share: str = "personal"
-    include_notes: bool = True
-    left_out_on_purpose: list[str] = field(default_factory=list)  # sentences, for the pages to say so
-    # Who the journal is about, from the `patient` setting: name, date_of_birth, record_number
-    # (each optional). Printed on the check-in sheet and the export's summary; empty: a blank.
-    patient: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def shows_notes(self) -> bool:
-        return self.share == "personal" or self.include_notes
-
-    @property
-    def shows_private_notes(self) -> bool:
-        return self.share == "personal"
-
-    @property
-    def charts_by_key(self) -> dict[str, Chart]:
-        return {c.key: c for c in self.charts}
-
-    @property
-    def left_out(self) -> list[str]:
-        return self.journal.sources_with_errors
-
-
 def build_pages(report: Report) -> list[SitePage]:
     """Every page of the report, without HTML yet (see `render_pages`)."""
     pages = [SitePage(path, title, template=template) for path, title, template in NAV_PAGES]
@@ -401,14 +366,14 @@ def render_pages(
         "trends": trends,
         "charts": report.charts_by_key,
         "all_charts": report.charts,
-        "chart_grouping": chart_grouping(trends),
+        "chart_grouping": report.chart_grouping,
         "max_session_marks": MAX_SESSION_MARKS,
         "max_periods": MAX_PERIODS,
         "signals": trends.signals,
         "safety_signals": [s for s in trends.signals if s.level == "safety"],
         "other_signals": [s for s in trends.signals if s.level != "safety"],
         "months": sessions_by_month(trends),
-        "checklists": checklist_items(trends),
+        "checklists": checklist_items(report),
         "sheet": sheet_statements(trends),
         "red_flags": RED_FLAGS,
         "problems_by_source": problems_by_source,

@@ -1,9 +1,12 @@
 """The MkDocs adapter: feeds the journal to the core and places the pages it renders.
 
-All the work happens in the core (journal -> trends -> charts -> pages); this
-module only translates between it and MkDocs: settings from mkdocs.yml, files
-in `on_files`, page HTML in `on_page_content`, watched folders in `on_serve`.
-`build_provider_site` drives a whole MkDocs build for `journal export`.
+All the work happens in the core (journal -> report -> pages); this module only
+translates between it and MkDocs: settings from mkdocs.yml, files in `on_files`,
+page HTML in `on_page_content`, watched folders in `on_serve`.
+
+mkdocs.yml holds only what a person sets. What a `journal` command decides (today,
+--lenient, --entries, and who the report is for) reaches the plugin as a
+`BuildRequest`, through `build_site`, `serve_site` and `build_provider_site`.
 """
 
 from __future__ import annotations
@@ -14,7 +17,9 @@ import json
 import logging
 import os
 import stat
+import threading
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -27,13 +32,12 @@ from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_relative_url
 
 from .cache import FOLDER_NAME, DrawingCache
-from .charts import build_charts, start_vega_runtime, vega_runtime_js
-from .export import ExportOptions, left_out_sentences, select_sessions, selected_trends, withheld_fields
-from .journal import LENIENT_VARIABLE, EntryCache, display_path, load_journal
-from .defaults import ENTRIES_VARIABLE
+from .charts import start_vega_runtime, vega_runtime_js
+from .journal import EntryCache, display_path, load_journal
 from .reminders import CALENDAR_FILE, calendar_ics, pending_follow_ups
 from .privacy import OutsideUrl, failure_message, outside_urls, scan_site
-from .pages import NAV_PAGES, Report, SitePage, build_pages, builtin_templates_dir, render_pages
+from .pages import NAV_PAGES, SitePage, build_pages, builtin_templates_dir, render_pages
+from .report import PERSONAL, Audience, Report, build_report
 from .problems import one_line
 from .reading import clip
 from .serving import accepted_hosts, host_guard
@@ -56,11 +60,18 @@ WORKER_SHIM_SOURCE = "static/iframe-worker-shim.js"
 PREVIEW_BANNER_LINES = 10  # the rest are on the Data problems page
 
 
+def _decided_by_the_command(instead: str) -> c.Deprecated:
+    """An option that once was one and is now decided by the `journal` command: refused
+    with a plain message saying what to use instead."""
+    return c.Deprecated(removed=True, message="not a setting; " + instead)
+
+
 class JournalConfig(base.Config):
+    """What a person sets in mkdocs.yml (or journal.yml), and only that."""
+
     entries = c.Type(str, default="entries")
     strict = c.Type(bool, default=True)
     templates = c.Optional(c.Type(str))
-    today = c.Optional(c.Type(str))
     window = c.Type(int, default=Settings.window)
     adequate_trial = c.Type(int, default=Settings.adequate_trial)
     noise_threshold = c.Type((int, float), default=Settings.noise_threshold)
@@ -72,11 +83,71 @@ class JournalConfig(base.Config):
     # name, and optionally date_of_birth and record_number. Never required.
     patient = c.Type(dict, default={})
     crisis_line = c.Type(str, default=Settings.crisis_line)
-    # Set by `journal export`: a copy for a provider never holds private notes, holds notes
-    # only with include_notes, and covers the sessions from `since` on.
-    share = c.Choice(("personal", "provider"), default="personal")
-    include_notes = c.Type(bool, default=False)
-    since = c.Optional(c.Type(str))
+    # Decided by the command that builds, never by mkdocs.yml; refused with what to use.
+    today = _decided_by_the_command("give the day to the command instead, as in `journal build --today 2026-04-02` "
+                                    "(or set the JOURNAL_TODAY environment variable)")
+    share = _decided_by_the_command("a copy to share with a provider is made by `journal export`")
+    include_notes = _decided_by_the_command("`journal export --include-notes` puts your notes in a copy for a provider")
+    since = _decided_by_the_command("`journal export --since 2026-06-01` starts a copy for a provider at a date")
+
+
+@dataclass(frozen=True)
+class BuildRequest:
+    """What a `journal` command asks of a build, beyond mkdocs.yml: the day taken as today
+    (None: the JOURNAL_TODAY variable, else the real date), a lenient build, another
+    entries folder, and who the report is for. `report`: the report already built by
+    `journal export` for a provider, rendered as it is (nothing is loaded again)."""
+
+    today: dt.date | None = None
+    lenient: bool = False
+    entries: Path | None = None
+    audience: Audience = PERSONAL
+    report: Report | None = None
+
+    def __post_init__(self) -> None:
+        if self.report is not None and self.report.audience != self.audience:
+            raise ValueError("a build request's report must be for its audience (use BuildRequest.for_report)")
+
+    @classmethod
+    def for_report(cls, report: Report) -> BuildRequest:
+        return cls(today=report.journal.today, audience=report.audience, report=report)
+
+
+# The requests of the commands running, by configuration file. MkDocs loads mkdocs.yml
+# anew for each build (`serve` on every change, in its own thread), making the plugin's
+# options anew each time; `on_config` takes the request from here. A plain dict rather
+# than a context variable, which a thread started by MkDocs would not see; keyed by the
+# file, so that a request is only ever applied to the site it was made for.
+_requests: dict[str, BuildRequest] = {}
+_requests_lock = threading.Lock()
+
+
+def _request_key(config_file_path: str) -> str:
+    """The key of a site: its configuration file as MkDocs names it (`config_file_path`)."""
+    return os.path.abspath(config_file_path or ".")
+
+
+@contextmanager
+def requested(config_file_path: str, request: BuildRequest) -> Iterator[None]:
+    """`request` applies to every build of the site configured by the file
+    `config_file_path` until the block ends."""
+    key = _request_key(config_file_path)
+    with _requests_lock:
+        previous = _requests.get(key)
+        _requests[key] = request
+    try:
+        yield
+    finally:
+        with _requests_lock:
+            if previous is None:
+                _requests.pop(key, None)
+            else:
+                _requests[key] = previous
+
+
+def _request_for(config: Any) -> BuildRequest:
+    with _requests_lock:
+        return _requests.get(_request_key(config.config_file_path), BuildRequest())
 
 
 def trend_settings(options: JournalConfig) -> Settings:
@@ -99,12 +170,14 @@ class JournalPlugin(BasePlugin[JournalConfig]):
         self.pages: dict[str, SitePage] = {}
         self.patient: dict[str, Any] = {}
         self.settings = Settings()
-        self.own_files_left_out: list[str] = []
         self.entry_cache: EntryCache | None = None
         self.runtime_file: File | None = None
         self.outside_urls: list[OutsideUrl] = []  # found in the pages as they are written
         self.pages_read: set[str] = set()
         self.drawing_cache: DrawingCache | None = None
+        self.request = BuildRequest()
+        self.strict = True
+        self.report: Report | None = None  # the report the last build rendered
 
     # Having on_startup keeps this one instance for all the rebuilds of `mkdocs serve`
     # (MkDocs' rule), so the files that did not change are not read and checked again.
@@ -128,21 +201,16 @@ class JournalPlugin(BasePlugin[JournalConfig]):
     @event_priority(50)  # before Material's offline plugin looks at the polyfills
     def on_config(self, config: Any) -> Any:
         self.outside_urls, self.pages_read = [], set()
-        if os.environ.get(LENIENT_VARIABLE) or self.serving:
-            self.config.strict = False
-        if os.environ.get(ENTRIES_VARIABLE):
-            self.config.entries = os.environ[ENTRIES_VARIABLE]
+        self.request = request = _request_for(config)
+        self.report, self.preview_problems = None, []
+        # a provider's copy is a record: always strict, whatever mkdocs.yml says
+        self.strict = request.audience.provider or (self.config.strict and not request.lenient and not self.serving)
         try:
             self.settings = trend_settings(self.config)
         except ValueError as error:
             raise PluginError(f"journal plugin in mkdocs.yml: {error}") from None
-        if self.config.since:
-            try:
-                dt.date.fromisoformat(str(self.config.since))
-            except ValueError:
-                raise PluginError(f"journal plugin: since must be a date like 2026-04-02, not {self.config.since!r}") from None
         self.patient = patient_details(self.config.patient)
-        self.entries_dir = self._path(config, self.config.entries)
+        self.entries_dir = request.entries.resolve() if request.entries is not None else self._path(config, self.config.entries)
         # Drawn charts are kept beside mkdocs.yml, with the journal (see cache.py): outside
         # entries/ and the site, and a hidden name MkDocs leaves out should docs_dir be there.
         self.drawing_cache = DrawingCache(self._path(config, FOLDER_NAME)) if config.config_file_path else None
@@ -198,49 +266,26 @@ class JournalPlugin(BasePlugin[JournalConfig]):
         return files
 
     def _add_journal_pages(self, files: Files, config: Any) -> Files:
-        provider = self.config.share == "provider"
-        self.own_files_left_out = []
+        request = self.request
+        provider = request.audience.provider
+        own_files_left_out: list[str] = []
         if provider:
             # A copy for someone else holds only what is computed from the journal: pages
             # a person added by hand may hold anything.
             for file in list(files):
                 if file.abs_src_path and _is_inside(Path(file.abs_src_path), Path(config.docs_dir)):
                     if file.inclusion.is_included():  # hidden files such as .gitkeep never go in anyway
-                        self.own_files_left_out.append(file.src_uri)
+                        own_files_left_out.append(file.src_uri)
                     files.remove(file)
-        journal = load_journal(self.entries_dir, self.config.today, base=self.entries_dir.parent, cache=self.entry_cache,
-                               providers=self.settings.providers)
-        self.journal = journal  # the command line reports what a lenient build left out
-        if journal.errors and self.config.strict:
-            lines = "\n".join(str(p) for p in journal.errors)
-            raise PluginError(
-                f"the journal has errors ({journal.summary()}):\n{lines}\n"
-                "Fix them, or run `journal build --lenient` to build anyway: the entries with "
-                "errors are then listed on a Data problems page and left out of the figures."
-            )
-        # The Vega runtime is made in another process while the build goes on (once per
-        # process); not before the journal is known to build, as it would be for nothing.
-        start_vega_runtime(self.drawing_cache)
-        for warning in journal.warnings:
-            log.info(str(warning))
-        self.preview_problems = [str(p) for p in journal.errors] if self.serving else []
-        if self.preview_problems:
-            # info, not warning: a warning would stop a preview of a site set to `strict`
-            for line in self.preview_problems:
-                log.info(line)
-            count = len(journal.sources_with_errors)
-            log.info(f"{count} {'entry file has' if count == 1 else 'entry files have'} errors and "
-                     f"{'is' if count == 1 else 'are'} left out of the preview until fixed; every page lists them")
-        since = dt.date.fromisoformat(self.config.since) if self.config.since else None
-        selection = select_sessions(journal, since, withheld_fields(self.config.include_notes) if provider else ())
-        trends = selected_trends(selection, self.settings)
-        charts = build_charts(trends, self.drawing_cache)
-        report = Report(selection.journal, trends, charts, lenient=not self.config.strict, site_name=config.site_name)
-        report.patient = self.patient
+        if request.report is not None:  # built once by `journal export`, with its journal
+            report = request.report
+            start_vega_runtime(self.drawing_cache)
+        else:
+            report = self._build_report(config, request.audience)
         if provider:
-            report.share = "provider"
-            report.include_notes = self.config.include_notes
-            report.left_out_on_purpose = left_out_sentences(selection, self.config.include_notes, self.own_files_left_out)
+            report = report.leaving_out_own_files(own_files_left_out)
+        self.report = report  # the command line reports what a lenient build left out
+        journal = report.journal
         pages = build_pages(report)
         if not provider:  # the reminders are the person's own: not in a copy for someone else
             self._add_calendar(files, config, pages, journal)
@@ -271,6 +316,33 @@ class JournalPlugin(BasePlugin[JournalConfig]):
         render_pages(report, pages, url_for, self.override_dir)
         self.pages = {page.path: page for page in pages}
         return files
+
+    def _build_report(self, config: Any, audience: Audience) -> Report:
+        """The journal loaded (checked files kept while serving) and its report built."""
+        journal = load_journal(self.entries_dir, self.request.today, base=self.entries_dir.parent, cache=self.entry_cache,
+                               providers=self.settings.providers)
+        if journal.errors and self.strict:
+            lines = "\n".join(str(p) for p in journal.errors)
+            raise PluginError(
+                f"the journal has errors ({journal.summary()}):\n{lines}\n"
+                "Fix them, or run `journal build --lenient` to build anyway: the entries with "
+                "errors are then listed on a Data problems page and left out of the figures."
+            )
+        # The Vega runtime is made in another process while the charts are drawn (once per
+        # process); not before the journal is known to build, as it would be for nothing.
+        start_vega_runtime(self.drawing_cache)
+        for warning in journal.warnings:
+            log.info(str(warning))
+        self.preview_problems = [str(p) for p in journal.errors] if self.serving else []
+        if self.preview_problems:
+            # info, not warning: a warning would stop a preview of a site set to `strict`
+            for line in self.preview_problems:
+                log.info(line)
+            count = len(journal.sources_with_errors)
+            log.info(f"{count} {'entry file has' if count == 1 else 'entry files have'} errors and "
+                     f"{'is' if count == 1 else 'are'} left out of the preview until fixed; every page lists them")
+        return build_report(journal, audience, self.settings, site_name=config.site_name, patient=self.patient,
+                            lenient=not self.strict, drawing_cache=self.drawing_cache)
 
     def _add_calendar(self, files: Files, config: Any, pages: list[SitePage], journal: Any) -> None:
         """The calendar file of the follow-ups still to come, offered on the overview."""
@@ -438,21 +510,37 @@ def _build_date(day: dt.date) -> Iterator[None]:
             os.environ["SOURCE_DATE_EPOCH"] = previous
 
 
-def build_provider_site(config: Any, folder: Path, options: ExportOptions) -> list[str]:
-    """Build the report for `journal export` into `folder` from a loaded mkdocs.yml: the
-    provider's copy (no private notes, notes only if asked, sessions from `since`), with
-    plain file links, and Material's offline plugin so that search works from disk.
-    Returns the person's own added pages that were left out."""
+def build_site(config: Any, request: BuildRequest) -> Report:
+    """Build the site of a loaded configuration (MkDocs' `build`) as `request` asks.
+    Returns the report it rendered (a lenient build's journal holds what was left out)."""
     from mkdocs.commands.build import build
+
+    with requested(config.config_file_path, request):
+        build(config)
+    report = config.plugins["journal"].report
+    if report is None:  # pragma: no cover - on_files makes it, or the build fails before
+        raise PluginError("the journal plugin made no report")
+    return report
+
+
+def serve_site(config_file: Any, request: BuildRequest, **options: Any) -> None:
+    """MkDocs' `serve` of `config_file` (a path, or the built-in configuration), each of
+    its builds made as `request` asks. MkDocs loads the configuration anew for every
+    rebuild: the request is kept, by file, for as long as it serves."""
+    from mkdocs.commands.serve import serve
+
+    # the name MkDocs gives the configuration it loads from `config_file` (load_config)
+    with requested(getattr(config_file, "name", config_file), request):
+        serve(config_file, **options)
+
+
+def build_provider_site(config: Any, folder: Path, report: Report) -> list[str]:
+    """Build the site part of `journal export` into `folder` from a loaded mkdocs.yml and
+    the provider's report, already built (no private notes, notes only if asked, sessions
+    from `since`): rendered as it is, with plain file links, and Material's offline plugin
+    so that search works from disk. Returns the person's own added pages left out."""
     from mkdocs.plugins import get_plugins
 
-    plugin = config.plugins["journal"]
-    plugin.config.share = "provider"
-    plugin.config.include_notes = options.include_notes
-    plugin.config.since = options.since.isoformat() if options.since else None
-    plugin.config.today = options.today.isoformat()
-    plugin.config.entries = str(Path(options.entries_dir).resolve())
-    plugin.config.strict = True
     config.site_dir = str(folder)
     config.use_directory_urls = False
     config.strict = True
@@ -462,6 +550,6 @@ def build_provider_site(config: Any, folder: Path, options: ExportOptions) -> li
         if errors:  # pragma: no cover - Material changed its options
             raise PluginError(f"Material's offline plugin: {errors}")
         config.plugins["material/offline"] = offline
-    with _build_date(options.today):
-        build(config)
-    return list(plugin.own_files_left_out)
+    with _build_date(report.journal.today):
+        built = build_site(config, BuildRequest.for_report(report))
+    return list(built.own_files_left_out)

@@ -97,7 +97,7 @@ def write_project(root: Path, entries: dict[str, str], plugin_options: str = "")
         "theme:\n  name: material\n  font: false\n"
         "extra:\n  generator: false\n"
         "plugins:\n"
-        f"  - journal:\n      today: '{EXAMPLE_TODAY}'\n{options}"
+        + (f"  - journal:\n{options}" if options else "  - journal\n") +
         "  - search\n"
         "  - privacy:\n      assets_fetch: false\n      assets_exclude: [unpkg.com/mermaid@11/*]\n",
         encoding="utf-8",

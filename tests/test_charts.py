@@ -102,7 +102,7 @@ def test_an_empty_journal_has_no_charts():
 def test_the_core_never_imports_mkdocs():
     code = (
         "import sys, generator.entries, generator.reading, generator.validation, generator.journal, "
-        "generator.trends, generator.signals, generator.charts, generator.pages; "
+        "generator.trends, generator.signals, generator.charts, generator.report, generator.pages, generator.export; "
         "print(sorted(m for m in sys.modules if m.split('.')[0] == 'mkdocs'))"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -520,7 +520,7 @@ def test_check_and_new_use_the_entries_folder_named_in_mkdocs_yml(journal):
     files often hold (never run)."""
     (journal.root / "mkdocs.yml").write_text(
         "site_name: Mine\nmarkdown_extensions:\n  - pymdownx.emoji:\n      emoji_index: !!python/name:material.extensions.emoji.twemoji\n"
-        "plugins:\n  - search\n  - journal:\n      entries: sessions\n      today: '2026-04-02'\n",
+        "plugins:\n  - search\n  - journal:\n      entries: sessions\n",
         encoding="utf-8",
     )
     code, out, err = journal.run("new", "--today", "2026-04-02")

@@ -14,10 +14,10 @@ import re
 import pytest
 
 from builders import D, entry
-from generator.charts import build_charts
-from generator.export import ExportOptions, render_summary, select_sessions, selected_trends
+from generator.export import ExportOptions, render_summary
 from generator.journal import Journal
-from generator.pages import Report, build_pages, render_pages
+from generator.pages import build_pages, render_pages
+from generator.report import PERSONAL, Audience, build_report
 from generator.trends import Settings
 
 TODAY = D(2026, 12, 1)
@@ -26,12 +26,10 @@ TODAY = D(2026, 12, 1)
 def rendered(entries) -> dict[str, str]:
     """The overview, check-in sheet and summary of a journal, as plain text."""
     journal = Journal(folder=None, today=TODAY, entries=sorted(entries, key=lambda e: e.sort_key))  # type: ignore[arg-type]  # made in memory: no folder
-    selection = select_sessions(journal, None)
-    trends = selected_trends(selection, Settings())
-    report = Report(journal, trends, build_charts(trends))
+    report = build_report(journal, PERSONAL, Settings())
     pages = {p.path: p for p in render_pages(report, build_pages(report), lambda _from, to: to)}
-    provider = Report(journal, trends, report.charts, share="provider", include_notes=False)
-    summary = render_summary(provider, selection, ExportOptions(entries_dir=None, today=TODAY))  # type: ignore[arg-type]  # nor an entries folder
+    provider = build_report(journal, Audience.for_provider(), Settings())
+    summary = render_summary(provider, ExportOptions(entries_dir=None, today=TODAY))  # type: ignore[arg-type]  # nor an entries folder
     return {"overview": text(pages["index.md"].html), "check-in": text(pages["check-in.md"].html), "summary": text(summary)}
 
 

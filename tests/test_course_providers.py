@@ -17,9 +17,10 @@ import pytest
 from builders import D, entry
 from conftest import run_in, write_project
 from generator.charts import build_charts
-from generator.export import ExportOptions, dose_periods, render_summary, select_sessions, selected_trends
+from generator.export import ExportOptions, dose_periods, render_summary
 from generator.journal import Journal
-from generator.pages import Report, build_pages, render_pages
+from generator.pages import build_pages, render_pages
+from generator.report import PERSONAL, Audience, build_report
 from generator.trends import Settings
 from test_course import text
 
@@ -29,13 +30,12 @@ TODAY = D(2026, 12, 1)
 def rendered(entries, settings: Settings = Settings()) -> dict[str, Any]:
     """The overview, check-in sheet, checklists and summary of a journal, as plain text."""
     journal = Journal(folder=None, today=TODAY, entries=sorted(entries, key=lambda e: e.sort_key))  # type: ignore[arg-type]  # made in memory: no folder
-    selection = select_sessions(journal, None)
-    trends = selected_trends(selection, settings)
-    report = Report(journal, trends, build_charts(trends))
+    report = build_report(journal, PERSONAL, settings)
+    trends = report.trends
     pages = {p.path: p for p in render_pages(report, build_pages(report), lambda _from, to: to)}
-    provider = Report(journal, trends, report.charts, share="provider", include_notes=False)
+    provider = build_report(journal, Audience.for_provider(), settings)
     options = ExportOptions(entries_dir=None, today=TODAY, settings=settings)  # type: ignore[arg-type]  # nor an entries folder
-    summary = render_summary(provider, selection, options)
+    summary = render_summary(provider, options)
     return {
         "overview": text(pages["index.md"].html), "check-in": text(pages["check-in.md"].html),
         "checklists": text(pages["checklists.md"].html), "about": text(pages["about.md"].html),

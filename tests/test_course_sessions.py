@@ -17,11 +17,11 @@ from pathlib import Path
 
 from builders import D, entry
 from conftest import run_in, write_project
-from generator.charts import build_charts
 from generator.entries import entry_json_schema, entry_template
-from generator.export import ExportOptions, render_summary, select_sessions, selected_trends
+from generator.export import ExportOptions, render_summary
 from generator.journal import Journal
-from generator.pages import Report, build_pages, checklist_items, render_pages
+from generator.pages import build_pages, checklist_items, render_pages
+from generator.report import PERSONAL, Audience, build_report, select_sessions, selected_trends
 from generator.trends import Settings
 
 TODAY = D(2026, 12, 1)
@@ -31,12 +31,10 @@ def render(entries, settings: Settings = Settings()) -> dict[str, str]:
     """Every page of the report as plain text (by its path), the summary as "summary" and its
     HTML as "summary.html"."""
     journal = Journal(folder=None, today=TODAY, entries=sorted(entries, key=lambda e: e.sort_key))  # type: ignore[arg-type]  # made in memory: no folder
-    selection = select_sessions(journal, None)
-    trends = selected_trends(selection, settings)
-    report = Report(journal, trends, build_charts(trends))
+    report = build_report(journal, PERSONAL, settings)
     pages = {p.path: text(p.html) for p in render_pages(report, build_pages(report), lambda _from, to: to)}
-    provider = Report(journal, trends, report.charts, share="provider", include_notes=False)
-    summary = render_summary(provider, selection, ExportOptions(entries_dir=None, today=TODAY, settings=settings))  # type: ignore[arg-type]  # nor an entries folder
+    provider = build_report(journal, Audience.for_provider(), settings)
+    summary = render_summary(provider, ExportOptions(entries_dir=None, today=TODAY, settings=settings))  # type: ignore[arg-type]  # nor an entries folder
     return {**pages, "summary": text(summary), "summary.html": summary}
 
 
@@ -229,12 +227,10 @@ def test_tolerability_from_the_template_to_the_checklist():
     assert "side effects were recorded as hard to tolerate in 1 session (6 Oct 2026)" in pages["summary"]
     assert "Side effects are hard to tolerate (a change can also be downward). from your journal" in pages["checklists.md"]
     journal = Journal(folder=None, today=TODAY, entries=entries)
-    trends = selected_trends(select_sessions(journal, None), Settings())
-    item = checklist_items(trends)["discuss"][3]
+    item = checklist_items(build_report(journal, PERSONAL, Settings()))["discuss"][3]
     assert item["decided"] and item["checked"]
     bearable = weekly([4] * 3, tolerability=["fine", "manageable", "fine"])
-    trends = selected_trends(select_sessions(Journal(folder=None, today=TODAY, entries=bearable), None), Settings())
-    item = checklist_items(trends)["discuss"][3]
+    item = checklist_items(build_report(Journal(folder=None, today=TODAY, entries=bearable), PERSONAL, Settings()))["discuss"][3]
     assert item["decided"] and not item["checked"]
 
 

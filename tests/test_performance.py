@@ -108,6 +108,8 @@ def test_a_rebuild_while_serving_redraws_only_changed_charts(tmp_path: Path, mon
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
+    from generator.plugin import BuildRequest, requested
+
     entries = {f"2026-06-{day:02d}.yaml": entry(f"2026-06-{day:02d}", dose=50 + day) for day in (1, 4, 8, 11, 15)}
     project = write_project(tmp_path / "journal", entries)
     site = tmp_path / "site"
@@ -120,37 +122,39 @@ def test_a_rebuild_while_serving_redraws_only_changed_charts(tmp_path: Path, mon
 
     config = load_config(str(project / "mkdocs.yml"), site_dir=str(site))
     config.plugins.on_startup(command="serve", dirty=False)
-    try:
-        build(config, serve_url="http://127.0.0.1:8000/")
-        plugin = config.plugins["journal"]
-        drawn, bundles = [], []
-        svg, bundle = vl_convert.vegalite_to_svg, vl_convert.javascript_bundle
-        monkeypatch.setattr(vl_convert, "vegalite_to_svg", lambda spec, **kw: drawn.append(spec["title"]) or svg(spec, **kw))
-        monkeypatch.setattr(vl_convert, "javascript_bundle", lambda *a, **kw: bundles.append(1) or bundle(*a, **kw))
-        read = []
-        original = journal_module.read_entry
-        monkeypatch.setattr(journal_module, "read_entry", lambda raw, source: read.append(source) or original(raw, source))
+    # what `journal serve --today` asks of every build (plugin.serve_site)
+    with requested(config.config_file_path, BuildRequest(today=dt.date.fromisoformat(EXAMPLE_TODAY))):
+        try:
+            build(config, serve_url="http://127.0.0.1:8000/")
+            plugin = config.plugins["journal"]
+            drawn, bundles = [], []
+            svg, bundle = vl_convert.vegalite_to_svg, vl_convert.javascript_bundle
+            monkeypatch.setattr(vl_convert, "vegalite_to_svg", lambda spec, **kw: drawn.append(spec["title"]) or svg(spec, **kw))
+            monkeypatch.setattr(vl_convert, "javascript_bundle", lambda *a, **kw: bundles.append(1) or bundle(*a, **kw))
+            read = []
+            original = journal_module.read_entry
+            monkeypatch.setattr(journal_module, "read_entry", lambda raw, source: read.append(source) or original(raw, source))
 
-        # only a note changes: no chart's data changes, only that file is read again
-        (project / "entries" / "2026-06-08.yaml").write_text(entry("2026-06-08", dose=58, note="a new note"), encoding="utf-8")
-        config = rebuild()
-        assert config.plugins["journal"] is plugin
-        assert read == ["entries/2026-06-08.yaml"]
-        assert drawn == [] and bundles == []
-        assert "a new note" in (site / "sessions" / "2026-06-08.html").read_text(encoding="utf-8")
+            # only a note changes: no chart's data changes, only that file is read again
+            (project / "entries" / "2026-06-08.yaml").write_text(entry("2026-06-08", dose=58, note="a new note"), encoding="utf-8")
+            config = rebuild()
+            assert config.plugins["journal"] is plugin
+            assert read == ["entries/2026-06-08.yaml"]
+            assert drawn == [] and bundles == []
+            assert "a new note" in (site / "sessions" / "2026-06-08.html").read_text(encoding="utf-8")
 
-        # the mood two hours after changes: the charts that show it are drawn again, no other
-        (project / "entries" / "2026-06-08.yaml").write_text(entry("2026-06-08", dose=58, post=9, note="a new note"), encoding="utf-8")
-        rebuild()
-        assert drawn == [
-            "Mood before and after each session",
-            "Lift after each session (2 hours after minus before)",
-            "Dose against lift, coloured by dissociation",
-        ]
-        assert bundles == []
-        assert "<td>9</td>" in (site / "sessions" / "2026-06-08.html").read_text(encoding="utf-8")
-    finally:
-        config.plugins.on_shutdown()
+            # the mood two hours after changes: the charts that show it are drawn again, no other
+            (project / "entries" / "2026-06-08.yaml").write_text(entry("2026-06-08", dose=58, post=9, note="a new note"), encoding="utf-8")
+            rebuild()
+            assert drawn == [
+                "Mood before and after each session",
+                "Lift after each session (2 hours after minus before)",
+                "Dose against lift, coloured by dissociation",
+            ]
+            assert bundles == []
+            assert "<td>9</td>" in (site / "sessions" / "2026-06-08.html").read_text(encoding="utf-8")
+        finally:
+            config.plugins.on_shutdown()
 
 
 # --- `journal check` on thousands of entries: each shortcut gives what the longer way gives --

@@ -30,11 +30,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import EXAMPLE_TODAY, build, write_project
-from generator.charts import build_charts
 from generator.journal import load_journal
-from generator.pages import Report, build_pages, render_pages, session_path
+from generator.pages import build_pages, render_pages, session_path
 from generator.reading import read_entry
-from generator.trends import compute_trends
+from generator.report import PERSONAL, build_report
+from generator.trends import Settings
 from generator.validation import validate
 
 _COMMON: dict[str, Any] = dict(deadline=None, suppress_health_check=list(HealthCheck), print_blob=True)
@@ -309,13 +309,11 @@ def no_svg():
 
 
 def render_report(journal):
-    trends = compute_trends(journal.entries, journal.today)
     with no_svg():
-        charts = build_charts(trends)
-    report = Report(journal, trends, charts, lenient=True)
+        report = build_report(journal, PERSONAL, Settings(), lenient=True)
     pages = build_pages(report)
     render_pages(report, pages, lambda from_path, to_path: to_path)
-    return trends, {page.path: page.html for page in pages}
+    return report.trends, {page.path: page.html for page in pages}
 
 
 @examples(ci=25, long_at_most=500)
