@@ -26,6 +26,7 @@ from markupsafe import Markup, escape
 from .charts import MAX_PERIODS, MAX_SESSION_MARKS, spec_json
 from .entries import TOLERABILITY_LEVELS, Entry
 from .problems import Problem
+from .rebuilding import KeptTemplateCode
 from .report import Report
 from .signals import duration_mean_text, lift_phrase, restart_cut, score_age, side_effect_changes, stood_out
 from .trends import DUE_AFTER_DAYS, Signal, Trends, break_words, days_text, format_dose, join_words, sessions_word
@@ -129,6 +130,10 @@ def due_day(entry: Entry, name: str) -> str:
     return format_day(entry.day + dt.timedelta(days=DUE_AFTER_DAYS[name]), with_year=False)
 
 
+# Compiled page templates, kept for the process: `journal serve` renders them on every rebuild.
+_TEMPLATE_CODE = KeptTemplateCode()
+
+
 def _environment(override_dir: Path | None) -> Environment:
     loaders = []
     if override_dir is not None:
@@ -140,6 +145,7 @@ def _environment(override_dir: Path | None) -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        bytecode_cache=_TEMPLATE_CODE,
     )
     env.filters.update(
         dose=format_dose,

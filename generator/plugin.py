@@ -40,6 +40,7 @@ from .pages import NAV_PAGES, SitePage, build_pages, builtin_templates_dir, rend
 from .report import PERSONAL, Audience, Report, build_report
 from .problems import one_line
 from .reading import clip
+from .rebuilding import KeptSearchSections, KeptTemplateCode
 from .serving import accepted_hosts, host_guard
 from .trends import Settings
 
@@ -166,6 +167,8 @@ def trend_settings(options: JournalConfig) -> Settings:
 class JournalPlugin(BasePlugin[JournalConfig]):
     def __init__(self) -> None:
         self.serving = False
+        self.template_code = KeptTemplateCode()
+        self.search_sections = KeptSearchSections()
         self.preview_problems: list[str] = []
         self.pages: dict[str, SitePage] = {}
         self.patient: dict[str, Any] = {}
@@ -355,7 +358,13 @@ class JournalPlugin(BasePlugin[JournalConfig]):
 
     on_files = CombinedEvent(_leave_out_special_files, _add_journal_pages)
 
+    def on_pre_build(self, config: Any) -> None:
+        if self.serving:  # every search plugin's on_config has made its index by now
+            self.search_sections.attach(config.plugins)
+
     def on_env(self, env: Any, config: Any, files: Files) -> Any:
+        if self.serving:  # compiled once per serve process, not once per rebuild
+            env.bytecode_cache = self.template_code
         if self.runtime_file is not None:  # MkDocs writes the files after this
             self.runtime_file.content_string = vega_runtime_js(self.drawing_cache)
             self.runtime_file = None

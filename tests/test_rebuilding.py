@@ -1,0 +1,105 @@
+"""`journal serve` keeps compiled templates and search sections between rebuilds
+(generator/rebuilding.py): a rebuild after any edit must make the very site a fresh
+build of the same files makes."""
+
+from __future__ import annotations
+
+import filecmp
+import logging
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from conftest import write_project
+from generator.plugin import JournalPlugin
+
+SERVE_URL = "http://127.0.0.1:8000/"
+# pre_mood 2: other tests draw charts of the same days with 3, and drawn charts are kept per process
+ENTRY = "date: {day}\ndose_mg: {dose}\npre_mood: 2\npost_mood_2h: {post}\nmood_day1: 5\nmood_day3: 4\nmood_day7: 3\nnotes: {note}\n"
+
+# A build in a process of its own: MkDocs keeps one instance of a plugin with on_startup per
+# process, so a build here would share the serve session's plugin and what it kept.
+FRESH_BUILD = """
+import logging, sys
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+logging.getLogger("mkdocs").setLevel(logging.ERROR)
+config = load_config(sys.argv[1], site_dir=sys.argv[2])
+config.site_url = sys.argv[3]
+build(config, serve_url=sys.argv[3])
+"""
+
+
+def entry(day: str, dose: int = 100, post: int = 6, note: str = "fine") -> str:
+    return ENTRY.format(day=day, dose=dose, post=post, note=note)
+
+
+def differences(one: Path, other: Path) -> list[str]:
+    """Files that are only in one of the two sites, or differ."""
+    found: list[str] = []
+
+    def walk(compared: filecmp.dircmp, prefix: str) -> None:
+        found.extend(f"{prefix}{name} (only in one)" for name in compared.left_only + compared.right_only)
+        found.extend(f"{prefix}{name}" for name in compared.funny_files)
+        _, mismatch, errors = filecmp.cmpfiles(compared.left, compared.right, compared.common_files, shallow=False)
+        found.extend(f"{prefix}{name}" for name in mismatch + errors)
+        for name, below in compared.subdirs.items():
+            walk(below, f"{prefix}{name}/")
+
+    walk(filecmp.dircmp(one, other), "")
+    return found
+
+
+def test_every_serve_rebuild_makes_the_site_a_fresh_build_makes(tmp_path: Path):
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    days = ("2026-06-01", "2026-06-04", "2026-06-08", "2026-06-11")
+    project = write_project(tmp_path / "journal", {f"{d}.yaml": entry(d, dose=100 + 10 * i) for i, d in enumerate(days)})
+    extra = project / "extra" / "questions.md"
+    extra.write_text("# Questions\n\nAsk about sleep.\n", encoding="utf-8")
+    served = tmp_path / "served"
+    logging.getLogger("mkdocs").setLevel(logging.ERROR)
+
+    def serve_build():
+        config = load_config(str(project / "mkdocs.yml"), site_dir=str(served))
+        config.site_url = SERVE_URL
+        build(config, serve_url=SERVE_URL)
+        return config
+
+    def write(name: str, text: str) -> None:
+        (project / "entries" / name).write_text(text, encoding="utf-8")
+
+    def own_page(text: str) -> None:
+        extra.write_text(text, encoding="utf-8")
+
+    def both(*edits: Callable[[], object]) -> None:
+        for edit in edits:
+            edit()
+
+    edits = {  # each changes what some pages show, and another set of pages each time
+        "a follow-up mood and a note": lambda: write("2026-06-08.yaml", entry("2026-06-08", dose=120, post=9, note="slept well")),
+        "a new session and a heading of the person's own page": lambda: both(
+            lambda: write("2026-06-15.yaml", entry("2026-06-15", dose=130)),
+            lambda: own_page("# My questions\n\n## Later\n")),
+        "a session removed": lambda: (project / "entries" / "2026-06-04.yaml").unlink(),
+    }
+    config = load_config(str(project / "mkdocs.yml"), site_dir=str(served))
+    config.plugins.on_startup(command="serve", dirty=False)
+    try:
+        config.site_url = SERVE_URL
+        build(config, serve_url=SERVE_URL)
+        plugin: JournalPlugin = config.plugins["journal"]  # type: ignore[assignment]  # MkDocs types plugins as BasePlugin
+        for number, (what, edit) in enumerate(edits.items()):
+            edit()
+            config = serve_build()
+            assert config.plugins["journal"] is plugin  # the same serve session, as `journal serve` has
+            fresh = tmp_path / f"fresh-{number}"
+            subprocess.run([sys.executable, "-c", FRESH_BUILD, str(project / "mkdocs.yml"), str(fresh), SERVE_URL],
+                           check=True, cwd=project)
+            assert differences(served, fresh) == [], f"after {what}"
+        # what was kept was used: the last rebuild compiled no template and parsed no page again
+        assert plugin.template_code._code and plugin.search_sections._used
+    finally:
+        config.plugins.on_shutdown()
