@@ -16,7 +16,6 @@ import sys
 import threading
 from collections import OrderedDict
 from dataclasses import asdict, dataclass, field
-from functools import lru_cache
 from typing import Any, Sequence
 
 from .cache import DrawingCache, source_digest
@@ -120,28 +119,9 @@ class _Altair:
 alt: Any = _Altair()
 
 
-@lru_cache(maxsize=None)
-def _values_type() -> type:
-    class _Values(alt.Data):
-        """Inline data, put into the spec as it is. Altair's own conversion looks at every
-        value of every row (tens of thousands in a long journal), which took longer than
-        drawing the chart; the rows here hold only text, numbers and None, which it leaves
-        unchanged, so the spec is the same."""
-
-        def __init__(self, values: list[dict[str, Any]], **kwds: Any):
-            super().__init__(values=values, **kwds)
-
-        def to_dict(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
-            return {"values": self._kwds["values"]}
-
-        def __deepcopy__(self, memo: Any = None) -> _Values:
-            return self  # never changed once made, so Altair's copies of a chart can share it
-
-    return _Values
-
-
 def _Values(values: list[dict[str, Any]]) -> Any:
-    return _values_type()(values)
+    """A chart's rows, inline in its spec."""
+    return alt.Data(values=values)
 
 
 def _config() -> dict[str, Any]:
