@@ -223,9 +223,10 @@ def _read_file(path: str | Path, source: str, parse: Callable[[bytes, str], Read
                 return read
             if status.st_size > MAX_FILE_BYTES:
                 return too_large(source, status.st_size)  # said without reading it into memory
-            raw = _read_up_to(descriptor, status.st_size + 1)  # not a 1 MiB buffer for every small file
-            if len(raw) > status.st_size:  # it grew since: read on, up to the limit
-                raw += _read_up_to(descriptor, MAX_FILE_BYTES + 1 - len(raw))
+            with open(descriptor, "rb", closefd=False) as handle:
+                raw = handle.read(status.st_size + 1)  # not a 1 MiB buffer for every small file
+                if len(raw) > status.st_size:  # it grew since: read on, up to the limit
+                    raw += handle.read(MAX_FILE_BYTES + 1 - len(raw))
         finally:
             os.close(descriptor)
     except PermissionError:
@@ -237,19 +238,6 @@ def _read_file(path: str | Path, source: str, parse: Callable[[bytes, str], Read
         read.problems.append(Problem(source, 1, 1, None, f"cannot be read ({(error.strerror or str(error)).lower()})"))
         return read
     return parse(raw, source)
-
-
-def _read_up_to(descriptor: int, size: int) -> bytes:
-    """Up to `size` bytes, fewer only at the end of the file: what a file object's read(size)
-    gives, without making a file object for each small file (os.read costs far less)."""
-    parts = []
-    while size > 0:
-        part = os.read(descriptor, size)
-        if not part:  # the end of the file
-            break
-        parts.append(part)
-        size -= len(part)
-    return parts[0] if len(parts) == 1 else b"".join(parts)
 
 
 Checked = tuple[ReadEntry, "Entry | None", list[Problem]]
