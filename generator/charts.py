@@ -1012,7 +1012,12 @@ def _runtime_key() -> str:
 def start_vega_runtime(cache: DrawingCache | None = None) -> None:
     """Take the runtime from `cache`, or start making it, if it is not made yet, in another
     process: it takes over a second, and vl-convert holds the GIL all that time, so a thread
-    would not help; another process makes it on another core while this one goes on."""
+    would not help; another process makes it on another core while this one goes on. Only
+    a journal's first build makes it (it is kept in the cache). Measured on a first build
+    (benchmarks/RESULTS.md, "Speed tricks"): made in this process instead, the peak memory
+    rises by 75 MiB (199 -> 274 MiB at 30 entries, 224 -> 298 at 1,000), as its JavaScript
+    engine comes on top of the one that draws; the time was within the noise of a busy
+    machine either way."""
     global _runtime, _runtime_maker
     with _runtime_lock:
         if _runtime is not None or _runtime_maker is not None:
