@@ -1038,8 +1038,8 @@ def start_vega_runtime(cache: DrawingCache | None = None) -> None:
     a journal's first build makes it (it is kept in the cache). Measured on a first build
     (benchmarks/RESULTS.md, "Speed tricks"): made in this process instead, the peak memory
     rises by 75 MiB (199 -> 274 MiB at 30 entries, 224 -> 298 at 1,000), as its JavaScript
-    engine comes on top of the one that draws; the time was within the noise of a busy
-    machine either way."""
+    engine comes on top of the one that draws; it would save 0.3-0.7 s of CPU (no second
+    interpreter and engine to start), which on a busy machine made it as fast or faster."""
     global _runtime, _runtime_maker
     with _runtime_lock:
         if _runtime is not None or _runtime_maker is not None:
