@@ -264,6 +264,10 @@ def measure(n: int, work: Path, repeat: int, log) -> dict:
     shutil.rmtree(project, ignore_errors=True)
     (project / "extra").mkdir(parents=True)
     make_journal(project / "entries", n, seed=7, today=dt.date.fromisoformat(TODAY))
+    # The entries' schema line names ../generator/entry.schema.json (right in a checkout):
+    # the schema is put there, as a journal has its own, or `journal check` warns on every file.
+    (project / "generator").mkdir()
+    shutil.copy(REPO / "generator" / "entry.schema.json", project / "generator")
     (project / "mkdocs.yml").write_text(project_config(), encoding="utf-8")
     entries = project / "entries"
     # Builds of 10,000 entries take a minute or more each: fewer runs there.

@@ -226,9 +226,10 @@ def _read_file(path: str | Path, source: str, parse: Callable[[bytes, str], Read
                 return read
             if status.st_size > MAX_FILE_BYTES:
                 return too_large(source, status.st_size)  # said without reading it into memory
-            raw = _read_up_to(descriptor, status.st_size + 1)  # not a 1 MiB buffer for every small file
-            if len(raw) > status.st_size:  # it grew since: read on, up to the limit
-                raw += _read_up_to(descriptor, MAX_FILE_BYTES + 1 - len(raw))
+            with open(descriptor, "rb", closefd=False) as handle:
+                raw = handle.read(status.st_size + 1)  # not a 1 MiB buffer for every small file
+                if len(raw) > status.st_size:  # it grew since: read on, up to the limit
+                    raw += handle.read(MAX_FILE_BYTES + 1 - len(raw))
         finally:
             os.close(descriptor)
     except PermissionError:
@@ -240,19 +241,6 @@ def _read_file(path: str | Path, source: str, parse: Callable[[bytes, str], Read
         read.problems.append(Problem(source, 1, 1, None, f"cannot be read ({(error.strerror or str(error)).lower()})"))
         return read
     return parse(raw, source)
-
-
-def _read_up_to(descriptor: int, size: int) -> bytes:
-    """Up to `size` bytes, fewer only at the end of the file: what a file object's read(size)
-    gives, without making a file object for each small file (os.read costs far less)."""
-    parts = []
-    while size > 0:
-        part = os.read(descriptor, size)
-        if not part:  # the end of the file
-            break
-        parts.append(part)
-        size -= len(part)
-    return parts[0] if len(parts) == 1 else b"".join(parts)
 
 
 Checked = tuple[ReadEntry, "Entry | None", list[Problem]]
@@ -311,8 +299,10 @@ def _read_and_check(path: str, source: str, cache: EntryCache | None, originals:
 @contextlib.contextmanager
 def collector_paused() -> Iterator[None]:
     """Python's cycle collector paused while a journal loads: it would otherwise look at the
-    many small objects of every entry read so far again and again (a fifth of the time of
-    `journal check` on thousands of entries). What it would collect is collected after."""
+    many small objects of every entry read so far again and again. What it would collect is
+    collected after. Measured (benchmarks/RESULTS.md, "Speed tricks"): without it, loading
+    1,000 entries takes 5-7 ms more CPU (0.12 s), and `journal check` of 10,000 entries
+    0.3-0.5 s more (+15-20%), too much for its target of 1.3x the bare libyaml parse."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:

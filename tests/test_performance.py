@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 import vl_convert
-import yaml
 from altair.utils.schemapi import validate_jsonschema
 from altair.vegalite.v6.schema.core import load_schema
 
@@ -301,30 +300,3 @@ def test_the_quick_stem_is_paths_stem(source):
     from generator.entries import _stem
 
     assert _stem(source) == Path(source).stem
-
-
-def _scalar_nodes():
-    mark = yaml.error.Mark("x", 0, 0, 0, None, None)
-    values = ["5", "0150", "08", "-3", "+7", "1_000", "0x1F", "0b101", "1:30", "-1:30", "", "~", "null", "abc",
-              "١٢", "9" * 99, "9" * 100, "9" * 120, "2026-04-02", "2026-02-30", "yes", "No", "1.5", ".inf", "1e5",
-              "12:30:45.5", "Null"]
-    tags = ["tag:yaml.org,2002:int", "tag:yaml.org,2002:str", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool",
-            "tag:yaml.org,2002:null", "tag:yaml.org,2002:timestamp", "!", "tag:yaml.org,2002:python/str"]
-    for value in values:
-        for tag in tags:
-            for style in (None, "", "'", '"', "|", ">"):
-                yield yaml.ScalarNode(tag, value, mark, mark, style)
-
-
-@pytest.mark.parametrize("path", [("pre_mood",), ("notes",), ("provider",), ("side_effects", 0), ("side_effects",),
-                                  ("scores", "phq9"), ("scores", "phq9", 1), ("x",)])
-def test_the_shortcut_for_whole_numbers_gives_what_the_general_steps_give(path):
-    from generator.reading import ReadEntry, _Builder, _is_text_path
-
-    def outcome(method, node):
-        entry = ReadEntry("x.yaml")
-        value = getattr(_Builder(entry), method)(node, path, _is_text_path(path))
-        return type(value), repr(value), entry.problems
-
-    for node in _scalar_nodes():
-        assert outcome("_scalar", node) == outcome("_value", node), (node.tag, node.value, node.style)
