@@ -20,6 +20,7 @@ import json
 import os
 import re
 import stat
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -198,15 +199,20 @@ def _head(path: Path) -> bytes | None:
         os.close(descriptor)
 
 
-def schema_line_problems(entries_dir: Path, base: Path | None = None) -> list[Problem]:
+def schema_line_problems(entries_dir: Path, base: Path | None = None,
+                         read: Mapping[str, bytes] | None = None) -> list[Problem]:
     """A warning for each entry whose schema line names a file that does not exist: the
-    editor then says "Unable to load schema" and checks nothing as the person types."""
+    editor then says "Unable to load schema" and checks nothing as the person types.
+    `read`: the bytes of files already read, by path (Journal.originals), which are not
+    opened again; other files are."""
+    read = read or {}
     files, _ = find_entry_files(entries_dir, base)
     local = Path(os.path.abspath(entries_dir)).parent / LOCAL_SCHEMA_NAME
     seen: dict[tuple[str, str], bool] = {}
     problems: list[Problem] = []
     for path in files:
-        head = _head(path)
+        known = read.get(str(path))
+        head = known[:_HEAD_BYTES] if known is not None else _head(path)
         if head is None:
             continue  # not a regular readable file: the check reports it already
         found = _SCHEMA_LINE.search(head)

@@ -103,3 +103,20 @@ def test_init_on_a_file_says_so(journal):
     assert (code, out) == (2, "")
     assert err == "journal init: notes.txt is a file; give a folder (a new one is made)\n"
     assert (journal.root / "notes.txt").read_text() == "mine\n"
+
+
+def test_check_reads_each_entry_file_once_for_its_schema_line_too(journal, monkeypatch):
+    """The schema-line warning takes the bytes the check already read; only a file the check
+    could not take as an entry is opened again for it (and still gets its warning)."""
+    import generator.init as init
+
+    opened = []
+    head = init._head
+    monkeypatch.setattr(init, "_head", lambda path: opened.append(path.name) or head(path))
+    gone = "# yaml-language-server: $schema=../gone/entry.schema.json\n"
+    journal.write("2026-04-02.yaml", gone + "date: 2026-04-02\ndose_mg: 150\n")
+    journal.write("2026-04-03.yaml", gone + "date: 2026-04-03\ndose_mg: lots\n")
+    code, lines, _ = journal.check(today="2026-04-03")
+    assert code == 1
+    assert [line.split(":")[0] for line in lines if "schema line" in line] == ["entries/2026-04-02.yaml", "entries/2026-04-03.yaml"]
+    assert opened == ["2026-04-03.yaml"]
