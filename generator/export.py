@@ -55,7 +55,6 @@ from .reading import read_entry, text_encoding
 from .trends import (
     MOOD_FIELDS,
     DoseLevel,
-    Settings,
     SessionFigures,
     Trends,
     compute_trends,
@@ -63,6 +62,7 @@ from .trends import (
     same_regimen,
     course_phase,
 )
+from .settings import Settings
 from .validation import validate
 
 PRIVATE_FIELDS: tuple[str, ...] = ("private_notes",)

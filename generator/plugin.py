@@ -37,7 +37,7 @@ from .pages import NAV_PAGES, Report, SitePage, build_pages, builtin_templates_d
 from .problems import one_line
 from .reading import clip
 from .serving import accepted_hosts, host_guard
-from .trends import Settings
+from .settings import Settings
 
 log = logging.getLogger("mkdocs.plugins.journal")
 # Warnings that must not stop a strict build: MkDocs counts only what is logged under "mkdocs".

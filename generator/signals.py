@@ -18,6 +18,7 @@ from datetime import date
 from statistics import median
 
 from .entries import TOLERABILITY_LEVELS
+from .settings import Settings
 from .trends import (
     MOOD_WORDS,
     Evidence,
@@ -26,7 +27,6 @@ from .trends import (
     Questionnaire,
     QuestionnairePoint,
     SessionFigures,
-    Settings,
     Signal,
     StateComparison,
     TalkingPoints,

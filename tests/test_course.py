@@ -18,7 +18,7 @@ from generator.charts import build_charts
 from generator.export import ExportOptions, render_summary, select_sessions, selected_trends
 from generator.journal import Journal
 from generator.pages import Report, build_pages, render_pages
-from generator.trends import Settings
+from generator.settings import Settings
 
 TODAY = D(2026, 12, 1)
 

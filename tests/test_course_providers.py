@@ -19,7 +19,7 @@ from generator.charts import build_charts
 from generator.export import ExportOptions, dose_periods, render_summary, select_sessions, selected_trends
 from generator.journal import Journal
 from generator.pages import Report, build_pages, render_pages
-from generator.trends import Settings
+from generator.settings import Settings
 from test_course import text
 
 TODAY = D(2026, 12, 1)

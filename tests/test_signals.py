@@ -19,7 +19,8 @@ from builders import LONG_AFTER, D, entry, weekly
 from generator.entries import Entry
 from generator.journal import load_journal
 from generator.signals import LEVEL_ORDER
-from generator.trends import Settings, Trends, compute_trends
+from generator.settings import Settings
+from generator.trends import Trends, compute_trends
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "entries"
 

@@ -7,10 +7,10 @@ import datetime as dt
 import pytest
 
 from builders import LONG_AFTER, D, entry, weekly
+from generator.settings import Settings
 from generator.trends import (
     GAD7_BANDS,
     PHQ9_BANDS,
-    Settings,
     compute_trends,
     current_break,
     effect_duration,
