@@ -40,6 +40,7 @@ from typing import Any
 import yaml
 
 from . import __version__
+from .analysis import analyse
 from .cache import DrawingCache
 from .charts import build_charts
 from .entries import SCHEMA_PATH, Entry
@@ -593,6 +594,8 @@ def summary_context(report: Report, selection: Selection, options: ExportOptions
     return {
         "report": report,
         "trends": trends,
+        "signals": report.analysis.signals,
+        "talking_points": report.analysis.talking_points,
         "journal": report.journal,
         "charts": report.charts,
         "selection": selection,
@@ -822,7 +825,7 @@ def _write_bundle(options: ExportOptions, selection: Selection, trends: Trends, 
             files.update(_site_files(staging / SITE_FOLDER, prefix))
         left_out = left_out_sentences(selection, options.include_notes, own_files)
         cache = DrawingCache(options.chart_cache) if options.chart_cache else None
-        report = Report(selection.journal, trends, build_charts(trends, cache), site_name=options.site_name,
+        report = Report(selection.journal, analyse(trends), build_charts(trends, cache), site_name=options.site_name,
                         share="provider", include_notes=options.include_notes, left_out_on_purpose=left_out,
                         patient=dict(options.patient))
         files[prefix + "summary.html"] = render_summary(report, selection, options).encode("utf-8")

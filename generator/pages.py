@@ -27,8 +27,9 @@ from .charts import MAX_PERIODS, MAX_SESSION_MARKS, Chart, chart_grouping, spec_
 from .entries import TOLERABILITY_LEVELS, Entry
 from .journal import Journal
 from .problems import Problem
-from .signals import adequate_trial_status, duration_mean_text, lift_phrase, restart_cut, score_age, side_effect_changes, stood_out
-from .trends import DUE_AFTER_DAYS, Signal, Trends, break_words, days_text, format_dose, join_words, sessions_word
+from .analysis import Analysis
+from .signals import Signal, adequate_trial_status, duration_mean_text, lift_phrase, restart_cut, score_age, side_effect_changes, stood_out
+from .trends import DUE_AFTER_DAYS, Trends, break_words, days_text, format_dose, join_words, sessions_word
 
 
 def builtin_templates_dir() -> Path:
@@ -166,10 +167,10 @@ def sessions_by_month(trends: Trends) -> list[tuple[str, list[Any]]]:
     return list(months.items())
 
 
-def checklist_items(trends: Trends) -> dict[str, list[dict[str, Any]]]:
+def checklist_items(trends: Trends, found: Sequence[Signal]) -> dict[str, list[dict[str, Any]]]:
     """The guide's checklists. Items the data can decide are ticked or left open from the
     signals, with the evidence; the rest are for the person to judge."""
-    signals = {s.key: s for s in trends.signals}
+    signals = {s.key: s for s in found}
     trial = trends.settings.adequate_trial
 
     def from_data(key: str, text: str, open_text: str = "") -> dict[str, Any]:
@@ -334,7 +335,7 @@ class Report:
     """Everything the pages are rendered from."""
 
     journal: Journal
-    trends: Trends
+    analysis: Analysis  # the figures, the signals and the talking points (see generator.analysis)
     charts: list[Chart]
     lenient: bool = False
     site_name: str = "Treatment journal"
@@ -347,6 +348,10 @@ class Report:
     # Who the journal is about, from the `patient` setting: name, date_of_birth, record_number
     # (each optional). Printed on the check-in sheet and the export's summary; empty: a blank.
     patient: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def trends(self) -> Trends:
+        return self.analysis.figures
 
     @property
     def shows_notes(self) -> bool:
@@ -404,11 +409,12 @@ def render_pages(
         "chart_grouping": chart_grouping(trends),
         "max_session_marks": MAX_SESSION_MARKS,
         "max_periods": MAX_PERIODS,
-        "signals": trends.signals,
-        "safety_signals": [s for s in trends.signals if s.level == "safety"],
-        "other_signals": [s for s in trends.signals if s.level != "safety"],
+        "signals": report.analysis.signals,
+        "safety_signals": report.analysis.safety_signals,
+        "other_signals": report.analysis.other_signals,
+        "talking_points": report.analysis.talking_points,
         "months": sessions_by_month(trends),
-        "checklists": checklist_items(trends),
+        "checklists": checklist_items(trends, report.analysis.signals),
         "sheet": sheet_statements(trends),
         "red_flags": RED_FLAGS,
         "problems_by_source": problems_by_source,

@@ -26,6 +26,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_relative_url
 
+from .analysis import analyse
 from .cache import FOLDER_NAME, DrawingCache
 from .charts import build_charts, start_vega_runtime, vega_runtime_js
 from .export import ExportOptions, left_out_sentences, select_sessions, selected_trends, withheld_fields
@@ -235,7 +236,7 @@ class JournalPlugin(BasePlugin[JournalConfig]):
         selection = select_sessions(journal, since, withheld_fields(self.config.include_notes) if provider else ())
         trends = selected_trends(selection, self.settings)
         charts = build_charts(trends, self.drawing_cache)
-        report = Report(selection.journal, trends, charts, lenient=not self.config.strict, site_name=config.site_name)
+        report = Report(selection.journal, analyse(trends), charts, lenient=not self.config.strict, site_name=config.site_name)
         report.patient = self.patient
         if provider:
             report.share = "provider"

@@ -21,15 +21,12 @@ from .entries import TOLERABILITY_LEVELS
 from .settings import Settings
 from .trends import (
     MOOD_WORDS,
-    Evidence,
     Gap,
     IntervalSummary,
     Questionnaire,
     QuestionnairePoint,
     SessionFigures,
-    Signal,
     StateComparison,
-    TalkingPoints,
     Trends,
     WindowSummary,
     based_on,
@@ -46,6 +43,49 @@ from .trends import (
     sessions_word,
     signed,
 )
+
+# --------------------------------------------------------------------------- what a signal is
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One entry behind a signal, with the numbers that made it count."""
+
+    slug: str
+    day: date
+    text: str
+
+
+@dataclass(frozen=True)
+class Signal:
+    """One finding, worded twice from the same figures: `title` and `text` speak to the
+    person in their own report ("your last 6 sessions ... worth discussing with your
+    prescriber"); `clinician_title` and `clinician_text` speak about them to the clinician
+    who reads the export's summary ("the last 6 sessions ... worth discussing with the
+    patient"). Evidence and numbers are the same for both readers."""
+
+    key: str
+    level: str  # "safety" | "discuss" | "wait" | "info"
+    title: str
+    text: str
+    clinician_title: str
+    clinician_text: str
+    evidence: list[Evidence]
+    numbers: dict[str, float | int | str]
+    # A shorter text for the one-page check-in sheet, when the full one holds details the
+    # overview shows anyway (which sessions overlap, how to fix a setting); "" means `text`.
+    sheet_text: str = ""
+
+
+@dataclass(frozen=True)
+class TalkingPoints:
+    state: str
+    efficacy: str
+    side_effects: str
+    questions: list[str]
+    limits: list[str]
+    between: str = ""  # how often sessions take place, in the first person
+
 
 LEVEL_ORDER = {"safety": 0, "discuss": 1, "wait": 2, "info": 3}
 # How far below its steady neighbours one session must fall, beyond the noise

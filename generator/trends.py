@@ -6,7 +6,7 @@ knows nothing of pages, charts or HTML (the page layer escapes every sentence).
 
 Every figure carries the number of sessions it rests on, and missing values stay
 missing: nothing is filled in by guessing. No figure or sentence here suggests a
-dose; the signals and talking points (`generator.signals`) only describe the
+dose; the signals (`generator.signals`) and talking points only describe the
 person's own data and say what is worth discussing with their prescriber.
 
 How the figures are defined:
@@ -1009,49 +1009,6 @@ def questionnaire(name: str, sessions: Sequence[SessionFigures]) -> Questionnair
     return Questionnaire(name, points, list(bands), response, remission, worsening(points, bands, response, remission))
 
 
-# --------------------------------------------------------------------------- signals and talking points
-
-
-@dataclass(frozen=True)
-class Evidence:
-    """One entry behind a signal, with the numbers that made it count."""
-
-    slug: str
-    day: date
-    text: str
-
-
-@dataclass(frozen=True)
-class Signal:
-    """One finding, worded twice from the same figures: `title` and `text` speak to the
-    person in their own report ("your last 6 sessions ... worth discussing with your
-    prescriber"); `clinician_title` and `clinician_text` speak about them to the clinician
-    who reads the export's summary ("the last 6 sessions ... worth discussing with the
-    patient"). Evidence and numbers are the same for both readers."""
-
-    key: str
-    level: str  # "safety" | "discuss" | "wait" | "info"
-    title: str
-    text: str
-    clinician_title: str
-    clinician_text: str
-    evidence: list[Evidence]
-    numbers: dict[str, float | int | str]
-    # A shorter text for the one-page check-in sheet, when the full one holds details the
-    # overview shows anyway (which sessions overlap, how to fix a setting); "" means `text`.
-    sheet_text: str = ""
-
-
-@dataclass(frozen=True)
-class TalkingPoints:
-    state: str
-    efficacy: str
-    side_effects: str
-    questions: list[str]
-    limits: list[str]
-    between: str = ""  # how often sessions take place, in the first person
-
-
 # --------------------------------------------------------------------------- everything
 
 
@@ -1075,8 +1032,6 @@ class Trends:
     gad7: Questionnaire
     missing_follow_ups: dict[str, int]  # mood field -> sessions where it was left empty after its day
     pending_follow_ups: dict[str, int]  # mood field -> sessions where it is not due yet
-    signals: list[Signal] = field(default_factory=list)
-    talking_points: TalkingPoints | None = None
     current_route: str | None = None  # the current run's route (see dose_runs)
     several_routes: bool = False  # more than one route recorded: doses are named with theirs
 
@@ -1141,22 +1096,12 @@ class Trends:
         """Every sentence this layer wrote, for the page layer and for the dose-advice scan."""
         texts: list[str] = [self.phase.name, self.window.basis] + ([self.phase.restart] if self.phase.restart else [])
         texts += [s.duration.text() for s in self.sessions]
-        for signal in self.signals:
-            texts += [signal.title, signal.text, signal.clinician_title, signal.clinician_text]
-            texts += [signal.sheet_text] if signal.sheet_text else []
-            texts += [e.text for e in signal.evidence]
-        if self.talking_points is not None:
-            tp = self.talking_points
-            texts += [tp.state, tp.efficacy, tp.side_effects, *tp.questions, *tp.limits]
-            texts += [tp.between] if tp.between else []
         return texts
 
 
 def compute_trends(entries: Sequence[Entry], today: date, settings: Settings = Settings()) -> Trends:
-    """All figures, signals and talking points for a journal's valid entries."""
-    # Imported here: signals builds on the data classes above.
-    from .signals import find_signals, talking_points
-
+    """All figures for a journal's valid entries (the signals and talking points are found from
+    them: see `generator.analysis.analyse`)."""
     ordered = sorted(entries, key=lambda e: e.sort_key)
     sessions = [
         session_figures(e, today, ordered[i - 1] if i else None, ordered[i + 1] if i + 1 < len(ordered) else None)
@@ -1169,7 +1114,7 @@ def compute_trends(entries: Sequence[Entry], today: date, settings: Settings = S
     course = sessions_since_break(sessions, gaps)
     missing: Counter[str] = Counter(n for s in sessions for n in s.missing)
     pending: Counter[str] = Counter(n for s in sessions for n in s.pending)
-    trends = Trends(
+    return Trends(
         settings=settings,
         today=today,
         sessions=sessions,
@@ -1191,5 +1136,3 @@ def compute_trends(entries: Sequence[Entry], today: date, settings: Settings = S
         missing_follow_ups={n: missing[n] for n in MOOD_FIELDS if missing[n]},
         pending_follow_ups={n: pending[n] for n in MOOD_FIELDS if pending[n]},
     )
-    signals = find_signals(trends)
-    return replace(trends, signals=signals, talking_points=talking_points(trends, signals))

@@ -14,6 +14,7 @@ import re
 import pytest
 
 from builders import D, entry
+from generator.analysis import analyse
 from generator.charts import build_charts
 from generator.export import ExportOptions, render_summary, select_sessions, selected_trends
 from generator.journal import Journal
@@ -28,9 +29,9 @@ def rendered(entries) -> dict[str, str]:
     journal = Journal(folder=None, today=TODAY, entries=sorted(entries, key=lambda e: e.sort_key))  # type: ignore[arg-type]
     selection = select_sessions(journal, None)
     trends = selected_trends(selection, Settings())
-    report = Report(journal, trends, build_charts(trends))
+    report = Report(journal, analyse(trends), build_charts(trends))
     pages = {p.path: p for p in render_pages(report, build_pages(report), lambda _from, to: to)}
-    provider = Report(journal, trends, report.charts, share="provider", include_notes=False)
+    provider = Report(journal, report.analysis, report.charts, share="provider", include_notes=False)
     summary = render_summary(provider, selection, ExportOptions(entries_dir=None, today=TODAY))  # type: ignore[arg-type]
     return {"overview": text(pages["index.md"].html), "check-in": text(pages["check-in.md"].html), "summary": text(summary)}
 

@@ -15,6 +15,7 @@ import pytest
 
 from builders import D, entry
 from conftest import run_in, write_project
+from generator.analysis import analyse
 from generator.charts import build_charts
 from generator.export import ExportOptions, dose_periods, render_summary, select_sessions, selected_trends
 from generator.journal import Journal
@@ -30,15 +31,15 @@ def rendered(entries, settings: Settings = Settings()) -> dict[str, str]:
     journal = Journal(folder=None, today=TODAY, entries=sorted(entries, key=lambda e: e.sort_key))  # type: ignore[arg-type]
     selection = select_sessions(journal, None)
     trends = selected_trends(selection, settings)
-    report = Report(journal, trends, build_charts(trends))
+    report = Report(journal, analyse(trends), build_charts(trends))
     pages = {p.path: p for p in render_pages(report, build_pages(report), lambda _from, to: to)}
-    provider = Report(journal, trends, report.charts, share="provider", include_notes=False)
+    provider = Report(journal, report.analysis, report.charts, share="provider", include_notes=False)
     options = ExportOptions(entries_dir=None, today=TODAY, settings=settings)  # type: ignore[arg-type]
     summary = render_summary(provider, selection, options)
     return {
         "overview": text(pages["index.md"].html), "check-in": text(pages["check-in.md"].html),
         "checklists": text(pages["checklists.md"].html), "about": text(pages["about.md"].html),
-        "summary": text(summary), "trends": trends,
+        "summary": text(summary), "trends": trends, "analysis": report.analysis,
     }
 
 
@@ -193,7 +194,7 @@ def test_a_route_change_starts_a_new_run_at_the_same_mg():
     assert "current dose 200 mg intranasal, 4 sessions at it" in checkin
     assert "Current dose 200 mg intranasal since 13 Oct 2026: 4 sessions" in summary
     for name, page in pages.items():
-        if name != "trends":
+        if name not in ("trends", "analysis"):
             assert "throughout" not in page and "at the same dose" not in page.replace(
                 "The benefit has declined over several sessions at the same dose, not just one.", ""), name
     # the sentences to read out name both routes, and say why they are not compared as equal
@@ -281,12 +282,13 @@ def test_a_restart_after_a_break_is_a_new_phase_and_no_sentence_averages_across_
         assert said in pages[name], name
     assert ("How well it works My last 6 sessions were at 50 mg, 25 Oct – 29 Nov 2026. They count only from my "
             "restart on 4 Oct, after a 5-month break.") in pages["check-in"]
-    assert "150 mg" not in trends.talking_points.efficacy and "100 mg" not in trends.talking_points.efficacy
+    said = pages["analysis"]
+    assert "150 mg" not in said.talking_points.efficacy and "100 mg" not in said.talking_points.efficacy
     # no sentence gives figures over a stretch that holds the break without naming it
     gap = trends.gaps[-1]
     assert (gap.start, gap.end) == (D(2026, 5, 3), D(2026, 10, 4))
     checked = 0
-    for text_ in trends.sentences():
+    for text_ in said.sentences():
         for sentence in re.split(r"(?<=\.) (?=[A-Z])", text_):
             for first, last in spans(sentence):
                 checked += 1

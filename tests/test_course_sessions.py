@@ -17,6 +17,7 @@ from pathlib import Path
 
 from builders import D, entry
 from conftest import run_in, write_project
+from generator.analysis import analyse
 from generator.charts import build_charts
 from generator.entries import entry_json_schema, entry_template
 from generator.export import ExportOptions, render_summary, select_sessions, selected_trends
@@ -33,9 +34,9 @@ def render(entries, settings: Settings = Settings()) -> dict[str, str]:
     journal = Journal(folder=None, today=TODAY, entries=sorted(entries, key=lambda e: e.sort_key))  # type: ignore[arg-type]
     selection = select_sessions(journal, None)
     trends = selected_trends(selection, settings)
-    report = Report(journal, trends, build_charts(trends))
+    report = Report(journal, analyse(trends), build_charts(trends))
     pages = {p.path: text(p.html) for p in render_pages(report, build_pages(report), lambda _from, to: to)}
-    provider = Report(journal, trends, report.charts, share="provider", include_notes=False)
+    provider = Report(journal, report.analysis, report.charts, share="provider", include_notes=False)
     summary = render_summary(provider, selection, ExportOptions(entries_dir=None, today=TODAY, settings=settings))  # type: ignore[arg-type]
     return {**pages, "summary": text(summary), "summary.html": summary}
 
@@ -192,11 +193,12 @@ def test_the_example_journal_still_tells_its_story_with_intervals_and_marked_fol
     example = load_journal(Path(__file__).resolve().parent.parent / "entries", "2026-11-25")
     journal = Journal(folder=None, today=D(2026, 11, 25), entries=example.entries)  # type: ignore[arg-type]
     trends = selected_trends(select_sessions(journal, None), Settings())
-    assert [s.key for s in trends.signals] == ["benefit_declining", "effect_fading", "phq9_worse"]
+    said = analyse(trends)
+    assert [s.key for s in said.signals] == ["benefit_declining", "effect_fading", "phq9_worse"]
     assert sum(1 for s in trends.sessions if "mood_day7" in s.after_next) == 21
     s = next(s for s in trends.sessions if s.day == D(2026, 10, 4))
     assert (s.interval_days, s.after_next, s.next_day) == (6, ["mood_day7"], D(2026, 10, 10))
-    assert "How long the effect lasted is read from straight lines between the follow-up moods, up to day 7 or the next session if sooner." in trends.talking_points.limits
+    assert "How long the effect lasted is read from straight lines between the follow-up moods, up to day 7 or the next session if sooner." in said.talking_points.limits
 
 
 # --------------------------------------------------------------------------- crisis line and tolerability
@@ -227,11 +229,11 @@ def test_tolerability_from_the_template_to_the_checklist():
     assert "Side effects are hard to tolerate (a change can also be downward). from your journal" in pages["checklists.md"]
     journal = Journal(folder=None, today=TODAY, entries=entries)  # type: ignore[arg-type]
     trends = selected_trends(select_sessions(journal, None), Settings())
-    item = checklist_items(trends)["discuss"][3]
+    item = checklist_items(trends, analyse(trends).signals)["discuss"][3]
     assert item["decided"] and item["checked"]
     bearable = weekly([4] * 3, tolerability=["fine", "manageable", "fine"])
     trends = selected_trends(select_sessions(Journal(folder=None, today=TODAY, entries=bearable), None), Settings())  # type: ignore[arg-type]
-    item = checklist_items(trends)["discuss"][3]
+    item = checklist_items(trends, analyse(trends).signals)["discuss"][3]
     assert item["decided"] and not item["checked"]
 
 

@@ -33,6 +33,7 @@ from generator.charts import build_charts
 from generator.journal import load_journal
 from generator.pages import Report, build_pages, render_pages, session_path
 from generator.reading import read_entry
+from generator.analysis import analyse
 from generator.trends import compute_trends
 from generator.validation import validate
 
@@ -311,7 +312,7 @@ def render_report(journal):
     trends = compute_trends(journal.entries, journal.today)
     with no_svg():
         charts = build_charts(trends)
-    report = Report(journal, trends, charts, lenient=True)
+    report = Report(journal, analyse(trends), charts, lenient=True)
     pages = build_pages(report)
     render_pages(report, pages, lambda from_path, to_path: to_path)
     return trends, {page.path: page.html for page in pages}
