@@ -1,4 +1,5 @@
-"""The chain from figures to what the report says: figures -> signals -> talking points.
+"""The chain from figures to what the report says: figures -> findings -> their words and
+the talking points.
 
 `analyse` is the one function that runs it; the plugin, the export and the tests call it
 rather than putting the steps together themselves. The figures (`generator.trends`) know
@@ -9,8 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .signals import Signal, TalkingPoints, find_signals, talking_points
+from .signals import find_signals
 from .trends import Trends
+from .words import Signal, TalkingPoints, talking_points, word_signals
 
 
 @dataclass(frozen=True)
@@ -44,5 +46,5 @@ class Analysis:
 
 def analyse(figures: Trends) -> Analysis:
     """The signals the figures support and the talking points built from both."""
-    signals = find_signals(figures)
-    return Analysis(figures, signals, talking_points(figures, signals))
+    found = find_signals(figures)
+    return Analysis(figures, word_signals(figures, found), talking_points(figures, found))

@@ -50,7 +50,8 @@ from .init import BUNDLE_SCHEMA, bundle_schema_reference, point_schema_line
 from .journal import Journal, load_journal
 from .names import safe_name
 from .output import STAGING_MARK, OutputOverlapsEntries, check_output, replace_file, writing_output
-from .pages import Report, format_day, render_document
+from .pages import Report, render_document
+from .words import format_day
 from .problems import one_line
 from .reading import read_entry, text_encoding
 from .trends import (

@@ -24,12 +24,12 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined,
 from markupsafe import Markup, escape
 
 from .charts import MAX_PERIODS, MAX_SESSION_MARKS, Chart, chart_grouping, spec_json
-from .entries import TOLERABILITY_LEVELS, Entry
+from .entries import Entry
 from .journal import Journal
 from .problems import Problem
 from .analysis import Analysis
-from .signals import Signal, adequate_trial_status, duration_mean_text, lift_phrase, restart_cut, score_age, side_effect_changes, stood_out
-from .trends import DUE_AFTER_DAYS, Trends, break_words, days_text, format_dose, join_words, sessions_word
+from .trends import DUE_AFTER_DAYS, Trends
+from .words import Signal, adequate_trial_status, format_day, format_dose, sheet_statements
 
 
 def builtin_templates_dir() -> Path:
@@ -74,15 +74,6 @@ def session_path(entry: Entry) -> str:
 
 
 # --- formatting used by templates -------------------------------------------------------
-
-def format_day(day: dt.date | dt.datetime | None, with_year: bool = True) -> str:
-    if day is None:
-        return ""
-    text = f"{day.day} {day.strftime('%b')}" + (f" {day.year}" if with_year else "")
-    if isinstance(day, dt.datetime) and (day.hour or day.minute):
-        text += day.strftime(", %H:%M")
-    return text
-
 
 def format_number(value: float | int | None, digits: int = 1) -> str:
     if value is None:
@@ -214,106 +205,6 @@ def checklist_items(trends: Trends, found: Sequence[Signal]) -> dict[str, list[d
         "no new prescriber's first session is at half the dose before it or less." if trends.sessions else "",
     )
     return {"discuss": discuss, "wait": wait, "red_flags": red_flags}
-
-
-def sheet_statements(trends: Trends) -> dict[str, list[str]]:
-    """The check-in sheet's sentences to read out: short, one figure each, no brackets (the
-    overview's fuller statements carry the counts behind each average)."""
-    w = trends.window
-    recent, previous = w.recent, w.previous
-    if not trends.sessions:
-        return {"state": [], "between": [], "efficacy": ["I have no sessions recorded yet."], "side_effects": []}
-    owner = "My last" if previous is not None else "My"
-    efficacy = [f"{owner} {sessions_word(recent.sessions)} were at {trends.regimens_text(recent.entries)}, {recent.dates_text()}."]
-    cut = restart_cut(trends)
-    if cut is not None:  # the windows stop at the last break: say so
-        efficacy.append(f"They count only from my restart on {format_day(cut.end, False)}, after a {break_words(cut.days)} break.")
-    if previous is not None and not w.same_dose:
-        efficacy.append(f"The {sessions_word(previous.sessions)} before were at {trends.regimens_text(previous.entries)}.")
-    if recent.mean_lift is None:
-        efficacy.append("My mood before and two hours after is not recorded for them.")
-    else:
-        efficacy.append(f"Two hours after a session, my mood {lift_phrase(recent.mean_lift)}.")
-        if previous is not None and previous.mean_lift is not None:
-            efficacy.append(f"Over the {sessions_word(previous.sessions)} before, it {lift_phrase(previous.mean_lift)}.")
-    if recent.duration_n:
-        efficacy.append(f"My mood is now back to its pre-session level after {duration_mean_text(recent)}.")
-        if previous is not None and previous.duration_n:
-            efficacy.append(f"Before, that took {duration_mean_text(previous)}.")
-    state = sheet_state(trends)
-
-    side_effects = []
-    recorded = [s for s in recent.entries if s.entry.side_effects is not None]
-    counts: dict[str, int] = {}
-    for figure in recorded:
-        for name in figure.entry.side_effects or []:
-            counts[name] = counts.get(name, 0) + 1
-    where = f"{owner.lower()} {sessions_word(recent.sessions)}"
-    if not recorded:
-        side_effects.append(f"I did not record side effects for {where}.")
-    elif not counts:
-        side_effects.append(f"I had no side effects in {where}.")
-    else:
-        listed = join_words([f"{name} in {n}" for name, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))])
-        side_effects.append(f"Side effects in {where}: {listed}.")
-    if recorded and len(recorded) < recent.sessions:
-        side_effects.append(f"I recorded them for {len(recorded)} of these sessions.")
-    new, _ = side_effect_changes(trends)
-    if new:
-        side_effects.append(f"New compared with my earlier sessions: {join_words(list(new))}.")
-    levels: dict[str, int] = {}
-    for figure in recent.entries:
-        if figure.entry.dissociation is not None:
-            levels[figure.entry.dissociation] = levels.get(figure.entry.dissociation, 0) + 1
-    if levels:
-        order = ["none", "mild", "moderate", "strong"]
-        side_effects.append("Dissociation: " + join_words([f"{lv} in {levels[lv]}" for lv in order if lv in levels]) + ".")
-    for figure, low, harsh in stood_out(trends):
-        if low:
-            efficacy.append(f"{format_day(figure.day, False)} stood out: {low}.")
-        if harsh:
-            side_effects.append(f"{format_day(figure.day, False)} went badly: {harsh}.")
-    bearable = {level: sum(f.entry.tolerability == level for f in recent.entries) for level in TOLERABILITY_LEVELS}
-    if any(bearable.values()):
-        side_effects.append("How bearable they were: " + join_words([f"{lv} in {n}" for lv, n in bearable.items() if n]) + ".")
-    return {"state": state, "between": sheet_between(trends), "efficacy": efficacy, "side_effects": side_effects}
-
-
-def sheet_between(trends: Trends) -> list[str]:
-    """How often sessions take place, on the sheet only when that has changed."""
-    between = trends.between
-    recent, previous = between.recent, between.previous
-    if not between.change or recent.median is None or previous is None or previous.median is None:
-        return []
-    return [f"My last sessions came every {days_text(recent.median)} days, {between.change} than the "
-            f"{days_text(previous.median)} days before."]
-
-
-def sheet_state(trends: Trends) -> list[str]:
-    """How I have been between sessions, in the sheet's short sentences: my mood right
-    before sessions, recent against before, and my questionnaire scores."""
-    said = []
-    m = trends.mood_before
-    if m.recent_mean is not None:
-        said.append(f"Right before my last {sessions_word(len(m.recent))}, my mood averaged {m.recent_mean:.1f} of 10.")
-        if m.previous_mean is not None:
-            said.append(f"Over the {sessions_word(len(m.previous))} before, it averaged {m.previous_mean:.1f}.")
-    for q in (trends.phq9, trends.gad7):
-        if len(q.points) > 1:
-            first, latest = q.points[0], q.points[-1]
-            said.append(f"My {q.name} score went from {first.total} on {format_day(first.day, False)} "
-                        f"to {latest.total} on {format_day(latest.day, False)}.")
-            worse = q.worse
-            if worse is not None and worse.lowest is not first:
-                said.append(f"It was {worse.lowest.total} at its lowest, on {format_day(worse.lowest.day, False)}.")
-            if worse is not None and worse.response_lost:
-                said.append("It no longer meets the response I had reached.")
-            if worse is not None and worse.remission_lost:
-                said.append("It is no longer in remission.")
-        old = score_age(q, trends.today)
-        if old:
-            said.append(f"My latest {q.name} score is {old} old.")
-    return said or ["I have not recorded my mood before my recent sessions."]
 
 
 # The one red flag the data can tell (see checklist_items).

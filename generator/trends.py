@@ -25,10 +25,10 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, fields, replace
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from functools import cached_property
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from .entries import DISSOCIATION_LEVELS, FOLLOW_UP_DAYS, Entry
 from .providers import Prescribers, display_names, name_key
@@ -80,9 +80,15 @@ def format_dose(mg: float) -> str:
     return f"{mg:.3f}".rstrip("0").rstrip(".") + " mg"
 
 
-def format_day(day: date) -> str:
-    """'24 Oct 2026', the same in every locale."""
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+def format_day(day: date | datetime | None, with_year: bool = True) -> str:
+    """'24 Oct 2026', the same in every locale; '24 Oct' without the year; ', 18:30' after it for
+    a session with its time; '' for no day."""
+    if day is None:
+        return ""
+    text = f"{day.day} {_MONTHS[day.month - 1]}" + (f" {day.year}" if with_year else "")
+    if isinstance(day, datetime) and (day.hour or day.minute):
+        text += f", {day:%H:%M}"
+    return text
 
 
 def format_range(first: date, last: date) -> str:

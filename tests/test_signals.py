@@ -21,7 +21,7 @@ from generator.journal import load_journal
 from generator.signals import LEVEL_ORDER
 from generator.settings import Settings
 from generator.analysis import Analysis, analyse
-from generator.trends import Trends, compute_trends
+from generator.trends import compute_trends
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "entries"
 
@@ -674,7 +674,7 @@ def test_many_sessions_on_one_day(journal, today_offset, settings_):
 def test_adequate_trial_status_says_what_the_comparison_with_the_dose_before_rests_on():
     """The checklist item left open says why, truthfully: a lower lift than at the dose
     before that the signal cannot weigh (too few sessions there) is not 'within' it."""
-    from generator.signals import adequate_trial_status
+    from generator.words import adequate_trial_status
 
     lower = [entry("2026-01-01", 100, 4, 9)] + [entry(f"2026-01-{d:02d}", 150, 4, 6) for d in (8, 15, 22)]
     assert adequate_trial_status(compute_trends(lower, LONG_AFTER)) == (

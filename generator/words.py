@@ -1,0 +1,1379 @@
+"""Words: where a figure becomes text.
+
+Every sentence the report shows about the person's figures is written here: each finding of
+`generator.signals` in two voices (to the person in their own report, about "the patient" for
+the clinician who reads the export's summary: see `Voice`), the talking points (the same facts
+in the first person, to read out or hand over), and the check-in sheet's short statements.
+Nothing here suggests a dose: the words describe, the person and their prescriber decide.
+`tests/test_signals.py` scans every sentence for dose advice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from .entries import TOLERABILITY_LEVELS
+from .signals import (
+    HARD_TO_TOLERATE,
+    Finding,
+    StoodOut,
+    adequate_trial_state,
+    fading_amount,
+    restart_cut,
+    score_age_weeks,
+    side_effect_changes,
+    stood_out,
+)
+from .trends import (
+    MOOD_WORDS,
+    Gap,
+    IntervalSummary,
+    Questionnaire,
+    QuestionnairePoint,
+    SessionFigures,
+    StateComparison,
+    Trends,
+    WindowSummary,
+    based_on,
+    break_words,
+    days_text,
+    format_day,
+    format_dose,
+    format_range,
+    join_words,
+    sessions_word,
+    signed,
+)
+
+# Signals list at most this many entries as evidence, the most recent ones.
+EVIDENCE_LIMIT = 12
+
+# The mood fields as a sentence names them, with the name written in the entry.
+FIELD_WORDS = {
+    "pre_mood": "the mood before the session (pre_mood)",
+    "post_mood_2h": "the 2-hour mood (post_mood_2h)",
+    "mood_day1": "the day-1 mood (mood_day1)",
+    "mood_day3": "the day-3 mood (mood_day3)",
+    "mood_day7": "the day-7 mood (mood_day7)",
+}
+
+
+# --------------------------------------------------------------------------- a finding, worded
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One entry behind a signal, with the numbers that made it count."""
+
+    slug: str
+    day: date
+    text: str
+
+
+@dataclass(frozen=True)
+class Signal:
+    """One finding, worded twice from the same figures: `title` and `text` speak to the
+    person in their own report ("your last 6 sessions ... worth discussing with your
+    prescriber"); `clinician_title` and `clinician_text` speak about them to the clinician
+    who reads the export's summary ("the last 6 sessions ... worth discussing with the
+    patient"). Evidence and numbers are the same for both readers."""
+
+    key: str
+    level: str  # "safety" | "discuss" | "wait" | "info"
+    title: str
+    text: str
+    clinician_title: str
+    clinician_text: str
+    evidence: list[Evidence]
+    numbers: dict[str, float | int | str]
+    # A shorter text for the one-page check-in sheet, when the full one holds details the
+    # overview shows anyway (which sessions overlap, how to fix a setting); "" means `text`.
+    sheet_text: str = ""
+
+
+@dataclass(frozen=True)
+class TalkingPoints:
+    state: str
+    efficacy: str
+    side_effects: str
+    questions: list[str]
+    limits: list[str]
+    between: str = ""  # how often sessions take place, in the first person
+
+
+# --------------------------------------------------------------------------- who reads it
+
+
+@dataclass(frozen=True)
+class Voice:
+    """The words that change with the reader. A signal's text is written once, as a
+    function of a Voice, and called with both, so the two wordings share every figure.
+
+    the: before the person's data ("your last 6 sessions" / "the last 6 sessions").
+    whose: a possessive that must name the person ("your mood" / "the patient's mood").
+    discuss_with: who the finding is worth discussing with.
+    """
+
+    key: str
+    the: str
+    whose: str
+    discuss_with: str
+
+    def cap(self, word: str) -> str:
+        return word[:1].upper() + word[1:]
+
+
+PATIENT = Voice("patient", the="your", whose="your", discuss_with="your prescriber")
+CLINICIAN = Voice("clinician", the="the", whose="the patient's", discuss_with="the patient")
+
+
+# --------------------------------------------------------------------------- shared wording
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {many or word + 's'}"
+
+
+def points_text(value: float) -> str:
+    """'+1.3 points', '-0.5 points', '0.0 points'."""
+    return f"{signed(value, 1)} points"
+
+
+def duration_mean_text(window: WindowSummary) -> str:
+    """'about 2.8 days'; 'at least 5.7 days' when some sessions lasted past day 7 (counted
+    as 7, so the average is a lower bound); '7 days or more' when every session did."""
+    mean, n, beyond = window.mean_duration, window.duration_n, window.duration_beyond7
+    if mean is None:
+        return "an unknown time"
+    if beyond == n:
+        return "7 days or more"
+    shown = f"{mean:.1f}".removesuffix(".0")
+    # a session still above at the next session counts as the days until it: a lower bound too
+    bounded = beyond or window.duration_at_next
+    return f"{'at least' if bounded else 'about'} {shown} {'day' if shown == '1' else 'days'}"
+
+
+def duration_basis(window: WindowSummary) -> str:
+    """'based on 6 sessions; 1 still above the pre-session mood on day 7, counted as 7 days'."""
+    text = based_on(window.duration_n)
+    beyond, n = window.duration_beyond7, window.duration_n
+    if 0 < beyond < n:
+        text += f"; {beyond} of them still above the pre-session mood on day 7, counted as 7 days"
+    if window.duration_at_next:
+        text += f"; {window.duration_at_next} counted up to the next session"
+    return text
+
+
+def lift_phrase(mean: float) -> str:
+    """'rose on average by 1.3 points', 'fell on average by 0.5 points'."""
+    if round(mean, 1) > 0:
+        return f"rose on average by {mean:.1f} points"
+    if round(mean, 1) < 0:
+        return f"fell on average by {-mean:.1f} points"
+    return "did not change on average"
+
+
+def lift_amount(mean: float, plain: bool) -> str:
+    """'4.0 points' when plainly a rise, else 'a rise of 4.0 points' / 'a fall of 0.5 points'."""
+    if round(mean, 1) > 0:
+        return f"{mean:.1f} points" if plain else f"a rise of {mean:.1f} points"
+    if round(mean, 1) < 0:
+        return f"a fall of {-mean:.1f} points"
+    return "no change"
+
+
+def session_label(s: SessionFigures) -> str:
+    return f"{format_day(s.day)} ({format_dose(s.dose_mg)})"
+
+
+def lift_evidence(s: SessionFigures) -> Evidence:
+    e = s.entry
+    if s.lift is None:
+        text = f"{session_label(s)}: lift unknown ({MOOD_WORDS['pre_mood' if e.pre_mood is None else 'post_mood_2h']} empty)"
+    else:
+        text = f"{session_label(s)}: mood {e.pre_mood} before, {e.post_mood_2h} two hours after, a lift of {signed(s.lift)}"
+    return Evidence(e.slug, s.day, text)
+
+
+def after_next_words(s: SessionFigures) -> str:
+    """'after the next session, 1 Oct 2026': how a follow-up dated after the next session is marked."""
+    return f"after the next session, {format_day(s.next_day)}" if s.next_day is not None else ""
+
+
+def duration_evidence(s: SessionFigures) -> Evidence:
+    e = s.entry
+    moods = [
+        f"{label} {value if value is not None else 'not recorded'}"
+        + (f" ({after_next_words(s)})" if name in s.after_next else "")
+        for label, name, value in (
+            ("2 hours", "post_mood_2h", e.post_mood_2h),
+            ("day 1", "mood_day1", e.mood_day1),
+            ("day 3", "mood_day3", e.mood_day3),
+            ("day 7", "mood_day7", e.mood_day7),
+        )
+    ]
+    text = f"{session_label(s)}: mood {e.pre_mood} before; {', '.join(moods)}; effect lasted {s.duration.text()}"
+    return Evidence(e.slug, s.day, text)
+
+
+def recent_evidence(items: Sequence[Evidence]) -> list[Evidence]:
+    """The most recent evidence, in date order, at most EVIDENCE_LIMIT items."""
+    return sorted(items, key=lambda ev: ev.day)[-EVIDENCE_LIMIT:]
+
+
+# --------------------------------------------------------------------------- the findings, worded
+
+
+def stood_out_low(o: StoodOut) -> str:
+    """'a lift of -2 points, against +3.0 typical of the other 4 sessions at that dose in the window'."""
+    return (
+        f"a lift of {signed(o.session.lift)} points, against {signed(o.typical, 1)} typical of the other "  # type: ignore[arg-type]
+        f"{sessions_word(o.others)} at that dose in the window"
+    )
+
+
+def stood_out_harsh(o: StoodOut) -> str:
+    return f"strong dissociation with {join_words(o.harsh)}"
+
+
+def self_harm_words(trends: Trends, f: Finding) -> Signal:
+    flagged: list[SessionFigures] = f.facts["flagged"]
+    later: SessionFigures | None = f.facts["later"]
+    latest = flagged[-1]
+    evidence = [
+        Evidence(
+            s.entry.slug,
+            s.day,
+            f"{format_day(s.day)}: PHQ-9 question 9 answered {s.entry.scores.phq9_item9} (of 3)"  # type: ignore[union-attr]
+            f", PHQ-9 total {s.entry.scores.phq9_total}",  # type: ignore[union-attr]
+        )
+        for s in flagged
+    ]
+    entries = plural(len(flagged), "entry", "entries")
+    crisis = trends.settings.crisis_line
+    if later is None:
+        title = "Thoughts of self-harm recorded: please reach out now"
+        text = (
+            "Your PHQ-9 answers record thoughts that you would be better off dead or of hurting "
+            f"yourself (question 9 answered above 0) in {entries}, "
+            f"most recently on {format_day(latest.day)}. Please contact your prescriber now, without waiting "
+            f"for your next appointment. If you might act on these thoughts or are not safe, contact {crisis} "
+            "or your local emergency number straight away, and tell someone you trust."
+        )
+        told = (
+            f"asking them to contact their prescriber now, and {crisis} or their local emergency number "
+            "if they are not safe, and to tell someone they trust"
+        )
+    else:
+        title = "Thoughts of self-harm recorded earlier: make sure your prescriber knows"
+        text = (
+            "Your PHQ-9 answers recorded thoughts that you would be better off dead or of hurting "
+            f"yourself (question 9 answered above 0) in {entries}, most recently on "
+            f"{format_day(latest.day)}; your PHQ-9 of {format_day(later.day)} answered that question 0. "
+            "Please make sure your prescriber knows about it. If such thoughts come back, contact your "
+            f"prescriber straight away, and if you are not safe, contact {crisis} or your local emergency "
+            "number, and tell someone you trust. This notice stays at the top of the report so that it "
+            "is not missed."
+        )
+        told = (
+            "asking them to make sure their prescriber knows, and to contact their prescriber straight "
+            f"away, or {crisis} or their local emergency number if they are not safe, if such thoughts "
+            "come back, and to tell someone they trust"
+        )
+
+    # For the clinician: the facts and their dates, soberly; what the patient's own report
+    # told them; and the latest answer to question 9, when a later one was 0.
+    def answered_on(s: SessionFigures) -> str:
+        return f"{format_day(s.day)} (answered {s.entry.scores.phq9_item9} of 3)"  # type: ignore[union-attr]
+
+    when = (
+        join_words([answered_on(s) for s in flagged]) if len(flagged) <= 6
+        else f"first on {format_day(flagged[0].day)} and most recently on {answered_on(latest)}"
+    )
+    clinician = (
+        "The patient's PHQ-9 answers record thoughts of being better off dead or of self-harm "
+        f"(question 9 answered above 0) in {entries}: {when}."
+    )
+    if later is not None:
+        clinician += (
+            f" On the last PHQ-9 answered item by item, on {format_day(later.day)}, "
+            f"question 9 was answered {later.entry.scores.phq9_item9}."  # type: ignore[union-attr]
+        )
+    clinician += f" The patient's own report shows a notice at its top {told}."
+    return Signal(
+        key=f.key,
+        level=f.level,
+        title=title,
+        text=text,
+        clinician_title="Thoughts of self-harm recorded (PHQ-9 question 9)",
+        clinician_text=clinician,
+        evidence=recent_evidence(evidence),
+        numbers=f.numbers,
+    )
+
+
+def overlapping_prescribers_words(trends: Trends, f: Finding) -> Signal:
+    involved: list[list[SessionFigures]] = f.facts["involved"]
+    inside: dict[str, SessionFigures] = f.facts["inside"]
+
+    def name(group: Sequence[SessionFigures]) -> str:
+        return trends.prescriber(group[0].entry.provider)  # type: ignore[arg-type]
+
+    described = join_words([
+        f"{name(p)} ({format_range(p[0].day, p[-1].day)}, {sessions_word(len(p))})" for p in involved
+    ])
+    overlapping = []
+    for p in involved:
+        days = sorted(s.day for s in p if s.entry.slug in inside)
+        if not days:
+            continue
+        when = join_words([format_day(d) for d in days]) if len(days) <= 6 else (
+            f"{sessions_word(len(days))}, {format_range(days[0], days[-1])}"
+        )
+        overlapping.append(f"{when} with {name(p)}")
+    periods = (
+        f"names {len(involved)} prescribers over the same period: {described}. "
+        f"Sessions inside another prescriber's period: {'; '.join(overlapping)}."
+    )
+    text = (
+        f"Your journal {periods} "
+        "Receiving ketamine from more than one prescriber at a time carries serious safety and "
+        "legal risks: please tell each prescriber about the other. One prescriber at a time means "
+        "ending treatment with one before the other prescribes anything. If an entry names "
+        "the wrong provider, correct that entry; if two of these names are one prescriber written "
+        "in different ways, list them under one name in the providers setting in mkdocs.yml."
+    )
+    clinician = (
+        f"The journal {periods} This is worth discussing with the patient; an entry may also name "
+        "the wrong provider, or one prescriber may be written in two ways."
+    )
+    evidence = [
+        Evidence(s.entry.slug, s.day, f"{session_label(s)}: prescribed by {s.entry.provider}") for s in inside.values()
+    ]
+    return Signal(
+        key=f.key,
+        level=f.level,
+        title="More than one prescriber at the same time",
+        text=text,
+        clinician_title="More than one prescriber at the same time",
+        clinician_text=clinician,
+        evidence=recent_evidence(evidence),
+        numbers=f.numbers,
+        sheet_text=(
+            f"Your journal names {len(involved)} prescribers over the same period: {described}. Receiving "
+            "ketamine from more than one prescriber at a time carries serious safety and legal risks: "
+            "please tell each prescriber about the other. The overview lists the sessions that overlap."
+        ),
+    )
+
+
+def new_provider_dose_drop_words(trends: Trends, f: Finding) -> Signal:
+    before: SessionFigures = f.facts["before"]
+    after: SessionFigures = f.facts["after"]
+    gap: Gap | None = f.facts["gap"]
+    old, new_name = trends.prescriber(before.entry.provider), trends.prescriber(after.entry.provider)  # type: ignore[arg-type]
+    pause = f", after a {break_words(gap.days)} break" if gap else ""
+
+    def facts(v: Voice) -> str:
+        return (
+            f"{v.cap(v.the)} first session with {new_name}, on {format_day(after.day)}{pause}, was at "
+            f"{format_dose(after.dose_mg)}: half or less of the {format_dose(before.dose_mg)} of {v.the} last session "
+            f"with {old}, on {format_day(before.day)}."
+        )
+
+    text = (
+        f"{facts(PATIENT)} A new prescriber can have good reasons to start below an earlier dose, and the "
+        "journal cannot tell them; but restarting from the bottom without looking at your history is one of the "
+        "warning signs in how a provider handles dosing. Sharing your dosing history (journal export) and asking "
+        f"{new_name} how they chose this dose is worth doing."
+    )
+    clinician = (
+        f"{facts(CLINICIAN)} The journal cannot tell the reason; whether the dosing history was available "
+        "when this dose was chosen is worth discussing with the patient."
+    )
+    title = "A new prescriber started at half the earlier dose or less"
+    return Signal(
+        key=f.key,
+        level=f.level,
+        title=title,
+        text=text,
+        clinician_title=title,
+        clinician_text=clinician,
+        evidence=[
+            Evidence(s.entry.slug, s.day, f"{session_label(s)}: prescribed by {s.entry.provider}") for s in (before, after)
+        ],
+        numbers=f.numbers,
+    )
+
+
+def benefit_declining_words(trends: Trends, f: Finding) -> Signal:
+    w = trends.window
+    recent, previous = w.recent, w.previous
+    assert previous is not None
+    dose = trends.dose_text(recent.doses[0], (recent.routes or previous.routes or [None])[0])
+
+    def words(v: Voice) -> str:
+        return (
+            f"At {dose} throughout, {v.the} average lift (mood two hours after a "
+            f"session minus mood before it) was {points_text(recent.mean_lift)} over {v.the} last "  # type: ignore[arg-type]
+            f"{sessions_word(recent.lift_n)} ({recent.dates_text()}), against "
+            f"{points_text(previous.mean_lift)} over the {sessions_word(previous.lift_n)} before "  # type: ignore[arg-type]
+            f"({previous.dates_text()}). The drop is larger than {trends.settings.noise_threshold:g} "
+            "point of ordinary variation even with the single lowest recent session left out, and "
+            "the trend line across these sessions points down, so it is not one bad day. A decline "
+            f"over several sessions at the same dose is worth discussing with {v.discuss_with}."
+        )
+
+    title = "The benefit has declined over several sessions at the same dose"
+    return Signal(
+        key=f.key,
+        level=f.level,
+        title=title,
+        text=words(PATIENT),
+        clinician_title=title,
+        clinician_text=words(CLINICIAN),
+        evidence=recent_evidence([lift_evidence(s) for s in previous.entries + recent.entries]),
+        numbers=f.numbers,
+    )
+
+
+def effect_fading_words(trends: Trends, f: Finding) -> Signal:
+    w = trends.window
+    recent, previous = w.recent, w.previous
+    assert previous is not None
+    doses = trends.regimens_text(previous.entries + recent.entries)
+
+    def words(v: Voice) -> str:
+        return (
+            f"{v.cap(v.whose)} mood now returns to its pre-session level after {duration_mean_text(recent)} on "
+            f"average ({sessions_word(recent.duration_n)} with the follow-ups needed, "
+            f"{recent.dates_text()}), against {duration_mean_text(previous)} over the sessions "
+            f"before ({previous.dates_text()}; {duration_basis(previous)}), at {doses}. "
+            "The difference holds with the single shortest recent session left out. An effect "
+            f"that fades noticeably sooner than it used to is worth discussing with {v.discuss_with}."
+        )
+
+    title = "The effect fades sooner than it used to"
+    return Signal(
+        key=f.key,
+        level=f.level,
+        title=title,
+        text=words(PATIENT),
+        clinician_title=title,
+        clinician_text=words(CLINICIAN),
+        evidence=recent_evidence(
+            [duration_evidence(s) for s in previous.entries + recent.entries if s.duration.known]
+        ),
+        numbers=f.numbers,
+    )
+
+
+def adequate_trial_not_reached_words(trends: Trends, f: Finding) -> Signal:
+    k, needed = trends.sessions_at_current_dose, trends.settings.adequate_trial
+    dose = trends.current_dose_text
+    facts = (
+        f"Only {sessions_word(k)} at {dose} so far (since "
+        f"{format_day(trends.current_dose_since)}); fewer than the {needed} of an adequate trial. "  # type: ignore[arg-type]
+        "Until then, differences between sessions say little about the dose itself"
+    )
+    text = (
+        f"{facts}; how long to stay at a dose before reassessing is a question for your "
+        "prescriber. Recording each session and its follow-ups keeps the figures ready for that "
+        "conversation."
+    )
+    title = f"Too early to judge {dose}"
+    return Signal(
+        key=f.key,
+        level=f.level,
+        title=title,
+        text=text,
+        clinician_title=title,
+        clinician_text=f"{facts}.",
+        evidence=recent_evidence([lift_evidence(s) for s in trends.current_run]),
+        numbers=f.numbers,
+    )
+
+
+def adequate_trial_without_benefit_words(trends: Trends, f: Finding) -> Signal:
+    settings = trends.settings
+    run = trends.current_run
+    mean: float = f.facts["mean"]
+    n: int = f.facts["n"]
+    before: list[SessionFigures] = f.facts["before"]
+    dose = trends.current_dose_text
+
+    def opening(v: Voice) -> str:
+        return (
+            f"After {sessions_word(len(run))} at {dose} (since {format_day(run[0].day)}), {v.the} average "
+            f"lift two hours after a session is {points_text(mean)} ({based_on(n)})"
+        )
+
+    if not f.facts["below_before"]:
+        title = f"An adequate trial of {dose} has not brought a clear benefit"
+
+        def words(v: Voice) -> str:
+            return (
+                f"{opening(v)}, which is within the {settings.noise_threshold:g} point that ordinary "
+                "day-to-day variation can explain. An adequate trial without a clear benefit is worth "
+                f"discussing with {v.discuss_with}."
+            )
+    else:
+        title = f"An adequate trial of {dose} has not brought the benefit seen before"
+
+        def words(v: Voice) -> str:
+            return (
+                f"{opening(v)}, against {points_text(f.facts['before_mean'])} over the {sessions_word(f.facts['before_n'])} at "
+                f"{trends.regimens_text(before)} before it ({format_range(before[0].day, before[-1].day)}). "
+                "An adequate trial that has not brought the benefit seen before is worth discussing "
+                f"with {v.discuss_with}."
+            )
+    return Signal(
+        key=f.key,
+        level=f.level,
+        title=title,
+        text=words(PATIENT),
+        clinician_title=title,
+        clinician_text=words(CLINICIAN),
+        evidence=recent_evidence([lift_evidence(s) for s in before + run]),
+        numbers=f.numbers,
+    )
+
+
+def adequate_trial_status(trends: Trends) -> str:
+    """Why `adequate_trial_without_benefit` does not fire, in the person's words (for the
+    checklist item it decides); "" when it fires or there is no session."""
+    settings = trends.settings
+    state = adequate_trial_state(trends)
+    if state["state"] in ("none", "fires"):
+        return ""
+    run = state["run"]
+    dose = trends.current_dose_text
+    if state["state"] == "not_reached":
+        return (
+            f"{dose} has had {sessions_word(len(run))} so far, fewer than the {settings.adequate_trial} "
+            "of an adequate trial."
+        )
+    n = state["n"]
+    if state["state"] == "too_few_known":
+        return (
+            f"only {n} of the {sessions_word(len(run))} at {dose} have a known lift, fewer than the "
+            f"{settings.adequate_trial} needed to judge the trial."
+        )
+    mean = state["mean"]
+    status = (
+        f"at {dose} your average lift is {points_text(mean)} over {sessions_word(n)} "
+        f"(since {format_day(run[0].day)}), more than the {settings.noise_threshold:g} point that "
+        "ordinary variation can explain"
+    )
+    before, before_mean, before_n = state["before"], state["before_mean"], state["before_n"]
+    if before_mean is not None and before_n:
+        earlier = f"the {points_text(before_mean)} at {trends.regimens_text(before)} before it"
+        if mean >= before_mean:
+            status += f", and not lower than {earlier}"
+        elif before_mean - mean <= settings.noise_threshold:
+            status += f", and within that of {earlier}"
+        else:  # lower by more, but the dose before has too few sessions to compare with
+            needed = min(settings.adequate_trial, settings.min_known)
+            status += (
+                f"; it is lower than {earlier}, but that rests on {sessions_word(before_n)}, fewer than the "
+                f"{needed} needed to compare"
+            )
+    return status + "."
+
+
+# What each state finding compares, its titles (to the person, for the clinician), and how its
+# evidence names the mood.
+STATE_WORDS = {
+    "mood_before_declining": (
+        "mood right before a session",
+        ("Your mood before sessions has fallen", "Mood before sessions has fallen"),
+        "mood {} before the session",
+    ),
+    "mood_after_declining": (
+        "mood at the last follow-up before the next session",
+        ("Your mood at the last follow-up has fallen", "Mood at the last follow-up has fallen"),
+        "last follow-up mood {}",
+    ),
+}
+
+
+def state_declining_words(trends: Trends, f: Finding) -> Signal:
+    m: StateComparison = f.facts["comparison"]
+    value = f.facts["value"]
+    what, titles, evidence_words = STATE_WORDS[f.key]
+    recent = format_range(m.recent[0].day, m.recent[-1].day)
+    previous = format_range(m.previous[0].day, m.previous[-1].day)
+
+    def words(v: Voice) -> str:
+        return (
+            f"{v.cap(v.whose)} {what} averaged {m.recent_mean:.1f} over {v.the} last "
+            f"{sessions_word(len(m.recent))} ({recent}), against {m.previous_mean:.1f} over the "
+            f"{sessions_word(len(m.previous))} before ({previous}). The drop is larger than "
+            f"{trends.settings.noise_threshold:g} point of ordinary variation even with the single lowest "
+            "recent session left out, and the trend across these sessions points down. Feeling worse "
+            f"between sessions is worth discussing with {v.discuss_with}, whatever the lift after each "
+            "session shows."
+        )
+
+    return Signal(
+        key=f.key,
+        level=f.level,
+        title=titles[0],
+        text=words(PATIENT),
+        clinician_title=titles[1],
+        clinician_text=words(CLINICIAN),
+        evidence=recent_evidence([
+            Evidence(s.entry.slug, s.day, f"{session_label(s)}: {evidence_words.format(value(s))}")
+            for s in m.previous + m.recent
+        ]),
+        numbers=f.numbers,
+    )
+
+
+def lost_sentences(q: Questionnaire, subject: str) -> list[str]:
+    """'It had come down to half the first score or less on 14 Aug (8, against 16 at first);
+    the latest, 12 on 19 Nov, is above that half again, so that response is no longer met.'
+    and the same for remission. `subject` starts the sentence ('It', 'Your PHQ-9 score')."""
+    said: list[str] = []
+    worse, first = q.worse, q.first
+    if worse is None or first is None:
+        return said
+    latest = worse.latest
+    if worse.response_lost and q.response is not None:
+        said.append(
+            f"{subject} had come down to half the first score or less on "
+            f"{format_day(q.response.day)} ({q.response.total}, against {first.total} at first); the latest, "
+            f"{latest.total} on {format_day(latest.day)}, is above that half again, so that response is no longer met."
+        )
+    if worse.remission_lost and q.remission is not None:
+        said.append(
+            f"{subject} had come below 5 on {format_day(q.remission.day)}; the latest, "
+            f"{latest.total} on {format_day(latest.day)}, is 5 or more, so that remission is no longer met."
+        )
+    return said
+
+
+def questionnaire_worse_words(trends: Trends, f: Finding) -> Signal:
+    q: Questionnaire = f.facts["questionnaire"]
+    rose: bool = f.facts["rose"]
+    worse = q.worse
+    assert worse is not None
+    lowest, latest = worse.lowest, worse.latest
+
+    def words(v: Voice) -> str:
+        said = []
+        if rose:
+            said.append(
+                f"{v.cap(v.whose)} {q.name} score rose from {score_text(lowest)} to {score_text(latest)}."
+            )
+        said += lost_sentences(q, "It" if rose else f"{v.cap(v.whose)} {q.name} score")
+        said.append(f"A rise in these scores is worth discussing with {v.discuss_with}, whatever each session's lift shows.")
+        return " ".join(said)
+
+    if rose:
+        title, clinician_title = f"Your {q.name} score has risen", f"{q.name} score has risen"
+    else:
+        title, clinician_title = f"Your {q.name} response is no longer met", f"{q.name} response no longer met"
+    return Signal(
+        key=f.key,
+        level=f.level,
+        title=title,
+        text=words(PATIENT),
+        clinician_title=clinician_title,
+        clinician_text=words(CLINICIAN),
+        evidence=[
+            Evidence(p.slug, p.day, f"{format_day(p.day)}: {q.name} {p.total} ({p.band})")
+            for p in sorted({id(p): p for p in (lowest, q.response, q.remission, latest) if p is not None}.values(), key=lambda p: p.day)
+        ],
+        numbers=f.numbers,
+    )
+
+
+def one_bad_session_words(trends: Trends, f: Finding) -> Signal:
+    latest: SessionFigures = f.facts["latest"]
+    others: list[SessionFigures] = f.facts["others"]
+    typical: float = f.facts["typical"]
+    routes = trends.routes_by_session
+
+    def facts(v: Voice) -> str:
+        return (
+            f"{v.cap(v.the)} latest session, on {format_day(latest.day)} at {trends.dose_text(latest.dose_mg, routes.get(id(latest)))}, had a "
+            f"lift of {signed(latest.lift)} points, well below the {signed(typical, 1)} points typical of the "  # type: ignore[arg-type]
+            f"{sessions_word(len(others))} before it ({format_range(others[0].day, others[-1].day)}), "
+            "which were steady."
+        )
+
+    text = (
+        f"{facts(PATIENT)} One session like this is within normal variability and is not, on "
+        "its own, a reason to change the dose. Noting what was different that day (sleep, stress, "
+        "illness) and seeing how the next sessions go will tell more."
+    )
+    clinician = (
+        f"{facts(CLINICIAN)} A single session like this is within normal variability; the "
+        "sessions that follow will show whether it stands alone."
+    )
+    title = "One session below the rest: normal variability"
+    if f.facts["beside_safety"]:
+        # Beside a safety notice, nothing on the page may sound like "no need to act".
+        title = "One session below the rest"
+        text = f"{facts(PATIENT)} Tell your prescriber about it along with the notice at the top."
+        clinician = facts(CLINICIAN)
+    return Signal(
+        key=f.key,
+        level=f.level,
+        title=title,
+        text=text,
+        clinician_title=title,
+        clinician_text=clinician,
+        evidence=recent_evidence([lift_evidence(s) for s in others + [latest]]),
+        numbers=f.numbers,
+    )
+
+
+def unusual_sessions_words(trends: Trends, f: Finding) -> Signal:
+    standing: list[StoodOut] = f.facts["found"]
+    found = [
+        (o.session, "; ".join(filter(None, (stood_out_low(o) if o.low else "", stood_out_harsh(o) if o.harsh else ""))))
+        for o in standing
+    ]
+    w = trends.window.recent
+    days = join_words([format_day(s.day) for s, _ in found])
+
+    def words(v: Voice) -> str:
+        listed = "; ".join(f"{session_label(s)}: {said}" for s, said in found)
+        return (
+            f"In {v.the} last {sessions_word(w.sessions)} ({w.dates_text()}), "
+            f"{'this session stands' if len(found) == 1 else 'these sessions stand'} out: {listed}. "
+            "What was different on such a day (sleep, stress, illness, the setting) and how the session "
+            f"went are worth discussing with {v.discuss_with}."
+        )
+
+    title = f"{'A session' if len(found) == 1 else 'Sessions'} that stood out: {days}"
+    return Signal(
+        key=f.key,
+        level=f.level,
+        title=title,
+        text=words(PATIENT),
+        clinician_title=title,
+        clinician_text=words(CLINICIAN),
+        evidence=recent_evidence([Evidence(s.entry.slug, s.day, f"{session_label(s)}: {said}") for s, said in found]),
+        numbers=f.numbers,
+    )
+
+
+def frequency_changed_words(trends: Trends, f: Finding) -> Signal:
+    between = trends.between
+    recent, previous = between.recent, between.previous
+    assert previous is not None
+
+    def spread(summary: IntervalSummary) -> str:
+        return f"{summary.shortest} to {summary.longest}" if summary.shortest != summary.longest else f"all {summary.shortest}"
+
+    def words(v: Voice) -> str:
+        return (
+            f"{v.cap(v.the)} last {plural(len(recent.days), 'session')} ({format_range(recent.first, recent.last)}) "  # type: ignore[arg-type]
+            f"came a median of {days_text(recent.median)} days after the one before ({spread(recent)} days), "  # type: ignore[arg-type]
+            f"against {days_text(previous.median)} days over the {plural(len(previous.days), 'session')} before "  # type: ignore[arg-type]
+            f"({format_range(previous.first, previous.last)}; {spread(previous)} days). "  # type: ignore[arg-type]
+            "Sessions less than a week apart can overlap in their effects, so lifts and how long the effect "
+            "lasted compare less directly across such a change. A change in how often sessions take place "
+            f"is worth discussing with {v.discuss_with}."
+        )
+
+    title = f"Sessions now take place {between.change}"
+    return Signal(
+        key=f.key,
+        level=f.level,
+        title=title,
+        text=words(PATIENT),
+        clinician_title=title,
+        clinician_text=words(CLINICIAN),
+        evidence=recent_evidence([
+            Evidence(s.entry.slug, s.day, f"{session_label(s)}: {plural(s.interval_days, 'day')} after the session before")  # type: ignore[arg-type]
+            for s in trends.sessions[-2 * trends.settings.window:] if s.interval_days is not None
+        ]),
+        numbers=f.numbers,
+    )
+
+
+def side_effects_hard_to_tolerate_words(trends: Trends, f: Finding) -> Signal:
+    w = trends.window.recent
+    hard: list[SessionFigures] = f.facts["hard"]
+    counts = [
+        f"{level if level == 'intolerable' else 'hard to tolerate'} in {plural(len(days), 'session')} ({join_words(days)})"
+        for level in HARD_TO_TOLERATE
+        if (days := [format_day(s.day) for s in hard if s.entry.tolerability == level])
+    ]
+
+    def words(v: Voice) -> str:
+        return (
+            f"In {v.the} last {sessions_word(w.sessions)} ({w.dates_text()}), side effects were recorded as "
+            f"{join_words(counts)}. Side effects that are hard to tolerate are worth discussing with "
+            f"{v.discuss_with}, as a matter of their own, apart from how well the treatment works."
+        )
+
+    return Signal(
+        key=f.key,
+        level=f.level,
+        title="Side effects were hard to tolerate",
+        text=words(PATIENT),
+        clinician_title="Side effects recorded as hard to tolerate",
+        clinician_text=words(CLINICIAN),
+        evidence=recent_evidence([
+            Evidence(s.entry.slug, s.day, f"{session_label(s)}: tolerability {s.entry.tolerability}"
+                     + (f"; side effects {', '.join(s.entry.side_effects)}" if s.entry.side_effects else ""))
+            for s in hard
+        ]),
+        numbers=f.numbers,
+    )
+
+
+def side_effects_rising_words(trends: Trends, f: Finding) -> Signal:
+    new: dict[str, date] = f.facts["new"]
+    rising: dict[str, tuple[int, int, int, int]] = f.facts["rising"]
+    w = trends.window
+
+    def words(v: Voice) -> str:
+        parts = []
+        if new:
+            parts.append(
+                f"New in {v.the} last {sessions_word(w.recent.sessions)} ({w.recent.dates_text()}): "
+                + join_words([f"{name} (first on {format_day(day)})" for name, day in new.items()])
+                + "."
+            )
+        if rising:
+            parts.append(
+                "More frequent than in the sessions before: "
+                + join_words([f"{name} in {rc} of {rn} recent sessions, against {pc} of {pn} before" for name, (rc, rn, pc, pn) in rising.items()])
+                + "."
+            )
+        parts.append(
+            "Side effects that are new, more frequent or hard to tolerate are worth discussing with "
+            f"{v.discuss_with}, as a separate matter from how well the treatment works."
+        )
+        return " ".join(parts)
+
+    names = set(new) | set(rising)
+    evidence = [
+        Evidence(s.entry.slug, s.day, f"{session_label(s)}: {', '.join(s.entry.side_effects)}")
+        for s in w.recent.entries
+        if s.entry.side_effects and names & set(s.entry.side_effects)
+    ]
+    return Signal(
+        key=f.key,
+        level=f.level,
+        title="Side effects are new or more frequent",
+        text=words(PATIENT),
+        clinician_title="Side effects are new or more frequent",
+        clinician_text=words(CLINICIAN),
+        evidence=recent_evidence(evidence),
+        numbers=f.numbers,
+    )
+
+
+def missing_follow_ups_words(trends: Trends, f: Finding) -> Signal:
+    settings = trends.settings
+    weak = [f"{FIELD_WORDS[name]} in {missing} of {sessions_word(due)}" for name, missing, due in f.facts["weak"]]
+    recent_weak: bool = f.facts["recent_weak"]
+    recent = trends.window.recent
+
+    def facts(v: Voice) -> list[str]:
+        parts = []
+        if weak:
+            parts.append(f"Some moods were left empty after their day: {join_words(weak)}.")
+        if recent_weak:
+            parts.append(
+                f"In {v.the} last {sessions_word(recent.sessions)}, {recent.lift_n} have a known lift and "
+                f"{recent.duration_n} a known time the effect lasted, too few to compare "
+                f"({settings.min_known} are needed)."
+            )
+        parts.append("The figures leave such sessions out rather than guess, so they rest on fewer sessions.")
+        return parts
+
+    text = " ".join(
+        facts(PATIENT) + ["Adding what you remember, and filling in each follow-up on its day, makes them firmer."]
+    )
+    evidence = [
+        Evidence(s.entry.slug, s.day, f"{session_label(s)}: {join_words(s.missing)} empty")
+        for s in trends.sessions
+        if s.missing
+    ]
+    return Signal(
+        key=f.key,
+        level=f.level,
+        title="Missing follow-ups weaken the figures",
+        text=text,
+        clinician_title="Missing follow-ups weaken the figures",
+        clinician_text=" ".join(facts(CLINICIAN)),
+        evidence=recent_evidence(evidence),
+        numbers=f.numbers,
+    )
+
+
+# Each finding's wording, by the finding's key (the detector's name in generator.signals).
+SIGNAL_WORDS: dict[str, Callable[[Trends, Finding], Signal]] = {
+    "self_harm_item": self_harm_words,
+    "overlapping_prescribers": overlapping_prescribers_words,
+    "benefit_declining": benefit_declining_words,
+    "effect_fading": effect_fading_words,
+    "mood_before_declining": state_declining_words,
+    "mood_after_declining": state_declining_words,
+    "phq9_worse": questionnaire_worse_words,
+    "gad7_worse": questionnaire_worse_words,
+    "new_provider_dose_drop": new_provider_dose_drop_words,
+    "adequate_trial_without_benefit": adequate_trial_without_benefit_words,
+    "side_effects_rising": side_effects_rising_words,
+    "side_effects_hard_to_tolerate": side_effects_hard_to_tolerate_words,
+    "unusual_sessions": unusual_sessions_words,
+    "frequency_changed": frequency_changed_words,
+    "adequate_trial_not_reached": adequate_trial_not_reached_words,
+    "one_bad_session": one_bad_session_words,
+    "missing_follow_ups": missing_follow_ups_words,
+}
+
+
+def word_signals(trends: Trends, found: Sequence[Finding]) -> list[Signal]:
+    """Each finding worded for both readers, in the order found."""
+    return [SIGNAL_WORDS[f.key](trends, f) for f in found]
+
+
+# --------------------------------------------------------------------------- talking points
+
+
+def efficacy_statement(trends: Trends) -> str:
+    """What the sessions did for my mood, in the first person, with numbers and dates."""
+    if not trends.sessions:
+        return "I have no sessions recorded yet, so there is nothing to say about the benefit."
+    w = trends.window
+    recent = w.recent
+    where = f"at {trends.regimens_text(recent.entries)} ({recent.dates_text()})"
+    if recent.mean_lift is None:
+        return (
+            f"For my last {sessions_word(recent.sessions)} {where}, the mood before and the mood "
+            "two hours after are never both recorded, so I cannot say how much they helped."
+        )
+    previous = w.previous
+    comparable = w.direction != "unknown" and previous is not None and previous.mean_lift is not None
+    first = (
+        f"Over my {'last ' if previous is not None else ''}{sessions_word(recent.sessions)} {where}, "
+        f"my mood {lift_phrase(recent.mean_lift)} two hours after a session "
+        f"({based_on(recent.lift_n)})"
+    )
+    if not comparable:
+        first += ". That is too few sessions to say whether the benefit is changing."
+    else:
+        change = {"declining": "down from", "improving": "up from", "stable": "about the same as"}[w.direction]
+        plain = recent.mean_lift > 0 and previous.mean_lift > 0  # type: ignore[union-attr, operator]
+        first += (
+            f", {change} {lift_amount(previous.mean_lift, plain)} over the "  # type: ignore[union-attr, arg-type]
+            f"{sessions_word(previous.sessions)} before ({previous.dates_text()}"  # type: ignore[union-attr]
+            f"{', at ' + trends.regimens_text(previous.entries) if not w.same_dose else ''})."  # type: ignore[union-attr]
+        )
+    sentences = [first]
+    cut = restart_cut(trends)
+    if cut is not None:
+        sentences.append(
+            f"These figures count only my sessions since I restarted on {format_day(cut.end)}, after a "
+            f"{break_words(cut.days)} break."
+        )
+    sentences.append(duration_sentence(trends))
+    sentences.append(questionnaire_sentence(trends))
+    return " ".join(s for s in sentences if s)
+
+
+def duration_sentence(trends: Trends) -> str:
+    w = trends.window
+    recent, previous = w.recent, w.previous
+    min_known = trends.settings.min_known
+    if recent.duration_n == 0:
+        return (
+            "How long the effect lasts cannot be said yet: the follow-up moods it needs are "
+            "missing or still to come for these sessions."
+        )
+    now = (
+        f"my mood returns to its pre-session level after {duration_mean_text(recent)} "
+        f"({duration_basis(recent)})"
+    )
+    if previous is None or previous.duration_n < min_known or recent.duration_n < min_known:
+        return f"After a session, {now}; too few sessions to compare with before."
+    fading = fading_amount(recent.durations, previous.durations, trends.settings)
+    before = f"{duration_mean_text(previous)} ({duration_basis(previous)})"
+    if fading is not None and fading > trends.settings.fade_threshold_days:
+        return f"The effect now fades sooner: {now}; before, it lasted {before}."
+    return f"After a session, {now}; before, it lasted {before}."
+
+
+def questionnaire_sentence(trends: Trends) -> str:
+    """First, lowest and latest score, with their bands, and when response or remission came."""
+    parts = []
+    for q in (trends.phq9, trends.gad7):
+        first, latest, lowest = q.first, q.latest, q.lowest
+        if first is None or latest is None or lowest is None:
+            continue
+        if len(q.points) == 1:
+            parts.append(f"My {q.name} score was {first.total} ({first.band}) on {format_day(first.day)}.")
+            continue
+        text = f"My {q.name} score went from {score_text(first)}"
+        if lowest is not first and lowest is not latest:
+            text += f" to {score_text(lowest)} and was {score_text(latest)}"
+        else:
+            text += f" to {score_text(latest)}"
+        parts.append(text + f" ({plural(len(q.points), 'score')}).")
+        lost = q.worse is not None and (q.worse.response_lost or q.worse.remission_lost)
+        if lost:
+            parts += lost_sentences(q, "It")
+        if q.response is not None and not (lost and q.worse is not None and q.worse.response_lost):
+            parts.append(
+                f"It first came down to half the first score or less on {format_day(q.response.day)}."
+            )
+        if q.remission is not None and not (lost and q.worse is not None and q.worse.remission_lost):
+            parts.append(f"It first came below 5 on {format_day(q.remission.day)}.")
+    for q in (trends.phq9, trends.gad7):
+        old = score_age(q, trends.today)
+        if old:
+            parts.append(f"My latest {q.name} score is {old} old, so it may not say how I am now.")
+    return " ".join(parts)
+
+
+def score_age(q: Questionnaire, today: date) -> str:
+    """'9 weeks' when the latest score is older than SCORE_OLD_DAYS; '' otherwise."""
+    weeks = score_age_weeks(q, today)
+    return "" if weeks is None else plural(weeks, "week")
+
+
+def score_text(point: QuestionnairePoint) -> str:
+    return f"{point.total} ({point.band}) on {format_day(point.day)}"
+
+
+def side_effect_statement(trends: Trends) -> str:
+    """Side effects on their own, separate from efficacy (the guide asks for both, apart)."""
+    if not trends.sessions:
+        return "I have no sessions recorded yet."
+    w = trends.window
+    sentences = [side_effects_in(w.recent, "my last" if w.previous else "my")]
+    if w.previous is not None:
+        sentences.append(side_effects_in(w.previous, "the", before=True))
+    new, _ = side_effect_changes(trends)
+    if new:
+        sentences.append(f"New compared with my earlier sessions: {join_words(list(new))}.")
+    dissociation = dissociation_in(w.recent, "my last" if w.previous else "my")
+    if dissociation:
+        sentences.append(dissociation)
+    bearable = tolerability_in(w.recent, "my last" if w.previous else "my")
+    if bearable:
+        sentences.append(bearable)
+    return " ".join(sentences)
+
+
+def tolerability_in(window: WindowSummary, owner: str) -> str:
+    """'How bearable the side effects were in my last 6 sessions: fine in 3 and hard in 2
+    (recorded for 5 of them).' Empty when no session of the window records it."""
+    counts = {level: sum(s.entry.tolerability == level for s in window.entries) for level in TOLERABILITY_LEVELS}
+    recorded = sum(counts.values())
+    if not recorded:
+        return ""
+    listed = join_words([f"{level} in {n}" for level, n in counts.items() if n])
+    coverage = "" if recorded == window.sessions else f" (recorded for {recorded} of them)"
+    return f"How bearable the side effects were in {owner} {sessions_word(window.sessions)}: {listed}{coverage}."
+
+
+def between_statement(trends: Trends) -> str:
+    """How often my sessions take place, recent against before, in the first person."""
+    between = trends.between
+    recent = between.recent
+    if recent.median is None:
+        return ""
+    text = (
+        f"My last {plural(len(recent.days), 'session')} ({format_range(recent.first, recent.last)}) came a median "  # type: ignore[arg-type]
+        f"of {days_text(recent.median)} days after the one before"
+    )
+    if recent.shortest != recent.longest:
+        text += f" ({recent.shortest} to {recent.longest} days)"
+    previous = between.previous
+    if previous is not None and previous.median is not None:
+        change = {"more often": ", more often than", "less often": ", less often than"}.get(between.change, ", about as often as")
+        text += f"{change} the {plural(len(previous.days), 'session')} before ({days_text(previous.median)} days)"
+    return text + "."
+
+
+def side_effects_in(window: WindowSummary, owner: str, before: bool = False) -> str:
+    recorded = [s for s in window.entries if s.entry.side_effects is not None]
+    where = f"{owner} {sessions_word(window.sessions)}{' before' if before else ''} ({window.dates_text()})"
+    if not recorded:
+        return f"I did not record side effects for {where}, so I cannot describe them."
+    counts: dict[str, int] = {}
+    for s in recorded:
+        for name in s.entry.side_effects:  # type: ignore[union-attr]
+            counts[name] = counts.get(name, 0) + 1
+    coverage = (
+        "" if len(recorded) == window.sessions
+        else f" (recorded for {len(recorded)} of them)"
+    )
+    if not counts:
+        return f"I recorded no side effects in {where}{coverage}."
+    listed = join_words([f"{name} in {n}" for name, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))])
+    return f"Side effects in {where}: {listed}{coverage}."
+
+
+def dissociation_in(window: WindowSummary, owner: str) -> str:
+    counts: dict[str, int] = {}
+    for s in window.entries:
+        if s.entry.dissociation is not None:
+            counts[s.entry.dissociation] = counts.get(s.entry.dissociation, 0) + 1
+    if not counts:
+        return ""
+    order = ["none", "mild", "moderate", "strong"]
+    listed = join_words([f"{level} in {counts[level]}" for level in order if level in counts])
+    return f"Dissociation in {owner} {sessions_word(window.sessions)}: {listed}."
+
+
+def questions(trends: Trends, found: Sequence[Finding]) -> list[str]:
+    """The guide's direct questions, with my numbers where they help."""
+    if trends.current_dose is not None:
+        how_long = (
+            f"I have had {sessions_word(trends.sessions_at_current_dose)} at "
+            f"{trends.current_dose_text} since {format_day(trends.current_dose_since)}. "  # type: ignore[arg-type]
+            "How long should I stay at this dose before we reassess it?"
+        )
+    else:
+        how_long = "How long should I stay at a dose before we reassess it?"
+    if any(f.key == "effect_fading" for f in found):
+        fade = (
+            f"My mood now returns to its pre-session level after "
+            f"{duration_mean_text(trends.window.recent)}. What should I do when the benefit fades "
+            "between sessions?"
+        )
+    else:
+        fade = "What should I do if the benefit fades between sessions?"
+    return [
+        how_long,
+        "What specific criteria would lead you to consider a change to my treatment?",
+        "Is there a maximum dose in my plan, and if so, is it a clinical limit for my situation "
+        "or a policy that applies to every patient?",
+        "What would you like to see in my journal before any change to my dose?",
+        fade,
+    ]
+
+
+def limits(trends: Trends, found: Sequence[Finding]) -> list[str]:
+    """What the data cannot support, said plainly."""
+    settings = trends.settings
+    w = trends.window
+    said = [
+        "These figures are my own ratings, not a diagnosis; they cannot say which dose is right "
+        "for me. That is for my prescriber and me to decide together.",
+        f"Moods are rated once at each point on a 1-10 scale; a difference of "
+        f"{settings.noise_threshold:g} point or less can be ordinary day-to-day variation.",
+        "How long the effect lasted is read from straight lines between the follow-up moods, up to "
+        "day 7 or the next session if sooner.",
+    ]
+    if w.direction == "unknown":
+        said.append(
+            "There are too few sessions with a recorded lift to compare recent sessions with "
+            f"earlier ones (that needs at least {settings.min_known} in each group of "
+            f"{settings.window})."
+        )
+    elif not w.same_dose and len(set(w.recent.routes) | set(w.previous.routes if w.previous else [])) > 1:
+        said.append(
+            "The sessions compared were not all taken by the same route ("
+            + join_words(sorted(set(w.recent.routes) | set(w.previous.routes if w.previous else [])))
+            + "), and the same mg by different routes is not the same amount in the body, so a change "
+            "between them may reflect the route and dose as much as anything else."
+        )
+    elif not w.same_dose:
+        said.append(
+            "The sessions compared were not all at the same dose, so a change between them "
+            "may reflect the dose as much as anything else."
+        )
+    pending_sessions = [s for s in trends.sessions if s.pending]
+    if pending_sessions:
+        said.append(
+            f"{sessions_word(len(pending_sessions)).capitalize()} still "
+            f"{'has' if len(pending_sessions) == 1 else 'have'} follow-ups to come "
+            f"({join_words(last_days(pending_sessions, 3))}"
+            f"{', among others' if len({s.day for s in pending_sessions}) > 3 else ''}); "
+            "figures that need those moods will include them once they are recorded."
+        )
+    missing_total = sum(trends.missing_follow_ups.values())
+    if missing_total:
+        said.append(
+            f"{plural(missing_total, 'mood')} {'was' if missing_total == 1 else 'were'} left empty "
+            f"after {'its' if missing_total == 1 else 'their'} due day; the figures leave "
+            f"{'it' if missing_total == 1 else 'them'} out rather than guess."
+        )
+    if trends.gaps:
+        said.append(
+            f"There {'was' if len(trends.gaps) == 1 else 'were'} {plural(len(trends.gaps), 'break')} "
+            f"of more than {settings.gap_weeks} weeks between sessions ("
+            + join_words([format_range(g.start, g.end) for g in trends.gaps[-3:]])
+            + "); figures across a break are less certain"
+            + ("; the comparison of recent sessions with earlier ones uses only the sessions since the last one."
+               if restart_cut(trends) is not None else ".")
+        )
+    totals_only = sum(
+        1 for s in trends.sessions
+        if s.entry.scores is not None and s.entry.scores.phq9_total is not None and s.entry.scores.phq9_item9 is None
+    )
+    if totals_only:
+        said.append(
+            f"{plural(totals_only, 'PHQ-9 score')} {'was' if totals_only == 1 else 'were'} recorded "
+            "as a total only, so the question on thoughts of self-harm could not be checked there."
+        )
+    return said
+
+
+def last_days(sessions: Sequence[SessionFigures], n: int) -> list[str]:
+    """The last n distinct session days, written out (several sessions can share a day)."""
+    days = sorted({s.day for s in sessions})[-n:]
+    return [format_day(day) for day in days]
+
+
+def state_statement(trends: Trends) -> str:
+    """How I have been between sessions: my mood right before them and at the last follow-up
+    before the next one, recent against before. Apart from the lift: a person can feel a lift
+    after each session and still be worse."""
+    changes = {"declining": "down from", "improving": "up from", "stable": "about the same as"}
+    said = []
+    m = trends.mood_before
+    if m.recent_mean is None:
+        said.append("I have not recorded my mood before my recent sessions.")
+    else:
+        recent = f"my last {sessions_word(len(m.recent))} ({format_range(m.recent[0].day, m.recent[-1].day)})"
+        now = f"Right before {recent}, my mood averaged {m.recent_mean:.1f} out of 10"
+        if m.direction == "unknown" or m.previous_mean is None:
+            said.append(now + "; too few sessions to compare with before.")
+        else:
+            said.append(
+                f"{now}, {changes[m.direction]} {m.previous_mean:.1f} over the {sessions_word(len(m.previous))} "
+                f"before ({format_range(m.previous[0].day, m.previous[-1].day)})."
+            )
+    a = trends.mood_after
+    if a.recent_mean is not None and a.previous_mean is not None and a.direction != "unknown":
+        said.append(f"At the last follow-up before the next session, my mood averaged {a.recent_mean:.1f}, "
+                    f"{changes[a.direction]} {a.previous_mean:.1f} before.")
+    return " ".join(said)
+
+
+def talking_points(trends: Trends, found: Sequence[Finding]) -> TalkingPoints:
+    standing = stood_out(trends)
+    low = [f"{format_day(o.session.day)}, {stood_out_low(o)}" for o in standing if o.low]
+    harsh = [f"{format_day(o.session.day)}, {stood_out_harsh(o)}" for o in standing if o.harsh]
+    efficacy = efficacy_statement(trends)
+    if low:
+        efficacy += f" In my last {sessions_word(len(trends.window.recent.entries))}, {'one session' if len(low) == 1 else 'these sessions'} stood out: {'; '.join(low)}."
+    side_effects = side_effect_statement(trends)
+    if harsh:
+        side_effects += f" {'One session' if len(harsh) == 1 else 'These sessions'} went badly: {'; '.join(harsh)}."
+    return TalkingPoints(
+        state=state_statement(trends),
+        efficacy=efficacy,
+        side_effects=side_effects,
+        questions=questions(trends, found),
+        limits=limits(trends, found),
+        between=between_statement(trends),
+    )
+
+
+# --------------------------------------------------------------------------- the check-in sheet
+
+
+def sheet_statements(trends: Trends) -> dict[str, list[str]]:
+    """The check-in sheet's sentences to read out: short, one figure each, no brackets (the
+    overview's fuller statements carry the counts behind each average)."""
+    w = trends.window
+    recent, previous = w.recent, w.previous
+    if not trends.sessions:
+        return {"state": [], "between": [], "efficacy": ["I have no sessions recorded yet."], "side_effects": []}
+    owner = "My last" if previous is not None else "My"
+    efficacy = [f"{owner} {sessions_word(recent.sessions)} were at {trends.regimens_text(recent.entries)}, {recent.dates_text()}."]
+    cut = restart_cut(trends)
+    if cut is not None:  # the windows stop at the last break: say so
+        efficacy.append(f"They count only from my restart on {format_day(cut.end, False)}, after a {break_words(cut.days)} break.")
+    if previous is not None and not w.same_dose:
+        efficacy.append(f"The {sessions_word(previous.sessions)} before were at {trends.regimens_text(previous.entries)}.")
+    if recent.mean_lift is None:
+        efficacy.append("My mood before and two hours after is not recorded for them.")
+    else:
+        efficacy.append(f"Two hours after a session, my mood {lift_phrase(recent.mean_lift)}.")
+        if previous is not None and previous.mean_lift is not None:
+            efficacy.append(f"Over the {sessions_word(previous.sessions)} before, it {lift_phrase(previous.mean_lift)}.")
+    if recent.duration_n:
+        efficacy.append(f"My mood is now back to its pre-session level after {duration_mean_text(recent)}.")
+        if previous is not None and previous.duration_n:
+            efficacy.append(f"Before, that took {duration_mean_text(previous)}.")
+    state = sheet_state(trends)
+
+    side_effects = []
+    recorded = [s for s in recent.entries if s.entry.side_effects is not None]
+    counts: dict[str, int] = {}
+    for figure in recorded:
+        for name in figure.entry.side_effects or []:
+            counts[name] = counts.get(name, 0) + 1
+    where = f"{owner.lower()} {sessions_word(recent.sessions)}"
+    if not recorded:
+        side_effects.append(f"I did not record side effects for {where}.")
+    elif not counts:
+        side_effects.append(f"I had no side effects in {where}.")
+    else:
+        listed = join_words([f"{name} in {n}" for name, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))])
+        side_effects.append(f"Side effects in {where}: {listed}.")
+    if recorded and len(recorded) < recent.sessions:
+        side_effects.append(f"I recorded them for {len(recorded)} of these sessions.")
+    new, _ = side_effect_changes(trends)
+    if new:
+        side_effects.append(f"New compared with my earlier sessions: {join_words(list(new))}.")
+    levels: dict[str, int] = {}
+    for figure in recent.entries:
+        if figure.entry.dissociation is not None:
+            levels[figure.entry.dissociation] = levels.get(figure.entry.dissociation, 0) + 1
+    if levels:
+        order = ["none", "mild", "moderate", "strong"]
+        side_effects.append("Dissociation: " + join_words([f"{lv} in {levels[lv]}" for lv in order if lv in levels]) + ".")
+    for o in stood_out(trends):
+        if o.low:
+            efficacy.append(f"{format_day(o.session.day, False)} stood out: {stood_out_low(o)}.")
+        if o.harsh:
+            side_effects.append(f"{format_day(o.session.day, False)} went badly: {stood_out_harsh(o)}.")
+    bearable = {level: sum(f.entry.tolerability == level for f in recent.entries) for level in TOLERABILITY_LEVELS}
+    if any(bearable.values()):
+        side_effects.append("How bearable they were: " + join_words([f"{lv} in {n}" for lv, n in bearable.items() if n]) + ".")
+    return {"state": state, "between": sheet_between(trends), "efficacy": efficacy, "side_effects": side_effects}
+
+
+def sheet_between(trends: Trends) -> list[str]:
+    """How often sessions take place, on the sheet only when that has changed."""
+    between = trends.between
+    recent, previous = between.recent, between.previous
+    if not between.change or recent.median is None or previous is None or previous.median is None:
+        return []
+    return [f"My last sessions came every {days_text(recent.median)} days, {between.change} than the "
+            f"{days_text(previous.median)} days before."]
+
+
+def sheet_state(trends: Trends) -> list[str]:
+    """How I have been between sessions, in the sheet's short sentences: my mood right
+    before sessions, recent against before, and my questionnaire scores."""
+    said = []
+    m = trends.mood_before
+    if m.recent_mean is not None:
+        said.append(f"Right before my last {sessions_word(len(m.recent))}, my mood averaged {m.recent_mean:.1f} of 10.")
+        if m.previous_mean is not None:
+            said.append(f"Over the {sessions_word(len(m.previous))} before, it averaged {m.previous_mean:.1f}.")
+    for q in (trends.phq9, trends.gad7):
+        if len(q.points) > 1:
+            first, latest = q.points[0], q.points[-1]
+            said.append(f"My {q.name} score went from {first.total} on {format_day(first.day, False)} "
+                        f"to {latest.total} on {format_day(latest.day, False)}.")
+            worse = q.worse
+            if worse is not None and worse.lowest is not first:
+                said.append(f"It was {worse.lowest.total} at its lowest, on {format_day(worse.lowest.day, False)}.")
+            if worse is not None and worse.response_lost:
+                said.append("It no longer meets the response I had reached.")
+            if worse is not None and worse.remission_lost:
+                said.append("It is no longer in remission.")
+        old = score_age(q, trends.today)
+        if old:
+            said.append(f"My latest {q.name} score is {old} old.")
+    return said or ["I have not recorded my mood before my recent sessions."]
