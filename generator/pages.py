@@ -29,7 +29,7 @@ from .journal import Journal
 from .problems import Problem
 from .analysis import Analysis
 from .trends import DUE_AFTER_DAYS, Trends
-from .words import Signal, adequate_trial_status, format_day, format_dose, sheet_statements
+from .words import DurationMeans, Signal, adequate_trial_status, bands_text, duration_mean_text, format_day, format_dose, sheet_statements
 
 
 def builtin_templates_dir() -> Path:
@@ -104,15 +104,10 @@ def format_signed_mean(value: float | int | None) -> str:
     return text if text.startswith("-") or text in ("0.0", "–") else f"+{text}"
 
 
-def format_mean_days(value: float | int | None, beyond_day7: int = 0) -> str:
-    """An average effect length: '2.8 days', or 'at least 5.7 days' when some of the
-    sessions behind it were still above the pre-session mood on day 7 (counted as 7,
-    so the average is a lower bound)."""
-    if value is None:
-        return "–"
-    if beyond_day7 and value >= 7:
-        return "7 days or more"  # every session behind it lasted to the last follow-up
-    return f"{'at least ' if beyond_day7 else ''}{format_mean(value)} days"
+def format_mean_days(summary: DurationMeans) -> str:
+    """An average effect length in a table cell: worded as everywhere (see
+    words.duration_mean_text), '–' when unknown."""
+    return "–" if summary.mean_duration is None else duration_mean_text(summary)
 
 
 def due_day(entry: Entry, name: str) -> str:
@@ -141,6 +136,7 @@ def _environment(override_dir: Path | None) -> Environment:
         mean=format_mean,
         signed_mean=format_signed_mean,
         mean_days=format_mean_days,
+        bands=bands_text,
         due_day=due_day,
         spec_json=lambda spec: Markup(spec_json(spec)),  # already made safe for <script>
     )

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Protocol
 
 from .entries import TOLERABILITY_LEVELS
 from .signals import (
@@ -58,6 +59,12 @@ FIELD_WORDS = {
     "mood_day3": "the day-3 mood (mood_day3)",
     "mood_day7": "the day-7 mood (mood_day7)",
 }
+
+
+def bands_text(bands: Sequence[tuple[int, int, str]]) -> str:
+    """A questionnaire's severity bands, '0-4 minimal, 5-9 mild, ...': written from the one
+    table of bands (trends.PHQ9_BANDS, GAD7_BANDS)."""
+    return ", ".join(f"{low}-{high} {name}" for low, high, name in bands)
 
 
 # --------------------------------------------------------------------------- a finding, worded
@@ -141,9 +148,20 @@ def points_text(value: float) -> str:
     return f"{signed(value, 1)} points"
 
 
-def duration_mean_text(window: WindowSummary) -> str:
-    """'about 2.8 days'; 'at least 5.7 days' when some sessions lasted past day 7 (counted
-    as 7, so the average is a lower bound); '7 days or more' when every session did."""
+class DurationMeans(Protocol):
+    """A run of sessions with the mean time their effect lasted (WindowSummary, DoseLevel)."""
+
+    mean_duration: float | None
+    duration_n: int
+    duration_beyond7: int
+    duration_at_next: int
+
+
+def duration_mean_text(window: DurationMeans) -> str:
+    """How long the effect lasted on average, the one wording of it (sentences and tables):
+    'about 2.8 days'; 'at least 5.7 days' when some sessions lasted past day 7 (counted
+    as 7, so the average is a lower bound) or were still above at the next session; '7 days
+    or more' when every session lasted past day 7."""
     mean, n, beyond = window.mean_duration, window.duration_n, window.duration_beyond7
     if mean is None:
         return "an unknown time"
