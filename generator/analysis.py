@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from .signals import find_signals
 from .trends import Trends
-from .words import Signal, TalkingPoints, talking_points, word_signals
+from .words import FigureWords, Signal, TalkingPoints, talking_points, word_signals
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ class Analysis:
 
     def sentences(self) -> list[str]:
         """Every sentence written from the figures, for the dose-advice scan."""
-        texts = self.figures.sentences()
+        texts = FigureWords(self.figures).sentences()
         for signal in self.signals:
             texts += [signal.title, signal.text, signal.clinician_title, signal.clinician_text]
             texts += [signal.sheet_text] if signal.sheet_text else []

@@ -51,7 +51,7 @@ from .journal import Journal, load_journal
 from .names import safe_name
 from .output import STAGING_MARK, OutputOverlapsEntries, check_output, replace_file, writing_output
 from .pages import Report, render_document
-from .words import format_day
+from .words import FigureWords, format_day
 from .problems import one_line
 from .reading import read_entry, text_encoding
 from .trends import (
@@ -162,7 +162,7 @@ def selected_trends(selection: Selection, settings: Settings) -> Trends:
     trends = compute_trends(journal.entries, journal.today, settings)
     if selection.left_out:
         every = [*selection.left_out, *journal.entries]
-        trends = replace(trends, phase=course_phase(every, journal.today, settings.gap_weeks, trends.several_routes))
+        trends = replace(trends, phase=course_phase(every, journal.today, settings.gap_weeks))
     return trends
 
 
@@ -595,6 +595,7 @@ def summary_context(report: Report, selection: Selection, options: ExportOptions
     return {
         "report": report,
         "trends": trends,
+        "words": FigureWords(trends),
         "signals": report.analysis.signals,
         "talking_points": report.analysis.talking_points,
         "journal": report.journal,

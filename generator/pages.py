@@ -29,7 +29,7 @@ from .journal import Journal
 from .problems import Problem
 from .analysis import Analysis
 from .trends import DUE_AFTER_DAYS, Trends
-from .words import DurationMeans, Signal, adequate_trial_status, bands_text, duration_mean_text, format_day, format_dose, sheet_statements
+from .words import DurationMeans, FigureWords, Signal, adequate_trial_status, bands_text, duration_mean_text, format_day, format_dose, sheet_statements
 
 
 def builtin_templates_dir() -> Path:
@@ -291,6 +291,7 @@ def render_pages(
         "report": report,
         "journal": report.journal,
         "trends": trends,
+        "words": FigureWords(trends),
         "charts": report.charts_by_key,
         "all_charts": report.charts,
         "chart_grouping": chart_grouping(trends),

@@ -28,7 +28,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from .entries import DISSOCIATION_LEVELS, FOLLOW_UP_DAYS, Entry
 from .providers import Prescribers, display_names, name_key
@@ -65,7 +65,7 @@ GAD7_BANDS: list[tuple[int, int, str]] = [
 ]
 PHQ9_REMISSION_BELOW = 5
 
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
 
 
 # --------------------------------------------------------------------------- formatting
@@ -80,52 +80,9 @@ def format_dose(mg: float) -> str:
     return f"{mg:.3f}".rstrip("0").rstrip(".") + " mg"
 
 
-def format_day(day: date | datetime | None, with_year: bool = True) -> str:
-    """'24 Oct 2026', the same in every locale; '24 Oct' without the year; ', 18:30' after it for
-    a session with its time; '' for no day."""
-    if day is None:
-        return ""
-    text = f"{day.day} {_MONTHS[day.month - 1]}" + (f" {day.year}" if with_year else "")
-    if isinstance(day, datetime) and (day.hour or day.minute):
-        text += f", {day:%H:%M}"
-    return text
-
-
-def format_range(first: date, last: date) -> str:
-    """'24 Oct – 22 Nov 2026', '11–30 Jun 2026': what both days share is written once."""
-    if first == last:
-        return format_day(first)
-    if (first.year, first.month) == (last.year, last.month):
-        return f"{first.day}–{format_day(last)}"
-    if first.year == last.year:
-        return f"{first.day} {_MONTHS[first.month - 1]} – {format_day(last)}"
-    return f"{format_day(first)} – {format_day(last)}"
-
-
-def format_doses(doses: Iterable[float]) -> str:
-    """'150 mg' for one dose, 'doses from 100 mg to 150 mg' for several."""
-    distinct = sorted(set(doses))
-    if not distinct:
-        return "no recorded dose"
-    if len(distinct) == 1:
-        return format_dose(distinct[0])
-    return f"doses from {format_dose(distinct[0])} to {format_dose(distinct[-1])}"
-
-
 def provider_key(name: str) -> str:
     """Spelling differences in case and spacing do not make two providers."""
     return " ".join(name.split()).casefold()
-
-
-def sessions_word(n: int) -> str:
-    return f"{n} session" if n == 1 else f"{n} sessions"
-
-
-def based_on(n: int, needed: int = 1) -> str:
-    """The words every figure carries about how many sessions it rests on."""
-    if n < needed:
-        return "too few sessions to say"
-    return f"based on {sessions_word(n)}"
 
 
 def join_words(words: Sequence[str]) -> str:
@@ -133,12 +90,6 @@ def join_words(words: Sequence[str]) -> str:
     if len(words) <= 1:
         return "".join(words)
     return ", ".join(words[:-1]) + " and " + words[-1]
-
-
-def signed(value: float, digits: int = 0) -> str:
-    """'+4', '-1.5', and '0' without a sign."""
-    text = f"{value:+.{digits}f}"
-    return text[1:] if float(text) == 0 else text
 
 
 # --------------------------------------------------------------------------- per session
@@ -417,10 +368,6 @@ class DoseLevel:
     side_effects_n: int  # sessions with side effects recorded (an empty list counts)
     route: str | None = None  # the route of its runs (see dose_runs); None when never recorded
     hold_time_min: tuple[float, float] | None = None  # shortest and longest hold time recorded
-
-    @property
-    def hold_text(self) -> str:
-        return hold_text(self.hold_time_min)
     duration_at_next: int = 0  # durations still above at the next session: lower bounds too
 
 
@@ -517,42 +464,26 @@ def dose_text(dose: float, route: str | None, several_routes: bool) -> str:
     return f"{format_dose(dose)} {route}" if route else f"{format_dose(dose)} (route not recorded)"
 
 
-def hold_text(hold: tuple[float, float] | None) -> str:
-    """'held 15 min', 'held 10-20 min'; '' when no hold time was recorded."""
-    if hold is None:
-        return ""
-    low, high = (f"{v:g}" for v in hold)
-    return f"held {low} min" if low == high else f"held {low}–{high} min"
-
-
 # --------------------------------------------------------------------------- phase and gaps
 
 
 @dataclass(frozen=True)
 class Phase:
     key: str  # "titration" | "stabilization" | "ongoing" | "none"
-    name: str
     days_since_first: int
     first_session: date | None
     # After a break longer than gap_weeks followed by sessions, the phase counts from the
-    # restart (see course_phase): the break, and a sentence saying so ("" otherwise).
+    # restart (see course_phase): the break, the first session after it, and the days since.
     restarted_after: Gap | None = None
-    restart: str = ""
-
-
-PHASE_NAMES = {
-    "none": "No sessions yet",
-    "titration": "Initial titration (weeks 1-4)",
-    "stabilization": "Stabilization (months 1-3)",
-    "ongoing": "Ongoing adjustment (from month 3)",
-}
+    restarted_with: Entry | None = None
+    days_since_restart: int = 0
 
 
 def treatment_phase(first_session: date | None, today: date) -> Phase:
     """The phase from the time since the first session: days 0-27 titration, 28-90
     stabilization, 91 on ongoing. Breaks in treatment restart nothing."""
     if first_session is None:
-        return Phase("none", PHASE_NAMES["none"], 0, None)
+        return Phase("none", 0, None)
     days = max(0, (today - first_session).days)  # a session dated after today counts as day 0
     if days < TITRATION_DAYS:
         key = "titration"
@@ -560,7 +491,7 @@ def treatment_phase(first_session: date | None, today: date) -> Phase:
         key = "stabilization"
     else:
         key = "ongoing"
-    return Phase(key, PHASE_NAMES[key], days, first_session)
+    return Phase(key, days, first_session)
 
 
 @dataclass(frozen=True)
@@ -590,14 +521,7 @@ def current_break(last_session: date | None, today: date, gap_weeks: int) -> Gap
     return Gap(last_session, today, (today - last_session).days)
 
 
-def break_words(days: int) -> str:
-    """'5-month', '6-week': how long a break was, as said aloud."""
-    if days < 56:
-        return f"{round(days / 7)}-week"
-    return f"{round(days / 30.44)}-month"
-
-
-def course_phase(entries: Sequence[Entry], today: date, gap_weeks: int, several_routes: bool = False) -> Phase:
+def course_phase(entries: Sequence[Entry], today: date, gap_weeks: int) -> Phase:
     """The phase from the first session, or, after a break longer than `gap_weeks` followed
     by sessions, from the restart: a restart begins a new titration (the guide's phases are
     by time since starting treatment, and a long break starts it again)."""
@@ -610,12 +534,8 @@ def course_phase(entries: Sequence[Entry], today: date, gap_weeks: int, several_
     restarted = next(e for e in entries if e.day == gap.end)
     phase = treatment_phase(gap.end, today)
     whole = treatment_phase(first, today)
-    restart = (
-        f"Restarted {format_day(gap.end)} after a {break_words(gap.days)} break, at "
-        f"{dose_text(restarted.dose_mg, restarted.route, several_routes)}; the phase counts from then "
-        f"({phase.days_since_first} days)"
-    )
-    return replace(whole, key=phase.key, name=phase.name, restarted_after=gap, restart=restart)
+    return replace(whole, key=phase.key, restarted_after=gap, restarted_with=restarted,
+                   days_since_restart=phase.days_since_first)
 
 
 def sessions_since_break(sessions: Sequence[SessionFigures], gaps: Sequence[Gap]) -> list[SessionFigures]:
@@ -674,9 +594,6 @@ class WindowSummary:
     def durations(self) -> list[float]:
         return [s.duration.days for s in self.entries if s.duration.days is not None]
 
-    def dates_text(self) -> str:
-        return format_range(self.first, self.last) if self.first and self.last else "no sessions"
-
 
 def summarize_window(sessions: Sequence[SessionFigures]) -> WindowSummary:
     post, post_n = mean_and_count(s.entry.post_mood_2h for s in sessions)
@@ -714,10 +631,11 @@ class WindowComparison:
     previous: WindowSummary | None
     slope: float | None
     direction: str
-    basis: str
     same_dose: bool
     change: float | None  # recent mean lift minus previous mean lift
     duration_change: float | None  # the same for effect duration (days)
+    min_known: int = 2  # known lifts each window needs before they are compared (settings.min_known)
+    cut_at: Gap | None = None  # the break the windows stop at, when it cut them short
 
 
 def decide_direction(
@@ -748,23 +666,12 @@ def compare_windows(sessions: Sequence[SessionFigures], settings: Settings) -> W
     both = previous_sessions + recent_sessions
     slope = least_squares_slope([(i, s.lift) for i, s in enumerate(both) if s.lift is not None])
     direction = decide_direction(recent.lifts, previous.lifts if previous else [], slope, settings)
-    if direction == "unknown":
-        basis = (
-            f"too few sessions to say ({recent.lift_n} recent and "
-            f"{previous.lift_n if previous else 0} earlier sessions with a recorded lift; "
-            f"{settings.min_known} of each are needed)"
-        )
-    else:
-        basis = (
-            f"based on {sessions_word(recent.lift_n + previous.lift_n)} "  # type: ignore[union-attr]
-            f"({recent.lift_n} recent, {previous.lift_n} before)"  # type: ignore[union-attr]
-        )
     return WindowComparison(
         recent=recent,
         previous=previous,
         slope=slope,
         direction=direction,
-        basis=basis,
+        min_known=settings.min_known,
         same_dose=len({s.dose_mg for s in both}) == 1 and len({s.entry.route for s in both} - {None}) <= 1,
         change=_difference(recent.mean_lift, previous.mean_lift if previous else None),
         duration_change=_difference(recent.mean_duration, previous.mean_duration if previous else None),
@@ -828,15 +735,11 @@ def compare_state(sessions: Sequence[SessionFigures], settings: Settings,
 
 def window_since_break(course: Sequence[SessionFigures], sessions: Sequence[SessionFigures],
                        gaps: Sequence[Gap], settings: Settings) -> WindowComparison:
-    """The window comparison over the sessions since the last break; its basis says so when
-    the break cut the windows short (they would otherwise have reached back across it)."""
+    """The window comparison over the sessions since the last break; `cut_at` is that break when
+    it cut the windows short (they would otherwise have reached back across it)."""
     window = compare_windows(course, settings)
     if len(course) < len(sessions) and len(course) < 2 * settings.window:
-        gap = gaps[-1]
-        window = replace(window, basis=(
-            f"{window.basis}; only sessions since the restart on {format_day(gap.end)}, after a "
-            f"{break_words(gap.days)} break"
-        ))
+        window = replace(window, cut_at=gaps[-1])
     return window
 
 
@@ -1058,31 +961,10 @@ class Trends:
     def dose_text(self, dose: float, route: str | None) -> str:
         return dose_text(dose, route, self.several_routes)
 
-    def level_text(self, level: DoseLevel) -> str:
-        return dose_text(level.dose_mg, level.route, self.several_routes)
-
-    @property
-    def current_dose_text(self) -> str:
-        """'200 mg', or '200 mg intranasal' when routes differ in the journal."""
-        return "" if self.current_dose is None else self.dose_text(self.current_dose, self.current_route)
-
-    @property
-    def current_hold_text(self) -> str:
-        holds = [s.entry.hold_time_min for s in self.current_run if s.entry.hold_time_min is not None]
-        return hold_text((min(holds), max(holds)) if holds else None)
-
     @cached_property
     def routes_by_session(self) -> dict[int, str | None]:
         """id(session) -> the route of its run (see run_routes)."""
         return run_routes(self.sessions)
-
-    def regimens_text(self, sessions: Sequence[SessionFigures]) -> str:
-        """The doses of some sessions: 'doses from 100 mg to 150 mg' as format_doses, or with
-        routes in order of appearance when routes differ ('200 mg sublingual and 200 mg intranasal')."""
-        if not self.several_routes:
-            return format_doses(s.dose_mg for s in sessions)
-        seen = dict.fromkeys((s.dose_mg, self.routes_by_session.get(id(s), s.entry.route)) for s in sessions)
-        return join_words([self.dose_text(dose, route) for dose, route in seen]) or "no recorded dose"
 
     @property
     def between(self) -> IntervalComparison:
@@ -1097,12 +979,6 @@ class Trends:
     def current_run(self) -> list[SessionFigures]:
         """The sessions at the current dose since the last change of dose."""
         return self.sessions[len(self.sessions) - self.sessions_at_current_dose :]
-
-    def sentences(self) -> list[str]:
-        """Every sentence this layer wrote, for the page layer and for the dose-advice scan."""
-        texts: list[str] = [self.phase.name, self.window.basis] + ([self.phase.restart] if self.phase.restart else [])
-        texts += [s.duration.text() for s in self.sessions]
-        return texts
 
 
 def compute_trends(entries: Sequence[Entry], today: date, settings: Settings = Settings()) -> Trends:
@@ -1125,7 +1001,7 @@ def compute_trends(entries: Sequence[Entry], today: date, settings: Settings = S
         today=today,
         sessions=sessions,
         dose_levels=dose_levels(sessions),
-        phase=course_phase(ordered, today, settings.gap_weeks, several_routes),
+        phase=course_phase(ordered, today, settings.gap_weeks),
         gaps=gaps,
         current_break=current_break(sessions[-1].day if sessions else None, today, settings.gap_weeks),
         current_dose=run[0].dose_mg if run else None,

@@ -10,9 +10,9 @@ Nothing here suggests a dose: the words describe, the person and their prescribe
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Protocol
 
 from .entries import TOLERABILITY_LEVELS
@@ -29,23 +29,21 @@ from .signals import (
 )
 from .trends import (
     MOOD_WORDS,
+    DoseLevel,
     Gap,
     IntervalSummary,
+    Phase,
     Questionnaire,
     QuestionnairePoint,
     SessionFigures,
     StateComparison,
     Trends,
+    WindowComparison,
     WindowSummary,
-    based_on,
-    break_words,
     days_text,
-    format_day,
+    dose_text,
     format_dose,
-    format_range,
     join_words,
-    sessions_word,
-    signed,
 )
 
 # Signals list at most this many entries as evidence, the most recent ones.
@@ -59,6 +57,205 @@ FIELD_WORDS = {
     "mood_day3": "the day-3 mood (mood_day3)",
     "mood_day7": "the day-7 mood (mood_day7)",
 }
+
+
+# --------------------------------------------------------------------------- numbers, days and plurals
+# format_dose, dose_text, join_words, days_text and MOOD_WORDS are still defined in trends and
+# imported above: trends' Duration.text() and Trends.dose_text(), which charts.py calls as
+# methods, use them. Import them from here.
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+def format_day(day: date | datetime | None, with_year: bool = True) -> str:
+    """'24 Oct 2026', the same in every locale; '24 Oct' without the year; ', 18:30' after it for
+    a session with its time; '' for no day."""
+    if day is None:
+        return ""
+    text = f"{day.day} {_MONTHS[day.month - 1]}" + (f" {day.year}" if with_year else "")
+    if isinstance(day, datetime) and (day.hour or day.minute):
+        text += f", {day:%H:%M}"
+    return text
+
+
+
+def format_range(first: date, last: date) -> str:
+    """'24 Oct – 22 Nov 2026', '11–30 Jun 2026': what both days share is written once."""
+    if first == last:
+        return format_day(first)
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{first.day}–{format_day(last)}"
+    if first.year == last.year:
+        return f"{first.day} {_MONTHS[first.month - 1]} – {format_day(last)}"
+    return f"{format_day(first)} – {format_day(last)}"
+
+
+
+def format_doses(doses: Iterable[float]) -> str:
+    """'150 mg' for one dose, 'doses from 100 mg to 150 mg' for several."""
+    distinct = sorted(set(doses))
+    if not distinct:
+        return "no recorded dose"
+    if len(distinct) == 1:
+        return format_dose(distinct[0])
+    return f"doses from {format_dose(distinct[0])} to {format_dose(distinct[-1])}"
+
+
+
+def sessions_word(n: int) -> str:
+    return f"{n} session" if n == 1 else f"{n} sessions"
+
+
+def based_on(n: int, needed: int = 1) -> str:
+    """The words every figure carries about how many sessions it rests on."""
+    if n < needed:
+        return "too few sessions to say"
+    return f"based on {sessions_word(n)}"
+
+
+
+def signed(value: float, digits: int = 0) -> str:
+    """'+4', '-1.5', and '0' without a sign."""
+    text = f"{value:+.{digits}f}"
+    return text[1:] if float(text) == 0 else text
+
+
+
+def hold_text(hold: tuple[float, float] | None) -> str:
+    """'held 15 min', 'held 10-20 min'; '' when no hold time was recorded."""
+    if hold is None:
+        return ""
+    low, high = (f"{v:g}" for v in hold)
+    return f"held {low} min" if low == high else f"held {low}–{high} min"
+
+
+
+PHASE_NAMES = {
+    "none": "No sessions yet",
+    "titration": "Initial titration (weeks 1-4)",
+    "stabilization": "Stabilization (months 1-3)",
+    "ongoing": "Ongoing adjustment (from month 3)",
+}
+
+
+
+def break_words(days: int) -> str:
+    """'5-month', '6-week': how long a break was, as said aloud."""
+    if days < 56:
+        return f"{round(days / 7)}-week"
+    return f"{round(days / 30.44)}-month"
+
+
+# --------------------------------------------------------------------------- the figures' own words
+
+
+def phase_name(phase: Phase) -> str:
+    return PHASE_NAMES[phase.key]
+
+
+def phase_restart(trends: Trends) -> str:
+    """'Restarted 4 Oct 2026 after a 5-month break, at 50 mg; the phase counts from then (58 days)';
+    "" when the phase does not count from a restart."""
+    phase = trends.phase
+    gap, restarted = phase.restarted_after, phase.restarted_with
+    if gap is None or restarted is None:
+        return ""
+    return (
+        f"Restarted {format_day(gap.end)} after a {break_words(gap.days)} break, at "
+        f"{dose_text(restarted.dose_mg, restarted.route, trends.several_routes)}; the phase counts from then "
+        f"({phase.days_since_restart} days)"
+    )
+
+
+def window_basis(w: WindowComparison) -> str:
+    """What the direction of the lift rests on: 'based on 12 sessions (6 recent, 6 before)', or
+    'too few sessions to say (...)'; and the break that cut the windows short, if one did."""
+    recent, previous = w.recent, w.previous
+    if w.direction == "unknown":
+        basis = (
+            f"too few sessions to say ({recent.lift_n} recent and "
+            f"{previous.lift_n if previous else 0} earlier sessions with a recorded lift; "
+            f"{w.min_known} of each are needed)"
+        )
+    else:
+        basis = (
+            f"based on {sessions_word(recent.lift_n + previous.lift_n)} "  # type: ignore[union-attr]
+            f"({recent.lift_n} recent, {previous.lift_n} before)"  # type: ignore[union-attr]
+        )
+    if w.cut_at is not None:
+        basis += (
+            f"; only sessions since the restart on {format_day(w.cut_at.end)}, after a "
+            f"{break_words(w.cut_at.days)} break"
+        )
+    return basis
+
+
+def dates_text(window: WindowSummary) -> str:
+    return format_range(window.first, window.last) if window.first and window.last else "no sessions"
+
+
+def level_text(trends: Trends, level: DoseLevel) -> str:
+    """A dose level: '150 mg', or '200 mg intranasal' when routes differ in the journal."""
+    return dose_text(level.dose_mg, level.route, trends.several_routes)
+
+
+def current_dose_text(trends: Trends) -> str:
+    """'200 mg', or '200 mg intranasal' when routes differ in the journal."""
+    return "" if trends.current_dose is None else trends.dose_text(trends.current_dose, trends.current_route)
+
+
+def current_hold_text(trends: Trends) -> str:
+    holds = [s.entry.hold_time_min for s in trends.current_run if s.entry.hold_time_min is not None]
+    return hold_text((min(holds), max(holds)) if holds else None)
+
+
+def regimens_text(trends: Trends, sessions: Sequence[SessionFigures]) -> str:
+    """The doses of some sessions: 'doses from 100 mg to 150 mg' as format_doses, or with
+    routes in order of appearance when routes differ ('200 mg sublingual and 200 mg intranasal')."""
+    if not trends.several_routes:
+        return format_doses(s.dose_mg for s in sessions)
+    seen = dict.fromkeys((s.dose_mg, trends.routes_by_session.get(id(s), s.entry.route)) for s in sessions)
+    return join_words([trends.dose_text(dose, route) for dose, route in seen]) or "no recorded dose"
+
+
+class FigureWords:
+    """The figures' words for the templates, as `words`: {{ words.phase_name }},
+    {{ words.level_text(level) }}, {{ words.hold_text(level) }} and so on."""
+
+    def __init__(self, trends: Trends):
+        self.trends = trends
+
+    @property
+    def phase_name(self) -> str:
+        return phase_name(self.trends.phase)
+
+    @property
+    def phase_restart(self) -> str:
+        return phase_restart(self.trends)
+
+    @property
+    def window_basis(self) -> str:
+        return window_basis(self.trends.window)
+
+    @property
+    def current_dose_text(self) -> str:
+        return current_dose_text(self.trends)
+
+    @property
+    def current_hold_text(self) -> str:
+        return current_hold_text(self.trends)
+
+    def level_text(self, level: DoseLevel) -> str:
+        return level_text(self.trends, level)
+
+    def hold_text(self, level: DoseLevel) -> str:
+        return hold_text(level.hold_time_min)
+
+    def sentences(self) -> list[str]:
+        """Every sentence written about the figures themselves, for the dose-advice scan."""
+        restart = self.phase_restart
+        return [self.phase_name, self.window_basis] + ([restart] if restart else []) + [
+            s.duration.text() for s in self.trends.sessions
+        ]
 
 
 def bands_text(bands: Sequence[tuple[int, int, str]]) -> str:
@@ -436,9 +633,9 @@ def benefit_declining_words(trends: Trends, f: Finding) -> Signal:
         return (
             f"At {dose} throughout, {v.the} average lift (mood two hours after a "
             f"session minus mood before it) was {points_text(recent.mean_lift)} over {v.the} last "  # type: ignore[arg-type]
-            f"{sessions_word(recent.lift_n)} ({recent.dates_text()}), against "
+            f"{sessions_word(recent.lift_n)} ({dates_text(recent)}), against "
             f"{points_text(previous.mean_lift)} over the {sessions_word(previous.lift_n)} before "  # type: ignore[arg-type]
-            f"({previous.dates_text()}). The drop is larger than {trends.settings.noise_threshold:g} "
+            f"({dates_text(previous)}). The drop is larger than {trends.settings.noise_threshold:g} "
             "point of ordinary variation even with the single lowest recent session left out, and "
             "the trend line across these sessions points down, so it is not one bad day. A decline "
             f"over several sessions at the same dose is worth discussing with {v.discuss_with}."
@@ -461,14 +658,14 @@ def effect_fading_words(trends: Trends, f: Finding) -> Signal:
     w = trends.window
     recent, previous = w.recent, w.previous
     assert previous is not None
-    doses = trends.regimens_text(previous.entries + recent.entries)
+    doses = regimens_text(trends, previous.entries + recent.entries)
 
     def words(v: Voice) -> str:
         return (
             f"{v.cap(v.whose)} mood now returns to its pre-session level after {duration_mean_text(recent)} on "
             f"average ({sessions_word(recent.duration_n)} with the follow-ups needed, "
-            f"{recent.dates_text()}), against {duration_mean_text(previous)} over the sessions "
-            f"before ({previous.dates_text()}; {duration_basis(previous)}), at {doses}. "
+            f"{dates_text(recent)}), against {duration_mean_text(previous)} over the sessions "
+            f"before ({dates_text(previous)}; {duration_basis(previous)}), at {doses}. "
             "The difference holds with the single shortest recent session left out. An effect "
             f"that fades noticeably sooner than it used to is worth discussing with {v.discuss_with}."
         )
@@ -490,7 +687,7 @@ def effect_fading_words(trends: Trends, f: Finding) -> Signal:
 
 def adequate_trial_not_reached_words(trends: Trends, f: Finding) -> Signal:
     k, needed = trends.sessions_at_current_dose, trends.settings.adequate_trial
-    dose = trends.current_dose_text
+    dose = current_dose_text(trends)
     facts = (
         f"Only {sessions_word(k)} at {dose} so far (since "
         f"{format_day(trends.current_dose_since)}); fewer than the {needed} of an adequate trial. "  # type: ignore[arg-type]
@@ -520,7 +717,7 @@ def adequate_trial_without_benefit_words(trends: Trends, f: Finding) -> Signal:
     mean: float = f.facts["mean"]
     n: int = f.facts["n"]
     before: list[SessionFigures] = f.facts["before"]
-    dose = trends.current_dose_text
+    dose = current_dose_text(trends)
 
     def opening(v: Voice) -> str:
         return (
@@ -543,7 +740,7 @@ def adequate_trial_without_benefit_words(trends: Trends, f: Finding) -> Signal:
         def words(v: Voice) -> str:
             return (
                 f"{opening(v)}, against {points_text(f.facts['before_mean'])} over the {sessions_word(f.facts['before_n'])} at "
-                f"{trends.regimens_text(before)} before it ({format_range(before[0].day, before[-1].day)}). "
+                f"{regimens_text(trends, before)} before it ({format_range(before[0].day, before[-1].day)}). "
                 "An adequate trial that has not brought the benefit seen before is worth discussing "
                 f"with {v.discuss_with}."
             )
@@ -567,7 +764,7 @@ def adequate_trial_status(trends: Trends) -> str:
     if state["state"] in ("none", "fires"):
         return ""
     run = state["run"]
-    dose = trends.current_dose_text
+    dose = current_dose_text(trends)
     if state["state"] == "not_reached":
         return (
             f"{dose} has had {sessions_word(len(run))} so far, fewer than the {settings.adequate_trial} "
@@ -587,7 +784,7 @@ def adequate_trial_status(trends: Trends) -> str:
     )
     before, before_mean, before_n = state["before"], state["before_mean"], state["before_n"]
     if before_mean is not None and before_n:
-        earlier = f"the {points_text(before_mean)} at {trends.regimens_text(before)} before it"
+        earlier = f"the {points_text(before_mean)} at {regimens_text(trends, before)} before it"
         if mean >= before_mean:
             status += f", and not lower than {earlier}"
         elif before_mean - mean <= settings.noise_threshold:
@@ -762,7 +959,7 @@ def unusual_sessions_words(trends: Trends, f: Finding) -> Signal:
     def words(v: Voice) -> str:
         listed = "; ".join(f"{session_label(s)}: {said}" for s, said in found)
         return (
-            f"In {v.the} last {sessions_word(w.sessions)} ({w.dates_text()}), "
+            f"In {v.the} last {sessions_word(w.sessions)} ({dates_text(w)}), "
             f"{'this session stands' if len(found) == 1 else 'these sessions stand'} out: {listed}. "
             "What was different on such a day (sleep, stress, illness, the setting) and how the session "
             f"went are worth discussing with {v.discuss_with}."
@@ -827,7 +1024,7 @@ def side_effects_hard_to_tolerate_words(trends: Trends, f: Finding) -> Signal:
 
     def words(v: Voice) -> str:
         return (
-            f"In {v.the} last {sessions_word(w.sessions)} ({w.dates_text()}), side effects were recorded as "
+            f"In {v.the} last {sessions_word(w.sessions)} ({dates_text(w)}), side effects were recorded as "
             f"{join_words(counts)}. Side effects that are hard to tolerate are worth discussing with "
             f"{v.discuss_with}, as a matter of their own, apart from how well the treatment works."
         )
@@ -857,7 +1054,7 @@ def side_effects_rising_words(trends: Trends, f: Finding) -> Signal:
         parts = []
         if new:
             parts.append(
-                f"New in {v.the} last {sessions_word(w.recent.sessions)} ({w.recent.dates_text()}): "
+                f"New in {v.the} last {sessions_word(w.recent.sessions)} ({dates_text(w.recent)}): "
                 + join_words([f"{name} (first on {format_day(day)})" for name, day in new.items()])
                 + "."
             )
@@ -966,7 +1163,7 @@ def efficacy_statement(trends: Trends) -> str:
         return "I have no sessions recorded yet, so there is nothing to say about the benefit."
     w = trends.window
     recent = w.recent
-    where = f"at {trends.regimens_text(recent.entries)} ({recent.dates_text()})"
+    where = f"at {regimens_text(trends, recent.entries)} ({dates_text(recent)})"
     if recent.mean_lift is None:
         return (
             f"For my last {sessions_word(recent.sessions)} {where}, the mood before and the mood "
@@ -986,8 +1183,8 @@ def efficacy_statement(trends: Trends) -> str:
         plain = recent.mean_lift > 0 and previous.mean_lift > 0  # type: ignore[union-attr, operator]
         first += (
             f", {change} {lift_amount(previous.mean_lift, plain)} over the "  # type: ignore[union-attr, arg-type]
-            f"{sessions_word(previous.sessions)} before ({previous.dates_text()}"  # type: ignore[union-attr]
-            f"{', at ' + trends.regimens_text(previous.entries) if not w.same_dose else ''})."  # type: ignore[union-attr]
+            f"{sessions_word(previous.sessions)} before ({dates_text(previous)}"  # type: ignore[union-attr]
+            f"{', at ' + regimens_text(trends, previous.entries) if not w.same_dose else ''})."  # type: ignore[union-attr]
         )
     sentences = [first]
     cut = restart_cut(trends)
@@ -1118,7 +1315,7 @@ def between_statement(trends: Trends) -> str:
 
 def side_effects_in(window: WindowSummary, owner: str, before: bool = False) -> str:
     recorded = [s for s in window.entries if s.entry.side_effects is not None]
-    where = f"{owner} {sessions_word(window.sessions)}{' before' if before else ''} ({window.dates_text()})"
+    where = f"{owner} {sessions_word(window.sessions)}{' before' if before else ''} ({dates_text(window)})"
     if not recorded:
         return f"I did not record side effects for {where}, so I cannot describe them."
     counts: dict[str, int] = {}
@@ -1152,7 +1349,7 @@ def questions(trends: Trends, found: Sequence[Finding]) -> list[str]:
     if trends.current_dose is not None:
         how_long = (
             f"I have had {sessions_word(trends.sessions_at_current_dose)} at "
-            f"{trends.current_dose_text} since {format_day(trends.current_dose_since)}. "  # type: ignore[arg-type]
+            f"{current_dose_text(trends)} since {format_day(trends.current_dose_since)}. "  # type: ignore[arg-type]
             "How long should I stay at this dose before we reassess it?"
         )
     else:
@@ -1305,12 +1502,12 @@ def sheet_statements(trends: Trends) -> dict[str, list[str]]:
     if not trends.sessions:
         return {"state": [], "between": [], "efficacy": ["I have no sessions recorded yet."], "side_effects": []}
     owner = "My last" if previous is not None else "My"
-    efficacy = [f"{owner} {sessions_word(recent.sessions)} were at {trends.regimens_text(recent.entries)}, {recent.dates_text()}."]
+    efficacy = [f"{owner} {sessions_word(recent.sessions)} were at {regimens_text(trends, recent.entries)}, {dates_text(recent)}."]
     cut = restart_cut(trends)
     if cut is not None:  # the windows stop at the last break: say so
         efficacy.append(f"They count only from my restart on {format_day(cut.end, False)}, after a {break_words(cut.days)} break.")
     if previous is not None and not w.same_dose:
-        efficacy.append(f"The {sessions_word(previous.sessions)} before were at {trends.regimens_text(previous.entries)}.")
+        efficacy.append(f"The {sessions_word(previous.sessions)} before were at {regimens_text(trends, previous.entries)}.")
     if recent.mean_lift is None:
         efficacy.append("My mood before and two hours after is not recorded for them.")
     else:

@@ -21,6 +21,7 @@ from generator.export import ExportOptions, dose_periods, render_summary, select
 from generator.journal import Journal
 from generator.pages import Report, build_pages, render_pages
 from generator.settings import Settings
+from generator.words import FigureWords, current_dose_text
 from test_course import text
 
 TODAY = D(2026, 12, 1)
@@ -185,8 +186,9 @@ def route_change():
 def test_a_route_change_starts_a_new_run_at_the_same_mg():
     pages = rendered(route_change())
     trends = pages["trends"]
-    assert (trends.current_dose_text, trends.sessions_at_current_dose) == ("200 mg intranasal", 4)
-    assert [(trends.level_text(level), level.sessions, level.hold_text) for level in trends.dose_levels] == [
+    named = FigureWords(trends)
+    assert (named.current_dose_text, trends.sessions_at_current_dose) == ("200 mg intranasal", 4)
+    assert [(named.level_text(level), level.sessions, named.hold_text(level)) for level in trends.dose_levels] == [
         ("200 mg intranasal", 4, ""), ("200 mg sublingual", 6, "held 15 min"),
     ]
     overview, checkin, summary = pages["overview"], pages["check-in"], pages["summary"]
@@ -210,7 +212,7 @@ def test_a_route_change_starts_a_new_run_at_the_same_mg():
             in summary)
     # the dosing history: one row per route
     rows = dose_periods(trends)
-    assert [(trends.level_text(p.level), p.level.sessions, p.level.hold_text) for p in rows] == [
+    assert [(named.level_text(p.level), p.level.sessions, named.hold_text(p.level)) for p in rows] == [
         ("200 mg sublingual", 6, "held 15 min"), ("200 mg intranasal", 4, ""),
     ]
     assert re.search(r"Dosing history .*?200 mg sublingual held 15 min 1 Sep 2026 – 6 Oct 2026 not recorded 6 .*?"
@@ -232,7 +234,7 @@ def test_a_route_not_written_down_does_not_split_a_run():
                [(1, {"route": "oral"}), (8, {}), (15, {"route": "oral"}), (22, {})]]
     trends = rendered(entries)["trends"]
     assert trends.sessions_at_current_dose == 4 and len(trends.dose_levels) == 1
-    assert trends.current_dose_text == "100 mg"  # one route in the journal: named as before
+    assert current_dose_text(trends) == "100 mg"  # one route in the journal: named as before
 
 
 # --------------------------------------------------------------------------- 6: a restart after a break

@@ -22,6 +22,7 @@ from generator.signals import LEVEL_ORDER
 from generator.settings import Settings
 from generator.analysis import Analysis, analyse
 from generator.trends import compute_trends
+from generator.words import phase_name, window_basis
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "entries"
 
@@ -379,7 +380,7 @@ def assert_no_dose_advice(trends: Analysis) -> None:
 def test_example_sentences_give_no_dose_advice(example):
     assert_no_dose_advice(example)
     every = example.sentences()
-    assert example.talking_points.efficacy in every and example.figures.phase.name in every
+    assert example.talking_points.efficacy in every and phase_name(example.figures.phase) in every
     assert all(s.text in every and s.clinician_text in every for s in example.signals)
 
 
@@ -609,7 +610,7 @@ def check(journal: list[Entry], today_offset: int, settings_: Settings) -> Analy
     w = trends.figures.window
     assert w.recent.sessions <= settings_.window and w.recent.lift_n <= w.recent.sessions
     assert w.direction in {"improving", "stable", "declining", "unknown"}
-    assert (w.direction == "unknown") == w.basis.startswith("too few sessions to say")
+    assert (w.direction == "unknown") == window_basis(w).startswith("too few sessions to say")
     assert trends.figures.phase.key in {"titration", "stabilization", "ongoing", "none"}
     levels = [LEVEL_ORDER[s.level] for s in trends.signals]
     assert levels == sorted(levels)
