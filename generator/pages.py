@@ -11,7 +11,6 @@ templates, searched first, overrides any built-in one by name.
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 import os
 import re
@@ -28,8 +27,22 @@ from .entries import Entry
 from .journal import Journal
 from .problems import Problem
 from .analysis import Analysis
-from .trends import DUE_AFTER_DAYS, Trends
-from .words import DurationMeans, FigureWords, Signal, adequate_trial_status, bands_text, duration_mean_text, format_day, format_dose, sheet_statements
+from .trends import Trends
+from .words import (
+    FigureWords,
+    Signal,
+    adequate_trial_status,
+    bands_text,
+    due_day,
+    format_day,
+    format_dose,
+    format_mean,
+    format_mean_days,
+    format_number,
+    format_signed,
+    format_signed_mean,
+    sheet_statements,
+)
 
 
 def builtin_templates_dir() -> Path:
@@ -71,49 +84,6 @@ NAV_PAGES: list[tuple[str, str, str]] = [
 
 def session_path(entry: Entry) -> str:
     return f"sessions/{entry.slug}.md"
-
-
-# --- formatting used by templates -------------------------------------------------------
-
-def format_number(value: float | int | None, digits: int = 1) -> str:
-    if value is None:
-        return "–"
-    if isinstance(value, int) or float(value).is_integer():
-        return str(int(value))
-    return f"{value:.{digits}f}"
-
-
-def format_signed(value: float | int | None) -> str:
-    if value is None:
-        return "–"
-    text = format_number(value)
-    return text if text.startswith("-") or text == "0" else f"+{text}"
-
-
-def format_mean(value: float | int | None) -> str:
-    """An average, always with one decimal: '1.3', '4.0'; '–' when unknown."""
-    if value is None:
-        return "–"
-    text = f"{value:.1f}"
-    return "0.0" if text == "-0.0" else text
-
-
-def format_signed_mean(value: float | int | None) -> str:
-    """A signed average, always with one decimal: '+4.0', '-0.5', '0.0'."""
-    text = format_mean(value)
-    return text if text.startswith("-") or text in ("0.0", "–") else f"+{text}"
-
-
-def format_mean_days(summary: DurationMeans) -> str:
-    """An average effect length in a table cell: worded as everywhere (see
-    words.duration_mean_text), '–' when unknown."""
-    return "–" if summary.mean_duration is None else duration_mean_text(summary)
-
-
-def due_day(entry: Entry, name: str) -> str:
-    """The day an empty mood field falls due ('26 Nov'), for a follow-up still to come:
-    the session's day plus the field's days (day 7's mood is due 7 days after)."""
-    return format_day(entry.day + dt.timedelta(days=DUE_AFTER_DAYS[name]), with_year=False)
 
 
 def _environment(override_dir: Path | None) -> Environment:

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Protocol
 
-from .entries import TOLERABILITY_LEVELS
+from .entries import TOLERABILITY_LEVELS, Entry
 from .signals import (
     HARD_TO_TOLERATE,
     Finding,
@@ -28,6 +28,7 @@ from .signals import (
     stood_out,
 )
 from .trends import (
+    DUE_AFTER_DAYS,
     MOOD_WORDS,
     DoseLevel,
     Gap,
@@ -143,6 +144,50 @@ def break_words(days: int) -> str:
     if days < 56:
         return f"{round(days / 7)}-week"
     return f"{round(days / 30.44)}-month"
+
+
+# --------------------------------------------------------------------------- numbers in tables (the pages' filters)
+
+
+def format_number(value: float | int | None, digits: int = 1) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, int) or float(value).is_integer():
+        return str(int(value))
+    return f"{value:.{digits}f}"
+
+
+def format_signed(value: float | int | None) -> str:
+    if value is None:
+        return "–"
+    text = format_number(value)
+    return text if text.startswith("-") or text == "0" else f"+{text}"
+
+
+def format_mean(value: float | int | None) -> str:
+    """An average, always with one decimal: '1.3', '4.0'; '–' when unknown."""
+    if value is None:
+        return "–"
+    text = f"{value:.1f}"
+    return "0.0" if text == "-0.0" else text
+
+
+def format_signed_mean(value: float | int | None) -> str:
+    """A signed average, always with one decimal: '+4.0', '-0.5', '0.0'."""
+    text = format_mean(value)
+    return text if text.startswith("-") or text in ("0.0", "–") else f"+{text}"
+
+
+def format_mean_days(summary: DurationMeans) -> str:
+    """An average effect length in a table cell: worded as everywhere (see
+    words.duration_mean_text), '–' when unknown."""
+    return "–" if summary.mean_duration is None else duration_mean_text(summary)
+
+
+def due_day(entry: Entry, name: str) -> str:
+    """The day an empty mood field falls due ('26 Nov'), for a follow-up still to come:
+    the session's day plus the field's days (day 7's mood is due 7 days after)."""
+    return format_day(entry.day + timedelta(days=DUE_AFTER_DAYS[name]), with_year=False)
 
 
 # --------------------------------------------------------------------------- the figures' own words
