@@ -97,7 +97,7 @@ def join_words(words: Sequence[str]) -> str:
 
 # The mood fields as a reader names them ("the day-3 mood"), not as they are written.
 MOOD_WORDS = {
-    "pre_mood": "mood before",
+    "pre_mood": "mood before the session",
     "post_mood_2h": "2-hour mood",
     "mood_day1": "day-1 mood",
     "mood_day3": "day-3 mood",

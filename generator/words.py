@@ -50,14 +50,9 @@ from .trends import (
 # Signals list at most this many entries as evidence, the most recent ones.
 EVIDENCE_LIMIT = 12
 
-# The mood fields as a sentence names them, with the name written in the entry.
-FIELD_WORDS = {
-    "pre_mood": "the mood before the session (pre_mood)",
-    "post_mood_2h": "the 2-hour mood (post_mood_2h)",
-    "mood_day1": "the day-1 mood (mood_day1)",
-    "mood_day3": "the day-3 mood (mood_day3)",
-    "mood_day7": "the day-7 mood (mood_day7)",
-}
+# The mood fields as a sentence names them with the name written in the entry ("the day-3 mood
+# (mood_day3)"), from the one table of their names (MOOD_WORDS).
+FIELD_WORDS = {name: f"the {MOOD_WORDS[name]} ({name})" for name in ("pre_mood", "post_mood_2h", "mood_day1", "mood_day3", "mood_day7")}
 
 
 # --------------------------------------------------------------------------- numbers, days and plurals

@@ -106,7 +106,7 @@ def test_effect_duration_needs_no_later_points_once_back_at_pre():
 
 
 def test_effect_duration_unknown_without_pre_mood_or_day7():
-    assert effect_duration(entry("2026-01-01", post=6), LONG_AFTER).text() == "unknown (mood before missing)"
+    assert effect_duration(entry("2026-01-01", post=6), LONG_AFTER).text() == "unknown (mood before the session missing)"
     no_day7 = effect_duration(entry("2026-01-01", pre=4, post=8, d1=7, d3=6), LONG_AFTER)
     assert no_day7.days is None and no_day7.missing == ["mood_day7"]
     assert no_day7.text() == "unknown (day-7 mood missing)"
