@@ -33,7 +33,7 @@ class Analysis:
 
     def sentences(self) -> list[str]:
         """Every sentence written from the figures, for the dose-advice scan."""
-        texts = FigureWords(self.figures).sentences()
+        texts = FigureWords.of(self.figures).sentences()
         for signal in self.signals:
             texts += [signal.title, signal.text, signal.clinician_title, signal.clinician_text]
             texts += [signal.sheet_text] if signal.sheet_text else []

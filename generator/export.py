@@ -595,7 +595,7 @@ def summary_context(report: Report, selection: Selection, options: ExportOptions
     return {
         "report": report,
         "trends": trends,
-        "words": FigureWords(trends),
+        "words": FigureWords.of(trends),
         "signals": report.analysis.signals,
         "talking_points": report.analysis.talking_points,
         "journal": report.journal,

@@ -261,7 +261,7 @@ def render_pages(
         "report": report,
         "journal": report.journal,
         "trends": trends,
-        "words": FigureWords(trends),
+        "words": FigureWords.of(trends),
         "charts": report.charts_by_key,
         "all_charts": report.charts,
         "chart_grouping": chart_grouping(trends),

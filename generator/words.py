@@ -257,32 +257,22 @@ def regimens_text(trends: Trends, sessions: Sequence[SessionFigures]) -> str:
     return join_words([trends.dose_text(dose, route) for dose, route in seen]) or "no recorded dose"
 
 
+@dataclass(frozen=True)
 class FigureWords:
     """The figures' words for the templates, as `words`: {{ words.phase_name }},
     {{ words.level_text(level) }}, {{ words.hold_text(level) }} and so on."""
 
-    def __init__(self, trends: Trends):
-        self.trends = trends
+    trends: Trends
+    phase_name: str
+    phase_restart: str
+    window_basis: str
+    current_dose_text: str
+    current_hold_text: str
 
-    @property
-    def phase_name(self) -> str:
-        return phase_name(self.trends.phase)
-
-    @property
-    def phase_restart(self) -> str:
-        return phase_restart(self.trends)
-
-    @property
-    def window_basis(self) -> str:
-        return window_basis(self.trends.window)
-
-    @property
-    def current_dose_text(self) -> str:
-        return current_dose_text(self.trends)
-
-    @property
-    def current_hold_text(self) -> str:
-        return current_hold_text(self.trends)
+    @classmethod
+    def of(cls, trends: Trends) -> FigureWords:
+        return cls(trends, phase_name(trends.phase), phase_restart(trends), window_basis(trends.window),
+                   current_dose_text(trends), current_hold_text(trends))
 
     def level_text(self, level: DoseLevel) -> str:
         return level_text(self.trends, level)
@@ -292,10 +282,8 @@ class FigureWords:
 
     def sentences(self) -> list[str]:
         """Every sentence written about the figures themselves, for the dose-advice scan."""
-        restart = self.phase_restart
-        return [self.phase_name, self.window_basis] + ([restart] if restart else []) + [
-            s.duration.text() for s in self.trends.sessions
-        ]
+        restart = [self.phase_restart] if self.phase_restart else []
+        return [self.phase_name, self.window_basis, *restart, *(s.duration.text() for s in self.trends.sessions)]
 
 
 def bands_text(bands: Sequence[tuple[int, int, str]]) -> str:
@@ -479,6 +467,12 @@ def recent_evidence(items: Sequence[Evidence]) -> list[Evidence]:
 
 
 # --------------------------------------------------------------------------- the findings, worded
+
+
+def in_both_voices(f: Finding, title: str, words: Callable[[Voice], str], evidence: list[Evidence],
+                   clinician_title: str = "") -> Signal:
+    """A finding whose text is one function of the reader (`words`), called for both."""
+    return Signal(f.key, f.level, title, words(PATIENT), clinician_title or title, words(CLINICIAN), evidence, f.numbers)
 
 
 def stood_out_low(o: StoodOut) -> str:
@@ -682,16 +676,7 @@ def benefit_declining_words(trends: Trends, f: Finding) -> Signal:
         )
 
     title = "The benefit has declined over several sessions at the same dose"
-    return Signal(
-        key=f.key,
-        level=f.level,
-        title=title,
-        text=words(PATIENT),
-        clinician_title=title,
-        clinician_text=words(CLINICIAN),
-        evidence=recent_evidence([lift_evidence(s) for s in previous.entries + recent.entries]),
-        numbers=f.numbers,
-    )
+    return in_both_voices(f, title, words, evidence=recent_evidence([lift_evidence(s) for s in previous.entries + recent.entries]))
 
 
 def effect_fading_words(trends: Trends, f: Finding) -> Signal:
@@ -711,17 +696,11 @@ def effect_fading_words(trends: Trends, f: Finding) -> Signal:
         )
 
     title = "The effect fades sooner than it used to"
-    return Signal(
-        key=f.key,
-        level=f.level,
-        title=title,
-        text=words(PATIENT),
-        clinician_title=title,
-        clinician_text=words(CLINICIAN),
+    return in_both_voices(
+        f, title, words,
         evidence=recent_evidence(
             [duration_evidence(s) for s in previous.entries + recent.entries if s.duration.known]
         ),
-        numbers=f.numbers,
     )
 
 
@@ -784,16 +763,7 @@ def adequate_trial_without_benefit_words(trends: Trends, f: Finding) -> Signal:
                 "An adequate trial that has not brought the benefit seen before is worth discussing "
                 f"with {v.discuss_with}."
             )
-    return Signal(
-        key=f.key,
-        level=f.level,
-        title=title,
-        text=words(PATIENT),
-        clinician_title=title,
-        clinician_text=words(CLINICIAN),
-        evidence=recent_evidence([lift_evidence(s) for s in before + run]),
-        numbers=f.numbers,
-    )
+    return in_both_voices(f, title, words, evidence=recent_evidence([lift_evidence(s) for s in before + run]))
 
 
 def adequate_trial_status(trends: Trends) -> str:
@@ -872,18 +842,12 @@ def state_declining_words(trends: Trends, f: Finding) -> Signal:
             "session shows."
         )
 
-    return Signal(
-        key=f.key,
-        level=f.level,
-        title=titles[0],
-        text=words(PATIENT),
-        clinician_title=titles[1],
-        clinician_text=words(CLINICIAN),
+    return in_both_voices(
+        f, titles[0], words, clinician_title=titles[1],
         evidence=recent_evidence([
             Evidence(s.entry.slug, s.day, f"{session_label(s)}: {evidence_words.format(value(s))}")
             for s in m.previous + m.recent
         ]),
-        numbers=f.numbers,
     )
 
 
@@ -931,18 +895,12 @@ def questionnaire_worse_words(trends: Trends, f: Finding) -> Signal:
         title, clinician_title = f"Your {q.name} score has risen", f"{q.name} score has risen"
     else:
         title, clinician_title = f"Your {q.name} response is no longer met", f"{q.name} response no longer met"
-    return Signal(
-        key=f.key,
-        level=f.level,
-        title=title,
-        text=words(PATIENT),
-        clinician_title=clinician_title,
-        clinician_text=words(CLINICIAN),
+    return in_both_voices(
+        f, title, words, clinician_title=clinician_title,
         evidence=[
             Evidence(p.slug, p.day, f"{format_day(p.day)}: {q.name} {p.total} ({p.band})")
             for p in sorted({id(p): p for p in (lowest, q.response, q.remission, latest) if p is not None}.values(), key=lambda p: p.day)
         ],
-        numbers=f.numbers,
     )
 
 
@@ -1006,16 +964,7 @@ def unusual_sessions_words(trends: Trends, f: Finding) -> Signal:
         )
 
     title = f"{'A session' if len(found) == 1 else 'Sessions'} that stood out: {days}"
-    return Signal(
-        key=f.key,
-        level=f.level,
-        title=title,
-        text=words(PATIENT),
-        clinician_title=title,
-        clinician_text=words(CLINICIAN),
-        evidence=recent_evidence([Evidence(s.entry.slug, s.day, f"{session_label(s)}: {said}") for s, said in found]),
-        numbers=f.numbers,
-    )
+    return in_both_voices(f, title, words, evidence=recent_evidence([Evidence(s.entry.slug, s.day, f"{session_label(s)}: {said}") for s, said in found]))
 
 
 def frequency_changed_words(trends: Trends, f: Finding) -> Signal:
@@ -1038,18 +987,12 @@ def frequency_changed_words(trends: Trends, f: Finding) -> Signal:
         )
 
     title = f"Sessions now take place {between.change}"
-    return Signal(
-        key=f.key,
-        level=f.level,
-        title=title,
-        text=words(PATIENT),
-        clinician_title=title,
-        clinician_text=words(CLINICIAN),
+    return in_both_voices(
+        f, title, words,
         evidence=recent_evidence([
             Evidence(s.entry.slug, s.day, f"{session_label(s)}: {plural(s.interval_days, 'day')} after the session before")  # type: ignore[arg-type]
             for s in trends.sessions[-2 * trends.settings.window:] if s.interval_days is not None
         ]),
-        numbers=f.numbers,
     )
 
 
@@ -1069,19 +1012,13 @@ def side_effects_hard_to_tolerate_words(trends: Trends, f: Finding) -> Signal:
             f"{v.discuss_with}, as a matter of their own, apart from how well the treatment works."
         )
 
-    return Signal(
-        key=f.key,
-        level=f.level,
-        title="Side effects were hard to tolerate",
-        text=words(PATIENT),
-        clinician_title="Side effects recorded as hard to tolerate",
-        clinician_text=words(CLINICIAN),
+    return in_both_voices(
+        f, "Side effects were hard to tolerate", words, clinician_title="Side effects recorded as hard to tolerate",
         evidence=recent_evidence([
             Evidence(s.entry.slug, s.day, f"{session_label(s)}: tolerability {s.entry.tolerability}"
                      + (f"; side effects {', '.join(s.entry.side_effects)}" if s.entry.side_effects else ""))
             for s in hard
         ]),
-        numbers=f.numbers,
     )
 
 
@@ -1116,16 +1053,7 @@ def side_effects_rising_words(trends: Trends, f: Finding) -> Signal:
         for s in w.recent.entries
         if s.entry.side_effects and names & set(s.entry.side_effects)
     ]
-    return Signal(
-        key=f.key,
-        level=f.level,
-        title="Side effects are new or more frequent",
-        text=words(PATIENT),
-        clinician_title="Side effects are new or more frequent",
-        clinician_text=words(CLINICIAN),
-        evidence=recent_evidence(evidence),
-        numbers=f.numbers,
-    )
+    return in_both_voices(f, "Side effects are new or more frequent", words, evidence=recent_evidence(evidence))
 
 
 def missing_follow_ups_words(trends: Trends, f: Finding) -> Signal:

@@ -186,7 +186,7 @@ def route_change():
 def test_a_route_change_starts_a_new_run_at_the_same_mg():
     pages = rendered(route_change())
     trends = pages["trends"]
-    named = FigureWords(trends)
+    named = FigureWords.of(trends)
     assert (named.current_dose_text, trends.sessions_at_current_dose) == ("200 mg intranasal", 4)
     assert [(named.level_text(level), level.sessions, named.hold_text(level)) for level in trends.dose_levels] == [
         ("200 mg intranasal", 4, ""), ("200 mg sublingual", 6, "held 15 min"),
