@@ -469,10 +469,16 @@ def recent_evidence(items: Sequence[Evidence]) -> list[Evidence]:
 # --------------------------------------------------------------------------- the findings, worded
 
 
+def worded(f: Finding, title: str, text: str, clinician_text: str, evidence: list[Evidence],
+           clinician_title: str = "", sheet_text: str = "") -> Signal:
+    """A finding with its words: the clinician's title is the person's unless given."""
+    return Signal(f.key, f.level, title, text, clinician_title or title, clinician_text, evidence, f.numbers, sheet_text)
+
+
 def in_both_voices(f: Finding, title: str, words: Callable[[Voice], str], evidence: list[Evidence],
                    clinician_title: str = "") -> Signal:
     """A finding whose text is one function of the reader (`words`), called for both."""
-    return Signal(f.key, f.level, title, words(PATIENT), clinician_title or title, words(CLINICIAN), evidence, f.numbers)
+    return worded(f, title, words(PATIENT), words(CLINICIAN), evidence, clinician_title)
 
 
 def stood_out_low(o: StoodOut) -> str:
@@ -551,15 +557,10 @@ def self_harm_words(trends: Trends, f: Finding) -> Signal:
             f"question 9 was answered {later.entry.scores.phq9_item9}."  # type: ignore[union-attr]
         )
     clinician += f" The patient's own report shows a notice at its top {told}."
-    return Signal(
-        key=f.key,
-        level=f.level,
-        title=title,
-        text=text,
-        clinician_title="Thoughts of self-harm recorded (PHQ-9 question 9)",
-        clinician_text=clinician,
+    return worded(
+        f, title, text, clinician,
         evidence=recent_evidence(evidence),
-        numbers=f.numbers,
+        clinician_title="Thoughts of self-harm recorded (PHQ-9 question 9)",
     )
 
 
@@ -601,15 +602,9 @@ def overlapping_prescribers_words(trends: Trends, f: Finding) -> Signal:
     evidence = [
         Evidence(s.entry.slug, s.day, f"{session_label(s)}: prescribed by {s.entry.provider}") for s in inside.values()
     ]
-    return Signal(
-        key=f.key,
-        level=f.level,
-        title="More than one prescriber at the same time",
-        text=text,
-        clinician_title="More than one prescriber at the same time",
-        clinician_text=clinician,
+    return worded(
+        f, "More than one prescriber at the same time", text, clinician,
         evidence=recent_evidence(evidence),
-        numbers=f.numbers,
         sheet_text=(
             f"Your journal names {len(involved)} prescribers over the same period: {described}. Receiving "
             "ketamine from more than one prescriber at a time carries serious safety and legal risks: "
@@ -643,17 +638,11 @@ def new_provider_dose_drop_words(trends: Trends, f: Finding) -> Signal:
         "when this dose was chosen is worth discussing with the patient."
     )
     title = "A new prescriber started at half the earlier dose or less"
-    return Signal(
-        key=f.key,
-        level=f.level,
-        title=title,
-        text=text,
-        clinician_title=title,
-        clinician_text=clinician,
+    return worded(
+        f, title, text, clinician,
         evidence=[
             Evidence(s.entry.slug, s.day, f"{session_label(s)}: prescribed by {s.entry.provider}") for s in (before, after)
         ],
-        numbers=f.numbers,
     )
 
 
@@ -718,15 +707,9 @@ def adequate_trial_not_reached_words(trends: Trends, f: Finding) -> Signal:
         "conversation."
     )
     title = f"Too early to judge {dose}"
-    return Signal(
-        key=f.key,
-        level=f.level,
-        title=title,
-        text=text,
-        clinician_title=title,
-        clinician_text=f"{facts}.",
+    return worded(
+        f, title, text, f"{facts}.",
         evidence=recent_evidence([lift_evidence(s) for s in trends.current_run]),
-        numbers=f.numbers,
     )
 
 
@@ -933,15 +916,9 @@ def one_bad_session_words(trends: Trends, f: Finding) -> Signal:
         title = "One session below the rest"
         text = f"{facts(PATIENT)} Tell your prescriber about it along with the notice at the top."
         clinician = facts(CLINICIAN)
-    return Signal(
-        key=f.key,
-        level=f.level,
-        title=title,
-        text=text,
-        clinician_title=title,
-        clinician_text=clinician,
+    return worded(
+        f, title, text, clinician,
         evidence=recent_evidence([lift_evidence(s) for s in others + [latest]]),
-        numbers=f.numbers,
     )
 
 
@@ -1083,15 +1060,9 @@ def missing_follow_ups_words(trends: Trends, f: Finding) -> Signal:
         for s in trends.sessions
         if s.missing
     ]
-    return Signal(
-        key=f.key,
-        level=f.level,
-        title="Missing follow-ups weaken the figures",
-        text=text,
-        clinician_title="Missing follow-ups weaken the figures",
-        clinician_text=" ".join(facts(CLINICIAN)),
+    return worded(
+        f, "Missing follow-ups weaken the figures", text, " ".join(facts(CLINICIAN)),
         evidence=recent_evidence(evidence),
-        numbers=f.numbers,
     )
 
 
