@@ -1,13 +1,16 @@
 """Trends: the figures a prescriber needs, computed from the journal's entries.
 
 This layer is pure Python. It takes validated `Entry` objects and a date for
-"today" and returns plain data and plain-text sentences; it reads no files and
-knows nothing of pages, charts or HTML (the page layer escapes every sentence).
+"today" and returns numbers and plain data; it reads no files, knows nothing of
+signals, words, pages, charts or HTML, and imports only the entries layer (see
+tests/test_layers.py). What the figures say in words is written in
+`generator.words`. Two texts are still made here, because charts.py calls them as
+methods: `Duration.text()` and `Trends.dose_text()` (with `format_dose`,
+`dose_text`, `join_words`, `days_text` and `MOOD_WORDS`, which words re-exports).
 
 Every figure carries the number of sessions it rests on, and missing values stay
-missing: nothing is filled in by guessing. No figure or sentence here suggests a
-dose; the signals (`generator.signals`) and talking points only describe the
-person's own data and say what is worth discussing with their prescriber.
+missing: nothing is filled in by guessing. No figure here suggests a dose; the
+signals (`generator.signals`) find what is worth discussing with the prescriber.
 
 How the figures are defined:
 
