@@ -51,7 +51,7 @@ from .journal import Journal, load_journal
 from .names import safe_name
 from .output import STAGING_MARK, OutputOverlapsEntries, check_output, replace_file, writing_output
 from .pages import Report, render_document
-from .words import FigureWords, format_day
+from .words import FIELD_LABELS, FigureWords, format_day
 from .problems import one_line
 from .reading import read_entry, text_encoding
 from .trends import (
@@ -519,21 +519,6 @@ def provider_letters(trends: Trends, periods: Sequence[ProviderPeriod]) -> dict[
     by_key = {trends.prescriber_key(p.name): p.key for p in periods}
     spellings = {s.entry.provider or "not recorded" for s in trends.sessions} | {p.name for p in periods}
     return {name: by_key[trends.prescriber_key(name)] for name in sorted(spellings)}
-
-
-FIELD_LABELS: dict[str, str] = {
-    "pre_mood": "Mood before the session",
-    "post_mood_2h": "Mood 2 hours after",
-    "mood_day1": "Mood on day 1",
-    "mood_day3": "Mood on day 3",
-    "mood_day7": "Mood on day 7",
-    "dissociation": "Dissociation",
-    "side_effects": "Side effects",
-    "tolerability": "Tolerability of side effects",
-    "route": "Route",
-    "hold_time_min": "Hold time",
-    "provider": "Provider",
-}
 
 
 @dataclass

@@ -54,6 +54,21 @@ EVIDENCE_LIMIT = 12
 # (mood_day3)"), from the one table of their names (MOOD_WORDS).
 FIELD_WORDS = {name: f"the {MOOD_WORDS[name]} ({name})" for name in ("pre_mood", "post_mood_2h", "mood_day1", "mood_day3", "mood_day7")}
 
+# The fields as a table's row or column names them (the export's summary, "what was recorded").
+FIELD_LABELS: dict[str, str] = {
+    "pre_mood": "Mood before the session",
+    "post_mood_2h": "Mood 2 hours after",
+    "mood_day1": "Mood on day 1",
+    "mood_day3": "Mood on day 3",
+    "mood_day7": "Mood on day 7",
+    "dissociation": "Dissociation",
+    "side_effects": "Side effects",
+    "tolerability": "Tolerability of side effects",
+    "route": "Route",
+    "hold_time_min": "Hold time",
+    "provider": "Provider",
+}
+
 
 # --------------------------------------------------------------------------- numbers, days and plurals
 # format_dose, dose_text, join_words, days_text and MOOD_WORDS are still defined in trends and
