@@ -31,8 +31,9 @@ from .trends import Trends
 from .words import (
     FigureWords,
     Signal,
-    adequate_trial_status,
+    RED_FLAGS,
     bands_text,
+    checklist_items,
     due_day,
     format_day,
     format_dose,
@@ -41,6 +42,7 @@ from .words import (
     format_number,
     format_signed,
     format_signed_mean,
+    month_text,
     sheet_statements,
 )
 
@@ -119,72 +121,9 @@ def sessions_by_month(trends: Trends) -> list[tuple[str, list[Any]]]:
     """Newest month first, newest session first inside each month."""
     months: OrderedDict[str, list[Any]] = OrderedDict()
     for figure in sorted(trends.sessions, key=lambda f: f.entry.sort_key, reverse=True):
-        label = figure.entry.day.strftime("%B %Y")
+        label = month_text(figure.entry.day)
         months.setdefault(label, []).append(figure)
     return list(months.items())
-
-
-def checklist_items(trends: Trends, found: Sequence[Signal]) -> dict[str, list[dict[str, Any]]]:
-    """The guide's checklists. Items the data can decide are ticked or left open from the
-    signals, with the evidence; the rest are for the person to judge."""
-    signals = {s.key: s for s in found}
-    trial = trends.settings.adequate_trial
-
-    def from_data(key: str, text: str, open_text: str = "") -> dict[str, Any]:
-        """The template says "Your journal shows this" or "does not show this" before
-        the status: the signal's text when ticked, else open_text (detail, may be empty)."""
-        signal = signals.get(key)
-        return {"text": text, "decided": True, "checked": signal is not None, "signal": signal,
-                "status": signal.text if signal else open_text}
-
-    def personal(text: str) -> dict[str, Any]:
-        return {"text": text, "decided": False, "checked": False, "signal": None, "status": ""}
-
-    discuss = [
-        from_data("benefit_declining", "The benefit has declined over several sessions at the same dose, not just one."),
-        from_data("effect_fading", "The effect fades noticeably sooner than it used to."),
-        from_data("adequate_trial_without_benefit",
-                  f"The current dose has had an adequate trial ({trial} or more sessions) without reaching the benefit you saw or agreed on.",
-                  adequate_trial_status(trends)),
-        personal("Side effects are hard to tolerate (a change can also be downward)."),
-        personal("Your circumstances or treatment goals have changed."),
-    ]
-    if "side_effects_rising" in signals:
-        discuss[3] = {**discuss[3], "signal": signals["side_effects_rising"], "status": signals["side_effects_rising"].text}
-    if any(s.entry.tolerability is not None for s in trends.window.recent.entries):
-        # the journal records how bearable they were: the item is decided from it
-        discuss[3] = from_data("side_effects_hard_to_tolerate", discuss[3]["text"],
-                               f"none of your last {len(trends.window.recent.entries)} sessions records side effects as hard or intolerable.")
-    wait = [
-        from_data("one_bad_session", "You had one bad session: normal variability exists.",
-                  "your latest session does not stand out far below the steady sessions before it."),
-        personal("You are looking for stronger dissociation rather than more therapeutic benefit."),
-        from_data("adequate_trial_not_reached", f"The current dose has not had adequate time yet: usually at least 3-4 sessions (your setting: {trial}).",
-                  f"the current dose has had {trends.sessions_at_current_dose} "
-                  f"{'session' if trends.sessions_at_current_dose == 1 else 'sessions'}, at least the {trial} of an adequate trial."
-                  if trends.current_dose is not None else ""),
-    ]
-    # The red flags the data can tell: a new prescriber starting at half the dose or less.
-    red_flags = [personal(flag) for flag in RED_FLAGS]
-    red_flags[RED_FLAGS.index(RESTART_FLAG)] = from_data(
-        "new_provider_dose_drop", RESTART_FLAG,
-        "no new prescriber's first session is at half the dose before it or less." if trends.sessions else "",
-    )
-    return {"discuss": discuss, "wait": wait, "red_flags": red_flags}
-
-
-# The one red flag the data can tell (see checklist_items).
-RESTART_FLAG = "A new provider ignores your documented history and restarts you at the lowest dose without a reason."
-RED_FLAGS = [
-    "One fixed dose or maximum for every patient, with no explanation of whether it is a clinical limit or a policy.",
-    "No process or timeline for reassessing your dose.",
-    "Dose changes made without looking at how you responded.",
-    "Your reports of a declining benefit or of side effects are dismissed without discussion.",
-    "Escalation pushed quickly, or driven by stronger dissociation rather than benefit.",
-    RESTART_FLAG,
-    "Your records and dosing history are refused or delayed.",
-    "Willingness to prescribe while another prescriber is still treating you.",
-]
 
 
 @dataclass

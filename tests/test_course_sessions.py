@@ -22,7 +22,8 @@ from generator.charts import build_charts
 from generator.entries import entry_json_schema, entry_template
 from generator.export import ExportOptions, render_summary, select_sessions, selected_trends
 from generator.journal import Journal
-from generator.pages import Report, build_pages, checklist_items, render_pages
+from generator.pages import Report, build_pages, render_pages
+from generator.words import checklist_items
 from generator.settings import Settings
 
 TODAY = D(2026, 12, 1)
