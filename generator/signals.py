@@ -84,7 +84,7 @@ def self_harm_item(trends: Trends) -> Finding | None:
         "self_harm_item", "safety",
         {
             "entries": len(flagged),
-            "latest_answer": latest.entry.scores.phq9_item9,  # type: ignore[union-attr]
+            "latest_answer": latest.entry.scores.phq9_item9,  # type: ignore[union-attr, dict-item]
             "latest_day": latest.day.isoformat(),
         },
         {"flagged": flagged, "later": later},

@@ -400,10 +400,14 @@ def points_text(value: float) -> str:
 class DurationMeans(Protocol):
     """A run of sessions with the mean time their effect lasted (WindowSummary, DoseLevel)."""
 
-    mean_duration: float | None
-    duration_n: int
-    duration_beyond7: int
-    duration_at_next: int
+    @property
+    def mean_duration(self) -> float | None: ...
+    @property
+    def duration_n(self) -> int: ...
+    @property
+    def duration_beyond7(self) -> int: ...
+    @property
+    def duration_at_next(self) -> int: ...
 
 
 def duration_mean_text(window: DurationMeans) -> str:
@@ -674,7 +678,8 @@ def benefit_declining_words(trends: Trends, f: Finding) -> Signal:
     w = trends.window
     recent, previous = w.recent, w.previous
     assert previous is not None
-    dose = trends.dose_text(recent.doses[0], (recent.routes or previous.routes or [None])[0])
+    routes = recent.routes or previous.routes
+    dose = trends.dose_text(recent.doses[0], routes[0] if routes else None)
 
     def words(v: Voice) -> str:
         return (
@@ -1146,7 +1151,7 @@ def efficacy_statement(trends: Trends) -> str:
         plain = recent.mean_lift > 0 and previous.mean_lift > 0  # type: ignore[union-attr, operator]
         first += (
             f", {change} {lift_amount(previous.mean_lift, plain)} over the "  # type: ignore[union-attr, arg-type]
-            f"{sessions_word(previous.sessions)} before ({dates_text(previous)}"  # type: ignore[union-attr]
+            f"{sessions_word(previous.sessions)} before ({dates_text(previous)}"  # type: ignore[union-attr, arg-type]
             f"{', at ' + regimens_text(trends, previous.entries) if not w.same_dose else ''})."  # type: ignore[union-attr]
         )
     sentences = [first]
