@@ -51,13 +51,84 @@ SCORE_OLD_DAYS = 28
 @dataclass(frozen=True)
 class Finding:
     """One finding of the figures, before any words: its key (the name of the detector), its
-    level ("safety" | "discuss" | "wait" | "info"), the numbers behind it (shown as they are),
-    and `facts`, the figures its wording needs (sessions, windows, amounts; see each detector)."""
+    level ("safety" | "discuss" | "wait" | "info") and the numbers behind it (shown as they
+    are). A finding whose wording needs more than the figures' own is one of the kinds below,
+    which add the sessions and amounts the detector found."""
 
     key: str
     level: str
     numbers: dict[str, float | int | str]
-    facts: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SelfHarm(Finding):
+    flagged: list[SessionFigures]  # the sessions with question 9 above 0
+    later: SessionFigures | None  # a later session whose PHQ-9 answered it 0
+
+
+@dataclass(frozen=True)
+class Overlap(Finding):
+    involved: list[list[SessionFigures]]  # each overlapping prescriber's sessions, in order
+    inside: dict[str, SessionFigures]  # the sessions inside another's period, by slug
+
+
+@dataclass(frozen=True)
+class DoseDrop(Finding):
+    before: SessionFigures  # the last session with the earlier prescriber
+    after: SessionFigures  # the first with the new one
+    gap: Gap | None  # the break between them, if there was one
+
+
+@dataclass(frozen=True)
+class TrialWithoutBenefit(Finding):
+    mean: float  # the current run's mean lift, over n sessions
+    n: int
+    before: list[SessionFigures]  # the run at the dose before (see previous_dose_run)
+    before_mean: float | None
+    before_n: int
+    below_before: bool  # below the benefit seen before, rather than no clear benefit
+
+
+@dataclass(frozen=True)
+class StateDecline(Finding):
+    comparison: StateComparison
+    value: Callable[[SessionFigures], int | None]  # each session's mood compared
+
+
+@dataclass(frozen=True)
+class QuestionnaireWorse(Finding):
+    questionnaire: Questionnaire
+    rose: bool  # risen, rather than only a response or remission lost
+
+
+@dataclass(frozen=True)
+class OneBadSession(Finding):
+    latest: SessionFigures
+    others: list[SessionFigures]  # the steady sessions before it
+    typical: float  # their median lift
+    beside_safety: bool
+
+
+@dataclass(frozen=True)
+class Unusual(Finding):
+    found: list[StoodOut]
+
+
+@dataclass(frozen=True)
+class HardToTolerate(Finding):
+    hard: list[SessionFigures]
+
+
+@dataclass(frozen=True)
+class SideEffectChanges(Finding):
+    new: dict[str, date]  # see side_effect_changes
+    rising: dict[str, tuple[int, int, int, int]]
+
+
+@dataclass(frozen=True)
+class MissingMoods(Finding):
+    weak: list[tuple[str, int, int]]  # (mood field, sessions missing it, sessions it was due)
+    recent_weak: bool
 
 
 # --------------------------------------------------------------------------- safety
@@ -65,7 +136,7 @@ class Finding:
 
 def self_harm_item(trends: Trends) -> Finding | None:
     """PHQ-9 question 9 answered above 0 in any entry: shown first, whatever else is true.
-    facts: flagged (the sessions), later (a later session whose PHQ-9 answered it 0, or None)."""
+   """
     flagged = [
         s for s in trends.sessions
         if s.entry.scores is not None and (s.entry.scores.phq9_item9 or 0) > 0
@@ -80,14 +151,14 @@ def self_harm_item(trends: Trends) -> Finding | None:
     # A later PHQ-9 answered question 9 with 0: the notice stays at the top (it must not be
     # missed), but it does not say "now" about answers that a later one no longer records.
     later = answered[-1] if answered and answered[-1] is not latest else None
-    return Finding(
+    return SelfHarm(
         "self_harm_item", "safety",
         {
             "entries": len(flagged),
             "latest_answer": latest.entry.scores.phq9_item9,  # type: ignore[union-attr, dict-item]
             "latest_day": latest.day.isoformat(),
         },
-        {"flagged": flagged, "later": later},
+        flagged, later,
     )
 
 
@@ -115,11 +186,7 @@ def overlapping_prescribers(trends: Trends) -> Finding | None:
             for s in own:
                 if other[0].day <= s.day <= other[-1].day:
                     inside[s.entry.slug] = s
-    return Finding(
-        "overlapping_prescribers", "safety",
-        {"pairs": len(pairs), "providers": len(providers)},
-        {"involved": involved, "inside": inside},
-    )
+    return Overlap("overlapping_prescribers", "safety", {"pairs": len(pairs), "providers": len(providers)}, involved, inside)
 
 
 def new_provider_dose_drop(trends: Trends) -> Finding | None:
@@ -141,11 +208,11 @@ def new_provider_dose_drop(trends: Trends) -> Finding | None:
         return None
     before, after = found
     gap = next((g for g in trends.gaps if g.start == before.day and g.end == after.day), None)
-    return Finding(
+    return DoseDrop(
         "new_provider_dose_drop", "discuss",
         {"previous_dose_mg": before.dose_mg, "new_dose_mg": after.dose_mg,
          "new_provider": trends.prescriber(after.entry.provider)},  # type: ignore[arg-type]
-        {"before": before, "after": after, "gap": gap},
+        before, after, gap,
     )
 
 
@@ -238,7 +305,6 @@ def adequate_trial_without_benefit(trends: Trends) -> Finding | None:
     before = previous_dose_run(trends)
     before_mean, before_n = mean_and_count(s.lift for s in before)
     numbers: dict[str, float | int | str] = {"dose_mg": trends.current_dose, "mean_lift": round(mean, 2), "lift_n": n}
-    facts = {"mean": mean, "n": n, "before": before, "before_mean": before_mean, "before_n": before_n}
     if mean <= settings.noise_threshold:
         below_before = False
     elif (
@@ -250,7 +316,8 @@ def adequate_trial_without_benefit(trends: Trends) -> Finding | None:
         numbers.update(previous_dose_mg=before[0].dose_mg, previous_mean_lift=round(before_mean, 2), previous_lift_n=before_n)
     else:
         return None
-    return Finding("adequate_trial_without_benefit", "discuss", numbers, {**facts, "below_before": below_before})
+    return TrialWithoutBenefit("adequate_trial_without_benefit", "discuss", numbers, mean, n, before, before_mean, before_n,
+                               below_before)
 
 
 # --------------------------------------------------------------------------- state between sessions
@@ -272,10 +339,10 @@ def mood_after_declining(trends: Trends) -> Finding | None:
 
 
 def state_declining(m: StateComparison, key: str, value: Callable[[SessionFigures], int | None]) -> Finding | None:
-    """facts: comparison (the StateComparison), value (each session's mood compared)."""
+    """A declining state: the comparison, and each session's mood it compares (`value`)."""
     if m.direction != "declining" or m.recent_mean is None or m.previous_mean is None:
         return None
-    return Finding(
+    return StateDecline(
         key, "discuss",
         {
             "recent_mean": round(m.recent_mean, 2),
@@ -283,7 +350,7 @@ def state_declining(m: StateComparison, key: str, value: Callable[[SessionFigure
             "previous_mean": round(m.previous_mean, 2),
             "previous_n": len(m.previous),
         },
-        {"comparison": m, "value": value},
+        m, value,
     )
 
 
@@ -295,10 +362,10 @@ def questionnaire_worse(q: Questionnaire) -> Finding | None:
     if worse is None:
         return None
     key = q.name.lower().replace("-", "")
-    return Finding(
+    return QuestionnaireWorse(
         f"{key}_worse", "discuss",
         {"lowest": worse.lowest.total, "latest": worse.latest.total, "rise": worse.rise},
-        {"questionnaire": q, "rose": worse.rise >= 5 or worse.band_worse},
+        q, worse.rise >= 5 or worse.band_worse,
     )
 
 
@@ -313,7 +380,7 @@ def gad7_worse(trends: Trends) -> Finding | None:
 def one_bad_session(trends: Trends) -> Finding | None:
     """The latest session's lift is far below the steady sessions just before it. Beside a
     safety notice its level is "info" (nothing on the page may sound like "no need to act").
-    facts: latest, others (the steady sessions), typical (their median lift), beside_safety."""
+   """
     settings = trends.settings
     recent = trends.window.recent.entries
     if not recent or recent[-1].lift is None:
@@ -323,19 +390,19 @@ def one_bad_session(trends: Trends) -> Finding | None:
     routes = trends.routes_by_session
     others = [s for s in recent[:-1] if s.lift is not None and s.dose_mg == latest.dose_mg
               and routes.get(id(s)) == routes.get(id(latest))]
-    lifts = [s.lift for s in others]
+    lifts = [s.lift for s in others if s.lift is not None]  # all of them: others have a lift
     if len(lifts) < settings.min_known:
         return None
-    typical = median(lifts)  # type: ignore[type-var]
-    steady = max(lifts) - min(lifts) <= 2 * settings.noise_threshold  # type: ignore[type-var, operator]
-    far_below = typical - latest.lift >= OUTLIER_MARGIN + settings.noise_threshold  # type: ignore[operator]
+    typical = median(lifts)
+    steady = max(lifts) - min(lifts) <= 2 * settings.noise_threshold
+    far_below = typical - latest.lift >= OUTLIER_MARGIN + settings.noise_threshold  # type: ignore[operator]  # checked above
     if not (steady and far_below):
         return None
     safety = beside_safety(trends)
-    return Finding(
+    return OneBadSession(
         "one_bad_session", "info" if safety else "wait",
         {"latest_lift": latest.lift, "typical_lift": typical, "others_n": len(others)},  # type: ignore[dict-item]
-        {"latest": latest, "others": others, "typical": typical, "beside_safety": safety},
+        latest, others, typical, safety,
     )
 
 
@@ -385,14 +452,14 @@ def stood_out(trends: Trends) -> list[StoodOut]:
 
 
 def unusual_sessions(trends: Trends) -> Finding | None:
-    """Every session of the recent window that stands out (see `stood_out`). facts: found."""
+    """Every session of the recent window that stands out (see `stood_out`)."""
     found = stood_out(trends)
     if not found:
         return None
-    return Finding(
+    return Unusual(
         "unusual_sessions", "discuss" if any(f.harsh for f in found) else "info",
         {"sessions": len(found), "days": ", ".join(f.session.day.isoformat() for f in found)},
-        {"found": found},
+        found,
     )
 
 
@@ -413,12 +480,12 @@ def frequency_changed(trends: Trends) -> Finding | None:
 def side_effects_hard_to_tolerate(trends: Trends) -> Finding | None:
     """Side effects recorded as hard to tolerate or intolerable in the recent window (the
     `tolerability` field): a reason to talk about side effects, apart from the benefit.
-    facts: hard (the sessions)."""
+   """
     w = trends.window.recent
     hard = [s for s in w.entries if s.entry.tolerability in HARD_TO_TOLERATE]
     if not hard:
         return None
-    return Finding("side_effects_hard_to_tolerate", "discuss", {"sessions": len(hard), "recent_n": w.sessions}, {"hard": hard})
+    return HardToTolerate("side_effects_hard_to_tolerate", "discuss", {"sessions": len(hard), "recent_n": w.sessions}, hard)
 
 
 # --------------------------------------------------------------------------- side effects and data quality
@@ -453,14 +520,12 @@ def side_effect_changes(trends: Trends) -> tuple[dict[str, date], dict[str, tupl
 
 
 def side_effects_rising(trends: Trends) -> Finding | None:
-    """facts: new, rising (see `side_effect_changes`)."""
+    """"""
     new, rising = side_effect_changes(trends)
     if not new and not rising:
         return None
-    return Finding(
-        "side_effects_rising", "discuss",
-        {"new": ", ".join(new), "more_frequent": ", ".join(rising)},
-        {"new": new, "rising": rising},
+    return SideEffectChanges(
+        "side_effects_rising", "discuss", {"new": ", ".join(new), "more_frequent": ", ".join(rising)}, new, rising,
     )
 
 
@@ -485,7 +550,7 @@ def missing_follow_ups(trends: Trends) -> Finding | None:
         return None
     numbers: dict[str, float | int | str] = dict(trends.missing_follow_ups)
     numbers["sessions"] = total
-    return Finding("missing_follow_ups", "info", numbers, {"weak": weak, "recent_weak": recent_weak})
+    return MissingMoods("missing_follow_ups", "info", numbers, weak, recent_weak)
 
 
 SAFETY_FINDERS = (self_harm_item, overlapping_prescribers)

@@ -18,8 +18,19 @@ from typing import Any, Protocol
 from .entries import TOLERABILITY_LEVELS, Entry
 from .signals import (
     HARD_TO_TOLERATE,
+    DoseDrop,
     Finding,
+    HardToTolerate,
+    MissingMoods,
+    OneBadSession,
+    Overlap,
+    QuestionnaireWorse,
+    SelfHarm,
+    SideEffectChanges,
+    StateDecline,
     StoodOut,
+    TrialWithoutBenefit,
+    Unusual,
     adequate_trial_state,
     fading_amount,
     restart_cut,
@@ -31,13 +42,11 @@ from .trends import (
     DUE_AFTER_DAYS,
     MOOD_WORDS,
     DoseLevel,
-    Gap,
     IntervalSummary,
     Phase,
     Questionnaire,
     QuestionnairePoint,
     SessionFigures,
-    StateComparison,
     Trends,
     WindowComparison,
     WindowSummary,
@@ -521,9 +530,8 @@ def stood_out_harsh(o: StoodOut) -> str:
     return f"strong dissociation with {join_words(o.harsh)}"
 
 
-def self_harm_words(trends: Trends, f: Finding) -> Signal:
-    flagged: list[SessionFigures] = f.facts["flagged"]
-    later: SessionFigures | None = f.facts["later"]
+def self_harm_words(trends: Trends, f: SelfHarm) -> Signal:
+    flagged, later = f.flagged, f.later
     latest = flagged[-1]
     evidence = [
         Evidence(
@@ -592,9 +600,8 @@ def self_harm_words(trends: Trends, f: Finding) -> Signal:
     )
 
 
-def overlapping_prescribers_words(trends: Trends, f: Finding) -> Signal:
-    involved: list[list[SessionFigures]] = f.facts["involved"]
-    inside: dict[str, SessionFigures] = f.facts["inside"]
+def overlapping_prescribers_words(trends: Trends, f: Overlap) -> Signal:
+    involved, inside = f.involved, f.inside
 
     def name(group: Sequence[SessionFigures]) -> str:
         return trends.prescriber(group[0].entry.provider)  # type: ignore[arg-type]
@@ -641,10 +648,8 @@ def overlapping_prescribers_words(trends: Trends, f: Finding) -> Signal:
     )
 
 
-def new_provider_dose_drop_words(trends: Trends, f: Finding) -> Signal:
-    before: SessionFigures = f.facts["before"]
-    after: SessionFigures = f.facts["after"]
-    gap: Gap | None = f.facts["gap"]
+def new_provider_dose_drop_words(trends: Trends, f: DoseDrop) -> Signal:
+    before, after, gap = f.before, f.after, f.gap
     old, new_name = trends.prescriber(before.entry.provider), trends.prescriber(after.entry.provider)  # type: ignore[arg-type]
     pause = f", after a {break_words(gap.days)} break" if gap else ""
 
@@ -742,12 +747,10 @@ def adequate_trial_not_reached_words(trends: Trends, f: Finding) -> Signal:
     )
 
 
-def adequate_trial_without_benefit_words(trends: Trends, f: Finding) -> Signal:
+def adequate_trial_without_benefit_words(trends: Trends, f: TrialWithoutBenefit) -> Signal:
     settings = trends.settings
     run = trends.current_run
-    mean: float = f.facts["mean"]
-    n: int = f.facts["n"]
-    before: list[SessionFigures] = f.facts["before"]
+    mean, n, before = f.mean, f.n, f.before
     dose = current_dose_text(trends)
 
     def opening(v: Voice) -> str:
@@ -756,7 +759,7 @@ def adequate_trial_without_benefit_words(trends: Trends, f: Finding) -> Signal:
             f"lift two hours after a session is {points_text(mean)} ({based_on(n)})"
         )
 
-    if not f.facts["below_before"]:
+    if not f.below_before:
         title = f"An adequate trial of {dose} has not brought a clear benefit"
 
         def words(v: Voice) -> str:
@@ -767,10 +770,12 @@ def adequate_trial_without_benefit_words(trends: Trends, f: Finding) -> Signal:
             )
     else:
         title = f"An adequate trial of {dose} has not brought the benefit seen before"
+        before_mean = f.before_mean
+        assert before_mean is not None  # below the benefit before: there was one
 
         def words(v: Voice) -> str:
             return (
-                f"{opening(v)}, against {points_text(f.facts['before_mean'])} over the {sessions_word(f.facts['before_n'])} at "
+                f"{opening(v)}, against {points_text(before_mean)} over the {sessions_word(f.before_n)} at "
                 f"{regimens_text(trends, before)} before it ({format_range(before[0].day, before[-1].day)}). "
                 "An adequate trial that has not brought the benefit seen before is worth discussing "
                 f"with {v.discuss_with}."
@@ -836,9 +841,8 @@ STATE_WORDS = {
 }
 
 
-def state_declining_words(trends: Trends, f: Finding) -> Signal:
-    m: StateComparison = f.facts["comparison"]
-    value = f.facts["value"]
+def state_declining_words(trends: Trends, f: StateDecline) -> Signal:
+    m, value = f.comparison, f.value
     what, titles, evidence_words = STATE_WORDS[f.key]
     recent = format_range(m.recent[0].day, m.recent[-1].day)
     previous = format_range(m.previous[0].day, m.previous[-1].day)
@@ -886,9 +890,8 @@ def lost_sentences(q: Questionnaire, subject: str) -> list[str]:
     return said
 
 
-def questionnaire_worse_words(trends: Trends, f: Finding) -> Signal:
-    q: Questionnaire = f.facts["questionnaire"]
-    rose: bool = f.facts["rose"]
+def questionnaire_worse_words(trends: Trends, f: QuestionnaireWorse) -> Signal:
+    q, rose = f.questionnaire, f.rose
     worse = q.worse
     assert worse is not None
     lowest, latest = worse.lowest, worse.latest
@@ -916,10 +919,8 @@ def questionnaire_worse_words(trends: Trends, f: Finding) -> Signal:
     )
 
 
-def one_bad_session_words(trends: Trends, f: Finding) -> Signal:
-    latest: SessionFigures = f.facts["latest"]
-    others: list[SessionFigures] = f.facts["others"]
-    typical: float = f.facts["typical"]
+def one_bad_session_words(trends: Trends, f: OneBadSession) -> Signal:
+    latest, others, typical = f.latest, f.others, f.typical
     routes = trends.routes_by_session
 
     def facts(v: Voice) -> str:
@@ -940,7 +941,7 @@ def one_bad_session_words(trends: Trends, f: Finding) -> Signal:
         "sessions that follow will show whether it stands alone."
     )
     title = "One session below the rest: normal variability"
-    if f.facts["beside_safety"]:
+    if f.beside_safety:
         # Beside a safety notice, nothing on the page may sound like "no need to act".
         title = "One session below the rest"
         text = f"{facts(PATIENT)} Tell your prescriber about it along with the notice at the top."
@@ -951,8 +952,8 @@ def one_bad_session_words(trends: Trends, f: Finding) -> Signal:
     )
 
 
-def unusual_sessions_words(trends: Trends, f: Finding) -> Signal:
-    standing: list[StoodOut] = f.facts["found"]
+def unusual_sessions_words(trends: Trends, f: Unusual) -> Signal:
+    standing = f.found
     found = [
         (o.session, "; ".join(filter(None, (stood_out_low(o) if o.low else "", stood_out_harsh(o) if o.harsh else ""))))
         for o in standing
@@ -1002,9 +1003,9 @@ def frequency_changed_words(trends: Trends, f: Finding) -> Signal:
     )
 
 
-def side_effects_hard_to_tolerate_words(trends: Trends, f: Finding) -> Signal:
+def side_effects_hard_to_tolerate_words(trends: Trends, f: HardToTolerate) -> Signal:
     w = trends.window.recent
-    hard: list[SessionFigures] = f.facts["hard"]
+    hard = f.hard
     counts = [
         f"{level if level == 'intolerable' else 'hard to tolerate'} in {plural(len(days), 'session')} ({join_words(days)})"
         for level in HARD_TO_TOLERATE
@@ -1028,9 +1029,8 @@ def side_effects_hard_to_tolerate_words(trends: Trends, f: Finding) -> Signal:
     )
 
 
-def side_effects_rising_words(trends: Trends, f: Finding) -> Signal:
-    new: dict[str, date] = f.facts["new"]
-    rising: dict[str, tuple[int, int, int, int]] = f.facts["rising"]
+def side_effects_rising_words(trends: Trends, f: SideEffectChanges) -> Signal:
+    new, rising = f.new, f.rising
     w = trends.window
 
     def words(v: Voice) -> str:
@@ -1062,10 +1062,10 @@ def side_effects_rising_words(trends: Trends, f: Finding) -> Signal:
     return in_both_voices(f, "Side effects are new or more frequent", words, evidence=recent_evidence(evidence))
 
 
-def missing_follow_ups_words(trends: Trends, f: Finding) -> Signal:
+def missing_follow_ups_words(trends: Trends, f: MissingMoods) -> Signal:
     settings = trends.settings
-    weak = [f"{FIELD_WORDS[name]} in {missing} of {sessions_word(due)}" for name, missing, due in f.facts["weak"]]
-    recent_weak: bool = f.facts["recent_weak"]
+    weak = [f"{FIELD_WORDS[name]} in {missing} of {sessions_word(due)}" for name, missing, due in f.weak]
+    recent_weak = f.recent_weak
     recent = trends.window.recent
 
     def facts(v: Voice) -> list[str]:
@@ -1096,7 +1096,7 @@ def missing_follow_ups_words(trends: Trends, f: Finding) -> Signal:
 
 
 # Each finding's wording, by the finding's key (the detector's name in generator.signals).
-SIGNAL_WORDS: dict[str, Callable[[Trends, Finding], Signal]] = {
+SIGNAL_WORDS: dict[str, Callable[[Trends, Any], Signal]] = {
     "self_harm_item": self_harm_words,
     "overlapping_prescribers": overlapping_prescribers_words,
     "benefit_declining": benefit_declining_words,
