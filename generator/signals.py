@@ -13,7 +13,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from statistics import median
-from typing import Any
 
 from .settings import Settings
 from .trends import (
@@ -602,21 +601,35 @@ def score_age_weeks(q: Questionnaire, today: date) -> int | None:
     return (today - latest.day).days // 7
 
 
-def adequate_trial_state(trends: Trends) -> dict[str, Any]:
+@dataclass(frozen=True)
+class TrialState:
+    """Where the current dose stands against `adequate_trial_without_benefit`. state: "none" (no
+    session), "fires", "not_reached" (too few sessions), "too_few_known" (too few known lifts:
+    n), or "judged" (mean over n, against before_mean over before_n at the run before)."""
+
+    state: str
+    run: list[SessionFigures] = field(default_factory=list)
+    n: int = 0
+    mean: float = 0.0
+    before: list[SessionFigures] = field(default_factory=list)
+    before_mean: float | None = None
+    before_n: int = 0
+
+
+def adequate_trial_state(trends: Trends) -> TrialState:
     """Why `adequate_trial_without_benefit` does not fire, as figures (for the checklist item
-    it decides): {"state": "fires" | "none" | "not_reached" | "too_few_known" | "judged", ...}."""
+    it decides)."""
     settings = trends.settings
     run = trends.current_run
     if trends.current_dose is None:
-        return {"state": "none"}
+        return TrialState("none")
     if adequate_trial_without_benefit(trends) is not None:
-        return {"state": "fires"}
+        return TrialState("fires")
     if not trends.adequate_trial_reached:
-        return {"state": "not_reached", "run": run}
+        return TrialState("not_reached", run)
     mean, n = mean_and_count(s.lift for s in run)
     if mean is None or n < settings.adequate_trial:
-        return {"state": "too_few_known", "run": run, "n": n}
+        return TrialState("too_few_known", run, n)
     before = previous_dose_run(trends)
     before_mean, before_n = mean_and_count(s.lift for s in before)
-    return {"state": "judged", "run": run, "mean": mean, "n": n, "before": before,
-            "before_mean": before_mean, "before_n": before_n}
+    return TrialState("judged", run, n, mean, before, before_mean, before_n)

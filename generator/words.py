@@ -788,28 +788,27 @@ def adequate_trial_status(trends: Trends) -> str:
     checklist item it decides); "" when it fires or there is no session."""
     settings = trends.settings
     state = adequate_trial_state(trends)
-    if state["state"] in ("none", "fires"):
+    if state.state in ("none", "fires"):
         return ""
-    run = state["run"]
+    run, n = state.run, state.n
     dose = current_dose_text(trends)
-    if state["state"] == "not_reached":
+    if state.state == "not_reached":
         return (
             f"{dose} has had {sessions_word(len(run))} so far, fewer than the {settings.adequate_trial} "
             "of an adequate trial."
         )
-    n = state["n"]
-    if state["state"] == "too_few_known":
+    if state.state == "too_few_known":
         return (
             f"only {n} of the {sessions_word(len(run))} at {dose} have a known lift, fewer than the "
             f"{settings.adequate_trial} needed to judge the trial."
         )
-    mean = state["mean"]
+    mean = state.mean
     status = (
         f"at {dose} your average lift is {points_text(mean)} over {sessions_word(n)} "
         f"(since {format_day(run[0].day)}), more than the {settings.noise_threshold:g} point that "
         "ordinary variation can explain"
     )
-    before, before_mean, before_n = state["before"], state["before_mean"], state["before_n"]
+    before, before_mean, before_n = state.before, state.before_mean, state.before_n
     if before_mean is not None and before_n:
         earlier = f"the {points_text(before_mean)} at {regimens_text(trends, before)} before it"
         if mean >= before_mean:
