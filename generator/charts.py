@@ -22,7 +22,8 @@ from typing import Any
 
 from .cache import DrawingCache, source_digest
 from .entries import DISSOCIATION_LEVELS
-from .trends import Gap, Questionnaire, SessionFigures, Trends, format_dose, mean_and_count
+from .trends import Gap, Questionnaire, SessionFigures, Trends, mean_and_count
+from .words import format_dose
 
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
 PALETTE = {

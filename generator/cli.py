@@ -68,7 +68,7 @@ def configured_providers(config_file: Path = Path("mkdocs.yml")) -> tuple[tuple[
     """The journal plugin's `providers` setting in mkdocs.yml, read as the build reads it, so
     that `journal check` does not report spellings the setting already joins. ValueError
     says what is wrong with it."""
-    from .trends import Settings
+    from .settings import Settings
 
     if os.path.lexists(config_file):
         options = _journal_options(config_file)

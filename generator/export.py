@@ -40,6 +40,7 @@ from typing import Any
 import yaml
 
 from . import __version__
+from .analysis import analyse
 from .cache import DrawingCache
 from .entries import SCHEMA_PATH, Entry
 from .fhir import fhir_bundle_json
@@ -49,18 +50,19 @@ from .journal import Journal, load_journal
 from .names import safe_name
 from .output import STAGING_MARK, OutputOverlapsEntries, check_output, replace_file, writing_output
 from .pages import render_document
+from .words import FIELD_LABELS, FigureWords, format_day
 from .problems import one_line
 from .reading import read_entry, text_encoding
 from .report import Audience, Report, build_report
 from .trends import (
     MOOD_FIELDS,
     DoseLevel,
-    Settings,
     SessionFigures,
     Trends,
     dose_levels,
     same_regimen,
 )
+from .settings import Settings
 from .validation import validate
 
 SITE_FOLDER = "site"
@@ -454,21 +456,6 @@ def provider_letters(trends: Trends, periods: Sequence[ProviderPeriod]) -> dict[
     return {name: by_key[trends.prescriber_key(name)] for name in sorted(spellings)}
 
 
-FIELD_LABELS: dict[str, str] = {
-    "pre_mood": "Mood before the session",
-    "post_mood_2h": "Mood 2 hours after",
-    "mood_day1": "Mood on day 1",
-    "mood_day3": "Mood on day 3",
-    "mood_day7": "Mood on day 7",
-    "dissociation": "Dissociation",
-    "side_effects": "Side effects",
-    "tolerability": "Tolerability of side effects",
-    "route": "Route",
-    "hold_time_min": "Hold time",
-    "provider": "Provider",
-}
-
-
 @dataclass
 class FieldCompleteness:
     name: str
@@ -528,6 +515,9 @@ def summary_context(report: Report, options: ExportOptions) -> dict[str, Any]:
     return {
         "report": report,
         "trends": trends,
+        "words": FigureWords.of(trends),
+        "signals": report.analysis.signals,
+        "talking_points": report.analysis.talking_points,
         "journal": report.journal,
         "charts": report.charts,
         "first": sessions[0].entry.day,

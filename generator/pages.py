@@ -11,7 +11,6 @@ templates, searched first, overrides any built-in one by name.
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 import os
 import re
@@ -24,12 +23,28 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined,
 from markupsafe import Markup, escape
 
 from .charts import MAX_PERIODS, MAX_SESSION_MARKS, spec_json
-from .entries import TOLERABILITY_LEVELS, Entry
+from .entries import Entry
 from .problems import Problem
 from .rebuilding import KeptTemplateCode
 from .report import Report
-from .signals import duration_mean_text, lift_phrase, restart_cut, score_age, side_effect_changes, stood_out
-from .trends import DUE_AFTER_DAYS, Signal, Trends, break_words, days_text, format_dose, join_words, sessions_word
+from .trends import Trends
+from .words import (
+    FigureWords,
+    Signal,
+    RED_FLAGS,
+    bands_text,
+    checklist_items,
+    due_day,
+    format_day,
+    format_dose,
+    format_mean,
+    format_mean_days,
+    format_number,
+    format_signed,
+    format_signed_mean,
+    month_text,
+    sheet_statements,
+)
 
 
 def builtin_templates_dir() -> Path:
@@ -73,63 +88,6 @@ def session_path(entry: Entry) -> str:
     return f"sessions/{entry.slug}.md"
 
 
-# --- formatting used by templates -------------------------------------------------------
-
-def format_day(day: dt.date | dt.datetime | None, with_year: bool = True) -> str:
-    if day is None:
-        return ""
-    text = f"{day.day} {day.strftime('%b')}" + (f" {day.year}" if with_year else "")
-    if isinstance(day, dt.datetime) and (day.hour or day.minute):
-        text += day.strftime(", %H:%M")
-    return text
-
-
-def format_number(value: float | int | None, digits: int = 1) -> str:
-    if value is None:
-        return "–"
-    if isinstance(value, int) or float(value).is_integer():
-        return str(int(value))
-    return f"{value:.{digits}f}"
-
-
-def format_signed(value: float | int | None) -> str:
-    if value is None:
-        return "–"
-    text = format_number(value)
-    return text if text.startswith("-") or text == "0" else f"+{text}"
-
-
-def format_mean(value: float | int | None) -> str:
-    """An average, always with one decimal: '1.3', '4.0'; '–' when unknown."""
-    if value is None:
-        return "–"
-    text = f"{value:.1f}"
-    return "0.0" if text == "-0.0" else text
-
-
-def format_signed_mean(value: float | int | None) -> str:
-    """A signed average, always with one decimal: '+4.0', '-0.5', '0.0'."""
-    text = format_mean(value)
-    return text if text.startswith("-") or text in ("0.0", "–") else f"+{text}"
-
-
-def format_mean_days(value: float | int | None, beyond_day7: int = 0) -> str:
-    """An average effect length: '2.8 days', or 'at least 5.7 days' when some of the
-    sessions behind it were still above the pre-session mood on day 7 (counted as 7,
-    so the average is a lower bound)."""
-    if value is None:
-        return "–"
-    if beyond_day7 and value >= 7:
-        return "7 days or more"  # every session behind it lasted to the last follow-up
-    return f"{'at least ' if beyond_day7 else ''}{format_mean(value)} days"
-
-
-def due_day(entry: Entry, name: str) -> str:
-    """The day an empty mood field falls due ('26 Nov'), for a follow-up still to come:
-    the session's day plus the field's days (day 7's mood is due 7 days after)."""
-    return format_day(entry.day + dt.timedelta(days=DUE_AFTER_DAYS[name]), with_year=False)
-
-
 # Compiled page templates, kept for the process: `journal serve` renders them on every rebuild.
 _TEMPLATE_CODE = KeptTemplateCode()
 
@@ -155,6 +113,7 @@ def _environment(override_dir: Path | None) -> Environment:
         mean=format_mean,
         signed_mean=format_signed_mean,
         mean_days=format_mean_days,
+        bands=bands_text,
         due_day=due_day,
         spec_json=lambda spec: Markup(spec_json(spec)),  # already made safe for <script>
     )
@@ -167,173 +126,9 @@ def sessions_by_month(trends: Trends) -> list[tuple[str, list[Any]]]:
     """Newest month first, newest session first inside each month."""
     months: OrderedDict[str, list[Any]] = OrderedDict()
     for figure in sorted(trends.sessions, key=lambda f: f.entry.sort_key, reverse=True):
-        label = figure.entry.day.strftime("%B %Y")
+        label = month_text(figure.entry.day)
         months.setdefault(label, []).append(figure)
     return list(months.items())
-
-
-def checklist_items(report: Report) -> dict[str, list[dict[str, Any]]]:
-    """The guide's checklists. Items the data can decide are ticked or left open from the
-    signals, with the evidence; the rest are for the person to judge."""
-    trends = report.trends
-    signals = {s.key: s for s in trends.signals}
-    trial = trends.settings.adequate_trial
-
-    def from_data(key: str, text: str, open_text: str = "") -> dict[str, Any]:
-        """The template says "Your journal shows this" or "does not show this" before
-        the status: the signal's text when ticked, else open_text (detail, may be empty)."""
-        signal = signals.get(key)
-        return {"text": text, "decided": True, "checked": signal is not None, "signal": signal,
-                "status": signal.text if signal else open_text}
-
-    def personal(text: str) -> dict[str, Any]:
-        return {"text": text, "decided": False, "checked": False, "signal": None, "status": ""}
-
-    discuss = [
-        from_data("benefit_declining", "The benefit has declined over several sessions at the same dose, not just one."),
-        from_data("effect_fading", "The effect fades noticeably sooner than it used to."),
-        from_data("adequate_trial_without_benefit",
-                  f"The current dose has had an adequate trial ({trial} or more sessions) without reaching the benefit you saw or agreed on.",
-                  report.adequate_trial_status),
-        personal("Side effects are hard to tolerate (a change can also be downward)."),
-        personal("Your circumstances or treatment goals have changed."),
-    ]
-    if "side_effects_rising" in signals:
-        discuss[3] = {**discuss[3], "signal": signals["side_effects_rising"], "status": signals["side_effects_rising"].text}
-    if any(s.entry.tolerability is not None for s in trends.window.recent.entries):
-        # the journal records how bearable they were: the item is decided from it
-        discuss[3] = from_data("side_effects_hard_to_tolerate", discuss[3]["text"],
-                               f"none of your last {len(trends.window.recent.entries)} sessions records side effects as hard or intolerable.")
-    wait = [
-        from_data("one_bad_session", "You had one bad session: normal variability exists.",
-                  "your latest session does not stand out far below the steady sessions before it."),
-        personal("You are looking for stronger dissociation rather than more therapeutic benefit."),
-        from_data("adequate_trial_not_reached", f"The current dose has not had adequate time yet: usually at least 3-4 sessions (your setting: {trial}).",
-                  f"the current dose has had {trends.sessions_at_current_dose} "
-                  f"{'session' if trends.sessions_at_current_dose == 1 else 'sessions'}, at least the {trial} of an adequate trial."
-                  if trends.current_dose is not None else ""),
-    ]
-    # The red flags the data can tell: a new prescriber starting at half the dose or less.
-    red_flags = [personal(flag) for flag in RED_FLAGS]
-    red_flags[RED_FLAGS.index(RESTART_FLAG)] = from_data(
-        "new_provider_dose_drop", RESTART_FLAG,
-        "no new prescriber's first session is at half the dose before it or less." if trends.sessions else "",
-    )
-    return {"discuss": discuss, "wait": wait, "red_flags": red_flags}
-
-
-def sheet_statements(trends: Trends) -> dict[str, list[str]]:
-    """The check-in sheet's sentences to read out: short, one figure each, no brackets (the
-    overview's fuller statements carry the counts behind each average)."""
-    w = trends.window
-    recent, previous = w.recent, w.previous
-    if not trends.sessions:
-        return {"state": [], "between": [], "efficacy": ["I have no sessions recorded yet."], "side_effects": []}
-    owner = "My last" if previous is not None else "My"
-    efficacy = [f"{owner} {sessions_word(recent.sessions)} were at {trends.regimens_text(recent.entries)}, {recent.dates_text()}."]
-    cut = restart_cut(trends)
-    if cut is not None:  # the windows stop at the last break: say so
-        efficacy.append(f"They count only from my restart on {format_day(cut.end, False)}, after a {break_words(cut.days)} break.")
-    if previous is not None and not w.same_dose:
-        efficacy.append(f"The {sessions_word(previous.sessions)} before were at {trends.regimens_text(previous.entries)}.")
-    if recent.mean_lift is None:
-        efficacy.append("My mood before and two hours after is not recorded for them.")
-    else:
-        efficacy.append(f"Two hours after a session, my mood {lift_phrase(recent.mean_lift)}.")
-        if previous is not None and previous.mean_lift is not None:
-            efficacy.append(f"Over the {sessions_word(previous.sessions)} before, it {lift_phrase(previous.mean_lift)}.")
-    if recent.duration_n:
-        efficacy.append(f"My mood is now back to its pre-session level after {duration_mean_text(recent)}.")
-        if previous is not None and previous.duration_n:
-            efficacy.append(f"Before, that took {duration_mean_text(previous)}.")
-    state = sheet_state(trends)
-
-    side_effects = []
-    recorded = [s for s in recent.entries if s.entry.side_effects is not None]
-    counts: dict[str, int] = {}
-    for figure in recorded:
-        for name in figure.entry.side_effects or []:
-            counts[name] = counts.get(name, 0) + 1
-    where = f"{owner.lower()} {sessions_word(recent.sessions)}"
-    if not recorded:
-        side_effects.append(f"I did not record side effects for {where}.")
-    elif not counts:
-        side_effects.append(f"I had no side effects in {where}.")
-    else:
-        listed = join_words([f"{name} in {n}" for name, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))])
-        side_effects.append(f"Side effects in {where}: {listed}.")
-    if recorded and len(recorded) < recent.sessions:
-        side_effects.append(f"I recorded them for {len(recorded)} of these sessions.")
-    new, _ = side_effect_changes(trends)
-    if new:
-        side_effects.append(f"New compared with my earlier sessions: {join_words(list(new))}.")
-    levels: dict[str, int] = {}
-    for figure in recent.entries:
-        if figure.entry.dissociation is not None:
-            levels[figure.entry.dissociation] = levels.get(figure.entry.dissociation, 0) + 1
-    if levels:
-        order = ["none", "mild", "moderate", "strong"]
-        side_effects.append("Dissociation: " + join_words([f"{lv} in {levels[lv]}" for lv in order if lv in levels]) + ".")
-    for figure, low, harsh in stood_out(trends):
-        if low:
-            efficacy.append(f"{format_day(figure.day, False)} stood out: {low}.")
-        if harsh:
-            side_effects.append(f"{format_day(figure.day, False)} went badly: {harsh}.")
-    bearable = {level: sum(f.entry.tolerability == level for f in recent.entries) for level in TOLERABILITY_LEVELS}
-    if any(bearable.values()):
-        side_effects.append("How bearable they were: " + join_words([f"{lv} in {n}" for lv, n in bearable.items() if n]) + ".")
-    return {"state": state, "between": sheet_between(trends), "efficacy": efficacy, "side_effects": side_effects}
-
-
-def sheet_between(trends: Trends) -> list[str]:
-    """How often sessions take place, on the sheet only when that has changed."""
-    between = trends.between
-    recent, previous = between.recent, between.previous
-    if not between.change or recent.median is None or previous is None or previous.median is None:
-        return []
-    return [f"My last sessions came every {days_text(recent.median)} days, {between.change} than the "
-            f"{days_text(previous.median)} days before."]
-
-
-def sheet_state(trends: Trends) -> list[str]:
-    """How I have been between sessions, in the sheet's short sentences: my mood right
-    before sessions, recent against before, and my questionnaire scores."""
-    said = []
-    m = trends.mood_before
-    if m.recent_mean is not None:
-        said.append(f"Right before my last {sessions_word(len(m.recent))}, my mood averaged {m.recent_mean:.1f} of 10.")
-        if m.previous_mean is not None:
-            said.append(f"Over the {sessions_word(len(m.previous))} before, it averaged {m.previous_mean:.1f}.")
-    for q in (trends.phq9, trends.gad7):
-        if len(q.points) > 1:
-            first, latest = q.points[0], q.points[-1]
-            said.append(f"My {q.name} score went from {first.total} on {format_day(first.day, False)} "
-                        f"to {latest.total} on {format_day(latest.day, False)}.")
-            worse = q.worse
-            if worse is not None and worse.lowest is not first:
-                said.append(f"It was {worse.lowest.total} at its lowest, on {format_day(worse.lowest.day, False)}.")
-            if worse is not None and worse.response_lost:
-                said.append("It no longer meets the response I had reached.")
-            if worse is not None and worse.remission_lost:
-                said.append("It is no longer in remission.")
-        old = score_age(q, trends.today)
-        if old:
-            said.append(f"My latest {q.name} score is {old} old.")
-    return said or ["I have not recorded my mood before my recent sessions."]
-
-
-# The one red flag the data can tell (see checklist_items).
-RESTART_FLAG = "A new provider ignores your documented history and restarts you at the lowest dose without a reason."
-RED_FLAGS = [
-    "One fixed dose or maximum for every patient, with no explanation of whether it is a clinical limit or a policy.",
-    "No process or timeline for reassessing your dose.",
-    "Dose changes made without looking at how you responded.",
-    "Your reports of a declining benefit or of side effects are dismissed without discussion.",
-    "Escalation pushed quickly, or driven by stronger dissociation rather than benefit.",
-    RESTART_FLAG,
-    "Your records and dosing history are refused or delayed.",
-    "Willingness to prescribe while another prescriber is still treating you.",
-]
 
 
 def build_pages(report: Report) -> list[SitePage]:
@@ -370,16 +165,18 @@ def render_pages(
         "report": report,
         "journal": report.journal,
         "trends": trends,
+        "words": FigureWords.of(trends),
         "charts": report.charts_by_key,
         "all_charts": report.charts,
         "chart_grouping": report.chart_grouping,
         "max_session_marks": MAX_SESSION_MARKS,
         "max_periods": MAX_PERIODS,
-        "signals": trends.signals,
-        "safety_signals": [s for s in trends.signals if s.level == "safety"],
-        "other_signals": [s for s in trends.signals if s.level != "safety"],
+        "signals": report.analysis.signals,
+        "safety_signals": report.analysis.safety_signals,
+        "other_signals": report.analysis.other_signals,
+        "talking_points": report.analysis.talking_points,
         "months": sessions_by_month(trends),
-        "checklists": checklist_items(report),
+        "checklists": checklist_items(trends, report.analysis.signals),
         "sheet": sheet_statements(trends),
         "red_flags": RED_FLAGS,
         "problems_by_source": problems_by_source,

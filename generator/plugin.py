@@ -31,6 +31,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_relative_url
 
+from .analysis import analyse
 from .cache import FOLDER_NAME, DrawingCache
 from .charts import start_vega_runtime, vega_runtime_js
 from .journal import EntryCache, display_path, load_journal
@@ -42,7 +43,7 @@ from .problems import one_line
 from .reading import clip
 from .rebuilding import KeptSearchSections, KeptTemplateCode
 from .serving import accepted_hosts, host_guard
-from .trends import Settings
+from .settings import Settings
 
 log = logging.getLogger("mkdocs.plugins.journal")
 # Warnings that must not stop a strict build: MkDocs counts only what is logged under "mkdocs".

@@ -17,12 +17,14 @@ from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any
 
+from .analysis import Analysis, analyse
 from .cache import DrawingCache
 from .charts import Chart, Grouping, build_charts, chart_grouping
 from .entries import Entry
 from .journal import Journal
-from .signals import adequate_trial_status
-from .trends import Settings, Trends, compute_trends, course_phase, format_day
+from .settings import Settings
+from .trends import Trends, compute_trends, course_phase
+from .words import format_day
 
 PRIVATE_FIELDS: tuple[str, ...] = ("private_notes",)
 NOTES_FIELD = "notes"
@@ -114,7 +116,7 @@ def selected_trends(selection: Selection, settings: Settings) -> Trends:
     trends = compute_trends(journal.entries, journal.today, settings)
     if selection.left_out:
         every = [*selection.left_out, *journal.entries]
-        trends = replace(trends, phase=course_phase(every, journal.today, settings.gap_weeks, trends.several_routes))
+        trends = replace(trends, phase=course_phase(every, journal.today, settings.gap_weeks))
     return trends
 
 
@@ -151,7 +153,7 @@ class Report:
     `build_report`, never changed after."""
 
     journal: Journal  # the sessions the audience sees, with the withheld fields taken out
-    trends: Trends
+    analysis: Analysis  # their figures, the signals and the talking points
     charts: tuple[Chart, ...]
     audience: Audience = PERSONAL
     lenient: bool = False
@@ -160,10 +162,14 @@ class Report:
     # (each optional). Printed on the check-in sheet and the export's summary; empty: a blank.
     patient: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     chart_grouping: Grouping | None = None  # how the charts over time group sessions, if they do
-    adequate_trial_status: str = ""  # why the adequate-trial checklist item is open, if it is
     left_out_sessions: tuple[Entry, ...] = ()  # earlier than the audience's `since`
     own_files_left_out: tuple[str, ...] = ()  # pages a person added, left out of a provider's copy
     left_out_on_purpose: tuple[str, ...] = ()  # sentences, for the pages to say so
+
+    @property
+    def trends(self) -> Trends:
+        """The figures (generator.trends) of the sessions the audience sees."""
+        return self.analysis.figures
 
     @property
     def share(self) -> str:
@@ -218,14 +224,13 @@ def build_report(
     trends = selected_trends(selection, settings)
     return Report(
         journal=selection.journal,
-        trends=trends,
+        analysis=analyse(trends),
         charts=tuple(build_charts(trends, drawing_cache)),
         audience=audience,
         lenient=lenient,
         site_name=site_name,
         patient=MappingProxyType(dict(patient or {})),
         chart_grouping=chart_grouping(trends),
-        adequate_trial_status=adequate_trial_status(trends),
         left_out_sessions=tuple(selection.left_out),
         left_out_on_purpose=tuple(left_out_sentences(audience, selection.left_out)),
     )

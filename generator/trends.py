@@ -1,13 +1,16 @@
 """Trends: the figures a prescriber needs, computed from the journal's entries.
 
 This layer is pure Python. It takes validated `Entry` objects and a date for
-"today" and returns plain data and plain-text sentences; it reads no files and
-knows nothing of pages, charts or HTML (the page layer escapes every sentence).
+"today" and returns numbers and plain data; it reads no files, knows nothing of
+signals, words, pages, charts or HTML, and imports only the entries layer (see
+tests/test_layers.py). What the figures say in words is written in
+`generator.words`. Two texts are still made here, because charts.py calls them as
+methods: `Duration.text()` and `Trends.dose_text()` (with `format_dose`,
+`dose_text`, `join_words`, `days_text` and `MOOD_WORDS`, which words re-exports).
 
 Every figure carries the number of sessions it rests on, and missing values stay
-missing: nothing is filled in by guessing. No figure or sentence here suggests a
-dose; the signals and talking points (`generator.signals`) only describe the
-person's own data and say what is worth discussing with their prescriber.
+missing: nothing is filled in by guessing. No figure here suggests a dose; the
+signals (`generator.signals`) find what is worth discussing with the prescriber.
 
 How the figures are defined:
 
@@ -25,13 +28,14 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, fields, replace
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from datetime import date, timedelta
 
 from .entries import DISSOCIATION_LEVELS, FOLLOW_UP_DAYS, Entry
-from .providers import Prescribers, display_names, name_key, read_setting, settings_problems
+from .providers import Prescribers, display_names, name_key
+from .settings import Settings
 
 # The follow-up points in time order: (key, entry field, time in days after the session).
 FOLLOW_UP_POINTS: tuple[tuple[str, str, float], ...] = (
@@ -64,96 +68,7 @@ GAD7_BANDS: list[tuple[int, int, str]] = [
 ]
 PHQ9_REMISSION_BELOW = 5
 
-# The US line by default (the guide's fact); a person elsewhere names theirs in `crisis_line`.
-DEFAULT_CRISIS_LINE = "the 988 Suicide & Crisis Lifeline (in the US, call or text 988)"
 
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-# --------------------------------------------------------------------------- settings
-
-
-@dataclass(frozen=True)
-class Settings:
-    """The plugin options for trends, with the guide's defaults.
-
-    window: sessions in each of the two windows compared (the last N against the N before).
-    adequate_trial: sessions at one dose before that dose counts as fairly tried (the guide: 3-4).
-    noise_threshold: points of lift a change must exceed before it counts as a change.
-    gap_weeks: a break between sessions longer than this many weeks is shown as a gap.
-    fade_threshold_days: days by which the effect must shorten before it counts as fading.
-    providers: other spellings of each prescriber, {name: [spellings]} (see generator.providers);
-      kept as (name, (spellings...)) pairs, so that settings can still be hashed.
-    crisis_line: where the self-harm notice tells the person to turn besides their local
-      emergency number (a crisis line of their country), as plain text.
-    """
-
-    window: int = 6
-    adequate_trial: int = 3
-    noise_threshold: float = 1.0
-    gap_weeks: int = 3
-    fade_threshold_days: float = 1.0
-    providers: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    crisis_line: str = DEFAULT_CRISIS_LINE
-
-    def __post_init__(self) -> None:
-        problems = self.problems()
-        if problems:
-            raise ValueError("; ".join(problems))
-        object.__setattr__(self, "providers", read_setting(self.providers))
-
-    def problems(self) -> list[str]:
-        """Every bad value, each with what is allowed and what was given."""
-        found = []
-        found += _whole_number_problem("window", self.window, 2, "sessions")
-        found += _whole_number_problem("adequate_trial", self.adequate_trial, 1, "sessions")
-        found += _whole_number_problem("gap_weeks", self.gap_weeks, 1, "weeks")
-        found += _number_problem("noise_threshold", self.noise_threshold, "points of mood")
-        found += _number_problem("fade_threshold_days", self.fade_threshold_days, "days")
-        found += settings_problems(self.providers)
-        found += _crisis_line_problem(self.crisis_line)
-        return found
-
-    @classmethod
-    def from_options(cls, options: Mapping[str, object]) -> Settings:
-        """Settings from a mapping such as the plugin's config; unknown names are refused."""
-        known = [f.name for f in fields(cls)]
-        unknown = sorted(str(name) for name in options if name not in known)
-        if unknown:
-            raise ValueError(
-                f"unknown trends option {', '.join(repr(n) for n in unknown)}; "
-                f"the options are {', '.join(known)}"
-            )
-        return cls(**options)  # type: ignore[arg-type]
-
-    @property
-    def min_known(self) -> int:
-        """Known values a window needs before its mean is compared: half the window, at least 2."""
-        return max(2, (self.window + 1) // 2)
-
-
-def _whole_number_problem(name: str, value: object, least: int, unit: str) -> list[str]:
-    if isinstance(value, bool) or not isinstance(value, int) or value < least:
-        return [f"{name} must be a whole number of {unit}, {least} or more (got {value!r})"]
-    return []
-
-
-def _crisis_line_problem(value: object) -> list[str]:
-    # Shown inside a sentence of the safety notice: one line of text, short enough to read.
-    if not isinstance(value, str) or not value.strip() or not value.isprintable() or len(value) > 200:
-        return [f"crisis_line must be one line of text, up to 200 characters, naming a crisis line (got {value!r})"]
-    return []
-
-
-def _number_problem(name: str, value: object, unit: str) -> list[str]:
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, (int, float))
-        or not math.isfinite(value)
-        or value < 0
-    ):
-        return [f"{name} must be a number of {unit}, 0 or more (got {value!r})"]
-    return []
 
 
 # --------------------------------------------------------------------------- formatting
@@ -168,46 +83,9 @@ def format_dose(mg: float) -> str:
     return f"{mg:.3f}".rstrip("0").rstrip(".") + " mg"
 
 
-def format_day(day: date) -> str:
-    """'24 Oct 2026', the same in every locale."""
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
-
-
-def format_range(first: date, last: date) -> str:
-    """'24 Oct – 22 Nov 2026', '11–30 Jun 2026': what both days share is written once."""
-    if first == last:
-        return format_day(first)
-    if (first.year, first.month) == (last.year, last.month):
-        return f"{first.day}–{format_day(last)}"
-    if first.year == last.year:
-        return f"{first.day} {_MONTHS[first.month - 1]} – {format_day(last)}"
-    return f"{format_day(first)} – {format_day(last)}"
-
-
-def format_doses(doses: Iterable[float]) -> str:
-    """'150 mg' for one dose, 'doses from 100 mg to 150 mg' for several."""
-    distinct = sorted(set(doses))
-    if not distinct:
-        return "no recorded dose"
-    if len(distinct) == 1:
-        return format_dose(distinct[0])
-    return f"doses from {format_dose(distinct[0])} to {format_dose(distinct[-1])}"
-
-
 def provider_key(name: str) -> str:
     """Spelling differences in case and spacing do not make two providers."""
     return " ".join(name.split()).casefold()
-
-
-def sessions_word(n: int) -> str:
-    return f"{n} session" if n == 1 else f"{n} sessions"
-
-
-def based_on(n: int, needed: int = 1) -> str:
-    """The words every figure carries about how many sessions it rests on."""
-    if n < needed:
-        return "too few sessions to say"
-    return f"based on {sessions_word(n)}"
 
 
 def join_words(words: Sequence[str]) -> str:
@@ -217,18 +95,12 @@ def join_words(words: Sequence[str]) -> str:
     return ", ".join(words[:-1]) + " and " + words[-1]
 
 
-def signed(value: float, digits: int = 0) -> str:
-    """'+4', '-1.5', and '0' without a sign."""
-    text = f"{value:+.{digits}f}"
-    return text[1:] if float(text) == 0 else text
-
-
 # --------------------------------------------------------------------------- per session
 
 
 # The mood fields as a reader names them ("the day-3 mood"), not as they are written.
 MOOD_WORDS = {
-    "pre_mood": "mood before",
+    "pre_mood": "mood before the session",
     "post_mood_2h": "2-hour mood",
     "mood_day1": "day-1 mood",
     "mood_day3": "day-3 mood",
@@ -499,10 +371,6 @@ class DoseLevel:
     side_effects_n: int  # sessions with side effects recorded (an empty list counts)
     route: str | None = None  # the route of its runs (see dose_runs); None when never recorded
     hold_time_min: tuple[float, float] | None = None  # shortest and longest hold time recorded
-
-    @property
-    def hold_text(self) -> str:
-        return hold_text(self.hold_time_min)
     duration_at_next: int = 0  # durations still above at the next session: lower bounds too
 
 
@@ -599,42 +467,26 @@ def dose_text(dose: float, route: str | None, several_routes: bool) -> str:
     return f"{format_dose(dose)} {route}" if route else f"{format_dose(dose)} (route not recorded)"
 
 
-def hold_text(hold: tuple[float, float] | None) -> str:
-    """'held 15 min', 'held 10-20 min'; '' when no hold time was recorded."""
-    if hold is None:
-        return ""
-    low, high = (f"{v:g}" for v in hold)
-    return f"held {low} min" if low == high else f"held {low}–{high} min"
-
-
 # --------------------------------------------------------------------------- phase and gaps
 
 
 @dataclass(frozen=True)
 class Phase:
     key: str  # "titration" | "stabilization" | "ongoing" | "none"
-    name: str
     days_since_first: int
     first_session: date | None
     # After a break longer than gap_weeks followed by sessions, the phase counts from the
-    # restart (see course_phase): the break, and a sentence saying so ("" otherwise).
+    # restart (see course_phase): the break, the first session after it, and the days since.
     restarted_after: Gap | None = None
-    restart: str = ""
-
-
-PHASE_NAMES = {
-    "none": "No sessions yet",
-    "titration": "Initial titration (weeks 1-4)",
-    "stabilization": "Stabilization (months 1-3)",
-    "ongoing": "Ongoing adjustment (from month 3)",
-}
+    restarted_with: Entry | None = None
+    days_since_restart: int = 0
 
 
 def treatment_phase(first_session: date | None, today: date) -> Phase:
     """The phase from the time since the first session: days 0-27 titration, 28-90
     stabilization, 91 on ongoing. Breaks in treatment restart nothing."""
     if first_session is None:
-        return Phase("none", PHASE_NAMES["none"], 0, None)
+        return Phase("none", 0, None)
     days = max(0, (today - first_session).days)  # a session dated after today counts as day 0
     if days < TITRATION_DAYS:
         key = "titration"
@@ -642,7 +494,7 @@ def treatment_phase(first_session: date | None, today: date) -> Phase:
         key = "stabilization"
     else:
         key = "ongoing"
-    return Phase(key, PHASE_NAMES[key], days, first_session)
+    return Phase(key, days, first_session)
 
 
 @dataclass(frozen=True)
@@ -672,14 +524,7 @@ def current_break(last_session: date | None, today: date, gap_weeks: int) -> Gap
     return Gap(last_session, today, (today - last_session).days)
 
 
-def break_words(days: int) -> str:
-    """'5-month', '6-week': how long a break was, as said aloud."""
-    if days < 56:
-        return f"{round(days / 7)}-week"
-    return f"{round(days / 30.44)}-month"
-
-
-def course_phase(entries: Sequence[Entry], today: date, gap_weeks: int, several_routes: bool = False) -> Phase:
+def course_phase(entries: Sequence[Entry], today: date, gap_weeks: int) -> Phase:
     """The phase from the first session, or, after a break longer than `gap_weeks` followed
     by sessions, from the restart: a restart begins a new titration (the guide's phases are
     by time since starting treatment, and a long break starts it again)."""
@@ -692,12 +537,8 @@ def course_phase(entries: Sequence[Entry], today: date, gap_weeks: int, several_
     restarted = next(e for e in entries if e.day == gap.end)
     phase = treatment_phase(gap.end, today)
     whole = treatment_phase(first, today)
-    restart = (
-        f"Restarted {format_day(gap.end)} after a {break_words(gap.days)} break, at "
-        f"{dose_text(restarted.dose_mg, restarted.route, several_routes)}; the phase counts from then "
-        f"({phase.days_since_first} days)"
-    )
-    return replace(whole, key=phase.key, name=phase.name, restarted_after=gap, restart=restart)
+    return replace(whole, key=phase.key, restarted_after=gap, restarted_with=restarted,
+                   days_since_restart=phase.days_since_first)
 
 
 def sessions_since_break(sessions: Sequence[SessionFigures], gaps: Sequence[Gap]) -> list[SessionFigures]:
@@ -756,9 +597,6 @@ class WindowSummary:
     def durations(self) -> list[float]:
         return [s.duration.days for s in self.entries if s.duration.days is not None]
 
-    def dates_text(self) -> str:
-        return format_range(self.first, self.last) if self.first and self.last else "no sessions"
-
 
 def summarize_window(sessions: Sequence[SessionFigures]) -> WindowSummary:
     post, post_n = mean_and_count(s.entry.post_mood_2h for s in sessions)
@@ -796,10 +634,11 @@ class WindowComparison:
     previous: WindowSummary | None
     slope: float | None
     direction: str
-    basis: str
     same_dose: bool
     change: float | None  # recent mean lift minus previous mean lift
     duration_change: float | None  # the same for effect duration (days)
+    min_known: int = 2  # known lifts each window needs before they are compared (settings.min_known)
+    cut_at: Gap | None = None  # the break the windows stop at, when it cut them short
 
 
 def decide_direction(
@@ -830,23 +669,12 @@ def compare_windows(sessions: Sequence[SessionFigures], settings: Settings) -> W
     both = previous_sessions + recent_sessions
     slope = least_squares_slope([(i, s.lift) for i, s in enumerate(both) if s.lift is not None])
     direction = decide_direction(recent.lifts, previous.lifts if previous else [], slope, settings)
-    if direction == "unknown":
-        basis = (
-            f"too few sessions to say ({recent.lift_n} recent and "
-            f"{previous.lift_n if previous else 0} earlier sessions with a recorded lift; "
-            f"{settings.min_known} of each are needed)"
-        )
-    else:
-        basis = (
-            f"based on {sessions_word(recent.lift_n + previous.lift_n)} "  # type: ignore[union-attr]
-            f"({recent.lift_n} recent, {previous.lift_n} before)"  # type: ignore[union-attr]
-        )
     return WindowComparison(
         recent=recent,
         previous=previous,
         slope=slope,
         direction=direction,
-        basis=basis,
+        min_known=settings.min_known,
         same_dose=len({s.dose_mg for s in both}) == 1 and len({s.entry.route for s in both} - {None}) <= 1,
         change=_difference(recent.mean_lift, previous.mean_lift if previous else None),
         duration_change=_difference(recent.mean_duration, previous.mean_duration if previous else None),
@@ -910,15 +738,11 @@ def compare_state(sessions: Sequence[SessionFigures], settings: Settings,
 
 def window_since_break(course: Sequence[SessionFigures], sessions: Sequence[SessionFigures],
                        gaps: Sequence[Gap], settings: Settings) -> WindowComparison:
-    """The window comparison over the sessions since the last break; its basis says so when
-    the break cut the windows short (they would otherwise have reached back across it)."""
+    """The window comparison over the sessions since the last break; `cut_at` is that break when
+    it cut the windows short (they would otherwise have reached back across it)."""
     window = compare_windows(course, settings)
     if len(course) < len(sessions) and len(course) < 2 * settings.window:
-        gap = gaps[-1]
-        window = replace(window, basis=(
-            f"{window.basis}; only sessions since the restart on {format_day(gap.end)}, after a "
-            f"{break_words(gap.days)} break"
-        ))
+        window = replace(window, cut_at=gaps[-1])
     return window
 
 
@@ -1097,49 +921,6 @@ def questionnaire(name: str, sessions: Sequence[SessionFigures]) -> Questionnair
     return Questionnaire(name, points, list(bands), response, remission, worsening(points, bands, response, remission))
 
 
-# --------------------------------------------------------------------------- signals and talking points
-
-
-@dataclass(frozen=True)
-class Evidence:
-    """One entry behind a signal, with the numbers that made it count."""
-
-    slug: str
-    day: date
-    text: str
-
-
-@dataclass(frozen=True)
-class Signal:
-    """One finding, worded twice from the same figures: `title` and `text` speak to the
-    person in their own report ("your last 6 sessions ... worth discussing with your
-    prescriber"); `clinician_title` and `clinician_text` speak about them to the clinician
-    who reads the export's summary ("the last 6 sessions ... worth discussing with the
-    patient"). Evidence and numbers are the same for both readers."""
-
-    key: str
-    level: str  # "safety" | "discuss" | "wait" | "info"
-    title: str
-    text: str
-    clinician_title: str
-    clinician_text: str
-    evidence: list[Evidence]
-    numbers: dict[str, float | int | str]
-    # A shorter text for the one-page check-in sheet, when the full one holds details the
-    # overview shows anyway (which sessions overlap, how to fix a setting); "" means `text`.
-    sheet_text: str = ""
-
-
-@dataclass(frozen=True)
-class TalkingPoints:
-    state: str
-    efficacy: str
-    side_effects: str
-    questions: list[str]
-    limits: list[str]
-    between: str = ""  # how often sessions take place, in the first person
-
-
 # --------------------------------------------------------------------------- everything
 
 
@@ -1163,8 +944,6 @@ class Trends:
     gad7: Questionnaire
     missing_follow_ups: dict[str, int]  # mood field -> sessions where it was left empty after its day
     pending_follow_ups: dict[str, int]  # mood field -> sessions where it is not due yet
-    signals: list[Signal] = field(default_factory=list)
-    talking_points: TalkingPoints | None = None
     current_route: str | None = None  # the current run's route (see dose_runs)
     several_routes: bool = False  # more than one route recorded: doses are named with theirs
 
@@ -1185,31 +964,10 @@ class Trends:
     def dose_text(self, dose: float, route: str | None) -> str:
         return dose_text(dose, route, self.several_routes)
 
-    def level_text(self, level: DoseLevel) -> str:
-        return dose_text(level.dose_mg, level.route, self.several_routes)
-
-    @property
-    def current_dose_text(self) -> str:
-        """'200 mg', or '200 mg intranasal' when routes differ in the journal."""
-        return "" if self.current_dose is None else self.dose_text(self.current_dose, self.current_route)
-
-    @property
-    def current_hold_text(self) -> str:
-        holds = [s.entry.hold_time_min for s in self.current_run if s.entry.hold_time_min is not None]
-        return hold_text((min(holds), max(holds)) if holds else None)
-
     @cached_property
     def routes_by_session(self) -> dict[int, str | None]:
         """id(session) -> the route of its run (see run_routes)."""
         return run_routes(self.sessions)
-
-    def regimens_text(self, sessions: Sequence[SessionFigures]) -> str:
-        """The doses of some sessions: 'doses from 100 mg to 150 mg' as format_doses, or with
-        routes in order of appearance when routes differ ('200 mg sublingual and 200 mg intranasal')."""
-        if not self.several_routes:
-            return format_doses(s.dose_mg for s in sessions)
-        seen = dict.fromkeys((s.dose_mg, self.routes_by_session.get(id(s), s.entry.route)) for s in sessions)
-        return join_words([self.dose_text(dose, route) for dose, route in seen]) or "no recorded dose"
 
     @property
     def between(self) -> IntervalComparison:
@@ -1225,26 +983,10 @@ class Trends:
         """The sessions at the current dose since the last change of dose."""
         return self.sessions[len(self.sessions) - self.sessions_at_current_dose :]
 
-    def sentences(self) -> list[str]:
-        """Every sentence this layer wrote, for the page layer and for the dose-advice scan."""
-        texts: list[str] = [self.phase.name, self.window.basis] + ([self.phase.restart] if self.phase.restart else [])
-        texts += [s.duration.text() for s in self.sessions]
-        for signal in self.signals:
-            texts += [signal.title, signal.text, signal.clinician_title, signal.clinician_text]
-            texts += [signal.sheet_text] if signal.sheet_text else []
-            texts += [e.text for e in signal.evidence]
-        if self.talking_points is not None:
-            tp = self.talking_points
-            texts += [tp.state, tp.efficacy, tp.side_effects, *tp.questions, *tp.limits]
-            texts += [tp.between] if tp.between else []
-        return texts
-
 
 def compute_trends(entries: Sequence[Entry], today: date, settings: Settings = Settings()) -> Trends:
-    """All figures, signals and talking points for a journal's valid entries."""
-    # Imported here: signals builds on the data classes above.
-    from .signals import find_signals, talking_points
-
+    """All figures for a journal's valid entries (the signals and talking points are found from
+    them: see `generator.analysis.analyse`)."""
     ordered = sorted(entries, key=lambda e: e.sort_key)
     sessions = [
         session_figures(e, today, ordered[i - 1] if i else None, ordered[i + 1] if i + 1 < len(ordered) else None)
@@ -1257,12 +999,12 @@ def compute_trends(entries: Sequence[Entry], today: date, settings: Settings = S
     course = sessions_since_break(sessions, gaps)
     missing: Counter[str] = Counter(n for s in sessions for n in s.missing)
     pending: Counter[str] = Counter(n for s in sessions for n in s.pending)
-    trends = Trends(
+    return Trends(
         settings=settings,
         today=today,
         sessions=sessions,
         dose_levels=dose_levels(sessions),
-        phase=course_phase(ordered, today, settings.gap_weeks, several_routes),
+        phase=course_phase(ordered, today, settings.gap_weeks),
         gaps=gaps,
         current_break=current_break(sessions[-1].day if sessions else None, today, settings.gap_weeks),
         current_dose=run[0].dose_mg if run else None,
@@ -1279,5 +1021,3 @@ def compute_trends(entries: Sequence[Entry], today: date, settings: Settings = S
         missing_follow_ups={n: missing[n] for n in MOOD_FIELDS if missing[n]},
         pending_follow_ups={n: pending[n] for n in MOOD_FIELDS if pending[n]},
     )
-    signals = find_signals(trends)
-    return replace(trends, signals=signals, talking_points=talking_points(trends, signals))

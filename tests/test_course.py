@@ -18,7 +18,7 @@ from generator.export import ExportOptions, render_summary
 from generator.journal import Journal
 from generator.pages import build_pages, render_pages
 from generator.report import PERSONAL, Audience, build_report
-from generator.trends import Settings
+from generator.settings import Settings
 
 TODAY = D(2026, 12, 1)
 

@@ -21,7 +21,8 @@ from generator.export import ExportOptions, dose_periods, render_summary
 from generator.journal import Journal
 from generator.pages import build_pages, render_pages
 from generator.report import PERSONAL, Audience, build_report
-from generator.trends import Settings
+from generator.settings import Settings
+from generator.words import FigureWords, current_dose_text
 from test_course import text
 
 TODAY = D(2026, 12, 1)
@@ -39,7 +40,7 @@ def rendered(entries, settings: Settings = Settings()) -> dict[str, Any]:
     return {
         "overview": text(pages["index.md"].html), "check-in": text(pages["check-in.md"].html),
         "checklists": text(pages["checklists.md"].html), "about": text(pages["about.md"].html),
-        "summary": text(summary), "trends": trends,
+        "summary": text(summary), "trends": trends, "analysis": report.analysis,
     }
 
 
@@ -185,8 +186,9 @@ def route_change():
 def test_a_route_change_starts_a_new_run_at_the_same_mg():
     pages = rendered(route_change())
     trends = pages["trends"]
-    assert (trends.current_dose_text, trends.sessions_at_current_dose) == ("200 mg intranasal", 4)
-    assert [(trends.level_text(level), level.sessions, level.hold_text) for level in trends.dose_levels] == [
+    named = FigureWords.of(trends)
+    assert (named.current_dose_text, trends.sessions_at_current_dose) == ("200 mg intranasal", 4)
+    assert [(named.level_text(level), level.sessions, named.hold_text(level)) for level in trends.dose_levels] == [
         ("200 mg intranasal", 4, ""), ("200 mg sublingual", 6, "held 15 min"),
     ]
     overview, checkin, summary = pages["overview"], pages["check-in"], pages["summary"]
@@ -194,7 +196,7 @@ def test_a_route_change_starts_a_new_run_at_the_same_mg():
     assert "current dose 200 mg intranasal, 4 sessions at it" in checkin
     assert "Current dose 200 mg intranasal since 13 Oct 2026: 4 sessions" in summary
     for name, page in pages.items():
-        if name != "trends":
+        if name not in ("trends", "analysis"):
             assert "throughout" not in page and "at the same dose" not in page.replace(
                 "The benefit has declined over several sessions at the same dose, not just one.", ""), name
     # the sentences to read out name both routes, and say why they are not compared as equal
@@ -210,7 +212,7 @@ def test_a_route_change_starts_a_new_run_at_the_same_mg():
             in summary)
     # the dosing history: one row per route
     rows = dose_periods(trends)
-    assert [(trends.level_text(p.level), p.level.sessions, p.level.hold_text) for p in rows] == [
+    assert [(named.level_text(p.level), p.level.sessions, named.hold_text(p.level)) for p in rows] == [
         ("200 mg sublingual", 6, "held 15 min"), ("200 mg intranasal", 4, ""),
     ]
     assert re.search(r"Dosing history .*?200 mg sublingual held 15 min 1 Sep 2026 – 6 Oct 2026 not recorded 6 .*?"
@@ -232,7 +234,7 @@ def test_a_route_not_written_down_does_not_split_a_run():
                [(1, {"route": "oral"}), (8, {}), (15, {"route": "oral"}), (22, {})]]
     trends = rendered(entries)["trends"]
     assert trends.sessions_at_current_dose == 4 and len(trends.dose_levels) == 1
-    assert trends.current_dose_text == "100 mg"  # one route in the journal: named as before
+    assert current_dose_text(trends) == "100 mg"  # one route in the journal: named as before
 
 
 # --------------------------------------------------------------------------- 6: a restart after a break
@@ -282,12 +284,13 @@ def test_a_restart_after_a_break_is_a_new_phase_and_no_sentence_averages_across_
         assert said in pages[name], name
     assert ("How well it works My last 6 sessions were at 50 mg, 25 Oct – 29 Nov 2026. They count only from my "
             "restart on 4 Oct, after a 5-month break.") in pages["check-in"]
-    assert "150 mg" not in trends.talking_points.efficacy and "100 mg" not in trends.talking_points.efficacy
+    said = pages["analysis"]
+    assert "150 mg" not in said.talking_points.efficacy and "100 mg" not in said.talking_points.efficacy
     # no sentence gives figures over a stretch that holds the break without naming it
     gap = trends.gaps[-1]
     assert (gap.start, gap.end) == (D(2026, 5, 3), D(2026, 10, 4))
     checked = 0
-    for text_ in trends.sentences():
+    for text_ in said.sentences():
         for sentence in re.split(r"(?<=\.) (?=[A-Z])", text_):
             for first, last in spans(sentence):
                 checked += 1

@@ -17,12 +17,14 @@ from pathlib import Path
 
 from builders import D, entry
 from conftest import run_in, write_project
+from generator.analysis import analyse
 from generator.entries import entry_json_schema, entry_template
 from generator.export import ExportOptions, render_summary
 from generator.journal import Journal
-from generator.pages import build_pages, checklist_items, render_pages
+from generator.pages import build_pages, render_pages
 from generator.report import PERSONAL, Audience, build_report, select_sessions, selected_trends
-from generator.trends import Settings
+from generator.settings import Settings
+from generator.words import checklist_items
 
 TODAY = D(2026, 12, 1)
 
@@ -190,13 +192,14 @@ def test_the_example_journal_still_tells_its_story_with_intervals_and_marked_fol
     example = load_journal(Path(__file__).resolve().parent.parent / "entries", "2026-11-25")
     journal = Journal(folder=None, today=D(2026, 11, 25), entries=example.entries)
     trends = selected_trends(select_sessions(journal, None), Settings())
-    assert [s.key for s in trends.signals] == ["benefit_declining", "effect_fading", "phq9_worse"]
+    said = analyse(trends)
+    assert [s.key for s in said.signals] == ["benefit_declining", "effect_fading", "phq9_worse"]
     assert sum(1 for s in trends.sessions if "mood_day7" in s.after_next) == 21
     s = next(s for s in trends.sessions if s.day == D(2026, 10, 4))
     assert (s.interval_days, s.after_next, s.next_day) == (6, ["mood_day7"], D(2026, 10, 10))
     assert (
         "How long the effect lasted is read from straight lines between the follow-up moods, "
-        "up to day 7 or the next session if sooner." in trends.talking_points.limits
+        "up to day 7 or the next session if sooner." in said.talking_points.limits
     )
 
 
@@ -227,10 +230,12 @@ def test_tolerability_from_the_template_to_the_checklist():
     assert "side effects were recorded as hard to tolerate in 1 session (6 Oct 2026)" in pages["summary"]
     assert "Side effects are hard to tolerate (a change can also be downward). from your journal" in pages["checklists.md"]
     journal = Journal(folder=None, today=TODAY, entries=entries)
-    item = checklist_items(build_report(journal, PERSONAL, Settings()))["discuss"][3]
+    report = build_report(journal, PERSONAL, Settings())
+    item = checklist_items(report.trends, report.analysis.signals)["discuss"][3]
     assert item["decided"] and item["checked"]
     bearable = weekly([4] * 3, tolerability=["fine", "manageable", "fine"])
-    item = checklist_items(build_report(Journal(folder=None, today=TODAY, entries=bearable), PERSONAL, Settings()))["discuss"][3]
+    report = build_report(Journal(folder=None, today=TODAY, entries=bearable), PERSONAL, Settings())
+    item = checklist_items(report.trends, report.analysis.signals)["discuss"][3]
     assert item["decided"] and not item["checked"]
 
 

@@ -34,7 +34,7 @@ from generator.journal import load_journal
 from generator.pages import build_pages, render_pages, session_path
 from generator.reading import read_entry
 from generator.report import PERSONAL, build_report
-from generator.trends import Settings
+from generator.settings import Settings
 from generator.validation import validate
 
 _COMMON: dict[str, Any] = dict(deadline=None, suppress_health_check=list(HealthCheck), print_blob=True)

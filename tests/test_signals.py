@@ -16,19 +16,27 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from builders import LONG_AFTER, D, entry, weekly
+from generator.analysis import Analysis, analyse
 from generator.entries import Entry
 from generator.journal import load_journal
+from generator.settings import Settings
 from generator.signals import LEVEL_ORDER
-from generator.trends import Settings, Trends, compute_trends
+from generator.trends import compute_trends
+from generator.words import phase_name, window_basis
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "entries"
 
 
-def keys(trends: Trends) -> list[str]:
+def analysed(entries: list[Entry], today: dt.date, settings_: Settings = Settings()) -> Analysis:
+    """The figures of the entries, and the signals and talking points found from them."""
+    return analyse(compute_trends(entries, today, settings_))
+
+
+def keys(trends: Analysis) -> list[str]:
     return [s.key for s in trends.signals]
 
 
-def signal(trends: Trends, key: str):
+def signal(trends: Analysis, key: str):
     return next(s for s in trends.signals if s.key == key)
 
 
@@ -40,7 +48,7 @@ def test_self_harm_item_fires_first_whatever_the_trend():
     entries.append(entry("2026-02-10", 100, 4, 8, provider="Clinic B",
                          scores={"phq9": [0, 0, 0, 0, 0, 0, 0, 0, 1]}))  # total 1: "minimal"
     entries.append(entry("2026-02-20", 100, 4, 8, provider="Clinic A"))  # A and B overlap
-    trends = compute_trends(entries, LONG_AFTER)
+    trends = analysed(entries, LONG_AFTER)
     assert keys(trends)[:2] == ["self_harm_item", "overlapping_prescribers"]
     notice = trends.signals[0]
     assert notice.level == "safety"
@@ -55,7 +63,7 @@ def test_self_harm_item_stays_at_the_top_when_a_later_answer_is_0_but_no_longer_
         entry("2026-01-01", scores={"phq9": [2, 2, 2, 2, 2, 2, 2, 2, 2]}),
         entry("2026-01-08", scores={"phq9": [0, 0, 0, 0, 0, 0, 0, 0, 0]}),
     ]
-    trends = compute_trends(entries, LONG_AFTER)
+    trends = analysed(entries, LONG_AFTER)
     notice = trends.signals[0]
     assert (notice.key, notice.level) == ("self_harm_item", "safety")
     assert notice.title == "Thoughts of self-harm recorded earlier: make sure your prescriber knows"
@@ -69,15 +77,15 @@ def test_self_harm_item_stays_at_the_top_when_a_later_answer_is_0_but_no_longer_
     )
     # a later answer above 0 again: urgent again
     entries.append(entry("2026-01-15", scores={"phq9": [1, 1, 1, 1, 1, 1, 1, 1, 1]}))
-    assert compute_trends(entries, LONG_AFTER).signals[0].title == "Thoughts of self-harm recorded: please reach out now"
+    assert analysed(entries, LONG_AFTER).signals[0].title == "Thoughts of self-harm recorded: please reach out now"
     # a later PHQ-9 written as a total alone cannot say what question 9 was: still urgent
     entries.append(entry("2026-01-22", scores={"phq9": 3}))
-    assert "please reach out now" in compute_trends(entries, LONG_AFTER).signals[0].title
+    assert "please reach out now" in analysed(entries, LONG_AFTER).signals[0].title
 
 
 def test_self_harm_item_silent_when_item9_is_0_or_unknown():
     entries = [entry("2026-01-01", scores={"phq9": [3, 3, 3, 3, 3, 3, 3, 3, 0]}), entry("2026-01-08", scores={"phq9": 27})]
-    trends = compute_trends(entries, LONG_AFTER)
+    trends = analysed(entries, LONG_AFTER)
     assert "self_harm_item" not in keys(trends)
     # a total alone cannot say what question 9 was: the limits say so
     assert any("total only" in line for line in trends.talking_points.limits)
@@ -89,23 +97,23 @@ def test_overlapping_prescribers_interleaved_and_nested():
         entry("2026-01-08", provider="Dr B"),
         entry("2026-01-15", provider="Clinic A"),
     ]
-    trends = compute_trends(interleaved, LONG_AFTER)
+    trends = analysed(interleaved, LONG_AFTER)
     found = signal(trends, "overlapping_prescribers")
     assert found.level == "safety"
     assert "Clinic A (1–15 Jan 2026, 2 sessions)" in found.text and "Dr B (8 Jan 2026, 1 session)" in found.text
     assert [e.slug for e in found.evidence] == ["2026-01-08"]  # B's session inside A's period
     # the same day from two providers overlaps too
     same_day = [entry("2026-01-01 09:00", provider="A"), entry("2026-01-01 18:00", provider="B")]
-    assert "overlapping_prescribers" in keys(compute_trends(same_day, LONG_AFTER))
+    assert "overlapping_prescribers" in keys(analysed(same_day, LONG_AFTER))
 
 
 def test_no_overlap_for_a_clean_switch_or_one_provider_spelled_differently():
     switch = [entry("2026-01-01", provider="Clinic A"), entry("2026-01-08", provider="Clinic A"),
               entry("2026-01-20", provider="Dr B"), entry("2026-01-27")]  # no provider: ignored
-    assert "overlapping_prescribers" not in keys(compute_trends(switch, LONG_AFTER))
+    assert "overlapping_prescribers" not in keys(analysed(switch, LONG_AFTER))
     spelled = [entry("2026-01-01", provider="Clinic A"), entry("2026-01-08", provider="clinic  a"),
                entry("2026-01-15", provider="Clinic A")]
-    assert "overlapping_prescribers" not in keys(compute_trends(spelled, LONG_AFTER))
+    assert "overlapping_prescribers" not in keys(analysed(spelled, LONG_AFTER))
 
 
 # --------------------------------------------------------------------------- benefit
@@ -113,7 +121,7 @@ def test_no_overlap_for_a_clean_switch_or_one_provider_spelled_differently():
 
 def test_benefit_declining_fires_at_an_unchanged_dose():
     # window 3: recent 2, 2, 1 (mean 5/3) against 4, 4, 4; see test_trends for the direction
-    trends = compute_trends(weekly([4, 4, 4, 2, 2, 1]), LONG_AFTER, Settings(window=3))
+    trends = analysed(weekly([4, 4, 4, 2, 2, 1]), LONG_AFTER, Settings(window=3))
     found = signal(trends, "benefit_declining")
     assert found.level == "discuss"
     assert found.numbers["recent_mean_lift"] == 1.67 and found.numbers["previous_mean_lift"] == 4.0
@@ -124,33 +132,33 @@ def test_benefit_declining_fires_at_an_unchanged_dose():
 
 def test_benefit_declining_silent_after_a_change_of_dose():
     entries = weekly([4, 4, 4], dose=100) + weekly([2, 2, 1], start=D(2026, 2, 1), dose=150)
-    trends = compute_trends(entries, LONG_AFTER, Settings(window=3))
-    assert trends.window.direction == "declining"
+    trends = analysed(entries, LONG_AFTER, Settings(window=3))
+    assert trends.figures.window.direction == "declining"
     assert "benefit_declining" not in keys(trends)
 
 
 def test_benefit_declining_silent_for_one_bad_session():
-    trends = compute_trends(weekly([4, 4, 4, 4, 4, 0]), LONG_AFTER, Settings(window=3))
+    trends = analysed(weekly([4, 4, 4, 4, 4, 0]), LONG_AFTER, Settings(window=3))
     assert "benefit_declining" not in keys(trends)
     assert "one_bad_session" in keys(trends)
 
 
 def test_effect_fading_fires_and_not():
     lasting, fading = (7, 6, 5), (5, 4, 4)  # pre 4: 7+ days; day 1 +1, day 3 0: 3 days
-    trends = compute_trends(weekly([4] * 6, follow=[lasting] * 3 + [fading] * 3), LONG_AFTER, Settings(window=3))
+    trends = analysed(weekly([4] * 6, follow=[lasting] * 3 + [fading] * 3), LONG_AFTER, Settings(window=3))
     found = signal(trends, "effect_fading")
     assert found.numbers["recent_mean_days"] == 3.0 and found.numbers["previous_mean_days"] == 7.0
     assert "about 3 days" in found.text and "7 days or more" in found.text
-    steady = compute_trends(weekly([4] * 6, follow=[lasting] * 6), LONG_AFTER, Settings(window=3))
+    steady = analysed(weekly([4] * 6, follow=[lasting] * 6), LONG_AFTER, Settings(window=3))
     assert "effect_fading" not in keys(steady)
     # one short session among lasting ones is left out before comparing
-    one_short = compute_trends(weekly([4] * 6, follow=[lasting] * 5 + [fading]), LONG_AFTER, Settings(window=3))
+    one_short = analysed(weekly([4] * 6, follow=[lasting] * 5 + [fading]), LONG_AFTER, Settings(window=3))
     assert "effect_fading" not in keys(one_short)
 
 
 def test_adequate_trial_not_reached_then_reached():
     two = weekly([3, 3, 3], dose=100) + weekly([3, 3], start=D(2026, 2, 1), dose=150)
-    trends = compute_trends(two, LONG_AFTER)
+    trends = analysed(two, LONG_AFTER)
     found = signal(trends, "adequate_trial_not_reached")
     assert found.level == "wait" and "2 sessions at 150 mg" in found.text
     assert "fewer than the 3 of an adequate trial" in found.text
@@ -158,13 +166,13 @@ def test_adequate_trial_not_reached_then_reached():
     assert "question for your prescriber" in found.text and "more time" not in found.text
     assert found.numbers == {"dose_mg": 150, "sessions_at_dose": 2, "sessions_needed": 3}
     three = two + [entry("2026-02-20", 150, 4, 7)]
-    assert "adequate_trial_not_reached" not in keys(compute_trends(three, LONG_AFTER))
-    assert "adequate_trial_not_reached" in keys(compute_trends(three, LONG_AFTER, Settings(adequate_trial=4)))
+    assert "adequate_trial_not_reached" not in keys(analysed(three, LONG_AFTER))
+    assert "adequate_trial_not_reached" in keys(analysed(three, LONG_AFTER, Settings(adequate_trial=4)))
 
 
 def test_adequate_trial_without_benefit_no_clear_lift():
     # 3 sessions at 100 mg, lifts 0, 1, 1: mean 2/3 <= 1 point of noise
-    trends = compute_trends(weekly([0, 1, 1]), LONG_AFTER)
+    trends = analysed(weekly([0, 1, 1]), LONG_AFTER)
     found = signal(trends, "adequate_trial_without_benefit")
     assert found.numbers["mean_lift"] == 0.67 and found.numbers["lift_n"] == 3
     assert "+0.7 points" in found.text and found.title == "An adequate trial of 100 mg has not brought a clear benefit"
@@ -173,36 +181,36 @@ def test_adequate_trial_without_benefit_no_clear_lift():
 def test_adequate_trial_without_the_benefit_seen_at_the_dose_before():
     # 150 mg: 2, 2, 2 (mean 2) against 100 mg: 4, 4, 4 (mean 4); 2 < 4 - 1
     entries = weekly([4, 4, 4], dose=100) + weekly([2, 2, 2], start=D(2026, 2, 1), dose=150)
-    found = signal(compute_trends(entries, LONG_AFTER), "adequate_trial_without_benefit")
+    found = signal(analysed(entries, LONG_AFTER), "adequate_trial_without_benefit")
     assert found.numbers["previous_mean_lift"] == 4.0 and found.numbers["previous_dose_mg"] == 100
     assert "+4.0 points over the 3 sessions at 100 mg" in found.text
     # 3.5 against 4 is within the noise threshold: no signal
     close = weekly([4, 4, 4], dose=100) + weekly([3, 4, 4, 3], start=D(2026, 2, 1), dose=150)
-    assert "adequate_trial_without_benefit" not in keys(compute_trends(close, LONG_AFTER))
+    assert "adequate_trial_without_benefit" not in keys(analysed(close, LONG_AFTER))
     # not before the trial is adequate
     early = weekly([4, 4, 4], dose=100) + weekly([2, 2], start=D(2026, 2, 1), dose=150)
-    assert "adequate_trial_without_benefit" not in keys(compute_trends(early, LONG_AFTER))
+    assert "adequate_trial_without_benefit" not in keys(analysed(early, LONG_AFTER))
 
 
 def test_one_bad_session_recognises_an_isolated_outlier():
     # latest lift 0 against 4, 5, 4, 5, 4 before it: median 4, 4 - 0 >= 2 + 1; spread 1 <= 2
-    trends = compute_trends(weekly([4, 5, 4, 5, 4, 0]), LONG_AFTER)
+    trends = analysed(weekly([4, 5, 4, 5, 4, 0]), LONG_AFTER)
     found = signal(trends, "one_bad_session")
     assert found.level == "wait"
     assert found.numbers == {"latest_lift": 0, "typical_lift": 4, "others_n": 5}
     assert "normal variability" in found.text and "not, on its own, a reason" in found.text
-    assert trends.window.direction != "declining"
+    assert trends.figures.window.direction != "declining"
 
 
 def test_one_bad_session_silent_when_not_isolated_or_not_far():
     unsteady = weekly([1, 5, 2, 6, 4, 0])  # the others spread over 5 points
-    assert "one_bad_session" not in keys(compute_trends(unsteady, LONG_AFTER))
+    assert "one_bad_session" not in keys(analysed(unsteady, LONG_AFTER))
     close = weekly([4, 4, 4, 4, 4, 2])  # 2 points below: within 2 + noise
-    assert "one_bad_session" not in keys(compute_trends(close, LONG_AFTER))
+    assert "one_bad_session" not in keys(analysed(close, LONG_AFTER))
     earlier = weekly([4, 4, 0, 4, 4, 4])  # the outlier is not the latest
-    assert "one_bad_session" not in keys(compute_trends(earlier, LONG_AFTER))
+    assert "one_bad_session" not in keys(analysed(earlier, LONG_AFTER))
     changed = weekly([4, 5, 4, 5, 4], dose=100) + [entry("2026-03-01", 150, 4, 4)]  # a new dose
-    assert "one_bad_session" not in keys(compute_trends(changed, LONG_AFTER))
+    assert "one_bad_session" not in keys(analysed(changed, LONG_AFTER))
 
 
 # --------------------------------------------------------------------------- side effects, data quality
@@ -214,7 +222,7 @@ def test_side_effects_new_and_more_frequent():
         entry((D(2026, 1, 1) + dt.timedelta(weeks=i)).isoformat(), 100, 4, 8, side_effects=words)
         for i, words in enumerate(effects)
     ]
-    trends = compute_trends(entries, LONG_AFTER, Settings(window=3))
+    trends = analysed(entries, LONG_AFTER, Settings(window=3))
     found = signal(trends, "side_effects_rising")
     # recent (last 3): nausea 3 of 3 against 1 of 3 before: 1 - 1/3 >= 1/3; headache never before
     assert found.numbers == {"new": "headache", "more_frequent": "nausea"}
@@ -226,9 +234,9 @@ def test_side_effects_new_and_more_frequent():
 
 def test_side_effects_steady_or_unrecorded_do_not_fire():
     steady = weekly([4] * 6, side_effects=["nausea"])
-    assert "side_effects_rising" not in keys(compute_trends(steady, LONG_AFTER, Settings(window=3)))
+    assert "side_effects_rising" not in keys(analysed(steady, LONG_AFTER, Settings(window=3)))
     unrecorded = weekly([4] * 6)
-    trends = compute_trends(unrecorded, LONG_AFTER, Settings(window=3))
+    trends = analysed(unrecorded, LONG_AFTER, Settings(window=3))
     assert "side_effects_rising" not in keys(trends)
     assert "did not record side effects" in trends.talking_points.side_effects
 
@@ -236,7 +244,7 @@ def test_side_effects_steady_or_unrecorded_do_not_fire():
 def test_missing_follow_ups_fires_when_they_weaken_the_figures():
     # 6 sessions, day 3 missing in 3 of them: 3 / 6 >= a fifth
     follow = [(6, None, 5), (6, 5, 5), (6, None, 5), (6, 5, 5), (6, None, 5), (6, 5, 5)]
-    trends = compute_trends(weekly([4] * 6, follow=follow), LONG_AFTER)
+    trends = analysed(weekly([4] * 6, follow=follow), LONG_AFTER)
     found = signal(trends, "missing_follow_ups")
     assert found.level == "info" and found.numbers["mood_day3"] == 3
     assert "the day-3 mood (mood_day3) in 3 of 6 sessions" in found.text
@@ -246,23 +254,23 @@ def test_missing_follow_ups_fires_when_they_weaken_the_figures():
 def test_missing_follow_ups_silent_for_pending_or_rare_gaps():
     # the latest session's follow-ups are still to come on its own day: not missing
     follow = [(6, 5, 5), (6, 5, 5), (None, None, None)]
-    trends = compute_trends(weekly([4, 4, 4], follow=follow), D(2026, 1, 15))
-    assert trends.missing_follow_ups == {} and trends.pending_follow_ups == {"mood_day1": 1, "mood_day3": 1, "mood_day7": 1}
+    trends = analysed(weekly([4, 4, 4], follow=follow), D(2026, 1, 15))
+    assert trends.figures.missing_follow_ups == {} and trends.figures.pending_follow_ups == {"mood_day1": 1, "mood_day3": 1, "mood_day7": 1}
     assert "missing_follow_ups" not in keys(trends)
     assert any("1 session still has follow-ups to come (15 Jan 2026)" in line for line in trends.talking_points.limits)
     # one day-3 mood missing in 10 sessions is below a fifth
     rare = [(6, None, 5)] + [(6, 5, 5)] * 9
-    assert "missing_follow_ups" not in keys(compute_trends(weekly([4] * 10, follow=rare), LONG_AFTER))
+    assert "missing_follow_ups" not in keys(analysed(weekly([4] * 10, follow=rare), LONG_AFTER))
 
 
 # --------------------------------------------------------------------------- the example journal
 
 
 @pytest.fixture(scope="module")
-def example() -> Trends:
+def example() -> Analysis:
     journal = load_journal(EXAMPLE, "2026-11-25")
     assert len(journal.entries) == 32 and not journal.errors
-    return compute_trends(journal.entries, journal.today)
+    return analysed(journal.entries, journal.today)
 
 
 def test_example_story_signals(example):
@@ -288,14 +296,14 @@ def test_example_story_signals(example):
 
 
 def test_example_story_figures(example):
-    assert example.phase.key == "ongoing" and example.phase.days_since_first == 177
-    assert example.current_dose == 150 and example.sessions_at_current_dose == 26
-    assert example.adequate_trial_reached and example.gaps == []
-    assert [level.dose_mg for level in example.dose_levels] == [50, 75, 100, 150]
-    assert example.window.direction == "declining" and example.window.same_dose
-    assert [p.total for p in example.phq9.points] == [16, 13, 10, 8, 9, 9, 11, 12]
-    assert example.phq9.response.day == D(2026, 8, 14) and example.phq9.remission is None
-    latest = example.sessions[-1]
+    assert example.figures.phase.key == "ongoing" and example.figures.phase.days_since_first == 177
+    assert example.figures.current_dose == 150 and example.figures.sessions_at_current_dose == 26
+    assert example.figures.adequate_trial_reached and example.figures.gaps == []
+    assert [level.dose_mg for level in example.figures.dose_levels] == [50, 75, 100, 150]
+    assert example.figures.window.direction == "declining" and example.figures.window.same_dose
+    assert [p.total for p in example.figures.phq9.points] == [16, 13, 10, 8, 9, 9, 11, 12]
+    assert example.figures.phq9.response.day == D(2026, 8, 14) and example.figures.phq9.remission is None
+    latest = example.figures.sessions[-1]
     assert latest.duration.pending == ["mood_day3", "mood_day7"] and latest.duration.missing == []
     tp = example.talking_points
     assert tp.efficacy.startswith(
@@ -311,11 +319,11 @@ def test_example_story_figures(example):
 def test_example_bad_day_on_8_august_is_one_bad_session_not_a_decline(example):
     journal = load_journal(EXAMPLE, "2026-11-25")
     upto = [e for e in journal.entries if e.day <= D(2026, 8, 8)]
-    trends = compute_trends(upto, D(2026, 8, 16))
+    trends = analysed(upto, D(2026, 8, 16))
     # sessions every 6-7 days since July, against every 3-4 in June: a finding of its own
     assert keys(trends) == ["frequency_changed", "one_bad_session"]
     assert signal(trends, "one_bad_session").evidence[-1].slug == "2026-08-08"
-    assert trends.window.direction == "stable"
+    assert trends.figures.window.direction == "stable"
     # and over the whole journal the 8 August session flips nothing: it is in no window
     # compared, and the sessions around it read as stable
     around = [e for e in journal.entries if e.day <= D(2026, 9, 4)]
@@ -324,7 +332,7 @@ def test_example_bad_day_on_8_august_is_one_bad_session_not_a_decline(example):
 
 
 def test_example_has_no_overlap_between_its_two_providers(example):
-    providers = {s.entry.provider for s in example.sessions}
+    providers = {s.entry.provider for s in example.figures.sessions}
     assert providers == {"Riverside Ketamine Clinic", "Dr. Amara Osei (Lakeside Psychiatry)"}
     assert "overlapping_prescribers" not in keys(example)
 
@@ -359,7 +367,7 @@ def test_the_scan_catches_dose_advice():
         assert dose_advice(advice), advice
 
 
-def assert_no_dose_advice(trends: Trends) -> None:
+def assert_no_dose_advice(trends: Analysis) -> None:
     sentences = trends.sentences()
     assert sentences
     for sentence in sentences:
@@ -373,7 +381,7 @@ def assert_no_dose_advice(trends: Trends) -> None:
 def test_example_sentences_give_no_dose_advice(example):
     assert_no_dose_advice(example)
     every = example.sentences()
-    assert example.talking_points.efficacy in every and example.phase.name in every
+    assert example.talking_points.efficacy in every and phase_name(example.figures.phase) in every
     assert all(s.text in every and s.clinician_text in every for s in example.signals)
 
 
@@ -443,7 +451,7 @@ def test_every_signal_kind_gives_no_dose_advice():
 
     fired = set()
     for journal, settings_ in signal_journals():
-        trends = compute_trends(journal, D(2026, 5, 30), settings_)
+        trends = analysed(journal, D(2026, 5, 30), settings_)
         fired |= set(keys(trends))
         assert_no_dose_advice(trends)
     assert fired == {finder.__name__ for finder in SIGNAL_FINDERS}
@@ -456,7 +464,7 @@ FIRST_PERSON = re.compile(r"\b(I|my|me|myself)\b")
 FIGURES = re.compile(r"[+-]?\d+(?:\.\d+)?")
 
 
-def assert_worded_for_the_clinician(trends: Trends) -> None:
+def assert_worded_for_the_clinician(trends: Analysis) -> None:
     """Every signal also speaks about the patient, never to anyone, for the summary."""
     for sig in trends.signals:
         for words in (sig.clinician_title, sig.clinician_text):
@@ -470,7 +478,7 @@ def test_every_signal_kind_is_worded_for_the_clinician_with_the_same_figures():
 
     fired = set()
     for journal, settings_ in signal_journals():
-        trends = compute_trends(journal, D(2026, 5, 30), settings_)
+        trends = analysed(journal, D(2026, 5, 30), settings_)
         assert_worded_for_the_clinician(trends)
         for sig in trends.signals:
             fired.add(sig.key)
@@ -501,7 +509,7 @@ def test_self_harm_item_urgent_for_the_person_factual_for_the_clinician():
         entry("2026-01-08", scores={"phq9": [1, 1, 1, 1, 1, 1, 1, 1, 1]}),
         entry("2026-01-15", scores={"phq9": [0, 0, 0, 0, 0, 0, 0, 0, 0]}),
     ]
-    urgent = compute_trends(entries[:2], LONG_AFTER).signals[0]
+    urgent = analysed(entries[:2], LONG_AFTER).signals[0]
     # the person's own report keeps its instruction
     assert urgent.title == "Thoughts of self-harm recorded: please reach out now"
     assert "Please contact your prescriber now" in urgent.text and "local emergency number" in urgent.text
@@ -510,7 +518,7 @@ def test_self_harm_item_urgent_for_the_person_factual_for_the_clinician():
         "now, and the 988 Suicide & Crisis Lifeline (in the US, call or text 988) or their local emergency "
         "number if they are not safe, and to tell someone they trust."
     )
-    notice = compute_trends(entries, LONG_AFTER).signals[0]
+    notice = analysed(entries, LONG_AFTER).signals[0]
     assert notice.key == "self_harm_item" and notice.level == "safety"
     # the clinician reads what the answers record, with their dates, and what the person was told
     assert notice.clinician_title == "Thoughts of self-harm recorded (PHQ-9 question 9)"
@@ -524,7 +532,7 @@ def test_self_harm_item_urgent_for_the_person_factual_for_the_clinician():
         "such thoughts come back, and to tell someone they trust."
     )
     many = [entry(f"2026-01-{day:02d}", scores={"phq9": [1] * 9}) for day in range(1, 9)]
-    text = compute_trends(many, LONG_AFTER).signals[0].clinician_text
+    text = analysed(many, LONG_AFTER).signals[0].clinician_text
     assert "in 8 entries: first on 1 Jan 2026 and most recently on 8 Jan 2026 (answered 1 of 3)." in text
     assert "On the last PHQ-9" not in text  # the latest answer is the flagged one
 
@@ -584,27 +592,27 @@ trend_settings = st.builds(
 )
 
 
-def check(journal: list[Entry], today_offset: int, settings_: Settings) -> Trends:
+def check(journal: list[Entry], today_offset: int, settings_: Settings) -> Analysis:
     """Compute, then check what must hold for any journal."""
     last = max((e.day for e in journal), default=START)
     today = last + dt.timedelta(days=today_offset)
-    trends = compute_trends(journal, today, settings_)
-    assert len(trends.sessions) == len(journal)
-    assert sum(level.sessions for level in trends.dose_levels) == len(journal)
-    for level in trends.dose_levels:
+    trends = analysed(journal, today, settings_)
+    assert len(trends.figures.sessions) == len(journal)
+    assert sum(level.sessions for level in trends.figures.dose_levels) == len(journal)
+    for level in trends.figures.dose_levels:
         assert level.lift_n <= level.sessions and level.duration_n <= level.sessions
         assert sum(level.dissociation.values()) == level.sessions
-    for s in trends.sessions:
+    for s in trends.figures.sessions:
         d = s.duration
         assert d.days is None or 0 <= d.days <= 7
         assert not d.beyond_day7 or d.days == 7
         assert d.known or d.missing or d.pending
         assert not set(s.missing) & set(s.pending)
-    w = trends.window
+    w = trends.figures.window
     assert w.recent.sessions <= settings_.window and w.recent.lift_n <= w.recent.sessions
     assert w.direction in {"improving", "stable", "declining", "unknown"}
-    assert (w.direction == "unknown") == w.basis.startswith("too few sessions to say")
-    assert trends.phase.key in {"titration", "stabilization", "ongoing", "none"}
+    assert (w.direction == "unknown") == window_basis(w).startswith("too few sessions to say")
+    assert trends.figures.phase.key in {"titration", "stabilization", "ongoing", "none"}
     levels = [LEVEL_ORDER[s.level] for s in trends.signals]
     assert levels == sorted(levels)
     self_harm = any(e.scores is not None and (e.scores.phq9_item9 or 0) > 0 for e in journal)
@@ -613,8 +621,8 @@ def check(journal: list[Entry], today_offset: int, settings_: Settings) -> Trend
         assert sig.evidence and sig.title and sig.text
         for value in sig.numbers.values():
             assert not (isinstance(value, float) and math.isnan(value))
-    assert trends.sessions_at_current_dose <= len(journal)
-    assert trends.adequate_trial_reached == (bool(journal) and trends.sessions_at_current_dose >= settings_.adequate_trial)
+    assert trends.figures.sessions_at_current_dose <= len(journal)
+    assert trends.figures.adequate_trial_reached == (bool(journal) and trends.figures.sessions_at_current_dose >= settings_.adequate_trial)
     assert_no_dose_advice(trends)
     assert_worded_for_the_clinician(trends)
     return trends
@@ -631,18 +639,18 @@ def test_any_journal_gives_figures(journal, today_offset, settings_):
 def test_empty_or_single_entry_journal(journal, today_offset):
     trends = check(journal, today_offset, Settings())
     if not journal:
-        assert trends.signals == [] and trends.phase.key == "none" and trends.current_dose is None
+        assert trends.signals == [] and trends.figures.phase.key == "none" and trends.figures.current_dose is None
         assert "no sessions recorded yet" in trends.talking_points.efficacy
     else:
-        assert trends.window.direction == "unknown"
+        assert trends.figures.window.direction == "unknown"
 
 
 @PROPERTY_SETTINGS
 @given(st.lists(entries(follow=st.none()), min_size=1, max_size=30), st.integers(0, 30), trend_settings)
 def test_all_follow_ups_missing(journal, today_offset, settings_):
     trends = check(journal, today_offset, settings_)
-    assert all(s.lift is None and not s.duration.known for s in trends.sessions)
-    assert trends.window.direction == "unknown"
+    assert all(s.lift is None and not s.duration.known for s in trends.figures.sessions)
+    assert trends.figures.window.direction == "unknown"
     assert "cannot say how much they helped" in trends.talking_points.efficacy
 
 
@@ -651,24 +659,24 @@ def test_all_follow_ups_missing(journal, today_offset, settings_):
 def test_one_dose_throughout(journal, today_offset, settings_):
     trends = check(journal, today_offset, settings_)
     # a break restarts the count: a restart is a new trial of the dose
-    since_break = [s for s in trends.sessions if not trends.gaps or s.day >= trends.gaps[-1].end]
-    assert len(trends.dose_levels) == 1 and trends.sessions_at_current_dose == len(since_break)
+    since_break = [s for s in trends.figures.sessions if not trends.figures.gaps or s.day >= trends.figures.gaps[-1].end]
+    assert len(trends.figures.dose_levels) == 1 and trends.figures.sessions_at_current_dose == len(since_break)
     assert ("adequate_trial_not_reached" in keys(trends)) == (len(since_break) < settings_.adequate_trial)
-    if trends.window.direction != "unknown":
-        assert trends.window.same_dose
+    if trends.figures.window.direction != "unknown":
+        assert trends.figures.window.same_dose
 
 
 @PROPERTY_SETTINGS
 @given(st.lists(entries(days=st.just(10)), min_size=2, max_size=30), st.integers(0, 30), trend_settings)
 def test_many_sessions_on_one_day(journal, today_offset, settings_):
     trends = check(journal, today_offset, settings_)
-    assert trends.gaps == [] and trends.phase.days_since_first == today_offset
+    assert trends.figures.gaps == [] and trends.figures.phase.days_since_first == today_offset
 
 
 def test_adequate_trial_status_says_what_the_comparison_with_the_dose_before_rests_on():
     """The checklist item left open says why, truthfully: a lower lift than at the dose
     before that the signal cannot weigh (too few sessions there) is not 'within' it."""
-    from generator.signals import adequate_trial_status
+    from generator.words import adequate_trial_status
 
     lower = [entry("2026-01-01", 100, 4, 9)] + [entry(f"2026-01-{d:02d}", 150, 4, 6) for d in (8, 15, 22)]
     assert adequate_trial_status(compute_trends(lower, LONG_AFTER)) == (

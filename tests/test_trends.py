@@ -7,22 +7,20 @@ import datetime as dt
 import pytest
 
 from builders import LONG_AFTER, D, entry, weekly
+from generator.settings import Settings
 from generator.trends import (
     GAD7_BANDS,
     PHQ9_BANDS,
-    Settings,
     compute_trends,
     current_break,
     effect_duration,
     find_gaps,
-    format_day,
-    format_dose,
-    format_range,
     least_squares_slope,
     relative_moods,
     session_figures,
     treatment_phase,
 )
+from generator.words import format_day, format_dose, format_range, phase_restart, window_basis
 
 # --------------------------------------------------------------------------- per session
 
@@ -106,7 +104,7 @@ def test_effect_duration_needs_no_later_points_once_back_at_pre():
 
 
 def test_effect_duration_unknown_without_pre_mood_or_day7():
-    assert effect_duration(entry("2026-01-01", post=6), LONG_AFTER).text() == "unknown (mood before missing)"
+    assert effect_duration(entry("2026-01-01", post=6), LONG_AFTER).text() == "unknown (mood before the session missing)"
     no_day7 = effect_duration(entry("2026-01-01", pre=4, post=8, d1=7, d3=6), LONG_AFTER)
     assert no_day7.days is None and no_day7.missing == ["mood_day7"]
     assert no_day7.text() == "unknown (day-7 mood missing)"
@@ -176,9 +174,10 @@ def test_phase_without_sessions():
 def test_phase_counts_from_the_restart_after_a_break():
     # a break longer than gap_weeks followed by a session starts a new titration (issue 13)
     entries = [entry("2026-01-01"), entry("2026-05-01")]
-    phase = compute_trends(entries, D(2026, 5, 2)).phase
+    trends = compute_trends(entries, D(2026, 5, 2))
+    phase = trends.phase
     assert phase.key == "titration" and phase.days_since_first == 121
-    assert phase.restart.startswith("Restarted 1 May 2026 after a 4-month break, at 100 mg")
+    assert phase_restart(trends).startswith("Restarted 1 May 2026 after a 4-month break, at 100 mg")
     short = [entry("2026-01-01"), entry("2026-01-15")]  # two weeks apart: no break
     assert compute_trends(short, D(2026, 5, 2)).phase.key == "ongoing"
 
@@ -243,7 +242,7 @@ def test_window_means_slope_and_declining_direction():
     # leaving out the recent lowest (1) and the earlier highest (4): 4 - 2 = 2 > 1, slope < 0
     assert w.direction == "declining"
     assert w.same_dose
-    assert w.basis == "based on 6 sessions (3 recent, 3 before)"
+    assert window_basis(w) == "based on 6 sessions (3 recent, 3 before)"
     assert (w.recent.first, w.recent.last) == (D(2026, 1, 22), D(2026, 2, 5))
 
 
@@ -283,7 +282,7 @@ def test_direction_unknown_with_too_few_lifts():
     # window 3 needs 2 known lifts in each window; the earlier one has only 1
     trends = compute_trends(weekly([4, 4, 2, 2]), LONG_AFTER, Settings(window=3))
     assert trends.window.direction == "unknown"
-    assert trends.window.basis.startswith("too few sessions to say")
+    assert window_basis(trends.window).startswith("too few sessions to say")
     # and without any earlier session at all
     only = compute_trends(weekly([4, 4]), LONG_AFTER, Settings(window=3))
     assert only.window.previous is None and only.window.direction == "unknown"

@@ -1,0 +1,127 @@
+"""The figures' own words: the phase, what the window comparison rests on, the doses and
+hold times, for the pages (FigureWords) and the other words."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..trends import (
+    DoseLevel,
+    Phase,
+    SessionFigures,
+    Trends,
+    WindowComparison,
+    WindowSummary,
+    dose_text,
+    join_words,
+)
+from .numbers import (
+    PHASE_NAMES,
+    break_words,
+    format_day,
+    format_doses,
+    format_range,
+    hold_text,
+    sessions_word,
+)
+
+# --------------------------------------------------------------------------- the figures' own words
+
+
+def phase_name(phase: Phase) -> str:
+    return PHASE_NAMES[phase.key]
+
+
+def phase_restart(trends: Trends) -> str:
+    """'Restarted 4 Oct 2026 after a 5-month break, at 50 mg; the phase counts from then (58 days)';
+    "" when the phase does not count from a restart."""
+    phase = trends.phase
+    gap, restarted = phase.restarted_after, phase.restarted_with
+    if gap is None or restarted is None:
+        return ""
+    return (
+        f"Restarted {format_day(gap.end)} after a {break_words(gap.days)} break, at "
+        f"{dose_text(restarted.dose_mg, restarted.route, trends.several_routes)}; the phase counts from then "
+        f"({phase.days_since_restart} days)"
+    )
+
+
+def window_basis(w: WindowComparison) -> str:
+    """What the direction of the lift rests on: 'based on 12 sessions (6 recent, 6 before)', or
+    'too few sessions to say (...)'; and the break that cut the windows short, if one did."""
+    recent, previous = w.recent, w.previous
+    if w.direction == "unknown":
+        basis = (
+            f"too few sessions to say ({recent.lift_n} recent and "
+            f"{previous.lift_n if previous else 0} earlier sessions with a recorded lift; "
+            f"{w.min_known} of each are needed)"
+        )
+    else:
+        basis = (
+            f"based on {sessions_word(recent.lift_n + previous.lift_n)} "  # type: ignore[union-attr]
+            f"({recent.lift_n} recent, {previous.lift_n} before)"  # type: ignore[union-attr]
+        )
+    if w.cut_at is not None:
+        basis += (
+            f"; only sessions since the restart on {format_day(w.cut_at.end)}, after a "
+            f"{break_words(w.cut_at.days)} break"
+        )
+    return basis
+
+
+def dates_text(window: WindowSummary) -> str:
+    return format_range(window.first, window.last) if window.first and window.last else "no sessions"
+
+
+def level_text(trends: Trends, level: DoseLevel) -> str:
+    """A dose level: '150 mg', or '200 mg intranasal' when routes differ in the journal."""
+    return dose_text(level.dose_mg, level.route, trends.several_routes)
+
+
+def current_dose_text(trends: Trends) -> str:
+    """'200 mg', or '200 mg intranasal' when routes differ in the journal."""
+    return "" if trends.current_dose is None else trends.dose_text(trends.current_dose, trends.current_route)
+
+
+def current_hold_text(trends: Trends) -> str:
+    holds = [s.entry.hold_time_min for s in trends.current_run if s.entry.hold_time_min is not None]
+    return hold_text((min(holds), max(holds)) if holds else None)
+
+
+def regimens_text(trends: Trends, sessions: Sequence[SessionFigures]) -> str:
+    """The doses of some sessions: 'doses from 100 mg to 150 mg' as format_doses, or with
+    routes in order of appearance when routes differ ('200 mg sublingual and 200 mg intranasal')."""
+    if not trends.several_routes:
+        return format_doses(s.dose_mg for s in sessions)
+    seen = dict.fromkeys((s.dose_mg, trends.routes_by_session.get(id(s), s.entry.route)) for s in sessions)
+    return join_words([trends.dose_text(dose, route) for dose, route in seen]) or "no recorded dose"
+
+
+@dataclass(frozen=True)
+class FigureWords:
+    """The figures' words for the templates, as `words`: {{ words.phase_name }},
+    {{ words.level_text(level) }}, {{ words.hold_text(level) }} and so on."""
+
+    trends: Trends
+    phase_name: str
+    phase_restart: str
+    window_basis: str
+    current_dose_text: str
+    current_hold_text: str
+
+    @classmethod
+    def of(cls, trends: Trends) -> FigureWords:
+        return cls(trends, phase_name(trends.phase), phase_restart(trends), window_basis(trends.window),
+                   current_dose_text(trends), current_hold_text(trends))
+
+    def level_text(self, level: DoseLevel) -> str:
+        return level_text(self.trends, level)
+
+    def hold_text(self, level: DoseLevel) -> str:
+        return hold_text(level.hold_time_min)
+
+    def sentences(self) -> list[str]:
+        """Every sentence written about the figures themselves, for the dose-advice scan."""
+        restart = [self.phase_restart] if self.phase_restart else []
+        return [self.phase_name, self.window_basis, *restart, *(s.duration.text() for s in self.trends.sessions)]
