@@ -16,6 +16,34 @@ REPO = Path(__file__).resolve().parents[1]
 EXAMPLE_TODAY = "2026-11-25"  # the example journal's "today": its newest follow-ups are pending
 OUTPUT = REPO / "test-output"
 
+# The longest tests (seconds each: real builds in new processes, a wheel, a browser through
+# every page), started first. The runner hands tests out in collection order, so a long test
+# collected last (test_valid_journals and test_wheel are last by name) kept one core busy
+# while the other had nothing left to run. Longest first; the rest keep their order.
+LONG_FIRST = [
+    "tests/test_valid_journals.py::",
+    "tests/test_wheel.py::",
+    "tests/test_browser.py::test_every_page_",
+    "tests/test_properties.py::test_a_real_lenient_build",
+    "tests/test_robustness.py::test_twenty_thousand_files",
+    "tests/test_output.py::test_a_second_",
+    "tests/test_accessibility.py::test_export_site_and_summary",
+    "tests/test_serve.py::test_serve_",
+    "tests/test_site.py::test_mkdocs_build_and_journal_build",
+    "tests/test_chart_cache.py::test_a_second_",
+    "tests/test_sealed.py::test_a_made_passphrase",
+    "tests/test_properties.py::test_the_pipeline",
+    "tests/test_output.py::test_a_build_killed_half_way",
+]
+
+
+def pytest_collection_modifyitems(items) -> None:
+    def rank(item) -> int:
+        return next((i for i, start in enumerate(LONG_FIRST) if item.nodeid.startswith(start)), len(LONG_FIRST))
+
+    items.sort(key=rank)  # stable: the order within each rank stays
+
+
 ENTRY_NAME = "2026-04-02.yaml"
 MINIMAL_ENTRY = "date: 2026-04-02\ndose_mg: 150\n"
 _DEFAULT = object()
