@@ -334,7 +334,8 @@ def _fingerprint(environment, name: str) -> tuple:
         environment.lstrip_blocks, environment.newline_sequence, environment.keep_trailing_newline,
         environment.optimized, environment.is_async, bool(autoescape),
         None if environment.finalize is None else _which(environment.finalize),
-        tuple(sorted(environment.extensions)),
+        tuple(sorted(environment.extensions)), getattr(environment, "newstyle_gettext", None),  # i18n
+        environment.policies.get("ext.i18n.trimmed"),
         environment.sandboxed, tuple(sorted(getattr(environment, "intercepted_binops", ()))),
         tuple(sorted(getattr(environment, "intercepted_unops", ()))),
         # compiled code calls each filter and test by its kind, and folds constant calls in
