@@ -13,8 +13,37 @@ from generator.cli import main as run_journal
 from generator.journal import Journal, load_journal
 
 REPO = Path(__file__).resolve().parents[1]
+
 EXAMPLE_TODAY = "2026-11-25"  # the example journal's "today": its newest follow-ups are pending
 OUTPUT = REPO / "test-output"
+
+# The longest tests (seconds each: real builds in new processes, a wheel, a browser through
+# every page), started first. The runner hands tests out in collection order, so a long test
+# collected last (test_valid_journals and test_wheel are last by name) kept one core busy
+# while the other had nothing left to run. Longest first; the rest keep their order.
+LONG_FIRST = [
+    "tests/test_valid_journals.py::",
+    "tests/test_wheel.py::",
+    "tests/test_browser.py::test_every_page_",
+    "tests/test_properties.py::test_a_real_lenient_build",
+    "tests/test_robustness.py::test_twenty_thousand_files",
+    "tests/test_output.py::test_a_second_",
+    "tests/test_accessibility.py::test_export_site_and_summary",
+    "tests/test_serve.py::test_serve_",
+    "tests/test_site.py::test_mkdocs_build_and_journal_build",
+    "tests/test_chart_cache.py::test_a_second_",
+    "tests/test_sealed.py::test_a_made_passphrase",
+    "tests/test_properties.py::test_the_pipeline",
+    "tests/test_output.py::test_a_build_killed_half_way",
+]
+
+
+def pytest_collection_modifyitems(items) -> None:
+    def rank(item) -> int:
+        return next((i for i, start in enumerate(LONG_FIRST) if item.nodeid.startswith(start)), len(LONG_FIRST))
+
+    items.sort(key=rank)  # stable: the order within each rank stays
+
 
 ENTRY_NAME = "2026-04-02.yaml"
 MINIMAL_ENTRY = "date: 2026-04-02\ndose_mg: 150\n"
@@ -247,6 +276,83 @@ def unzipped_bundle(archive: Path) -> Path:
     """The bundle folder (summary.html, site/, data/...) of an unzipped `example_export`."""
     (folder,) = (archive.parent / "unzipped").iterdir()
     return folder
+
+
+# --------------------------------------------------------------------------- compiled templates
+
+def _keep_compiled_templates() -> None:
+    """Jinja's compiled templates kept for the rest of this test process.
+
+    MkDocs makes a new Jinja environment for every build (and the report's pages one of
+    their own), so each of the suite's hundreds of real builds parsed and compiled the same
+    fifty Material and report templates again: about a third of a small build's time. Jinja's
+    bytecode cache is made for exactly this: a template is taken compiled only when its source
+    is the same (by its SHA-1) and the environment compiles it the same way (`_fingerprint`:
+    the syntax, whitespace and autoescape settings, the extensions, the filters and tests),
+    else compiled anew and kept. What renders, and so every page, is the same; a template a
+    test writes or changes is compiled from its new source."""
+    from hashlib import sha1
+
+    import jinja2
+    from jinja2.bccache import Bucket, BytecodeCache
+
+    class Kept(BytecodeCache):
+        def __init__(self):
+            self.kept: dict[str, bytes] = {}
+
+        def get_bucket(self, environment, name, filename, source):
+            key = sha1(repr((name, filename, _fingerprint(environment, name))).encode()).hexdigest()
+            bucket = Bucket(environment, key, self.get_source_checksum(source))
+            self.load_bytecode(bucket)  # refused (left empty) when the source's checksum differs
+            return bucket
+
+        def load_bytecode(self, bucket):
+            if bucket.key in self.kept:
+                bucket.bytecode_from_string(self.kept[bucket.key])
+
+        def dump_bytecode(self, bucket):
+            self.kept[bucket.key] = bucket.bytecode_to_string()
+
+    cache = Kept()
+    made = jinja2.Environment.__init__
+
+    def __init__(environment, *args, **kwargs):
+        made(environment, *args, **kwargs)
+        if environment.bytecode_cache is None:
+            environment.bytecode_cache = cache
+
+    jinja2.Environment.__init__ = __init__
+
+
+def _fingerprint(environment, name: str) -> tuple:
+    """What, besides the source, decides a template's compiled code in this environment."""
+    autoescape = environment.autoescape(name) if callable(environment.autoescape) else environment.autoescape
+    return (
+        type(environment).__qualname__, environment.code_generator_class.__qualname__,
+        environment.block_start_string, environment.block_end_string, environment.variable_start_string,
+        environment.variable_end_string, environment.comment_start_string, environment.comment_end_string,
+        environment.line_statement_prefix, environment.line_comment_prefix, environment.trim_blocks,
+        environment.lstrip_blocks, environment.newline_sequence, environment.keep_trailing_newline,
+        environment.optimized, environment.is_async, bool(autoescape),
+        None if environment.finalize is None else _which(environment.finalize),
+        tuple(sorted(environment.extensions)), getattr(environment, "newstyle_gettext", None),  # i18n
+        environment.policies.get("ext.i18n.trimmed"),
+        environment.sandboxed, tuple(sorted(getattr(environment, "intercepted_binops", ()))),
+        tuple(sorted(getattr(environment, "intercepted_unops", ()))),
+        # compiled code calls each filter and test by its kind, and folds constant calls in
+        tuple(sorted((n, _which(f)) for n, f in environment.filters.items())),
+        tuple(sorted((n, _which(f)) for n, f in environment.tests.items())),
+    )
+
+
+def _which(function) -> tuple:
+    from jinja2.utils import _PassArg
+
+    return (getattr(function, "__module__", None), getattr(function, "__qualname__", repr(function)),
+            repr(_PassArg.from_obj(function)))
+
+
+_keep_compiled_templates()
 
 
 # The yaml-test-suite inputs, in ../shared beside the repository (as CI lays it out).

@@ -60,12 +60,15 @@ def test_every_page_loads_privately_without_errors_draws_its_charts_and_passes_a
     context.route("**/*", route)
     pages = _pages(example_site)
     assert len(pages) >= 40
+    # One tab goes from page to page (a new tab for each cost more than some pages' checks).
+    # What goes wrong is recorded against the page that was asked for last: anything after
+    # one page's checks (as it is left, say) is reported with the next one, or after the loop.
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("requestfailed", lambda request: errors.append(f"failed: {request.url}"))
     for relative in pages[share::SHARES]:
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("console", lambda message, errors=errors: message.type == "error" and errors.append(message.text))
-        page.on("pageerror", lambda error, errors=errors: errors.append(str(error)))
-        page.on("requestfailed", lambda request, errors=errors: errors.append(f"failed: {request.url}"))
         page.goto(served_site + relative, wait_until="load")
         charts = page.locator("figure.kj-chart")
         count = charts.count()
@@ -94,8 +97,11 @@ def test_every_page_loads_privately_without_errors_draws_its_charts_and_passes_a
         name = relative.replace("/", "_").replace(".html", ".png")
         page.screenshot(path=str(shots / name), full_page=relative in ("index.html", "trends.html", "check-in.html"))
         if errors:
-            failures.append(f"{relative}: {errors}")
-        page.close()
+            failures.append(f"{relative}: {errors[:]}")
+            errors.clear()
+    page.close()
+    if errors:
+        failures.append(f"after {relative}: {errors}")
     context.close()
     assert outside == [], f"requests to other hosts: {outside}"
     assert failures == []

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import CASES, build, require_corpus, write_project
+from conftest import CASES, build, require_corpus, with_vega_runtime, write_project
 from generator import reading
 from generator.cli import main
 from generator.reading import MAX_VALUES
@@ -557,8 +557,9 @@ def test_every_broken_path_is_on_the_problems_page(paths_site):
 def test_a_control_character_typed_in_a_side_effect_does_not_stop_the_build(tmp_path):
     """The chart renderer aborted the whole process (not even exit 3) on a character XML
     cannot hold in a label; run in a process of its own, so that would fail only this test."""
-    project = write_project(tmp_path, {"2026-04-02.yaml": full_entry("2026-04-02"),
-                                       "2026-04-09.yaml": full_entry("2026-04-09") + 'side_effects: ["dizzy\\x13", "a\\x01b"]\n'})
+    project = with_vega_runtime(write_project(tmp_path, {
+        "2026-04-02.yaml": full_entry("2026-04-02"),
+        "2026-04-09.yaml": full_entry("2026-04-09") + 'side_effects: ["dizzy\\x13", "a\\x01b"]\n'}))
     done = subprocess.run([sys.executable, "-m", "generator.cli", "build", "--today", TODAY], cwd=project,
                           capture_output=True, text=True, timeout=300)
     assert (done.returncode, done.stderr) == (0, ""), done.stderr[-2000:]

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLE_TODAY, run_in, write_project
+from conftest import EXAMPLE_TODAY, run_in, with_vega_runtime, write_project
 
 ENTRY = "date: 2026-06-01\ndose_mg: 50\npre_mood: 3\npost_mood_2h: 5\nmood_day1: 4\nmood_day3: 3\nmood_day7: 3\nprovider: {provider}\n"
 
@@ -42,12 +42,12 @@ def _wait_for(url: str, needle: str, process: subprocess.Popen, seconds: float =
                 return last
         except OSError:
             pass
-        time.sleep(0.5)
+        time.sleep(0.2)
     raise AssertionError(f"{needle!r} never appeared at {url}")
 
 
 def test_serve_rebuilds_when_an_entry_or_a_template_changes(tmp_path: Path):
-    project = write_project(tmp_path, {"2026-06-01.yaml": ENTRY.format(provider="First Clinic")}, "templates: mine")
+    project = with_vega_runtime(write_project(tmp_path, {"2026-06-01.yaml": ENTRY.format(provider="First Clinic")}, "templates: mine"))
     (project / "mine").mkdir()
     (project / "mine" / "faq.html").write_text("<p>FAQ version one</p>", encoding="utf-8")
     port = _free_port()
@@ -114,14 +114,14 @@ def _until(port: int, path: str, process: subprocess.Popen, shows, seconds: floa
             status, body = 0, ""
         if status == 200 and shows(body):
             return body
-        time.sleep(0.5)
+        time.sleep(0.2)
     raise AssertionError(f"{path} never showed what was expected")
 
 
 def test_serve_answers_only_requests_addressed_to_this_computer(tmp_path: Path):
     """A page of another site reaching 127.0.0.1 through its own domain name (DNS
     rebinding) sends that name as Host: it gets no page."""
-    project = write_project(tmp_path, {"2026-06-01.yaml": ENTRY.format(provider="First Clinic")})
+    project = with_vega_runtime(write_project(tmp_path, {"2026-06-01.yaml": ENTRY.format(provider="First Clinic")}))
     process, port = _start(project, tmp_path / "serve.log")
     try:
         _until(port, "/sessions/2026-06-01.html", process, lambda body: "First Clinic" in body)
@@ -140,7 +140,7 @@ def test_serve_shows_an_entry_error_at_once_and_recovers_when_it_is_fixed(tmp_pa
     """Started with an entry that has an error, fixed, then broken again while serving:
     every page answers each time (no request is left waiting for a build that succeeds)."""
     entry = tmp_path / "entries" / "2026-06-08.yaml"
-    project = write_project(tmp_path, {"2026-06-01.yaml": ENTRY.format(provider="First Clinic"), entry.name: BROKEN})
+    project = with_vega_runtime(write_project(tmp_path, {"2026-06-01.yaml": ENTRY.format(provider="First Clinic"), entry.name: BROKEN}))
     log = tmp_path / "serve.log"
     process, port = _start(project, log)
     try:
@@ -197,7 +197,7 @@ def test_which_host_headers_are_answered(served_on, header, accepted):
 
 def test_serve_keeps_answering_when_a_rebuild_fails(tmp_path: Path):
     """mkdocs.yml broken while serving: MkDocs alone would leave every request waiting."""
-    project = write_project(tmp_path, {"2026-06-01.yaml": ENTRY.format(provider="First Clinic")})
+    project = with_vega_runtime(write_project(tmp_path, {"2026-06-01.yaml": ENTRY.format(provider="First Clinic")}))
     config = project / "mkdocs.yml"
     good = config.read_text(encoding="utf-8")
     process, port = _start(project, tmp_path / "serve.log")
@@ -210,7 +210,7 @@ def test_serve_keeps_answering_when_a_rebuild_fails(tmp_path: Path):
             if status == 404 and "could not be rebuilt" in body:
                 break
             assert time.monotonic() < deadline and process.poll() is None, "the failed rebuild was never shown"
-            time.sleep(0.5)
+            time.sleep(0.2)
         status, body = _get(port, "/sessions/2026-06-01.html")
         assert status == 200 and "First Clinic" in body  # the last good page
         assert "could not be rebuilt" in (tmp_path / "serve.log").read_text(encoding="utf-8")

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLE_TODAY, build, write_project
+from conftest import EXAMPLE_TODAY, build, with_vega_runtime, write_project
 
 PAGES = ["index.html", "sessions/index.html", "trends.html", "check-in.html", "checklists.html", "faq.html", "about.html", "problems.html"]
 
@@ -405,7 +405,7 @@ def test_an_average_effect_with_lower_bounds_reads_at_least(example_site):
 
 def test_a_named_pipe_in_docs_dir_is_left_out_and_named(tmp_path):
     """Reading a named pipe waits for a writer that never comes: the build must not."""
-    project = write_project(tmp_path, {"2026-06-01.yaml": GOOD})
+    project = with_vega_runtime(write_project(tmp_path, {"2026-06-01.yaml": GOOD}))
     os.mkfifo(project / "extra" / "pipe.md")
     os.mkfifo(project / "extra" / "pipe.png")
     done = subprocess.run(
