@@ -13,9 +13,9 @@ from pathlib import Path
 from . import __version__
 from .entries import DATE_RANGE, date_in_range, parse_session_date
 from .journal import TODAY_VARIABLE, collector_paused, create_entry, display_path, load_journal, resolve_today
+from .output import OutputError, check_output, replace_directory, writing_output
 from .problems import one_line
 from .reading import clip
-from .output import OutputError, check_output, replace_directory, writing_output
 from .serving import is_loopback
 
 DESCRIPTION = """\
@@ -296,7 +296,10 @@ def _config_name(source) -> str:
     return "journal.yml" if source.name else "the built-in configuration"
 
 
-def _add_site_options(parser: argparse.ArgumentParser, lenient_help: str = "build even when entries have errors; they are shown on a Data problems page") -> None:
+def _add_site_options(
+    parser: argparse.ArgumentParser,
+    lenient_help: str = "build even when entries have errors; they are shown on a Data problems page",
+) -> None:
     parser.add_argument("-f", "--config-file", metavar="FILE", type=Path, default=DEFAULT_CONFIG, help=CONFIG_HELP)
     parser.add_argument("--entries", metavar="DIR", type=Path, help="the folder that holds the entry files (default: "
                         "the journal plugin's `entries`, else entries)")

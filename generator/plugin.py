@@ -18,10 +18,11 @@ import logging
 import os
 import stat
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
@@ -31,17 +32,16 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_relative_url
 
-from .analysis import analyse
 from .cache import FOLDER_NAME, DrawingCache
 from .charts import start_vega_runtime, vega_runtime_js
 from .journal import EntryCache, display_path, load_journal
-from .reminders import CALENDAR_FILE, calendar_ics, pending_follow_ups
-from .privacy import OutsideUrl, failure_message, outside_urls, scan_site
 from .pages import NAV_PAGES, SitePage, build_pages, builtin_templates_dir, render_pages
-from .report import PERSONAL, Audience, Report, build_report
+from .privacy import OutsideUrl, failure_message, outside_urls, scan_site
 from .problems import one_line
 from .reading import clip
 from .rebuilding import KeptSearchSections, KeptTemplateCode
+from .reminders import CALENDAR_FILE, calendar_ics, pending_follow_ups
+from .report import PERSONAL, Audience, Report, build_report
 from .serving import accepted_hosts, host_guard
 from .settings import Settings
 
@@ -510,7 +510,7 @@ def _build_date(day: dt.date) -> Iterator[None]:
     """MkDocs stamps pages and the sitemap with the build date unless SOURCE_DATE_EPOCH
     is set: the export's date is used, so two exports of one journal are the same."""
     previous = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = str(int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc).timestamp()))
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC).timestamp()))
     try:
         yield
     finally:

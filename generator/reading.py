@@ -676,9 +676,8 @@ class _Builder:
         if tag not in _PLAIN_SCALAR_TAGS:
             self._refuse_tag(node, path)
             return None
-        if not style and tag == _INT:
-            if _WHOLE_NUMBER.fullmatch(value) and len(value) < 100:
-                return int(value, 10)  # 0150 is 150 (YAML 1.1 would read octal 104); 08 a number
+        if not style and tag == _INT and _WHOLE_NUMBER.fullmatch(value) and len(value) < 100:
+            return int(value, 10)  # 0150 is 150 (YAML 1.1 would read octal 104); 08 a number
         if not style and _CLOCK_LIKE.fullmatch(value):
             return value  # 1:30 is not 90 (YAML 1.1 base 60): let validation say so
         if tag == _TIMESTAMP and _DAY.fullmatch(value):  # a day, as PyYAML would construct it

@@ -30,8 +30,8 @@ import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from functools import cached_property
 from datetime import date, timedelta
+from functools import cached_property
 
 from .entries import DISSOCIATION_LEVELS, FOLLOW_UP_DAYS, Entry
 from .providers import Prescribers, display_names, name_key
