@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
@@ -457,12 +457,21 @@ def patient_details(value: dict[str, Any]) -> dict[str, Any]:
     return details
 
 
-def _toc_tokens(headings: list[tuple[int, str, str]]) -> list[dict[str, Any]]:
+class _TocToken(TypedDict):
+    """A heading as MkDocs' get_toc reads it (its own TypedDict, of the same name, is private)."""
+
+    level: int
+    id: str
+    name: str
+    children: list[_TocToken]
+
+
+def _toc_tokens(headings: list[tuple[int, str, str]]) -> list[_TocToken]:
     """Headings (level, id, text) nested as MkDocs' toc tokens: h2 under the h1, h3 under h2."""
-    roots: list[dict[str, Any]] = []
-    stack: list[dict[str, Any]] = []
+    roots: list[_TocToken] = []
+    stack: list[_TocToken] = []
     for level, anchor, text in headings:
-        token = {"level": level, "id": anchor, "name": text, "html": text, "data-toc-label": "", "children": []}
+        token: _TocToken = {"level": level, "id": anchor, "name": text, "children": []}
         while stack and stack[-1]["level"] >= level:
             stack.pop()
         (stack[-1]["children"] if stack else roots).append(token)
@@ -527,7 +536,7 @@ def build_site(config: Any, request: BuildRequest) -> Report:
 
     with requested(config.config_file_path, request):
         build(config)
-    report = config.plugins["journal"].report
+    report: Report | None = config.plugins["journal"].report
     if report is None:  # pragma: no cover - on_files makes it, or the build fails before
         raise PluginError("the journal plugin made no report")
     return report

@@ -703,7 +703,7 @@ def last_follow_up_mood(s: SessionFigures) -> int | None:
     """The session's last follow-up mood recorded before the next session (day 7, else day 3,
     else day 1): how the person was when its effect had had its time."""
     for name in ("mood_day7", "mood_day3", "mood_day1"):
-        value = getattr(s.entry, name)
+        value: int | None = getattr(s.entry, name)
         if value is not None and name not in s.after_next:
             return value
     return None
