@@ -8,15 +8,24 @@ import datetime as dt
 import json
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from types import FrameType
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from . import __version__
 from .entries import DATE_RANGE, date_in_range, parse_session_date
 from .journal import TODAY_VARIABLE, collector_paused, create_entry, display_path, load_journal, resolve_today
+from .output import OutputError, check_output, replace_directory, writing_output
 from .problems import one_line
 from .reading import clip
-from .output import OutputError, check_output, replace_directory, writing_output
 from .serving import is_loopback
+
+if TYPE_CHECKING:  # MkDocs is imported by the site commands only, when they run
+    from mkdocs.config.defaults import MkDocsConfig
+
+    from .defaults import ConfigSource
+    from .plugin import BuildRequest
 
 DESCRIPTION = """\
 Keep a ketamine treatment journal (one YAML file per session) and turn it into a
@@ -107,7 +116,12 @@ def _read_site_config(config_file: Path) -> dict:
 
     def environment(loader: yaml.SafeLoader, node: yaml.Node) -> object:
         """MkDocs' `!ENV NAME` and `!ENV [NAME, OTHER, default]`: the first variable set."""
-        names = [loader.construct_scalar(node)] if isinstance(node, yaml.ScalarNode) else loader.construct_sequence(node)
+        if isinstance(node, yaml.ScalarNode):
+            names: list[Any] = [loader.construct_scalar(node)]
+        elif isinstance(node, yaml.SequenceNode):
+            names = loader.construct_sequence(node)
+        else:  # a mapping, which construct_sequence refused as well: the file is not read
+            raise yaml.constructor.ConstructorError(None, None, "expected a name or a list of names", node.start_mark)
         default = names.pop() if len(names) > 1 else None
         return next((os.environ[n] for n in names if isinstance(n, str) and n in os.environ), default)
 
@@ -272,7 +286,7 @@ The same journal and options always give the same zip, byte for byte.""",
     return parser
 
 
-def _config_source(config_file: Path, entries: Path | None = None):
+def _config_source(config_file: Path, entries: Path | None = None) -> str | ConfigSource:
     """What the site commands load: the given mkdocs.yml; without one, in a journal folder
     (entries/ here, or --entries), the built-in configuration (generator/defaults.py)."""
     from .defaults import ConfigSource
@@ -290,13 +304,16 @@ def _config_source(config_file: Path, entries: Path | None = None):
     return ConfigSource(folder, entries)
 
 
-def _config_name(source) -> str:
+def _config_name(source: str | ConfigSource) -> str:
     if isinstance(source, str):
         return source
     return "journal.yml" if source.name else "the built-in configuration"
 
 
-def _add_site_options(parser: argparse.ArgumentParser, lenient_help: str = "build even when entries have errors; they are shown on a Data problems page") -> None:
+def _add_site_options(
+    parser: argparse.ArgumentParser,
+    lenient_help: str = "build even when entries have errors; they are shown on a Data problems page",
+) -> None:
     parser.add_argument("-f", "--config-file", metavar="FILE", type=Path, default=DEFAULT_CONFIG, help=CONFIG_HELP)
     parser.add_argument("--entries", metavar="DIR", type=Path, help="the folder that holds the entry files (default: "
                         "the journal plugin's `entries`, else entries)")
@@ -304,7 +321,7 @@ def _add_site_options(parser: argparse.ArgumentParser, lenient_help: str = "buil
     parser.add_argument("--today", metavar="DATE", help=f"treat DATE as today (default: the {TODAY_VARIABLE} environment variable, else the real date)")
 
 
-def _load_site_config(args: argparse.Namespace, show_warnings: bool = True, **overrides):
+def _load_site_config(args: argparse.Namespace, show_warnings: bool = True, **overrides: Any) -> MkDocsConfig:
     import logging
 
     from mkdocs.config import load_config  # only the site commands need MkDocs
@@ -315,8 +332,12 @@ def _load_site_config(args: argparse.Namespace, show_warnings: bool = True, **ov
     # MkDocs logs each problem of the file, then raises "Aborted with a configuration
     # error!": the problems are kept to make the one line that says what is wrong.
     messages: list[logging.LogRecord] = []
-    collector = logging.Handler(logging.WARNING)
-    collector.emit = messages.append  # type: ignore[method-assign]
+
+    class Collector(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            messages.append(record)
+
+    collector = Collector(logging.WARNING)
     logger = logging.getLogger("mkdocs.config")
     logger.addHandler(collector)
     propagate, logger.propagate = logger.propagate, False
@@ -341,7 +362,7 @@ def _load_site_config(args: argparse.Namespace, show_warnings: bool = True, **ov
     return config
 
 
-def _build_request(args: argparse.Namespace):
+def _build_request(args: argparse.Namespace) -> BuildRequest:
     """What the command line asks of a build beyond mkdocs.yml (plugin.BuildRequest)."""
     from .plugin import BuildRequest
 
@@ -388,7 +409,7 @@ def _plainer(message: str) -> str:
 
 
 @contextlib.contextmanager
-def _mkdocs_messages(progress: bool = False):
+def _mkdocs_messages(progress: bool = False) -> Iterator[None]:
     """Show MkDocs' warnings and errors (which carry the journal's messages) on stderr; with
     `progress`, its progress too (`journal serve`: the address it serves on, each rebuild)."""
     import logging  # here and in main(), not at the top: `journal check` has no use for it
@@ -420,7 +441,7 @@ def _command_build(args: argparse.Namespace) -> int:
 
     from .plugin import build_site
 
-    overrides = {"strict": True}
+    overrides: dict[str, Any] = {"strict": True}
     if args.site_dir:
         overrides["site_dir"] = str(args.site_dir.resolve())
     with _mkdocs_messages():
@@ -460,9 +481,9 @@ def _command_build(args: argparse.Namespace) -> int:
     return 0
 
 
-def _entries_folder(config) -> Path:
-    plugin = config.plugins["journal"].config
-    return (Path(config.config_file_path).resolve().parent / plugin.entries).resolve()
+def _entries_folder(config: MkDocsConfig) -> Path:
+    entries: str = config.plugins["journal"].config.entries
+    return (Path(config.config_file_path).resolve().parent / entries).resolve()
 
 
 def _is_inside_folder(path: Path, folder: Path) -> bool:
@@ -669,7 +690,7 @@ def _command_export(args: argparse.Namespace) -> int:
         if not date_in_range(since):
             raise ValueError(f"--since {args.since!r} is outside the dates the journal accepts ({DATE_RANGE})")
 
-    def stop(signum, frame):  # `kill`: stop like Ctrl+C, so the half-made files are removed
+    def stop(signum: int, frame: FrameType | None) -> NoReturn:  # `kill`: stop like Ctrl+C, so the half-made files are removed
         raise KeyboardInterrupt
 
     try:
@@ -722,7 +743,7 @@ def _command_export(args: argparse.Namespace) -> int:
     left_out = ["private notes (always)"]
     if not args.include_notes:
         left_out.append("notes (add --include-notes to include them)")
-    if result.left_out:
+    if result.left_out and since is not None:  # only --since leaves sessions out
         left_out.append(f"{len(result.left_out)} {'session' if len(result.left_out) == 1 else 'sessions'} before {since.isoformat()} (--since)")
     if result.own_files_left_out:
         left_out.append(f"pages you added yourself: {', '.join(result.own_files_left_out)}")

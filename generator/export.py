@@ -40,7 +40,6 @@ from typing import Any
 import yaml
 
 from . import __version__
-from .analysis import analyse
 from .cache import DrawingCache
 from .entries import SCHEMA_PATH, Entry
 from .fhir import fhir_bundle_json
@@ -50,10 +49,10 @@ from .journal import Journal, load_journal
 from .names import safe_name
 from .output import STAGING_MARK, OutputOverlapsEntries, check_output, replace_file, writing_output
 from .pages import render_document
-from .words import FIELD_LABELS, FigureWords, format_day
 from .problems import one_line
 from .reading import read_entry, text_encoding
 from .report import Audience, Report, build_report
+from .settings import Settings
 from .trends import (
     MOOD_FIELDS,
     DoseLevel,
@@ -62,8 +61,8 @@ from .trends import (
     dose_levels,
     same_regimen,
 )
-from .settings import Settings
 from .validation import validate
+from .words import FIELD_LABELS, FigureWords
 
 SITE_FOLDER = "site"
 ENTRIES_FOLDER = "data/entries"

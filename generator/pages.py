@@ -15,9 +15,10 @@ import html
 import os
 import re
 from collections import OrderedDict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
@@ -29,9 +30,9 @@ from .rebuilding import KeptTemplateCode
 from .report import Report
 from .trends import Trends
 from .words import (
+    RED_FLAGS,
     FigureWords,
     Signal,
-    RED_FLAGS,
     bands_text,
     checklist_items,
     due_day,

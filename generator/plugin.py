@@ -18,10 +18,11 @@ import logging
 import os
 import stat
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, TypedDict
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
@@ -31,17 +32,16 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_relative_url
 
-from .analysis import analyse
 from .cache import FOLDER_NAME, DrawingCache
 from .charts import start_vega_runtime, vega_runtime_js
 from .journal import EntryCache, display_path, load_journal
-from .reminders import CALENDAR_FILE, calendar_ics, pending_follow_ups
-from .privacy import OutsideUrl, failure_message, outside_urls, scan_site
 from .pages import NAV_PAGES, SitePage, build_pages, builtin_templates_dir, render_pages
-from .report import PERSONAL, Audience, Report, build_report
+from .privacy import OutsideUrl, failure_message, outside_urls, scan_site
 from .problems import one_line
 from .reading import clip
 from .rebuilding import KeptSearchSections, KeptTemplateCode
+from .reminders import CALENDAR_FILE, calendar_ics, pending_follow_ups
+from .report import PERSONAL, Audience, Report, build_report
 from .serving import accepted_hosts, host_guard
 from .settings import Settings
 
@@ -457,12 +457,21 @@ def patient_details(value: dict[str, Any]) -> dict[str, Any]:
     return details
 
 
-def _toc_tokens(headings: list[tuple[int, str, str]]) -> list[dict[str, Any]]:
+class _TocToken(TypedDict):
+    """A heading as MkDocs' get_toc reads it (its own TypedDict, of the same name, is private)."""
+
+    level: int
+    id: str
+    name: str
+    children: list[_TocToken]
+
+
+def _toc_tokens(headings: list[tuple[int, str, str]]) -> list[_TocToken]:
     """Headings (level, id, text) nested as MkDocs' toc tokens: h2 under the h1, h3 under h2."""
-    roots: list[dict[str, Any]] = []
-    stack: list[dict[str, Any]] = []
+    roots: list[_TocToken] = []
+    stack: list[_TocToken] = []
     for level, anchor, text in headings:
-        token = {"level": level, "id": anchor, "name": text, "html": text, "data-toc-label": "", "children": []}
+        token: _TocToken = {"level": level, "id": anchor, "name": text, "children": []}
         while stack and stack[-1]["level"] >= level:
             stack.pop()
         (stack[-1]["children"] if stack else roots).append(token)
@@ -510,7 +519,7 @@ def _build_date(day: dt.date) -> Iterator[None]:
     """MkDocs stamps pages and the sitemap with the build date unless SOURCE_DATE_EPOCH
     is set: the export's date is used, so two exports of one journal are the same."""
     previous = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = str(int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc).timestamp()))
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC).timestamp()))
     try:
         yield
     finally:
@@ -527,7 +536,7 @@ def build_site(config: Any, request: BuildRequest) -> Report:
 
     with requested(config.config_file_path, request):
         build(config)
-    report = config.plugins["journal"].report
+    report: Report | None = config.plugins["journal"].report
     if report is None:  # pragma: no cover - on_files makes it, or the build fails before
         raise PluginError("the journal plugin made no report")
     return report

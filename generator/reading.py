@@ -14,25 +14,31 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from yaml.constructor import SafeConstructor
 
 from .entries import TEXT_FIELDS, TEXT_LIST_FIELDS
-from .problems import Problem
+from .problems import Problem, Severity
 
 MAX_FILE_BYTES = 1024 * 1024
 MAX_VALUES = 2_000  # values that aliases (*) repeat: an entry needs none, and they must not multiply
 MAX_DEPTH = 20
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_safe_resolve = _Loader.resolve
+if TYPE_CHECKING:
+    # mypy cannot take a class found by getattr as a base; libyaml's loader is the safe one
+    # with a C parser (the same constructor and resolver), so it is checked as that.
+    _Loader = yaml.SafeLoader
+else:
+    _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_safe_resolve: Callable[[yaml.SafeLoader, type, Any, tuple[bool, bool]], str] = _Loader.resolve
 _plain_tags: dict[str, str] = {}  # the tag of a short plain value, by its text
 
 
-class _Composer(_Loader):  # type: ignore[misc, valid-type]
+class _Composer(_Loader):
     """The safe loader, remembering the tag of short plain values: entries repeat the same
     few ("5", "sublingual", "[]"), and working out each one's tag again from YAML's
     patterns is a good part of the time spent composing a file. Measured, with the two
@@ -119,7 +125,7 @@ class ReadEntry:
             path = path[:-1]
         return self.start
 
-    def problem(self, path: Path_, field_name: str | None, message: str, severity="error") -> Problem:
+    def problem(self, path: Path_, field_name: str | None, message: str, severity: Severity = "error") -> Problem:
         line, column = self.position(path)
         return Problem(self.source, line, column, field_name, message, severity)
 
@@ -223,8 +229,8 @@ def _syntax_problem(error: yaml.MarkedYAMLError, text: str) -> tuple[int, int, s
     return line, column, _yaml_error_message(error)
 
 
-_OPENERS = {
-    "while scanning a quoted scalar": None,
+_QUOTE_OPENS = "while scanning a quoted scalar"
+_BRACKETS = {  # what opens, what closes and an example, by libyaml's context
     "while parsing a flow sequence": ("[", "]", "[nausea, headache]"),
     "while parsing a flow mapping": ("{", "}", "{phq9: 12, gad7: 8}"),
 }
@@ -234,16 +240,16 @@ def _unclosed(error: yaml.MarkedYAMLError, lines: list[str]) -> tuple[int, int, 
     """A quote or bracket that is never closed: libyaml stops at the end of the file (or
     lines later), but the place to fix is where the quote or bracket opens."""
     start, problem, context = error.context_mark, error.problem or "", error.context or ""
-    if start is None or context not in _OPENERS or start.line >= len(lines):
+    if start is None or (context != _QUOTE_OPENS and context not in _BRACKETS) or start.line >= len(lines):
         return None
     at = (start.line + 1, start.column + 1)
-    if context == "while scanning a quoted scalar":
+    if context == _QUOTE_OPENS:
         if "end of stream" not in problem:
             return None
         quote = lines[start.line][start.column : start.column + 1] or '"'
         return (*at, f"this {quote} opens a quoted value that is never closed, so the rest of the file "
                      f"is read into it; add the closing {quote} where the value ends")
-    opening, closing, example = _OPENERS[context]  # type: ignore[misc]
+    opening, closing, example = _BRACKETS[context]
     if error.problem_mark is None or error.problem_mark.line == start.line:
         return None  # something wrong inside brackets closed on their line: the usual message
     return (*at, f"this {opening} is never closed with {closing}; values in brackets go on one line "
@@ -343,10 +349,10 @@ def _decode(raw: bytes, entry: ReadEntry) -> str | None:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        before = raw[: error.start]
-        line = before.count(b"\n") + 1
+        head = raw[: error.start]
+        line = head.count(b"\n") + 1
         # the column in characters, as an editor shows it (the bytes before are valid UTF-8)
-        column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8")) + 1
+        column = len(head[head.rfind(b"\n") + 1 :].decode("utf-8")) + 1
         entry.problems.append(
             Problem(
                 entry.source,
@@ -676,9 +682,8 @@ class _Builder:
         if tag not in _PLAIN_SCALAR_TAGS:
             self._refuse_tag(node, path)
             return None
-        if not style and tag == _INT:
-            if _WHOLE_NUMBER.fullmatch(value) and len(value) < 100:
-                return int(value, 10)  # 0150 is 150 (YAML 1.1 would read octal 104); 08 a number
+        if not style and tag == _INT and _WHOLE_NUMBER.fullmatch(value) and len(value) < 100:
+            return int(value, 10)  # 0150 is 150 (YAML 1.1 would read octal 104); 08 a number
         if not style and _CLOCK_LIKE.fullmatch(value):
             return value  # 1:30 is not 90 (YAML 1.1 base 60): let validation say so
         if tag == _TIMESTAMP and _DAY.fullmatch(value):  # a day, as PyYAML would construct it

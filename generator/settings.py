@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
+from typing import Any
 
 from .providers import read_setting, settings_problems
 
@@ -55,8 +56,9 @@ class Settings:
         return found
 
     @classmethod
-    def from_options(cls, options: Mapping[str, object]) -> Settings:
-        """Settings from a mapping such as the plugin's config; unknown names are refused."""
+    def from_options(cls, options: Mapping[str, Any]) -> Settings:
+        """Settings from a mapping such as the plugin's config; unknown names are refused, and
+        values of any type are checked by __post_init__."""
         known = [f.name for f in fields(cls)]
         unknown = sorted(str(name) for name in options if name not in known)
         if unknown:
@@ -64,7 +66,7 @@ class Settings:
                 f"unknown trends option {', '.join(repr(n) for n in unknown)}; "
                 f"the options are {', '.join(known)}"
             )
-        return cls(**options)  # type: ignore[arg-type]
+        return cls(**options)
 
     @property
     def min_known(self) -> int:

@@ -136,28 +136,25 @@ class MissingMoods(Finding):
 def self_harm_item(trends: Trends) -> Finding | None:
     """PHQ-9 question 9 answered above 0 in any entry: shown first, whatever else is true.
    """
-    flagged = [
-        s for s in trends.sessions
-        if s.entry.scores is not None and (s.entry.scores.phq9_item9 or 0) > 0
-    ]
-    if not flagged:
-        return None
-    latest = flagged[-1]
     answered = [
-        s for s in trends.sessions
+        (s, s.entry.scores.phq9_item9) for s in trends.sessions
         if s.entry.scores is not None and s.entry.scores.phq9_item9 is not None
     ]
+    flagged = [(s, answer) for s, answer in answered if answer > 0]
+    if not flagged:
+        return None
+    latest, latest_answer = flagged[-1]
     # A later PHQ-9 answered question 9 with 0: the notice stays at the top (it must not be
     # missed), but it does not say "now" about answers that a later one no longer records.
-    later = answered[-1] if answered and answered[-1] is not latest else None
+    later = answered[-1][0] if answered[-1][0] is not latest else None
     return SelfHarm(
         "self_harm_item", "safety",
         {
             "entries": len(flagged),
-            "latest_answer": latest.entry.scores.phq9_item9,  # type: ignore[union-attr, dict-item]
+            "latest_answer": latest_answer,
             "latest_day": latest.day.isoformat(),
         },
-        flagged, later,
+        [s for s, _ in flagged], later,
     )
 
 
@@ -194,23 +191,23 @@ def new_provider_dose_drop(trends: Trends) -> Finding | None:
     routes are not compared). The guide's red flag: a new provider restarting at the lowest
     dose without reviewing the history. facts: before, after (the two sessions), gap (the
     break between them, or None)."""
-    named = [s for s in trends.sessions if s.entry.provider is not None]
+    named = [(s, s.entry.provider) for s in trends.sessions if s.entry.provider is not None]
     seen: set[str] = set()
     found = None
-    for before, after in zip(named, named[1:]):
-        seen.add(trends.prescriber_key(before.entry.provider))  # type: ignore[arg-type]
-        new = trends.prescriber_key(after.entry.provider) not in seen  # type: ignore[arg-type]
+    for (before, before_provider), (after, after_provider) in zip(named, named[1:]):
+        seen.add(trends.prescriber_key(before_provider))
+        new = trends.prescriber_key(after_provider) not in seen
         routes = {before.entry.route, after.entry.route} - {None}
         if new and len(routes) <= 1 and after.dose_mg <= before.dose_mg * DOSE_DROP_SHARE:
-            found = (before, after)  # the latest such change
+            found = (before, after, after_provider)  # the latest such change
     if found is None:
         return None
-    before, after = found
+    before, after, after_provider = found
     gap = next((g for g in trends.gaps if g.start == before.day and g.end == after.day), None)
     return DoseDrop(
         "new_provider_dose_drop", "discuss",
         {"previous_dose_mg": before.dose_mg, "new_dose_mg": after.dose_mg,
-         "new_provider": trends.prescriber(after.entry.provider)},  # type: ignore[arg-type]
+         "new_provider": trends.prescriber(after_provider)},
         before, after, gap,
     )
 
@@ -225,15 +222,18 @@ def benefit_declining(trends: Trends) -> Finding | None:
     if w.direction != "declining" or not w.same_dose or w.previous is None:
         return None
     recent, previous = w.recent, w.previous
+    # known when the direction is: each window has min_known lifts and the slope is set
+    if recent.mean_lift is None or previous.mean_lift is None or w.slope is None:
+        return None
     return Finding(
         "benefit_declining", "discuss",
         {
             "dose_mg": recent.doses[0],
-            "recent_mean_lift": round(recent.mean_lift, 2),  # type: ignore[arg-type]
+            "recent_mean_lift": round(recent.mean_lift, 2),
             "recent_n": recent.lift_n,
-            "previous_mean_lift": round(previous.mean_lift, 2),  # type: ignore[arg-type]
+            "previous_mean_lift": round(previous.mean_lift, 2),
             "previous_n": previous.lift_n,
-            "slope_per_session": round(w.slope, 3),  # type: ignore[arg-type]
+            "slope_per_session": round(w.slope, 3),
         },
     )
 
@@ -244,7 +244,7 @@ def fading_amount(recent: Sequence[float], previous: Sequence[float], settings: 
     either window has too few known durations."""
     if len(recent) < settings.min_known or len(previous) < settings.min_known:
         return None
-    return mean_leaving_out(previous, "highest") - mean_leaving_out(recent, "lowest")  # type: ignore[operator]
+    return mean_leaving_out(previous, "highest") - mean_leaving_out(recent, "lowest")
 
 
 def effect_fading(trends: Trends) -> Finding | None:
@@ -255,12 +255,14 @@ def effect_fading(trends: Trends) -> Finding | None:
     fade = fading_amount(recent.durations, previous.durations, trends.settings)
     if fade is None or fade <= trends.settings.fade_threshold_days:
         return None
+    if recent.mean_duration is None or previous.mean_duration is None:  # known when fade is
+        return None
     return Finding(
         "effect_fading", "discuss",
         {
-            "recent_mean_days": round(recent.mean_duration, 2),  # type: ignore[arg-type]
+            "recent_mean_days": round(recent.mean_duration, 2),
             "recent_n": recent.duration_n,
-            "previous_mean_days": round(previous.mean_duration, 2),  # type: ignore[arg-type]
+            "previous_mean_days": round(previous.mean_duration, 2),
             "previous_n": previous.duration_n,
             "previous_beyond_day7": previous.duration_beyond7,
         },
@@ -382,9 +384,12 @@ def one_bad_session(trends: Trends) -> Finding | None:
    """
     settings = trends.settings
     recent = trends.window.recent.entries
-    if not recent or recent[-1].lift is None:
+    if not recent:
         return None
     latest = recent[-1]
+    latest_lift = latest.lift
+    if latest_lift is None:
+        return None
     # Only sessions at the latest dose and route: after a change of either a drop is not "one bad day".
     routes = trends.routes_by_session
     others = [s for s in recent[:-1] if s.lift is not None and s.dose_mg == latest.dose_mg
@@ -394,13 +399,13 @@ def one_bad_session(trends: Trends) -> Finding | None:
         return None
     typical = median(lifts)
     steady = max(lifts) - min(lifts) <= 2 * settings.noise_threshold
-    far_below = typical - latest.lift >= OUTLIER_MARGIN + settings.noise_threshold  # type: ignore[operator]  # checked above
+    far_below = typical - latest_lift >= OUTLIER_MARGIN + settings.noise_threshold
     if not (steady and far_below):
         return None
     safety = beside_safety(trends)
     return OneBadSession(
         "one_bad_session", "info" if safety else "wait",
-        {"latest_lift": latest.lift, "typical_lift": typical, "others_n": len(others)},  # type: ignore[dict-item]
+        {"latest_lift": latest_lift, "typical_lift": typical, "others_n": len(others)},
         latest, others, typical, safety,
     )
 
@@ -440,8 +445,8 @@ def stood_out(trends: Trends) -> list[StoodOut]:
         typical, n = None, 0
         others = [o.lift for o in recent if o is not s and o.lift is not None and o.dose_mg == s.dose_mg]
         if s.lift is not None and len(others) >= settings.min_known and not (told_latest and s is recent[-1]):
-            middle = median(others)  # type: ignore[type-var]
-            if middle - s.lift >= OUTLIER_MARGIN + settings.noise_threshold:  # type: ignore[operator]
+            middle = median(others)
+            if middle - s.lift >= OUTLIER_MARGIN + settings.noise_threshold:
                 typical, n = middle, len(others)
         effects = s.entry.side_effects or []
         harsh = list(effects) if s.entry.dissociation == "strong" and len(effects) >= SEVERAL_SIDE_EFFECTS else []
@@ -469,9 +474,11 @@ def frequency_changed(trends: Trends) -> Finding | None:
     if not between.change or between.previous is None:
         return None
     recent, previous = between.recent, between.previous
+    if recent.median is None or previous.median is None:  # known when there is a change
+        return None
     return Finding(
         "frequency_changed", "discuss",
-        {"recent_median_days": recent.median, "previous_median_days": previous.median,  # type: ignore[dict-item]
+        {"recent_median_days": recent.median, "previous_median_days": previous.median,
          "recent_n": len(recent.days), "previous_n": len(previous.days)},
     )
 
@@ -496,26 +503,31 @@ def side_effect_changes(trends: Trends) -> tuple[dict[str, date], dict[str, tupl
     (name -> recent count, recent sessions, earlier count, earlier sessions)."""
     settings = trends.settings
     w = trends.window
-    recent = [s for s in w.recent.entries if s.entry.side_effects is not None]
     start = len(trends.sessions) - len(w.recent.entries)
-    earlier = [s for s in trends.sessions[:start] if s.entry.side_effects is not None]
-    previous = [s for s in (w.previous.entries if w.previous else []) if s.entry.side_effects is not None]
+    recent = _side_effects_recorded(w.recent.entries)
+    earlier = _side_effects_recorded(trends.sessions[:start])
+    previous = _side_effects_recorded(w.previous.entries if w.previous else [])
     new: dict[str, date] = {}
     if len(earlier) >= settings.min_known:
-        seen_before = {name for s in earlier for name in s.entry.side_effects}  # type: ignore[union-attr]
-        for s in recent:
-            for name in s.entry.side_effects:  # type: ignore[union-attr]
+        seen_before = {name for _, effects in earlier for name in effects}
+        for s, effects in recent:
+            for name in effects:
                 if name not in seen_before and name not in new:
                     new[name] = s.day
     rising: dict[str, tuple[int, int, int, int]] = {}
     if len(recent) >= settings.min_known and len(previous) >= settings.min_known:
-        names = {name for s in recent for name in s.entry.side_effects}  # type: ignore[union-attr]
+        names = {name for _, effects in recent for name in effects}
         for name in sorted(names - set(new)):
-            rc = sum(name in s.entry.side_effects for s in recent)  # type: ignore[operator]
-            pc = sum(name in s.entry.side_effects for s in previous)  # type: ignore[operator]
+            rc = sum(name in effects for _, effects in recent)
+            pc = sum(name in effects for _, effects in previous)
             if rc >= 2 and rc / len(recent) - pc / len(previous) >= SIDE_EFFECT_RISE:
                 rising[name] = (rc, len(recent), pc, len(previous))
     return new, rising
+
+
+def _side_effects_recorded(sessions: Sequence[SessionFigures]) -> list[tuple[SessionFigures, list[str]]]:
+    """The sessions with side effects recorded (an empty list counts), each with them."""
+    return [(s, s.entry.side_effects) for s in sessions if s.entry.side_effects is not None]
 
 
 def side_effects_rising(trends: Trends) -> Finding | None:

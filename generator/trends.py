@@ -30,8 +30,8 @@ import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from functools import cached_property
 from datetime import date, timedelta
+from functools import cached_property
 
 from .entries import DISSOCIATION_LEVELS, FOLLOW_UP_DAYS, Entry
 from .providers import Prescribers, display_names, name_key
@@ -266,13 +266,13 @@ def effect_duration(entry: Entry, today: date, next_entry: Entry | None = None) 
         prev_t, prev_r = t, r
         absent_run = []
     if next_entry is not None and "mood_day7" in cut:
-        return _read_to_next(entry, next_entry, today, prev_t, prev_r, absent_run)
+        return _read_to_next(entry, pre, next_entry, today, prev_t, prev_r, absent_run)
     if entry.mood_day7 is not None and not recorded_early(entry, "mood_day7", today):
         return Duration(LAST_FOLLOW_UP_DAY, beyond_day7=True)
     return _unknown(entry, absent_run, today)
 
 
-def _read_to_next(entry: Entry, next_entry: Entry, today: date, prev_t: float, prev_r: int,
+def _read_to_next(entry: Entry, pre: int, next_entry: Entry, today: date, prev_t: float, prev_r: int,
                   absent_run: list[str]) -> Duration:
     """The end of `effect_duration` when the next session comes before day 7: mood still above
     the pre-session level at the last recorded point, read on to the next session."""
@@ -285,7 +285,7 @@ def _read_to_next(entry: Entry, next_entry: Entry, today: date, prev_t: float, p
         found = _unknown(entry, absent_run, today)
         return replace(found, pending=found.pending + ["next_pre_mood"]) if waiting else replace(
             found, missing=found.missing + ["next_pre_mood"])
-    r = at_next - entry.pre_mood  # type: ignore[operator]
+    r = at_next - pre
     if r > 0:
         # only with a rise of its own recorded: the next session's mood alone says nothing of this one
         return Duration(interval, at_next=True) if prev_r > 0 else _unknown(entry, absent_run, today)
@@ -327,11 +327,12 @@ def mean_and_count(values: Iterable[float | None]) -> tuple[float | None, int]:
     return (sum(known) / len(known) if known else None), len(known)
 
 
-def mean_leaving_out(values: Sequence[float], which: str) -> float | None:
+def mean_leaving_out(values: Sequence[float], which: str) -> float:
     """The mean with the single lowest (or highest) value left out, so that no single
-    session can decide a comparison on its own."""
+    session can decide a comparison on its own. Callers have settings.min_known values, at
+    least 2."""
     if len(values) < 2:
-        return None
+        raise ValueError(f"a mean leaving one out needs 2 values or more, not {len(values)}")
     ordered = sorted(values)
     kept = ordered[1:] if which == "lowest" else ordered[:-1]
     return sum(kept) / len(kept)
@@ -651,8 +652,8 @@ def decide_direction(
     'unknown' when either window has fewer known lifts than `settings.min_known`."""
     if slope is None or len(recent) < settings.min_known or len(previous) < settings.min_known:
         return "unknown"
-    drop = mean_leaving_out(previous, "highest") - mean_leaving_out(recent, "lowest")  # type: ignore[operator]
-    rise = mean_leaving_out(recent, "highest") - mean_leaving_out(previous, "lowest")  # type: ignore[operator]
+    drop = mean_leaving_out(previous, "highest") - mean_leaving_out(recent, "lowest")
+    rise = mean_leaving_out(recent, "highest") - mean_leaving_out(previous, "lowest")
     if drop > settings.noise_threshold and slope < 0:
         return "declining"
     if rise > settings.noise_threshold and slope > 0:
@@ -703,7 +704,7 @@ def last_follow_up_mood(s: SessionFigures) -> int | None:
     """The session's last follow-up mood recorded before the next session (day 7, else day 3,
     else day 1): how the person was when its effect had had its time."""
     for name in ("mood_day7", "mood_day3", "mood_day1"):
-        value = getattr(s.entry, name)
+        value: int | None = getattr(s.entry, name)
         if value is not None and name not in s.after_next:
             return value
     return None

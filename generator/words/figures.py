@@ -51,7 +51,7 @@ def window_basis(w: WindowComparison) -> str:
     """What the direction of the lift rests on: 'based on 12 sessions (6 recent, 6 before)', or
     'too few sessions to say (...)'; and the break that cut the windows short, if one did."""
     recent, previous = w.recent, w.previous
-    if w.direction == "unknown":
+    if w.direction == "unknown" or previous is None:  # no windows before: the direction is unknown
         basis = (
             f"too few sessions to say ({recent.lift_n} recent and "
             f"{previous.lift_n if previous else 0} earlier sessions with a recorded lift; "
@@ -59,8 +59,8 @@ def window_basis(w: WindowComparison) -> str:
         )
     else:
         basis = (
-            f"based on {sessions_word(recent.lift_n + previous.lift_n)} "  # type: ignore[union-attr]
-            f"({recent.lift_n} recent, {previous.lift_n} before)"  # type: ignore[union-attr]
+            f"based on {sessions_word(recent.lift_n + previous.lift_n)} "
+            f"({recent.lift_n} recent, {previous.lift_n} before)"
         )
     if w.cut_at is not None:
         basis += (

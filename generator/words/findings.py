@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from ..entries import Scores
 from ..signals import (
     HARD_TO_TOLERATE,
     DoseDrop,
@@ -171,14 +172,22 @@ def in_both_voices(f: Finding, title: str, words: Callable[[Voice], str], eviden
 
 def stood_out_low(o: StoodOut) -> str:
     """'a lift of -2 points, against +3.0 typical of the other 4 sessions at that dose in the window'."""
+    lift, typical = o.session.lift, o.typical
+    assert lift is not None and typical is not None  # a low session: its lift was compared with them
     return (
-        f"a lift of {signed(o.session.lift)} points, against {signed(o.typical, 1)} typical of the other "  # type: ignore[arg-type]
+        f"a lift of {signed(lift)} points, against {signed(typical, 1)} typical of the other "
         f"{sessions_word(o.others)} at that dose in the window"
     )
 
 
 def stood_out_harsh(o: StoodOut) -> str:
     return f"strong dissociation with {join_words(o.harsh)}"
+
+
+def answered_scores(s: SessionFigures) -> Scores:
+    """The scores of a session the self-harm finding names: each answered question 9."""
+    assert s.entry.scores is not None
+    return s.entry.scores
 
 
 def self_harm_words(trends: Trends, f: SelfHarm) -> Signal:
@@ -188,8 +197,8 @@ def self_harm_words(trends: Trends, f: SelfHarm) -> Signal:
         Evidence(
             s.entry.slug,
             s.day,
-            f"{format_day(s.day)}: PHQ-9 question 9 answered {s.entry.scores.phq9_item9} (of 3)"  # type: ignore[union-attr]
-            f", PHQ-9 total {s.entry.scores.phq9_total}",  # type: ignore[union-attr]
+            f"{format_day(s.day)}: PHQ-9 question 9 answered {answered_scores(s).phq9_item9} (of 3)"
+            f", PHQ-9 total {answered_scores(s).phq9_total}",
         )
         for s in flagged
     ]
@@ -228,7 +237,7 @@ def self_harm_words(trends: Trends, f: SelfHarm) -> Signal:
     # For the clinician: the facts and their dates, soberly; what the patient's own report
     # told them; and the latest answer to question 9, when a later one was 0.
     def answered_on(s: SessionFigures) -> str:
-        return f"{format_day(s.day)} (answered {s.entry.scores.phq9_item9} of 3)"  # type: ignore[union-attr]
+        return f"{format_day(s.day)} (answered {answered_scores(s).phq9_item9} of 3)"
 
     when = (
         join_words([answered_on(s) for s in flagged]) if len(flagged) <= 6
@@ -241,7 +250,7 @@ def self_harm_words(trends: Trends, f: SelfHarm) -> Signal:
     if later is not None:
         clinician += (
             f" On the last PHQ-9 answered item by item, on {format_day(later.day)}, "
-            f"question 9 was answered {later.entry.scores.phq9_item9}."  # type: ignore[union-attr]
+            f"question 9 was answered {answered_scores(later).phq9_item9}."
         )
     clinician += f" The patient's own report shows a notice at its top {told}."
     return worded(
@@ -251,11 +260,17 @@ def self_harm_words(trends: Trends, f: SelfHarm) -> Signal:
     )
 
 
+def named_provider(s: SessionFigures) -> str:
+    """The provider of a session a prescriber finding names: each names one."""
+    assert s.entry.provider is not None
+    return s.entry.provider
+
+
 def overlapping_prescribers_words(trends: Trends, f: Overlap) -> Signal:
     involved, inside = f.involved, f.inside
 
     def name(group: Sequence[SessionFigures]) -> str:
-        return trends.prescriber(group[0].entry.provider)  # type: ignore[arg-type]
+        return trends.prescriber(named_provider(group[0]))
 
     described = join_words([
         f"{name(p)} ({format_range(p[0].day, p[-1].day)}, {sessions_word(len(p))})" for p in involved
@@ -301,7 +316,7 @@ def overlapping_prescribers_words(trends: Trends, f: Overlap) -> Signal:
 
 def new_provider_dose_drop_words(trends: Trends, f: DoseDrop) -> Signal:
     before, after, gap = f.before, f.after, f.gap
-    old, new_name = trends.prescriber(before.entry.provider), trends.prescriber(after.entry.provider)  # type: ignore[arg-type]
+    old, new_name = trends.prescriber(named_provider(before)), trends.prescriber(named_provider(after))
     pause = f", after a {break_words(gap.days)} break" if gap else ""
 
     def facts(v: Voice) -> str:
@@ -334,15 +349,17 @@ def benefit_declining_words(trends: Trends, f: Finding) -> Signal:
     w = trends.window
     recent, previous = w.recent, w.previous
     assert previous is not None
+    recent_lift, previous_lift = recent.mean_lift, previous.mean_lift
+    assert recent_lift is not None and previous_lift is not None  # declining: both means are known
     routes = recent.routes or previous.routes
     dose = trends.dose_text(recent.doses[0], routes[0] if routes else None)
 
     def words(v: Voice) -> str:
         return (
             f"At {dose} throughout, {v.the} average lift (mood two hours after a "
-            f"session minus mood before it) was {points_text(recent.mean_lift)} over {v.the} last "  # type: ignore[arg-type]
+            f"session minus mood before it) was {points_text(recent_lift)} over {v.the} last "
             f"{sessions_word(recent.lift_n)} ({dates_text(recent)}), against "
-            f"{points_text(previous.mean_lift)} over the {sessions_word(previous.lift_n)} before "  # type: ignore[arg-type]
+            f"{points_text(previous_lift)} over the {sessions_word(previous.lift_n)} before "
             f"({dates_text(previous)}). The drop is larger than {trends.settings.noise_threshold:g} "
             "point of ordinary variation even with the single lowest recent session left out, and "
             "the trend line across these sessions points down, so it is not one bad day. A decline "
@@ -571,12 +588,14 @@ def questionnaire_worse_words(trends: Trends, f: QuestionnaireWorse) -> Signal:
 
 def one_bad_session_words(trends: Trends, f: OneBadSession) -> Signal:
     latest, others, typical = f.latest, f.others, f.typical
+    lift = latest.lift
+    assert lift is not None  # the finding compares it
     routes = trends.routes_by_session
 
     def facts(v: Voice) -> str:
         return (
             f"{v.cap(v.the)} latest session, on {format_day(latest.day)} at {trends.dose_text(latest.dose_mg, routes.get(id(latest)))}, had a "
-            f"lift of {signed(latest.lift)} points, well below the {signed(typical, 1)} points typical of the "  # type: ignore[arg-type]
+            f"lift of {signed(lift)} points, well below the {signed(typical, 1)} points typical of the "
             f"{sessions_word(len(others))} before it ({format_range(others[0].day, others[-1].day)}), "
             "which were steady."
         )
@@ -624,20 +643,29 @@ def unusual_sessions_words(trends: Trends, f: Unusual) -> Signal:
     return in_both_voices(f, title, words, evidence=recent_evidence([Evidence(s.entry.slug, s.day, f"{session_label(s)}: {said}") for s, said in found]))
 
 
+def interval_dates(summary: IntervalSummary) -> str:
+    """The days of a window with a median interval (so with sessions): '24 Oct – 22 Nov 2026'."""
+    assert summary.first is not None and summary.last is not None
+    return format_range(summary.first, summary.last)
+
+
 def frequency_changed_words(trends: Trends, f: Finding) -> Signal:
     between = trends.between
     recent, previous = between.recent, between.previous
     assert previous is not None
+    recent_median, previous_median = recent.median, previous.median
+    assert recent_median is not None and previous_median is not None  # a change: both medians are known
+    recent_dates, previous_dates = interval_dates(recent), interval_dates(previous)
 
     def spread(summary: IntervalSummary) -> str:
         return f"{summary.shortest} to {summary.longest}" if summary.shortest != summary.longest else f"all {summary.shortest}"
 
     def words(v: Voice) -> str:
         return (
-            f"{v.cap(v.the)} last {plural(len(recent.days), 'session')} ({format_range(recent.first, recent.last)}) "  # type: ignore[arg-type]
-            f"came a median of {days_text(recent.median)} days after the one before ({spread(recent)} days), "  # type: ignore[arg-type]
-            f"against {days_text(previous.median)} days over the {plural(len(previous.days), 'session')} before "  # type: ignore[arg-type]
-            f"({format_range(previous.first, previous.last)}; {spread(previous)} days). "  # type: ignore[arg-type]
+            f"{v.cap(v.the)} last {plural(len(recent.days), 'session')} ({recent_dates}) "
+            f"came a median of {days_text(recent_median)} days after the one before ({spread(recent)} days), "
+            f"against {days_text(previous_median)} days over the {plural(len(previous.days), 'session')} before "
+            f"({previous_dates}; {spread(previous)} days). "
             "Sessions less than a week apart can overlap in their effects, so lifts and how long the effect "
             "lasted compare less directly across such a change. A change in how often sessions take place "
             f"is worth discussing with {v.discuss_with}."

@@ -22,7 +22,7 @@ from ..trends import (
     join_words,
 )
 from .figures import current_dose_text, dates_text, regimens_text
-from .findings import lost_sentences, score_age, score_text, stood_out_harsh, stood_out_low
+from .findings import interval_dates, lost_sentences, score_age, score_text, stood_out_harsh, stood_out_low
 from .numbers import (
     based_on,
     break_words,
@@ -63,21 +63,20 @@ def efficacy_statement(trends: Trends) -> str:
             "two hours after are never both recorded, so I cannot say how much they helped."
         )
     previous = w.previous
-    comparable = w.direction != "unknown" and previous is not None and previous.mean_lift is not None
     first = (
         f"Over my {'last ' if previous is not None else ''}{sessions_word(recent.sessions)} {where}, "
         f"my mood {lift_phrase(recent.mean_lift)} two hours after a session "
         f"({based_on(recent.lift_n)})"
     )
-    if not comparable:
+    if w.direction == "unknown" or previous is None or previous.mean_lift is None:
         first += ". That is too few sessions to say whether the benefit is changing."
     else:
         change = {"declining": "down from", "improving": "up from", "stable": "about the same as"}[w.direction]
-        plain = recent.mean_lift > 0 and previous.mean_lift > 0  # type: ignore[union-attr, operator]
+        plain = recent.mean_lift > 0 and previous.mean_lift > 0
         first += (
-            f", {change} {lift_amount(previous.mean_lift, plain)} over the "  # type: ignore[union-attr, arg-type]
-            f"{sessions_word(previous.sessions)} before ({dates_text(previous)}"  # type: ignore[union-attr, arg-type]
-            f"{', at ' + regimens_text(trends, previous.entries) if not w.same_dose else ''})."  # type: ignore[union-attr]
+            f", {change} {lift_amount(previous.mean_lift, plain)} over the "
+            f"{sessions_word(previous.sessions)} before ({dates_text(previous)}"
+            f"{', at ' + regimens_text(trends, previous.entries) if not w.same_dose else ''})."
         )
     sentences = [first]
     cut = restart_cut(trends)
@@ -184,7 +183,7 @@ def between_statement(trends: Trends) -> str:
     if recent.median is None:
         return ""
     text = (
-        f"My last {plural(len(recent.days), 'session')} ({format_range(recent.first, recent.last)}) came a median "  # type: ignore[arg-type]
+        f"My last {plural(len(recent.days), 'session')} ({interval_dates(recent)}) came a median "
         f"of {days_text(recent.median)} days after the one before"
     )
     if recent.shortest != recent.longest:
@@ -197,13 +196,13 @@ def between_statement(trends: Trends) -> str:
 
 
 def side_effects_in(window: WindowSummary, owner: str, before: bool = False) -> str:
-    recorded = [s for s in window.entries if s.entry.side_effects is not None]
+    recorded = [s.entry.side_effects for s in window.entries if s.entry.side_effects is not None]
     where = f"{owner} {sessions_word(window.sessions)}{' before' if before else ''} ({dates_text(window)})"
     if not recorded:
         return f"I did not record side effects for {where}, so I cannot describe them."
     counts: dict[str, int] = {}
-    for s in recorded:
-        for name in s.entry.side_effects:  # type: ignore[union-attr]
+    for effects in recorded:
+        for name in effects:
             counts[name] = counts.get(name, 0) + 1
     coverage = (
         "" if len(recorded) == window.sessions
