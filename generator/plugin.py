@@ -49,8 +49,9 @@ log = logging.getLogger("mkdocs.plugins.journal")
 # Warnings that must not stop a strict build: MkDocs counts only what is logged under "mkdocs".
 notice = logging.getLogger("generator.site")
 
+RUNTIME_ASSET = "assets/journal/vega-runtime.js"
 ASSETS = {
-    "assets/journal/vega-runtime.js": None,  # made by vl-convert, once per process
+    RUNTIME_ASSET: None,  # made by vl-convert, once per process; journal.js loads it on chart pages
     "assets/journal/journal.js": "static/journal.js",
     "assets/journal/journal.css": "static/journal.css",
 }
@@ -239,7 +240,7 @@ class JournalPlugin(BasePlugin[JournalConfig]):
         for asset in ASSETS:
             if asset.endswith(".css") and asset not in config.extra_css:
                 config.extra_css.append(asset)
-            elif asset.endswith(".js") and asset not in [str(s) for s in config.extra_javascript]:
+            elif asset.endswith(".js") and asset != RUNTIME_ASSET and asset not in [str(s) for s in config.extra_javascript]:
                 config.extra_javascript.append(asset)
         if _offline(config):
             polyfills = config.extra["polyfills"] = list(config.extra.get("polyfills") or [])

@@ -2,6 +2,19 @@
 // The static SVG stays in the page for printing and for readers without JavaScript.
 (function () {
   "use strict";
+  // The chart runtime (about 900 KB) is loaded only by the pages that have charts, from
+  // beside this file: the other pages (every session's) open and reload without parsing it.
+  var here = document.currentScript && document.currentScript.src;
+
+  function withRuntime(then) {
+    if (typeof window.vegaEmbed === "function") { then(); return; }
+    if (!here || !document.querySelector(".kj-chart .kj-chart-live")) return;
+    var script = document.createElement("script");
+    script.src = new URL("vega-runtime.js", here).href;
+    script.onload = then;  // if it cannot load, the static pictures stay
+    document.head.appendChild(script);
+  }
+
   function draw() {
     var figures = document.querySelectorAll(".kj-chart");
     figures.forEach(function (figure) {
@@ -83,7 +96,7 @@
 
   function start() {
     nameSearch();
-    draw();
+    withRuntime(draw);
     watchAll();
     // Material wraps tables in its scrolling wrapper after the page loads.
     window.addEventListener("load", watchAll);
