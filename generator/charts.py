@@ -23,7 +23,7 @@ from typing import Any
 from .cache import DrawingCache, source_digest
 from .entries import DISSOCIATION_LEVELS
 from .trends import Gap, Questionnaire, SessionFigures, Trends, mean_and_count
-from .words import format_dose
+from .words import dose_text, duration_text, format_dose
 
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
 PALETTE = {
@@ -418,7 +418,7 @@ def _dose_steps(trends: Trends) -> list[dict[str, Any]]:
     for figure in trends.sessions:
         regimen = (figure.entry.dose_mg, routes.get(id(figure)))
         if previous is not None and regimen != previous:
-            steps.append({"date": _day(figure), "label": trends.dose_text(*regimen)})
+            steps.append({"date": _day(figure), "label": dose_text(*regimen, trends.several_routes)})
         previous = regimen
     return steps
 
@@ -487,8 +487,8 @@ def duration_chart(trends: Trends) -> Chart:
         shown = 7 if d.beyond_day7 else d.days
         kind = ("lasted past day 7" if d.beyond_day7 else "still above at the next session" if d.at_next
                 else "faded" if d.days is not None else "unknown")
-        values.append({"date": _day(figure), "days": shown, "kind": kind, "text": d.text()})
-        rows.append([_day(figure), format_dose(figure.entry.dose_mg), d.text()])
+        values.append({"date": _day(figure), "days": shown, "kind": kind, "text": duration_text(d)})
+        rows.append([_day(figure), format_dose(figure.entry.dose_mg), duration_text(d)])
     kinds = ["faded", "lasted past day 7", "still above at the next session"]
     base = alt.Chart(_Values(values)).transform_filter("datum.days != null").encode(
         x=_x_date(time_domain(trends)),

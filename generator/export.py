@@ -50,7 +50,7 @@ from .journal import Journal, load_journal
 from .names import safe_name
 from .output import STAGING_MARK, OutputOverlapsEntries, check_output, replace_file, writing_output
 from .pages import render_document
-from .words import FIELD_LABELS, FigureWords, format_day
+from .words import FIELD_LABELS, FigureWords, duration_text, format_day
 from .problems import one_line
 from .reading import read_entry, text_encoding
 from .report import Audience, Report, build_report
@@ -344,7 +344,7 @@ def session_row(figure: SessionFigures, entry_file: str, include_notes: bool) ->
         "after_next_session": " ".join(figure.after_next),
         "effect_lasted_days": _number_text(d.days, 1),
         "effect_past_day7": "" if d.days is None else ("yes" if d.beyond_day7 else "no"),
-        "effect_lasted": d.text(),
+        "effect_lasted": duration_text(d),
         "dissociation": e.dissociation or "",
         "side_effects": "" if e.side_effects is None else (_typed_text("; ".join(e.side_effects)) or "none"),
         "tolerability": e.tolerability or "",

@@ -35,6 +35,7 @@ from .words import (
     bands_text,
     checklist_items,
     due_day,
+    duration_text,
     format_day,
     format_dose,
     format_mean,
@@ -113,6 +114,7 @@ def _environment(override_dir: Path | None) -> Environment:
         mean=format_mean,
         signed_mean=format_signed_mean,
         mean_days=format_mean_days,
+        duration=duration_text,
         bands=bands_text,
         due_day=due_day,
         spec_json=lambda spec: Markup(spec_json(spec)),  # already made safe for <script>

@@ -14,9 +14,6 @@ Import from `generator.words`: it holds every public name of the modules below.
 
 from __future__ import annotations
 
-# Still defined in the figures, because charts.py calls Duration.text() and Trends.dose_text(),
-# which use them; named here with the rest of the words.
-from ..trends import MOOD_WORDS, days_text, dose_text, format_dose, join_words
 from .figures import (
     FigureWords,
     current_dose_text,
@@ -71,15 +68,20 @@ from .numbers import (
     FIELD_LABELS,
     FIELD_WORDS,
     MONTH_NAMES,
+    MOOD_WORDS,
     PHASE_NAMES,
     DurationMeans,
     bands_text,
     based_on,
     break_words,
+    days_text,
+    dose_text,
     due_day,
     duration_basis,
     duration_mean_text,
+    duration_text,
     format_day,
+    format_dose,
     format_doses,
     format_mean,
     format_mean_days,
@@ -88,6 +90,7 @@ from .numbers import (
     format_signed,
     format_signed_mean,
     hold_text,
+    join_words,
     lift_amount,
     lift_phrase,
     month_text,
@@ -127,6 +130,7 @@ __all__ = [
     "dose_text",
     "format_dose",
     "join_words",
+    "duration_text",
     "EVIDENCE_LIMIT",
     "FIELD_WORDS",
     "FIELD_LABELS",

@@ -27,26 +27,28 @@ from ..signals import (
     score_age_weeks,
 )
 from ..trends import (
-    MOOD_WORDS,
     IntervalSummary,
     Questionnaire,
     QuestionnairePoint,
     SessionFigures,
     Trends,
-    days_text,
-    format_dose,
-    join_words,
 )
 from .figures import current_dose_text, dates_text, regimens_text
 from .numbers import (
     EVIDENCE_LIMIT,
     FIELD_WORDS,
+    MOOD_WORDS,
     based_on,
     break_words,
+    days_text,
+    dose_text,
     duration_basis,
     duration_mean_text,
+    duration_text,
     format_day,
+    format_dose,
     format_range,
+    join_words,
     plural,
     points_text,
     sessions_word,
@@ -145,7 +147,7 @@ def duration_evidence(s: SessionFigures) -> Evidence:
             ("day 7", "mood_day7", e.mood_day7),
         )
     ]
-    text = f"{session_label(s)}: mood {e.pre_mood} before; {', '.join(moods)}; effect lasted {s.duration.text()}"
+    text = f"{session_label(s)}: mood {e.pre_mood} before; {', '.join(moods)}; effect lasted {duration_text(s.duration)}"
     return Evidence(e.slug, s.day, text)
 
 
@@ -335,7 +337,7 @@ def benefit_declining_words(trends: Trends, f: Finding) -> Signal:
     recent, previous = w.recent, w.previous
     assert previous is not None
     routes = recent.routes or previous.routes
-    dose = trends.dose_text(recent.doses[0], routes[0] if routes else None)
+    dose = dose_text(recent.doses[0], routes[0] if routes else None, trends.several_routes)
 
     def words(v: Voice) -> str:
         return (
@@ -575,7 +577,7 @@ def one_bad_session_words(trends: Trends, f: OneBadSession) -> Signal:
 
     def facts(v: Voice) -> str:
         return (
-            f"{v.cap(v.the)} latest session, on {format_day(latest.day)} at {trends.dose_text(latest.dose_mg, routes.get(id(latest)))}, had a "
+            f"{v.cap(v.the)} latest session, on {format_day(latest.day)} at {dose_text(latest.dose_mg, routes.get(id(latest)), trends.several_routes)}, had a "
             f"lift of {signed(latest.lift)} points, well below the {signed(typical, 1)} points typical of the "  # type: ignore[arg-type]
             f"{sessions_word(len(others))} before it ({format_range(others[0].day, others[-1].day)}), "
             "which were steady."

@@ -3,6 +3,7 @@ sentence and table is made of."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 from typing import Protocol
@@ -10,13 +11,22 @@ from typing import Protocol
 from ..entries import Entry
 from ..trends import (
     DUE_AFTER_DAYS,
-    MOOD_WORDS,
+    Duration,
     WindowSummary,
-    format_dose,
 )
 
 # Signals list at most this many entries as evidence, the most recent ones.
 EVIDENCE_LIMIT = 12
+
+# The mood fields as a reader names them ("the day-3 mood"), not as they are written.
+MOOD_WORDS = {
+    "pre_mood": "mood before the session",
+    "post_mood_2h": "2-hour mood",
+    "mood_day1": "day-1 mood",
+    "mood_day3": "day-3 mood",
+    "mood_day7": "day-7 mood",
+    "next_pre_mood": "mood before the next session",
+}
 
 # The mood fields as a sentence names them with the name written in the entry ("the day-3 mood
 # (mood_day3)"), from the one table of their names (MOOD_WORDS).
@@ -39,9 +49,59 @@ FIELD_LABELS: dict[str, str] = {
 
 
 # --------------------------------------------------------------------------- numbers, days and plurals
-# format_dose, dose_text, join_words, days_text and MOOD_WORDS are still defined in trends:
-# trends' Duration.text() and Trends.dose_text(), which charts.py calls as methods, use them.
-# generator.words names them with the rest; import them from there.
+
+
+def format_dose(mg: float) -> str:
+    """'150 mg', '37.5 mg': no trailing '.0'."""
+    if not math.isfinite(mg) or abs(mg) >= 1e15:
+        return f"{mg:g} mg"
+    if float(mg).is_integer():
+        return f"{int(mg)} mg"
+    return f"{mg:.3f}".rstrip("0").rstrip(".") + " mg"
+
+
+def dose_text(dose: float, route: str | None, several_routes: bool) -> str:
+    """'200 mg', or '200 mg intranasal' when the journal has more than one route
+    (`Trends.several_routes`)."""
+    if not several_routes:
+        return format_dose(dose)
+    return f"{format_dose(dose)} {route}" if route else f"{format_dose(dose)} (route not recorded)"
+
+
+def join_words(words: Sequence[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def days_text(days: float) -> str:
+    """'2.8', '3': a number of days with one decimal at most."""
+    return f"{days:.1f}".removesuffix(".0")
+
+
+def duration_text(duration: Duration) -> str:
+    """How long one session's effect lasted (trends.Duration), the one wording of it for the
+    pages, the summary, the CSV and the charts: '2.8 days', '7+ days', '0 days (no rise at 2
+    hours)', '3+ days (still above at the next session, 3 days later)', or why it is unknown."""
+    if duration.days is not None:
+        if duration.at_next:
+            shown = days_text(duration.days)
+            return f"{shown}+ days (still above at the next session, {shown} {'day' if shown == '1' else 'days'} later)"
+        if duration.beyond_day7:
+            return "7+ days"
+        if duration.days == 0:
+            return "0 days (no rise at 2 hours)"
+        shown = f"{duration.days:.1f}".removesuffix(".0")
+        return f"{shown} {'day' if shown == '1' else 'days'}"
+    reasons = []
+    if duration.missing:
+        reasons.append(f"{join_words([MOOD_WORDS[m] for m in duration.missing])} missing")
+    if duration.pending:
+        reasons.append(f"{join_words([MOOD_WORDS[m] for m in duration.pending])} not due yet")
+    if duration.missing or not duration.pending:
+        return f"unknown ({'; '.join(reasons) or 'no follow-ups'})"
+    return f"not known yet ({'; '.join(reasons)})"
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
