@@ -22,8 +22,19 @@ from typing import Any
 
 from .cache import DrawingCache, source_digest
 from .entries import DISSOCIATION_LEVELS
-from .trends import Gap, Questionnaire, SessionFigures, Trends, mean_and_count
-from .words import dose_text, duration_text, format_dose
+from .trends import Gap, Questionnaire, SessionFigures, Trends, mean_and_count, summarize_window
+from .words import (
+    band_range,
+    dose_range_text,
+    dose_text,
+    duration_mean_text,
+    duration_text,
+    format_day,
+    format_dose,
+    period_text,
+    table_number,
+    totals_range,
+)
 
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
 PALETTE = {
@@ -214,14 +225,6 @@ def _date_tooltip(title: str) -> alt.Tooltip:
     return alt.Tooltip("utcyearmonthdate(date):T", format="%d %b %Y", title=title)
 
 
-def _number(value: float | int | None) -> str:
-    if value is None:
-        return "missing"
-    if isinstance(value, float):
-        return f"{value:.1f}".rstrip("0").rstrip(".")
-    return str(value)
-
-
 _UNITS = ("month", "quarter", "year")
 
 
@@ -239,10 +242,7 @@ def _period_start(key: tuple[int, int], unit: str) -> dt.date:
 
 
 def _period_label(key: tuple[int, int], unit: str) -> str:
-    year, part = key
-    if unit == "month":
-        return dt.date(year, part, 1).strftime("%b ") + str(year)
-    return f"Q{part + 1} {year}" if unit == "quarter" else str(year)
+    return period_text(key[0], key[1], unit)
 
 
 def _periods_spanned(first: dt.date, last: dt.date, unit: str) -> int:
@@ -341,8 +341,7 @@ def _size_by_count(field_name: str, top: int, range_: list[int]) -> alt.Size:
 
 
 def _doses_text(sessions: Sequence[SessionFigures]) -> str:
-    doses = sorted({f.entry.dose_mg for f in sessions})
-    return format_dose(doses[0]) if len(doses) == 1 else f"{format_dose(doses[0])} to {format_dose(doses[-1])}"
+    return dose_range_text(f.entry.dose_mg for f in sessions)
 
 
 def _whole_point_axis(values: Sequence[float | int | None]) -> alt.Axis:
@@ -373,7 +372,7 @@ def mood_chart(trends: Trends) -> Chart:
     for figure, segment in zip(trends.sessions, segments):
         e = figure.entry
         moods = {"pre": e.pre_mood, "2h": e.post_mood_2h, "day1": e.mood_day1, "day3": e.mood_day3, "day7": e.mood_day7}
-        rows.append([_day(figure), format_dose(e.dose_mg)] + [_number(moods[k]) + _after_next(figure, k) for k, _, _ in MOOD_SERIES])
+        rows.append([_day(figure), format_dose(e.dose_mg)] + [table_number(moods[k]) + _after_next(figure, k) for k, _, _ in MOOD_SERIES])
         for key, label, _ in MOOD_SERIES:
             values.append({"date": _day(figure), "series": label, "mood": moods[key], "segment": segment})
     labels = [label for _, label, _ in MOOD_SERIES]
@@ -407,7 +406,7 @@ def _after_next(figure: SessionFigures, key: str) -> str:
     """' (after the next session, 1 Oct)' for a follow-up dated after the next session."""
     if _MOOD_FIELD.get(key) not in figure.after_next or figure.next_day is None:
         return ""
-    return f" (after the next session, {figure.next_day.day} {figure.next_day.strftime('%b')})"
+    return f" (after the next session, {format_day(figure.next_day, with_year=False)})"
 
 
 def _dose_steps(trends: Trends) -> list[dict[str, Any]]:
@@ -476,7 +475,7 @@ def lift_chart(trends: Trends) -> Chart:
         ", named above the chart.",
         _finish(chart, "Lift after each session (2 hours after minus before)"),
         ["Session", "Dose", "Lift", f"Average of last {size}"],
-        [[v["date"], v["dose"], _number(v["lift"]), _number(v["mean"])] for v in values],
+        [[v["date"], v["dose"], table_number(v["lift"]), table_number(v["mean"])] for v in values],
     )
 
 
@@ -566,7 +565,7 @@ def dose_lift_chart(trends: Trends) -> Chart:
         "and dissociation; bigger dots are more sessions. Stronger dissociation is not the same as more benefit.",
         _finish(chart, "Dose against lift, coloured by dissociation"),
         ["Session", "Dose", "Lift", "Dissociation"],
-        [[_day(f), format_dose(f.entry.dose_mg), _number(f.lift), f.entry.dissociation or "not recorded"] for f in sessions],
+        [[_day(f), format_dose(f.entry.dose_mg), table_number(f.lift), f.entry.dissociation or "not recorded"] for f in sessions],
     )
 
 
@@ -703,7 +702,7 @@ def questionnaire_chart(questionnaire: Questionnaire, key: str, domain: Domain |
         for k in sorted(groups):
             totals, label = groups[k], _period_label(k, unit)
             values.append({"date": _period_start(k, unit).isoformat(), "period": label, "total": _mean(totals)})
-            rows.append([label, str(len(totals)), _number(_mean(totals)), f"{min(totals)} to {max(totals)}"])
+            rows.append([label, str(len(totals)), table_number(_mean(totals)), totals_range(min(totals), max(totals))])
         columns = [unit.capitalize(), "Scores", "Average total", "Lowest to highest"]
         x, tooltip = _x_period(unit, domain), [alt.Tooltip("period:N", title=unit.capitalize()), alt.Tooltip("total:Q", title="Average total")]
         title = f"{questionnaire.name} over time, {unit} by {unit}"
@@ -717,7 +716,7 @@ def questionnaire_chart(questionnaire: Questionnaire, key: str, domain: Domain |
     # a band's first or last value sits inside it, not on the line between two bands.
     bands = [
         {"from": max(0, lo - 0.5), "to": min(top, hi + 0.5), "middle": (max(0, lo - 0.5) + min(top, hi + 0.5)) / 2,
-         "band": name, "range": f"{lo}-{hi}"}
+         "band": name, "range": band_range(lo, hi)}
         for lo, hi, name in questionnaire.bands
     ]
     shades = ["#f4f4f4", "#e8e8e8", "#dcdcdc", "#d0d0d0", "#c4c4c4"][: len(bands)]
@@ -754,7 +753,7 @@ def grouped_mood_chart(trends: Trends, grouping: Grouping) -> Chart:
             "pre": _mean([x.pre_mood for x in e]), "2h": _mean([x.post_mood_2h for x in e]),
             "day1": _mean([x.mood_day1 for x in e]), "day3": _mean([x.mood_day3 for x in e]), "day7": _mean([x.mood_day7 for x in e]),
         }
-        rows.append([period.label, str(len(e)), _doses_text(period.sessions)] + [_number(moods[k]) for k, _, _ in MOOD_SERIES])
+        rows.append([period.label, str(len(e)), _doses_text(period.sessions)] + [table_number(moods[k]) for k, _, _ in MOOD_SERIES])
         for key, label, _ in MOOD_SERIES:
             values.append({"date": period.start.isoformat(), "period": period.label, "series": label, "mood": moods[key], "segment": segment})
     labels = [label for _, label, _ in MOOD_SERIES]
@@ -786,7 +785,7 @@ def grouped_lift_chart(trends: Trends, grouping: Grouping) -> Chart:
         lifts = [f.lift for f in period.sessions if f.lift is not None]
         mean = _mean(lifts)
         values.append({"date": period.start.isoformat(), "period": period.label, "lift": mean, "sessions": len(lifts)})
-        rows.append([period.label, str(len(period.sessions)), _doses_text(period.sessions), _number(mean), str(len(lifts))])
+        rows.append([period.label, str(len(period.sessions)), _doses_text(period.sessions), table_number(mean), str(len(lifts))])
     base = alt.Chart(_Values(values)).transform_filter("datum.lift != null").encode(
         x=_x_period(unit, time_domain(trends)), y=alt.Y("lift:Q", title=f"Change in mood after 2 hours, average per {unit}"),
         tooltip=[alt.Tooltip("period:N", title=unit.capitalize()), alt.Tooltip("lift:Q", title="Average lift"),
@@ -811,7 +810,8 @@ def grouped_duration_chart(trends: Trends, grouping: Grouping) -> Chart:
         known = [f.duration for f in period.sessions if f.duration.days is not None]
         mean = _mean([d.days for d in known])
         beyond = sum(1 for d in known if d.beyond_day7)
-        text = "unknown" if mean is None else f"{'at least ' if beyond else ''}{_number(mean)} days"
+        summary = summarize_window(period.sessions)
+        text = "unknown" if summary.mean_duration is None else duration_mean_text(summary)
         values.append({"date": period.start.isoformat(), "period": period.label, "days": mean, "text": text})
         rows.append([period.label, str(len(period.sessions)), text, str(len(known)), str(beyond)])
     base = alt.Chart(_Values(values)).transform_filter("datum.days != null").encode(
@@ -904,7 +904,7 @@ def grouped_dose_lift_chart(trends: Trends, grouping: Grouping) -> Chart:
     """The dose-against-lift dots already group sessions; the table lists the groups."""
     chart = dose_lift_chart(trends)
     values = chart.spec["data"]["values"]
-    chart.rows = [[format_dose(v["dose"]), _number(v["lift"]), v["dissociation"], str(v["sessions"])] for v in values]
+    chart.rows = [[format_dose(v["dose"]), table_number(v["lift"]), v["dissociation"], str(v["sessions"])] for v in values]
     chart.columns = ["Dose", "Lift", "Dissociation", "Sessions"]
     return chart
 

@@ -146,6 +146,21 @@ def format_doses(doses: Iterable[float]) -> str:
     return f"doses from {format_dose(distinct[0])} to {format_dose(distinct[-1])}"
 
 
+def dose_range_text(doses: Iterable[float]) -> str:
+    """The doses of some sessions in a chart's table or tooltip: '150 mg', or '100 mg to 150 mg'
+    (lowest to highest)."""
+    distinct = sorted(set(doses))
+    return format_dose(distinct[0]) if len(distinct) == 1 else f"{format_dose(distinct[0])} to {format_dose(distinct[-1])}"
+
+
+def period_text(year: int, part: int, unit: str) -> str:
+    """A chart's period: 'Nov 2026' (unit 'month', part the month 1-12), 'Q4 2026' ('quarter',
+    part 0-3), '2026' ('year')."""
+    if unit == "month":
+        return f"{_MONTHS[part - 1]} {year}"
+    return f"Q{part + 1} {year}" if unit == "quarter" else str(year)
+
+
 def sessions_word(n: int) -> str:
     return f"{n} session" if n == 1 else f"{n} sessions"
 
@@ -195,6 +210,16 @@ def format_number(value: float | int | None, digits: int = 1) -> str:
     if isinstance(value, int) or float(value).is_integer():
         return str(int(value))
     return f"{value:.{digits}f}"
+
+
+def table_number(value: float | int | None) -> str:
+    """A number in a chart's table: one decimal at most ('4', '4.3'), 'missing' when not
+    recorded."""
+    if value is None:
+        return "missing"
+    if isinstance(value, float):
+        return f"{value:.1f}".rstrip("0").rstrip(".")
+    return str(value)
 
 
 def format_signed(value: float | int | None) -> str:
@@ -303,4 +328,14 @@ def lift_amount(mean: float, plain: bool) -> str:
 def bands_text(bands: Sequence[tuple[int, int, str]]) -> str:
     """A questionnaire's severity bands, '0-4 minimal, 5-9 mild, ...': written from the one
     table of bands (trends.PHQ9_BANDS, GAD7_BANDS)."""
-    return ", ".join(f"{low}-{high} {name}" for low, high, name in bands)
+    return ", ".join(f"{band_range(low, high)} {name}" for low, high, name in bands)
+
+
+def band_range(low: int, high: int) -> str:
+    """The totals of one severity band, '5-9', as bands_text and the charts' bands write them."""
+    return f"{low}-{high}"
+
+
+def totals_range(low: int, high: int) -> str:
+    """The lowest to the highest of some questionnaire totals, '3 to 9', in a chart's table."""
+    return f"{low} to {high}"
