@@ -158,7 +158,7 @@ def test_the_figures_write_no_text():
             found.append(f"line {node.lineno}: .format()")
         elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod) and isinstance(node.left, ast.Constant) and isinstance(node.left.value, str):
             found.append(f"line {node.lineno}: % formatting")
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.returns is not None:
-            if ast.unparse(node.returns) in ("str", "str | None", "Optional[str]") and node.name not in FIGURES_KEYS:
-                found.append(f"line {node.lineno}: {node.name}() returns a str")
+        elif (isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.returns is not None
+              and ast.unparse(node.returns) in ("str", "str | None", "Optional[str]") and node.name not in FIGURES_KEYS):
+            found.append(f"line {node.lineno}: {node.name}() returns a str")
     assert not found, "text made in the figures (move it to generator.words): " + "; ".join(found)

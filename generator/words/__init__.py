@@ -4,8 +4,9 @@ Every sentence and label the report shows about the person's figures is written 
 package: numbers, days, plurals and field names (`numbers`), the figures' own words
 (`figures`), each finding of `generator.signals` in two voices (`findings`: to the person in
 their own report, about "the patient" for the clinician who reads the export's summary), the
-talking points (`statements`: the same facts in the first person), and the checklists and
-the check-in sheet's short statements (`sheet`). Nothing here suggests a dose: the words
+talking points (`statements`: the same facts in the first person), the checklists and
+the check-in sheet's short statements (`sheet`), and the export's CSV columns, README files
+and what a provider's copy leaves out (`bundle`). Nothing here suggests a dose: the words
 describe, the person and their prescriber decide. `tests/test_signals.py` scans every
 sentence for dose advice.
 
@@ -14,6 +15,13 @@ Import from `generator.words`: it holds every public name of the modules below.
 
 from __future__ import annotations
 
+from .bundle import (
+    CSV_COLUMNS,
+    bundle_readme,
+    csv_columns,
+    data_readme,
+    left_out_sentences,
+)
 from .figures import (
     FigureWords,
     current_dose_text,
@@ -130,6 +138,11 @@ from .statements import (
 )
 
 __all__ = [
+    "CSV_COLUMNS",
+    "csv_columns",
+    "bundle_readme",
+    "data_readme",
+    "left_out_sentences",
     "MOOD_WORDS",
     "days_text",
     "dose_text",
