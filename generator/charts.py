@@ -24,6 +24,7 @@ from .cache import DrawingCache, source_digest
 from .entries import DISSOCIATION_LEVELS
 from .trends import Gap, Questionnaire, SessionFigures, Trends, mean_and_count, summarize_window
 from .words import (
+    MOOD_NAMES,
     band_range,
     dose_range_text,
     dose_text,
@@ -48,12 +49,13 @@ PALETTE = {
     "purple": "#CC79A7",
     "grey": "#767676",
 }
+# Each mood series, named as a chart names the moment (words.MOOD_NAMES).
 MOOD_SERIES = [
-    ("pre", "Before", PALETTE["grey"]),
-    ("2h", "2 hours after", PALETTE["blue"]),
-    ("day1", "Day 1", PALETTE["green"]),
-    ("day3", "Day 3", PALETTE["orange"]),
-    ("day7", "Day 7", PALETTE["purple"]),
+    ("pre", MOOD_NAMES["pre_mood"].moment, PALETTE["grey"]),
+    ("2h", MOOD_NAMES["post_mood_2h"].moment, PALETTE["blue"]),
+    ("day1", MOOD_NAMES["mood_day1"].moment, PALETTE["green"]),
+    ("day3", MOOD_NAMES["mood_day3"].moment, PALETTE["orange"]),
+    ("day7", MOOD_NAMES["mood_day7"].moment, PALETTE["purple"]),
 ]
 # none, mild, moderate, strong: a neutral grey, then yellow, orange and vermillion, warmer and
 # darker with each level, so the order reads from the colours and survives grey printing.

@@ -29,6 +29,7 @@ from .rebuilding import KeptTemplateCode
 from .report import Report
 from .trends import Trends
 from .words import (
+    MOOD_NAMES,
     FigureWords,
     Signal,
     RED_FLAGS,
@@ -115,6 +116,7 @@ def _environment(override_dir: Path | None) -> Environment:
         signed_mean=format_signed_mean,
         mean_days=format_mean_days,
         duration=duration_text,
+        mood_name=lambda name, form="said": getattr(MOOD_NAMES[name], form),  # a mood field's name (words.MoodName)
         bands=bands_text,
         due_day=due_day,
         spec_json=lambda spec: Markup(spec_json(spec)),  # already made safe for <script>

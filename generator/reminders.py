@@ -16,14 +16,13 @@ from pathlib import Path
 
 from .entries import Entry
 from .trends import DUE_AFTER_DAYS
+from .words import MOOD_NAMES
 
 CALENDAR_FILE = "follow-ups.ics"
-# (field, what it is) in time order; the day each is due is in trends.DUE_AFTER_DAYS
-FOLLOW_UPS: tuple[tuple[str, str], ...] = (
-    ("post_mood_2h", "mood about two hours after"),
-    ("mood_day1", "day-1 mood"),
-    ("mood_day3", "day-3 mood"),
-    ("mood_day7", "day-7 mood"),
+# (field, what it is) in time order, named as a reminder names it (words.MOOD_NAMES); the day
+# each is due is in trends.DUE_AFTER_DAYS
+FOLLOW_UPS: tuple[tuple[str, str], ...] = tuple(
+    (name, MOOD_NAMES[name].reminder) for name in ("post_mood_2h", "mood_day1", "mood_day3", "mood_day7")
 )
 REMINDER_HOUR = 9  # an all-day follow-up reminds at 9:00 on its day
 TWO_HOURS = dt.timedelta(hours=2)

@@ -7,9 +7,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+from ..entries import Entry
 from .numbers import format_day
 
 # --------------------------------------------------------------------------- sessions.csv
+
+
+def _meaning(name: str) -> str:
+    """An entry field's meaning as the entry model describes it (the one definition)."""
+    return Entry.model_fields[name].description or ""
+
 
 CSV_COLUMNS: list[tuple[str, str]] = [
     ("date", "Day of the session, YYYY-MM-DD."),
@@ -18,13 +25,13 @@ CSV_COLUMNS: list[tuple[str, str]] = [
     ("route", "sublingual, oral, intranasal, intramuscular or intravenous; empty when not recorded."),
     ("hold_time_min", "Minutes the dose was held in the mouth."),
     ("provider", "The prescriber or clinic responsible for the session, as the patient wrote it."),
-    ("pre_mood", "Mood right before the session, 1 (worst) to 10 (best)."),
-    ("post_mood_2h", "Mood about two hours after the session, 1 to 10."),
+    ("pre_mood", _meaning("pre_mood")),
+    ("post_mood_2h", _meaning("post_mood_2h")),
     ("days_since_previous", "Calendar days since the previous session in this file; empty for the first."),
     ("lift", "post_mood_2h minus pre_mood; empty when either is missing."),
-    ("mood_day1", "Mood the day after, 1 to 10."),
-    ("mood_day3", "Mood on day 3, 1 to 10."),
-    ("mood_day7", "Mood on day 7, 1 to 10."),
+    ("mood_day1", _meaning("mood_day1")),
+    ("mood_day3", _meaning("mood_day3")),
+    ("mood_day7", _meaning("mood_day7")),
     ("after_next_session", "Follow-up mood fields dated after the next session, separated by spaces: they no "
      "longer show this session alone and are not used for effect_lasted_days."),
     ("effect_lasted_days", "Days until mood fell back to pre_mood, read on straight lines between the follow-ups "

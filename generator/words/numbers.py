@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from ..entries import Entry
 from ..trends import (
@@ -18,27 +18,40 @@ from ..trends import (
 # Signals list at most this many entries as evidence, the most recent ones.
 EVIDENCE_LIMIT = 12
 
-# The mood fields as a reader names them ("the day-3 mood"), not as they are written.
-MOOD_WORDS = {
-    "pre_mood": "mood before the session",
-    "post_mood_2h": "2-hour mood",
-    "mood_day1": "day-1 mood",
-    "mood_day3": "day-3 mood",
-    "mood_day7": "day-7 mood",
-    "next_pre_mood": "mood before the next session",
+class MoodName(NamedTuple):
+    """One mood field's names, each for one place: `said` in a sentence ("the day-3 mood"),
+    `label` as a table's row ("Mood on day 3"), `moment` as a chart's series or a session
+    page's line ("Day 3"), `short` in a crowded cell ("day 3"), `reminder` in a calendar
+    reminder ("day-3 mood"). What each field means is its description in the entry model
+    (generator.entries), which the CSV's columns read."""
+
+    said: str
+    label: str
+    moment: str
+    short: str
+    reminder: str
+
+
+# The one table of the mood fields' names: every other naming of them reads it.
+MOOD_NAMES: dict[str, MoodName] = {
+    "pre_mood": MoodName("mood before the session", "Mood before the session", "Before", "before", "mood before the session"),
+    "post_mood_2h": MoodName("2-hour mood", "Mood 2 hours after", "2 hours after", "2 h", "mood about two hours after"),
+    "mood_day1": MoodName("day-1 mood", "Mood on day 1", "Day 1", "day 1", "day-1 mood"),
+    "mood_day3": MoodName("day-3 mood", "Mood on day 3", "Day 3", "day 3", "day-3 mood"),
+    "mood_day7": MoodName("day-7 mood", "Mood on day 7", "Day 7", "day 7", "day-7 mood"),
 }
+
+# The mood fields as a reader names them ("the day-3 mood"), not as they are written; with
+# the next session's mood before, the last point an effect is read to.
+MOOD_WORDS = {name: mood.said for name, mood in MOOD_NAMES.items()} | {"next_pre_mood": "mood before the next session"}
 
 # The mood fields as a sentence names them with the name written in the entry ("the day-3 mood
 # (mood_day3)"), from the one table of their names (MOOD_WORDS).
-FIELD_WORDS = {name: f"the {MOOD_WORDS[name]} ({name})" for name in ("pre_mood", "post_mood_2h", "mood_day1", "mood_day3", "mood_day7")}
+FIELD_WORDS = {name: f"the {mood.said} ({name})" for name, mood in MOOD_NAMES.items()}
 
 # The fields as a table's row or column names them (the export's summary, "what was recorded").
 FIELD_LABELS: dict[str, str] = {
-    "pre_mood": "Mood before the session",
-    "post_mood_2h": "Mood 2 hours after",
-    "mood_day1": "Mood on day 1",
-    "mood_day3": "Mood on day 3",
-    "mood_day7": "Mood on day 7",
+    **{name: mood.label for name, mood in MOOD_NAMES.items()},
     "dissociation": "Dissociation",
     "side_effects": "Side effects",
     "tolerability": "Tolerability of side effects",
