@@ -51,17 +51,20 @@ from .names import safe_name
 from .output import STAGING_MARK, OutputOverlapsEntries, check_output, replace_file, writing_output
 from .pages import render_document
 from . import words
-from .words import CSV_COLUMNS, FIELD_LABELS, FigureWords, csv_columns, duration_text
+from .words import CSV_COLUMNS, csv_columns, duration_text
 from .problems import one_line
 from .reading import read_entry, text_encoding
 from .report import Audience, Report, build_report
-from .trends import (
-    MOOD_FIELDS,
-    DoseLevel,
-    SessionFigures,
-    Trends,
-    dose_levels,
-    same_regimen,
+from .trends import SessionFigures, Trends
+from .views import (  # named here too: the summary's rows were first made in this module
+    DosePeriod,
+    FieldCompleteness,
+    ProviderPeriod,
+    completeness,
+    dose_periods,
+    provider_letters,
+    provider_periods,
+    score_rows,
 )
 from .settings import Settings
 from .validation import validate
@@ -337,145 +340,15 @@ def sessions_csv(trends: Trends, entry_files: Mapping[str, str], include_notes: 
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-# --------------------------------------------------------------------------- the summary
-
-
-@dataclass
-class DosePeriod:
-    """Sessions in a row at one dose by one route with one provider: a change of dose, of
-    route or of provider, or a break in treatment, ends one. `provider` is the provider as first written
-    in the run (None when no session of it names one); `provider_unrecorded` counts the
-    sessions in it that name none."""
-
-    level: DoseLevel
-    provider: str | None
-    provider_unrecorded: int
-
-
-def dose_periods(trends: Trends) -> list[DosePeriod]:
-    """The dosing history's rows, in order. Providers are compared as the signals compare
-    them (one prescriber however it is spelled: Trends.prescriber_key), and each row names
-    its prescriber by the one name shown for it. A session without a provider stays in the
-    run it falls in, rather than starting a row of its own, and is counted as such."""
-    breaks = {gap.end for gap in trends.gaps}
-    runs: list[list[SessionFigures]] = []
-    for figure in trends.sessions:
-        if runs and _continues(runs[-1], figure, breaks, trends.prescriber_key):
-            runs[-1].append(figure)
-        else:
-            runs.append([figure])
-    return [
-        DosePeriod(
-            dose_levels(run)[0],
-            next((trends.prescriber(s.entry.provider) for s in run if s.entry.provider is not None), None),
-            sum(s.entry.provider is None for s in run),
-        )
-        for run in runs
-    ]
-
-
-def _continues(run: Sequence[SessionFigures], figure: SessionFigures, breaks: set[dt.date],
-               provider_key: Callable[[str], str]) -> bool:
-    route = next((s.entry.route for s in run if s.entry.route is not None), None)
-    if not same_regimen(route, run[-1].dose_mg, figure) or figure.day in breaks:  # a new dose, route or a break
-        return False
-    named = {provider_key(s.entry.provider) for s in run if s.entry.provider is not None}
-    return figure.entry.provider is None or not named or provider_key(figure.entry.provider) in named
-
-
-@dataclass
-class ProviderPeriod:
-    name: str
-    first: dt.date
-    last: dt.date
-    sessions: int
-    key: str = ""
-
-
-def provider_periods(trends: Trends) -> list[ProviderPeriod]:
-    """Sessions in a row with one prescriber, each named by the one name shown for it and
-    given a letter; spellings of one prescriber are one (see Trends.prescriber)."""
-    periods: list[ProviderPeriod] = []
-    for figure in trends.sessions:
-        name = trends.prescriber(figure.entry.provider) if figure.entry.provider is not None else "not recorded"
-        if periods and trends.prescriber_key(periods[-1].name) == trends.prescriber_key(name):
-            periods[-1].last = figure.day
-            periods[-1].sessions += 1
-        else:
-            periods.append(ProviderPeriod(name, figure.day, figure.day, 1))
-    keys: dict[str, str] = {}
-    names: dict[str, str] = {}
-    for period in periods:
-        same = trends.prescriber_key(period.name)
-        period.name = names.setdefault(same, period.name)  # one spelling per provider throughout
-        period.key = keys.setdefault(same, chr(ord("A") + len(keys)) if len(keys) < 26 else str(len(keys) + 1))
-    return periods
-
-
-def provider_letters(trends: Trends, periods: Sequence[ProviderPeriod]) -> dict[str, str]:
-    """Each spelling of a provider in the sessions ("not recorded" for none) -> its letter."""
-    by_key = {trends.prescriber_key(p.name): p.key for p in periods}
-    spellings = {s.entry.provider or "not recorded" for s in trends.sessions} | {p.name for p in periods}
-    return {name: by_key[trends.prescriber_key(name)] for name in sorted(spellings)}
-
-
-@dataclass
-class FieldCompleteness:
-    name: str
-    label: str
-    recorded: int
-    empty: list[dt.date]  # empty after it was due (for moods), or simply not written
-    to_come: list[dt.date]  # moods not due yet on the export date
-
-
-def completeness(trends: Trends) -> list[FieldCompleteness]:
-    """For each field, in how many sessions it was written, and the days it was not."""
-    rows = []
-    for name, label in FIELD_LABELS.items():
-        empty: list[dt.date] = []
-        to_come: list[dt.date] = []
-        for figure in trends.sessions:
-            if getattr(figure.entry, name) is not None:
-                continue
-            if name in MOOD_FIELDS and name in figure.pending:
-                to_come.append(figure.day)
-            else:
-                empty.append(figure.day)
-        recorded = len(trends.sessions) - len(empty) - len(to_come)
-        rows.append(FieldCompleteness(name, label, recorded, empty, to_come))
-    return rows
-
-
-def score_rows(trends: Trends) -> list[dict[str, Any]]:
-    """The sessions with a PHQ-9 or GAD-7 score, each total with the band its point carries
-    (trends.questionnaire: one point per session with a total, in the same order)."""
-    phq9_points, gad7_points = iter(trends.phq9.points), iter(trends.gad7.points)
-    rows = []
-    for figure in trends.sessions:
-        scores = figure.entry.scores
-        if scores is None or (scores.phq9 is None and scores.gad7 is None):
-            continue
-        rows.append({
-            "day": figure.day,
-            "phq9": scores.phq9_total,
-            "phq9_band": next(phq9_points).band if scores.phq9_total is not None else "",
-            "phq9_item9": scores.phq9_item9,
-            "gad7": scores.gad7_total,
-            "gad7_band": next(gad7_points).band if scores.gad7_total is not None else "",
-        })
-    return rows
-
-
 def summary_context(report: Report, options: ExportOptions) -> dict[str, Any]:
-    trends = report.trends
+    """The summary's template context: the report and its views (generator.views), put
+    together; nothing is computed here."""
+    trends, views = report.trends, report.views
     sessions = trends.sessions
-    providers = provider_periods(trends)
-    routes = sorted({s.entry.route or "not recorded" for s in sessions})
-    notes = [(s.entry.date, s.entry.notes) for s in sessions if s.entry.notes] if report.include_notes else []
     return {
         "report": report,
         "trends": trends,
-        "words": FigureWords.of(trends),
+        "words": views.words,
         "signals": report.analysis.signals,
         "talking_points": report.analysis.talking_points,
         "journal": report.journal,
@@ -483,16 +356,16 @@ def summary_context(report: Report, options: ExportOptions) -> dict[str, Any]:
         "first": sessions[0].entry.day,
         "last": sessions[-1].entry.day,
         "today": options.today,
-        "dose_periods": dose_periods(trends),
-        "provider_periods": providers,
-        "provider_keys": provider_letters(trends, providers),
-        "provider_legend": {p.key: p.name for p in providers},
-        "several_providers": len({p.key for p in providers}) > 1,
-        "routes": routes,
-        "tolerability_recorded": any(s.entry.tolerability is not None for s in sessions),
-        "completeness": completeness(trends),
-        "score_rows": score_rows(trends),
-        "notes": notes,
+        "dose_periods": views.dose_periods,
+        "provider_periods": views.provider_periods,
+        "provider_keys": views.provider_keys,
+        "provider_legend": views.provider_legend,
+        "several_providers": views.several_providers,
+        "routes": views.routes,
+        "tolerability_recorded": views.tolerability_recorded,
+        "completeness": views.completeness,
+        "score_rows": views.score_rows,
+        "notes": views.notes,
         "include_notes": report.include_notes,
         "left_out_on_purpose": report.left_out_on_purpose,
         "version": __version__,

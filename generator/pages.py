@@ -14,7 +14,6 @@ from __future__ import annotations
 import html
 import os
 import re
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Sequence
@@ -24,17 +23,13 @@ from markupsafe import Markup, escape
 
 from .charts import MAX_PERIODS, MAX_SESSION_MARKS, spec_json
 from .entries import Entry
-from .problems import Problem
 from .rebuilding import KeptTemplateCode
 from .report import Report
-from .trends import Trends
 from .words import (
     MOOD_NAMES,
-    FigureWords,
     Signal,
     RED_FLAGS,
     bands_text,
-    checklist_items,
     due_day,
     duration_text,
     format_day,
@@ -44,8 +39,6 @@ from .words import (
     format_number,
     format_signed,
     format_signed_mean,
-    month_text,
-    sheet_statements,
 )
 
 
@@ -124,24 +117,13 @@ def _environment(override_dir: Path | None) -> Environment:
     return env
 
 
-# --- view models ------------------------------------------------------------------------
-
-def sessions_by_month(trends: Trends) -> list[tuple[str, list[Any]]]:
-    """Newest month first, newest session first inside each month."""
-    months: OrderedDict[str, list[Any]] = OrderedDict()
-    for figure in sorted(trends.sessions, key=lambda f: f.entry.sort_key, reverse=True):
-        label = month_text(figure.entry.day)
-        months.setdefault(label, []).append(figure)
-    return list(months.items())
-
-
 def build_pages(report: Report) -> list[SitePage]:
     """Every page of the report, without HTML yet (see `render_pages`)."""
     pages = [SitePage(path, title, template=template) for path, title, template in NAV_PAGES]
     figures = report.trends.sessions
     for index, figure in enumerate(figures):
         entry = figure.entry
-        page = SitePage(session_path(entry), f"Session of {format_day(entry.date)}", in_nav=False, template="session.html")
+        page = SitePage(session_path(entry), report.views.session_titles[index], in_nav=False, template="session.html")
         page.context = {
             "figure": figure,
             "previous": figures[index - 1] if index > 0 else None,
@@ -159,17 +141,15 @@ def render_pages(
     override_dir: Path | None = None,
 ) -> list[SitePage]:
     """Fill in each page's HTML. `url_for(from_path, to_path)` gives the link from one page
-    to another (or to an asset), as the site engine lays them out."""
+    to another (or to an asset), as the site engine lays them out. Everything the templates
+    show is prepared in the report (`report.views`, see generator.views): this only renders."""
     env = _environment(override_dir)
-    trends = report.trends
-    problems_by_source: OrderedDict[str, list[Problem]] = OrderedDict()
-    for problem in report.journal.problems:
-        problems_by_source.setdefault(problem.source, []).append(problem)
+    views = report.views
     shared = {
         "report": report,
         "journal": report.journal,
-        "trends": trends,
-        "words": FigureWords.of(trends),
+        "trends": report.trends,
+        "words": views.words,
         "charts": report.charts_by_key,
         "all_charts": report.charts,
         "chart_grouping": report.chart_grouping,
@@ -179,11 +159,11 @@ def render_pages(
         "safety_signals": report.analysis.safety_signals,
         "other_signals": report.analysis.other_signals,
         "talking_points": report.analysis.talking_points,
-        "months": sessions_by_month(trends),
-        "checklists": checklist_items(trends, report.analysis.signals),
-        "sheet": sheet_statements(trends),
+        "months": views.months,
+        "checklists": views.checklists,
+        "sheet": views.sheet,
         "red_flags": RED_FLAGS,
-        "problems_by_source": problems_by_source,
+        "problems_by_source": views.problems_by_source,
         "left_out": report.left_out,
         "session_path": session_path,
     }

@@ -25,6 +25,7 @@ from .entries import Entry
 from .journal import Journal
 from .settings import Settings
 from .trends import Trends, compute_trends, course_phase
+from .views import Views, make_views
 
 PRIVATE_FIELDS: tuple[str, ...] = ("private_notes",)
 NOTES_FIELD = "notes"
@@ -138,6 +139,7 @@ class Report:
     journal: Journal  # the sessions the audience sees, with the withheld fields taken out
     analysis: Analysis  # their figures, the signals and the talking points
     charts: tuple[Chart, ...]
+    views: Views  # what the pages and the summary show, prepared (generator.views)
     audience: Audience = PERSONAL
     lenient: bool = False
     site_name: str = "Treatment journal"
@@ -205,10 +207,12 @@ def build_report(
     may not see, their figures, signals and charts (drawn, or taken from `drawing_cache`)."""
     selection = select_sessions(journal, audience.since, audience.withheld)
     trends = selected_trends(selection, settings)
+    analysis = analyse(trends)
     return Report(
         journal=selection.journal,
-        analysis=analyse(trends),
+        analysis=analysis,
         charts=tuple(build_charts(trends, drawing_cache)),
+        views=make_views(selection.journal, trends, analysis.signals, audience.include_notes),
         audience=audience,
         lenient=lenient,
         site_name=site_name,

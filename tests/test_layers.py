@@ -40,7 +40,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("charts", ("charts",)),
     # The report and what is made from it: the chain run once, pages, the export bundle, the
     # FHIR file, the reminders calendar, a new journal's folder.
-    ("report", ("analysis", "report", "pages", "export", "fhir", "reminders", "init")),
+    ("report", ("analysis", "views", "report", "pages", "export", "fhir", "reminders", "init")),
     # The adapters on top: the MkDocs plugin and the command.
     ("top", ("plugin", "cli")),
 ]

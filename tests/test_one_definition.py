@@ -70,4 +70,4 @@ def test_the_mood_fields_are_named_in_one_table():
         assert meanings[name] == Entry.model_fields[name].description
         assert (MOOD_WORDS[name], FIELD_LABELS[name]) == (mood.said, mood.label)
         assert FIELD_WORDS[name] == f"the {mood.said} ({name})"
-    assert FOLLOW_UPS == tuple((name, MOOD_NAMES[name].reminder) for name in MOOD_FIELDS[1:])
+    assert tuple((name, MOOD_NAMES[name].reminder) for name in MOOD_FIELDS[1:]) == FOLLOW_UPS
