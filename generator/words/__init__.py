@@ -113,6 +113,7 @@ from .numbers import (
     signed,
     table_number,
     totals_range,
+    weekday_day,
 )
 from .sheet import (
     RED_FLAGS,
@@ -158,6 +159,7 @@ __all__ = [
     "table_number",
     "band_range",
     "totals_range",
+    "weekday_day",
     "EVIDENCE_LIMIT",
     "FIELD_WORDS",
     "FIELD_LABELS",

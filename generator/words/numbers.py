@@ -138,6 +138,15 @@ def format_day(day: date | datetime | None, with_year: bool = True) -> str:
     return text
 
 
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def weekday_day(day: date) -> str:
+    """'Tue 24 Nov 2026': a day with its weekday, the same in every locale (when a follow-up
+    is due, as `journal new` prints it)."""
+    return f"{_WEEKDAYS[day.weekday()]} {format_day(day)}"
+
+
 def format_range(first: date, last: date) -> str:
     """'24 Oct – 22 Nov 2026', '11–30 Jun 2026': what both days share is written once."""
     if first == last:
