@@ -39,6 +39,7 @@ from .words import (
     format_number,
     format_signed,
     format_signed_mean,
+    plural,
 )
 
 
@@ -109,6 +110,7 @@ def _environment(override_dir: Path | None) -> Environment:
         signed_mean=format_signed_mean,
         mean_days=format_mean_days,
         duration=duration_text,
+        plural=plural,  # {{ n | plural("session") }}: '1 session', '3 sessions'
         mood_name=lambda name, form="said": getattr(MOOD_NAMES[name], form),  # a mood field's name (words.MoodName)
         bands=bands_text,
         due_day=due_day,
