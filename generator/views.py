@@ -3,7 +3,8 @@
 `build_report` makes a report's `Views` (`make_views`), so the pages (`generator.pages`)
 and the summary (`generator.export`) only render: the sessions by month, the problems by
 file, the figures' words, the checklists, the check-in sheet's statements, each session
-page's title, and the summary's dosing history, providers, completeness and scores.
+page's title, and the summary's dosing history, providers, completeness and scores. Views
+group and count; every text in them is written by `generator.words`.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from .trends import (
     dose_levels,
     same_regimen,
 )
-from .words import FIELD_LABELS, FigureWords, Signal, checklist_items, format_day, month_text, sheet_statements
+from .words import FIELD_LABELS, FigureWords, Signal, checklist_items, month_text, session_title, sheet_statements
 
 # --------------------------------------------------------------------------- the pages
 
@@ -44,11 +45,6 @@ def problems_by_source(journal: Journal) -> OrderedDict[str, list[Problem]]:
     for problem in journal.problems:
         grouped.setdefault(problem.source, []).append(problem)
     return grouped
-
-
-def session_title(figure: SessionFigures) -> str:
-    """A session page's title: 'Session of 24 Oct 2026, 18:30'."""
-    return f"Session of {format_day(figure.entry.date)}"
 
 
 # --------------------------------------------------------------------------- the summary

@@ -31,6 +31,7 @@ from .figures import (
     phase_name,
     phase_restart,
     regimens_text,
+    session_title,
     window_basis,
 )
 from .findings import (
@@ -160,6 +161,7 @@ __all__ = [
     "band_range",
     "totals_range",
     "weekday_day",
+    "session_title",
     "EVIDENCE_LIMIT",
     "FIELD_WORDS",
     "FIELD_LABELS",

@@ -30,6 +30,11 @@ from .numbers import (
 # --------------------------------------------------------------------------- the figures' own words
 
 
+def session_title(figure: SessionFigures) -> str:
+    """A session page's title: 'Session of 24 Oct 2026', 'Session of 24 Oct 2026, 18:30'."""
+    return f"Session of {format_day(figure.entry.date)}"
+
+
 def phase_name(phase: Phase) -> str:
     return PHASE_NAMES[phase.key]
 
