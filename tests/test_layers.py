@@ -144,11 +144,12 @@ FIGURES_KEYS = {
 }
 
 
-def test_the_figures_write_no_text():
-    """trends.py holds numbers only: no f-string, no str.format or % formatting, and no
-    function returning a str except those in FIGURES_KEYS. A figure's text is written in
-    generator.words (duration_text, dose_text, ...)."""
-    path = PACKAGE / "trends.py"
+@pytest.mark.parametrize("module", ["trends", "views"])
+def test_the_figures_and_the_views_write_no_text(module):
+    """trends.py holds numbers only, and views.py groups and counts them for the pages: no
+    f-string, no str.format or % formatting, and no function returning a str except those in
+    FIGURES_KEYS. Their text is written in generator.words (duration_text, dose_text, ...)."""
+    path = PACKAGE / f"{module}.py"
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
     found = []
     for node in ast.walk(tree):
@@ -161,4 +162,4 @@ def test_the_figures_write_no_text():
         elif (isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.returns is not None
               and ast.unparse(node.returns) in ("str", "str | None", "Optional[str]") and node.name not in FIGURES_KEYS):
             found.append(f"line {node.lineno}: {node.name}() returns a str")
-    assert not found, "text made in the figures (move it to generator.words): " + "; ".join(found)
+    assert not found, f"text made in {module} (move it to generator.words): " + "; ".join(found)
