@@ -25,12 +25,12 @@ from .entries import DISSOCIATION_LEVELS
 from .trends import Gap, Questionnaire, SessionFigures, Trends, mean_and_count, summarize_window
 from .words import (
     MOOD_NAMES,
+    after_next_words,
     band_range,
     dose_range_text,
     dose_text,
     duration_mean_text,
     duration_text,
-    format_day,
     format_dose,
     period_text,
     table_number,
@@ -408,7 +408,7 @@ def _after_next(figure: SessionFigures, key: str) -> str:
     """' (after the next session, 1 Oct)' for a follow-up dated after the next session."""
     if _MOOD_FIELD.get(key) not in figure.after_next or figure.next_day is None:
         return ""
-    return f" (after the next session, {format_day(figure.next_day, with_year=False)})"
+    return f" ({after_next_words(figure, with_year=False)})"
 
 
 def _dose_steps(trends: Trends) -> list[dict[str, Any]]:

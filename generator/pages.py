@@ -29,6 +29,7 @@ from .words import (
     MOOD_NAMES,
     Signal,
     RED_FLAGS,
+    after_next_words,
     bands_text,
     due_day,
     duration_text,
@@ -111,6 +112,7 @@ def _environment(override_dir: Path | None) -> Environment:
         mean_days=format_mean_days,
         duration=duration_text,
         plural=plural,  # {{ n | plural("session") }}: '1 session', '3 sessions'
+        after_next=after_next_words,  # {{ f | after_next(False) }}: 'after the next session, 1 Oct'
         mood_name=lambda name, form="said": getattr(MOOD_NAMES[name], form),  # a mood field's name (words.MoodName)
         bands=bands_text,
         due_day=due_day,

@@ -130,9 +130,10 @@ def lift_evidence(s: SessionFigures) -> Evidence:
     return Evidence(e.slug, s.day, text)
 
 
-def after_next_words(s: SessionFigures) -> str:
-    """'after the next session, 1 Oct 2026': how a follow-up dated after the next session is marked."""
-    return f"after the next session, {format_day(s.next_day)}" if s.next_day is not None else ""
+def after_next_words(s: SessionFigures, with_year: bool = True) -> str:
+    """'after the next session, 1 Oct 2026' ('1 Oct' without the year, in a table): how a
+    follow-up dated after the next session is marked, in sentences, tables and charts."""
+    return f"after the next session, {format_day(s.next_day, with_year)}" if s.next_day is not None else ""
 
 
 def duration_evidence(s: SessionFigures) -> Evidence:
