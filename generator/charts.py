@@ -575,7 +575,7 @@ def dissociation_chart(trends: Trends) -> Chart:
     values, rows = [], []
     for level in trends.dose_levels:
         counts = level.dissociation
-        rows.append([format_dose(level.dose_mg)] + [str(counts.get(name, 0)) for name in DISSOCIATION_LEVELS])
+        rows.append([format_dose(level.dose_mg)] + [table_number(counts.get(name, 0)) for name in DISSOCIATION_LEVELS])
         for name in DISSOCIATION_LEVELS:
             if counts.get(name):
                 values.append({"dose": format_dose(level.dose_mg), "dose_mg": level.dose_mg, "level": name, "sessions": counts[name]})
@@ -689,7 +689,7 @@ def questionnaire_chart(questionnaire: Questionnaire, key: str, domain: Domain |
         domain = (lo - pad, max(days) + pad)
     if unit is None:
         values: list[Datum] = [{"date": p.day.isoformat(), "total": p.total, "band": p.band} for p in questionnaire.points]
-        rows = [[v["date"], str(v["total"]), v["band"]] for v in values]
+        rows = [[v["date"], table_number(v["total"]), v["band"]] for v in values]
         columns = ["Date", "Total", "Severity"]
         x = _x_date(domain)
         tooltip = [_date_tooltip(title="Date"), alt.Tooltip("total:Q", title="Total"),
@@ -704,7 +704,7 @@ def questionnaire_chart(questionnaire: Questionnaire, key: str, domain: Domain |
         for k in sorted(groups):
             totals, label = groups[k], _period_label(k, unit)
             values.append({"date": _period_start(k, unit).isoformat(), "period": label, "total": _mean(totals)})
-            rows.append([label, str(len(totals)), table_number(_mean(totals)), totals_range(min(totals), max(totals))])
+            rows.append([label, table_number(len(totals)), table_number(_mean(totals)), totals_range(min(totals), max(totals))])
         columns = [unit.capitalize(), "Scores", "Average total", "Lowest to highest"]
         x, tooltip = _x_period(unit, domain), [alt.Tooltip("period:N", title=unit.capitalize()), alt.Tooltip("total:Q", title="Average total")]
         title = f"{questionnaire.name} over time, {unit} by {unit}"
@@ -755,7 +755,7 @@ def grouped_mood_chart(trends: Trends, grouping: Grouping) -> Chart:
             "pre": _mean([x.pre_mood for x in e]), "2h": _mean([x.post_mood_2h for x in e]),
             "day1": _mean([x.mood_day1 for x in e]), "day3": _mean([x.mood_day3 for x in e]), "day7": _mean([x.mood_day7 for x in e]),
         }
-        rows.append([period.label, str(len(e)), _doses_text(period.sessions)] + [table_number(moods[k]) for k, _, _ in MOOD_SERIES])
+        rows.append([period.label, table_number(len(e)), _doses_text(period.sessions)] + [table_number(moods[k]) for k, _, _ in MOOD_SERIES])
         for key, label, _ in MOOD_SERIES:
             values.append({"date": period.start.isoformat(), "period": period.label, "series": label, "mood": moods[key], "segment": segment})
     labels = [label for _, label, _ in MOOD_SERIES]
@@ -787,7 +787,7 @@ def grouped_lift_chart(trends: Trends, grouping: Grouping) -> Chart:
         lifts = [f.lift for f in period.sessions if f.lift is not None]
         mean = _mean(lifts)
         values.append({"date": period.start.isoformat(), "period": period.label, "lift": mean, "sessions": len(lifts)})
-        rows.append([period.label, str(len(period.sessions)), _doses_text(period.sessions), table_number(mean), str(len(lifts))])
+        rows.append([period.label, table_number(len(period.sessions)), _doses_text(period.sessions), table_number(mean), table_number(len(lifts))])
     base = alt.Chart(_Values(values)).transform_filter("datum.lift != null").encode(
         x=_x_period(unit, time_domain(trends)), y=alt.Y("lift:Q", title=f"Change in mood after 2 hours, average per {unit}"),
         tooltip=[alt.Tooltip("period:N", title=unit.capitalize()), alt.Tooltip("lift:Q", title="Average lift"),
@@ -815,7 +815,7 @@ def grouped_duration_chart(trends: Trends, grouping: Grouping) -> Chart:
         summary = summarize_window(period.sessions)
         text = "unknown" if summary.mean_duration is None else duration_mean_text(summary)
         values.append({"date": period.start.isoformat(), "period": period.label, "days": mean, "text": text})
-        rows.append([period.label, str(len(period.sessions)), text, str(len(known)), str(beyond)])
+        rows.append([period.label, table_number(len(period.sessions)), text, table_number(len(known)), table_number(beyond)])
     base = alt.Chart(_Values(values)).transform_filter("datum.days != null").encode(
         x=_x_period(unit, time_domain(trends)),
         y=alt.Y("days:Q", title="Days until mood was back to 'before'", scale=alt.Scale(domain=[0, 7])),
@@ -859,7 +859,7 @@ def grouped_dose_chart(trends: Trends, grouping: Grouping) -> Chart:
         f"every session of the {unit} had the same dose.",
         _finish(chart, f"{title} (mg, lowest to highest)"),
         [unit.capitalize(), "Sessions", "Dose"],
-        [[v["period"], str(len(p.sessions)), v["doses"]] for v, p in zip(values, grouping.periods)],
+        [[v["period"], table_number(len(p.sessions)), v["doses"]] for v, p in zip(values, grouping.periods)],
         period=unit,
     )
 
@@ -882,7 +882,7 @@ def grouped_side_effects_chart(trends: Trends, grouping: Grouping) -> Chart:
         for category, count in shown.items():
             values.append({"date": period.start.isoformat(), "period": period.label, "effect": category, "sessions": count})
         listed = ", ".join(f"{name} {count}" for name, count in sorted(counts.items(), key=lambda c: (-c[1], c[0])))
-        rows.append([period.label, str(len(period.sessions)), str(recorded), listed or ("none" if recorded else "not recorded")])
+        rows.append([period.label, table_number(len(period.sessions)), table_number(recorded), listed or ("none" if recorded else "not recorded")])
     top = max((v["sessions"] for v in values), default=1)
     y = alt.Y("effect:N", title=None) if categories.order is None else alt.Y("effect:N", title=None, sort=categories.order)
     chart = alt.Chart(_Values(values)).mark_square(color=PALETTE["vermillion"]).encode(
@@ -906,7 +906,7 @@ def grouped_dose_lift_chart(trends: Trends, grouping: Grouping) -> Chart:
     """The dose-against-lift dots already group sessions; the table lists the groups."""
     chart = dose_lift_chart(trends)
     values = chart.spec["data"]["values"]
-    chart.rows = [[format_dose(v["dose"]), table_number(v["lift"]), v["dissociation"], str(v["sessions"])] for v in values]
+    chart.rows = [[format_dose(v["dose"]), table_number(v["lift"]), v["dissociation"], table_number(v["sessions"])] for v in values]
     chart.columns = ["Dose", "Lift", "Dissociation", "Sessions"]
     return chart
 
