@@ -46,7 +46,7 @@ MOOD_NAMES: dict[str, MoodName] = {
 MOOD_WORDS = {name: mood.said for name, mood in MOOD_NAMES.items()} | {"next_pre_mood": "mood before the next session"}
 
 # The mood fields as a sentence names them with the name written in the entry ("the day-3 mood
-# (mood_day3)"), from the one table of their names (MOOD_WORDS).
+# (mood_day3)"), from the one table of their names (MOOD_NAMES).
 FIELD_WORDS = {name: f"the {mood.said} ({name})" for name, mood in MOOD_NAMES.items()}
 
 # The fields as a table's row or column names them (the export's summary, "what was recorded").
