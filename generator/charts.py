@@ -22,8 +22,20 @@ from typing import Any
 
 from .cache import DrawingCache, source_digest
 from .entries import DISSOCIATION_LEVELS
-from .trends import Gap, Questionnaire, SessionFigures, Trends, mean_and_count
-from .words import format_dose
+from .trends import Gap, Questionnaire, SessionFigures, Trends, mean_and_count, summarize_window
+from .words import (
+    MOOD_NAMES,
+    after_next_words,
+    band_range,
+    dose_range_text,
+    dose_text,
+    duration_mean_text,
+    duration_text,
+    format_dose,
+    period_text,
+    table_number,
+    totals_range,
+)
 
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
 PALETTE = {
@@ -37,12 +49,13 @@ PALETTE = {
     "purple": "#CC79A7",
     "grey": "#767676",
 }
+# Each mood series, named as a chart names the moment (words.MOOD_NAMES).
 MOOD_SERIES = [
-    ("pre", "Before", PALETTE["grey"]),
-    ("2h", "2 hours after", PALETTE["blue"]),
-    ("day1", "Day 1", PALETTE["green"]),
-    ("day3", "Day 3", PALETTE["orange"]),
-    ("day7", "Day 7", PALETTE["purple"]),
+    ("pre", MOOD_NAMES["pre_mood"].moment, PALETTE["grey"]),
+    ("2h", MOOD_NAMES["post_mood_2h"].moment, PALETTE["blue"]),
+    ("day1", MOOD_NAMES["mood_day1"].moment, PALETTE["green"]),
+    ("day3", MOOD_NAMES["mood_day3"].moment, PALETTE["orange"]),
+    ("day7", MOOD_NAMES["mood_day7"].moment, PALETTE["purple"]),
 ]
 # none, mild, moderate, strong: a neutral grey, then yellow, orange and vermillion, warmer and
 # darker with each level, so the order reads from the colours and survives grey printing.
@@ -214,14 +227,6 @@ def _date_tooltip(title: str) -> alt.Tooltip:
     return alt.Tooltip("utcyearmonthdate(date):T", format="%d %b %Y", title=title)
 
 
-def _number(value: float | int | None) -> str:
-    if value is None:
-        return "missing"
-    if isinstance(value, float):
-        return f"{value:.1f}".rstrip("0").rstrip(".")
-    return str(value)
-
-
 _UNITS = ("month", "quarter", "year")
 
 
@@ -239,10 +244,7 @@ def _period_start(key: tuple[int, int], unit: str) -> dt.date:
 
 
 def _period_label(key: tuple[int, int], unit: str) -> str:
-    year, part = key
-    if unit == "month":
-        return dt.date(year, part, 1).strftime("%b ") + str(year)
-    return f"Q{part + 1} {year}" if unit == "quarter" else str(year)
+    return period_text(key[0], key[1], unit)
 
 
 def _periods_spanned(first: dt.date, last: dt.date, unit: str) -> int:
@@ -341,8 +343,7 @@ def _size_by_count(field_name: str, top: int, range_: list[int]) -> alt.Size:
 
 
 def _doses_text(sessions: Sequence[SessionFigures]) -> str:
-    doses = sorted({f.entry.dose_mg for f in sessions})
-    return format_dose(doses[0]) if len(doses) == 1 else f"{format_dose(doses[0])} to {format_dose(doses[-1])}"
+    return dose_range_text(f.entry.dose_mg for f in sessions)
 
 
 def _whole_point_axis(values: Sequence[float | int | None]) -> alt.Axis:
@@ -373,7 +374,7 @@ def mood_chart(trends: Trends) -> Chart:
     for figure, segment in zip(trends.sessions, segments):
         e = figure.entry
         moods = {"pre": e.pre_mood, "2h": e.post_mood_2h, "day1": e.mood_day1, "day3": e.mood_day3, "day7": e.mood_day7}
-        rows.append([_day(figure), format_dose(e.dose_mg)] + [_number(moods[k]) + _after_next(figure, k) for k, _, _ in MOOD_SERIES])
+        rows.append([_day(figure), format_dose(e.dose_mg)] + [table_number(moods[k]) + _after_next(figure, k) for k, _, _ in MOOD_SERIES])
         for key, label, _ in MOOD_SERIES:
             values.append({"date": _day(figure), "series": label, "mood": moods[key], "segment": segment})
     labels = [label for _, label, _ in MOOD_SERIES]
@@ -407,7 +408,7 @@ def _after_next(figure: SessionFigures, key: str) -> str:
     """' (after the next session, 1 Oct)' for a follow-up dated after the next session."""
     if _MOOD_FIELD.get(key) not in figure.after_next or figure.next_day is None:
         return ""
-    return f" (after the next session, {figure.next_day.day} {figure.next_day.strftime('%b')})"
+    return f" ({after_next_words(figure, with_year=False)})"
 
 
 def _dose_steps(trends: Trends) -> list[dict[str, Any]]:
@@ -418,7 +419,7 @@ def _dose_steps(trends: Trends) -> list[dict[str, Any]]:
     for figure in trends.sessions:
         regimen = (figure.entry.dose_mg, routes.get(id(figure)))
         if previous is not None and regimen != previous:
-            steps.append({"date": _day(figure), "label": trends.dose_text(*regimen)})
+            steps.append({"date": _day(figure), "label": dose_text(*regimen, trends.several_routes)})
         previous = regimen
     return steps
 
@@ -476,7 +477,7 @@ def lift_chart(trends: Trends) -> Chart:
         ", named above the chart.",
         _finish(chart, "Lift after each session (2 hours after minus before)"),
         ["Session", "Dose", "Lift", f"Average of last {size}"],
-        [[v["date"], v["dose"], _number(v["lift"]), _number(v["mean"])] for v in values],
+        [[v["date"], v["dose"], table_number(v["lift"]), table_number(v["mean"])] for v in values],
     )
 
 
@@ -487,8 +488,8 @@ def duration_chart(trends: Trends) -> Chart:
         shown = 7 if d.beyond_day7 else d.days
         kind = ("lasted past day 7" if d.beyond_day7 else "still above at the next session" if d.at_next
                 else "faded" if d.days is not None else "unknown")
-        values.append({"date": _day(figure), "days": shown, "kind": kind, "text": d.text()})
-        rows.append([_day(figure), format_dose(figure.entry.dose_mg), d.text()])
+        values.append({"date": _day(figure), "days": shown, "kind": kind, "text": duration_text(d)})
+        rows.append([_day(figure), format_dose(figure.entry.dose_mg), duration_text(d)])
     kinds = ["faded", "lasted past day 7", "still above at the next session"]
     base = alt.Chart(_Values(values)).transform_filter("datum.days != null").encode(
         x=_x_date(time_domain(trends)),
@@ -566,7 +567,7 @@ def dose_lift_chart(trends: Trends) -> Chart:
         "and dissociation; bigger dots are more sessions. Stronger dissociation is not the same as more benefit.",
         _finish(chart, "Dose against lift, coloured by dissociation"),
         ["Session", "Dose", "Lift", "Dissociation"],
-        [[_day(f), format_dose(f.entry.dose_mg), _number(f.lift), f.entry.dissociation or "not recorded"] for f in sessions],
+        [[_day(f), format_dose(f.entry.dose_mg), table_number(f.lift), f.entry.dissociation or "not recorded"] for f in sessions],
     )
 
 
@@ -574,7 +575,7 @@ def dissociation_chart(trends: Trends) -> Chart:
     values, rows = [], []
     for level in trends.dose_levels:
         counts = level.dissociation
-        rows.append([format_dose(level.dose_mg)] + [str(counts.get(name, 0)) for name in DISSOCIATION_LEVELS])
+        rows.append([format_dose(level.dose_mg)] + [table_number(counts.get(name, 0)) for name in DISSOCIATION_LEVELS])
         for name in DISSOCIATION_LEVELS:
             if counts.get(name):
                 values.append({"dose": format_dose(level.dose_mg), "dose_mg": level.dose_mg, "level": name, "sessions": counts[name]})
@@ -688,7 +689,7 @@ def questionnaire_chart(questionnaire: Questionnaire, key: str, domain: Domain |
         domain = (lo - pad, max(days) + pad)
     if unit is None:
         values: list[Datum] = [{"date": p.day.isoformat(), "total": p.total, "band": p.band} for p in questionnaire.points]
-        rows = [[v["date"], str(v["total"]), v["band"]] for v in values]
+        rows = [[v["date"], table_number(v["total"]), v["band"]] for v in values]
         columns = ["Date", "Total", "Severity"]
         x = _x_date(domain)
         tooltip = [_date_tooltip(title="Date"), alt.Tooltip("total:Q", title="Total"),
@@ -703,7 +704,7 @@ def questionnaire_chart(questionnaire: Questionnaire, key: str, domain: Domain |
         for k in sorted(groups):
             totals, label = groups[k], _period_label(k, unit)
             values.append({"date": _period_start(k, unit).isoformat(), "period": label, "total": _mean(totals)})
-            rows.append([label, str(len(totals)), _number(_mean(totals)), f"{min(totals)} to {max(totals)}"])
+            rows.append([label, table_number(len(totals)), table_number(_mean(totals)), totals_range(min(totals), max(totals))])
         columns = [unit.capitalize(), "Scores", "Average total", "Lowest to highest"]
         x, tooltip = _x_period(unit, domain), [alt.Tooltip("period:N", title=unit.capitalize()), alt.Tooltip("total:Q", title="Average total")]
         title = f"{questionnaire.name} over time, {unit} by {unit}"
@@ -717,7 +718,7 @@ def questionnaire_chart(questionnaire: Questionnaire, key: str, domain: Domain |
     # a band's first or last value sits inside it, not on the line between two bands.
     bands = [
         {"from": max(0, lo - 0.5), "to": min(top, hi + 0.5), "middle": (max(0, lo - 0.5) + min(top, hi + 0.5)) / 2,
-         "band": name, "range": f"{lo}-{hi}"}
+         "band": name, "range": band_range(lo, hi)}
         for lo, hi, name in questionnaire.bands
     ]
     shades = ["#f4f4f4", "#e8e8e8", "#dcdcdc", "#d0d0d0", "#c4c4c4"][: len(bands)]
@@ -754,7 +755,7 @@ def grouped_mood_chart(trends: Trends, grouping: Grouping) -> Chart:
             "pre": _mean([x.pre_mood for x in e]), "2h": _mean([x.post_mood_2h for x in e]),
             "day1": _mean([x.mood_day1 for x in e]), "day3": _mean([x.mood_day3 for x in e]), "day7": _mean([x.mood_day7 for x in e]),
         }
-        rows.append([period.label, str(len(e)), _doses_text(period.sessions)] + [_number(moods[k]) for k, _, _ in MOOD_SERIES])
+        rows.append([period.label, table_number(len(e)), _doses_text(period.sessions)] + [table_number(moods[k]) for k, _, _ in MOOD_SERIES])
         for key, label, _ in MOOD_SERIES:
             values.append({"date": period.start.isoformat(), "period": period.label, "series": label, "mood": moods[key], "segment": segment})
     labels = [label for _, label, _ in MOOD_SERIES]
@@ -786,7 +787,7 @@ def grouped_lift_chart(trends: Trends, grouping: Grouping) -> Chart:
         lifts = [f.lift for f in period.sessions if f.lift is not None]
         mean = _mean(lifts)
         values.append({"date": period.start.isoformat(), "period": period.label, "lift": mean, "sessions": len(lifts)})
-        rows.append([period.label, str(len(period.sessions)), _doses_text(period.sessions), _number(mean), str(len(lifts))])
+        rows.append([period.label, table_number(len(period.sessions)), _doses_text(period.sessions), table_number(mean), table_number(len(lifts))])
     base = alt.Chart(_Values(values)).transform_filter("datum.lift != null").encode(
         x=_x_period(unit, time_domain(trends)), y=alt.Y("lift:Q", title=f"Change in mood after 2 hours, average per {unit}"),
         tooltip=[alt.Tooltip("period:N", title=unit.capitalize()), alt.Tooltip("lift:Q", title="Average lift"),
@@ -811,9 +812,10 @@ def grouped_duration_chart(trends: Trends, grouping: Grouping) -> Chart:
         known = [f.duration for f in period.sessions if f.duration.days is not None]
         mean = _mean([d.days for d in known])
         beyond = sum(1 for d in known if d.beyond_day7)
-        text = "unknown" if mean is None else f"{'at least ' if beyond else ''}{_number(mean)} days"
+        summary = summarize_window(period.sessions)
+        text = "unknown" if summary.mean_duration is None else duration_mean_text(summary)
         values.append({"date": period.start.isoformat(), "period": period.label, "days": mean, "text": text})
-        rows.append([period.label, str(len(period.sessions)), text, str(len(known)), str(beyond)])
+        rows.append([period.label, table_number(len(period.sessions)), text, table_number(len(known)), table_number(beyond)])
     base = alt.Chart(_Values(values)).transform_filter("datum.days != null").encode(
         x=_x_period(unit, time_domain(trends)),
         y=alt.Y("days:Q", title="Days until mood was back to 'before'", scale=alt.Scale(domain=[0, 7])),
@@ -857,7 +859,7 @@ def grouped_dose_chart(trends: Trends, grouping: Grouping) -> Chart:
         f"every session of the {unit} had the same dose.",
         _finish(chart, f"{title} (mg, lowest to highest)"),
         [unit.capitalize(), "Sessions", "Dose"],
-        [[v["period"], str(len(p.sessions)), v["doses"]] for v, p in zip(values, grouping.periods)],
+        [[v["period"], table_number(len(p.sessions)), v["doses"]] for v, p in zip(values, grouping.periods)],
         period=unit,
     )
 
@@ -880,7 +882,7 @@ def grouped_side_effects_chart(trends: Trends, grouping: Grouping) -> Chart:
         for category, count in shown.items():
             values.append({"date": period.start.isoformat(), "period": period.label, "effect": category, "sessions": count})
         listed = ", ".join(f"{name} {count}" for name, count in sorted(counts.items(), key=lambda c: (-c[1], c[0])))
-        rows.append([period.label, str(len(period.sessions)), str(recorded), listed or ("none" if recorded else "not recorded")])
+        rows.append([period.label, table_number(len(period.sessions)), table_number(recorded), listed or ("none" if recorded else "not recorded")])
     top = max((v["sessions"] for v in values), default=1)
     y = alt.Y("effect:N", title=None) if categories.order is None else alt.Y("effect:N", title=None, sort=categories.order)
     chart = alt.Chart(_Values(values)).mark_square(color=PALETTE["vermillion"]).encode(
@@ -904,7 +906,7 @@ def grouped_dose_lift_chart(trends: Trends, grouping: Grouping) -> Chart:
     """The dose-against-lift dots already group sessions; the table lists the groups."""
     chart = dose_lift_chart(trends)
     values = chart.spec["data"]["values"]
-    chart.rows = [[format_dose(v["dose"]), _number(v["lift"]), v["dissociation"], str(v["sessions"])] for v in values]
+    chart.rows = [[format_dose(v["dose"]), table_number(v["lift"]), v["dissociation"], table_number(v["sessions"])] for v in values]
     chart.columns = ["Dose", "Lift", "Dissociation", "Sessions"]
     return chart
 

@@ -39,7 +39,7 @@ from typing import Any
 
 import yaml
 
-from . import __version__
+from . import __version__, words
 from .cache import DrawingCache
 from .entries import SCHEMA_PATH, Entry
 from .fhir import fhir_bundle_json
@@ -53,16 +53,9 @@ from .problems import one_line
 from .reading import read_entry, text_encoding
 from .report import Audience, Report, build_report
 from .settings import Settings
-from .trends import (
-    MOOD_FIELDS,
-    DoseLevel,
-    SessionFigures,
-    Trends,
-    dose_levels,
-    same_regimen,
-)
+from .trends import SessionFigures, Trends
 from .validation import validate
-from .words import FIELD_LABELS, FigureWords
+from .words import csv_columns, duration_text
 
 SITE_FOLDER = "site"
 ENTRIES_FOLDER = "data/entries"
@@ -261,40 +254,6 @@ def member_names(paths: Mapping[str, Sequence[str]]) -> dict[str, str]:
 
 # --------------------------------------------------------------------------- sessions.csv
 
-CSV_COLUMNS: list[tuple[str, str]] = [
-    ("date", "Day of the session, YYYY-MM-DD."),
-    ("time", "Time of the session, HH:MM, when one was written down; empty otherwise."),
-    ("dose_mg", "Dose in milligrams."),
-    ("route", "sublingual, oral, intranasal, intramuscular or intravenous; empty when not recorded."),
-    ("hold_time_min", "Minutes the dose was held in the mouth."),
-    ("provider", "The prescriber or clinic responsible for the session, as the patient wrote it."),
-    ("pre_mood", "Mood right before the session, 1 (worst) to 10 (best)."),
-    ("post_mood_2h", "Mood about two hours after the session, 1 to 10."),
-    ("days_since_previous", "Calendar days since the previous session in this file; empty for the first."),
-    ("lift", "post_mood_2h minus pre_mood; empty when either is missing."),
-    ("mood_day1", "Mood the day after, 1 to 10."),
-    ("mood_day3", "Mood on day 3, 1 to 10."),
-    ("mood_day7", "Mood on day 7, 1 to 10."),
-    ("after_next_session", "Follow-up mood fields dated after the next session, separated by spaces: they no "
-     "longer show this session alone and are not used for effect_lasted_days."),
-    ("effect_lasted_days", "Days until mood fell back to pre_mood, read on straight lines between the follow-ups "
-     "and only up to the next session (its pre_mood is the last point); 7 when it was still above pre_mood on "
-     "day 7 (a lower bound, see effect_past_day7), or the days until the next session when it was still above "
-     "at that session (a lower bound too, see effect_lasted); empty when unknown."),
-    ("effect_past_day7", "yes when mood was still above pre_mood on day 7, no when it fell back earlier; empty when unknown."),
-    ("effect_lasted", "The same in words, as in the report, with the reason when it is unknown."),
-    ("dissociation", "none, mild, moderate or strong."),
-    ("side_effects", "Side effects separated by '; '; 'none' when none were written down; empty when not recorded."),
-    ("tolerability", "How bearable the side effects were: fine, manageable, hard or intolerable; empty when not recorded."),
-    ("phq9_total", "PHQ-9 total, 0-27."),
-    ("phq9_answers", "The nine PHQ-9 answers (0-3) separated by spaces, when written item by item; item 9 asks about thoughts of self-harm."),
-    ("gad7_total", "GAD-7 total, 0-21."),
-    ("gad7_answers", "The seven GAD-7 answers (0-3) separated by spaces, when written item by item."),
-    ("missing", "Mood fields left empty after their day had passed, separated by spaces."),
-    ("still_to_come", "Mood fields whose day had not come yet on the export date, separated by spaces."),
-    ("notes", "The patient's free-text notes. Only in exports made with --include-notes."),
-    ("entry_file", "The copy of the session's entry file in this bundle."),
-]
 # Spreadsheets run text beginning with these as a formula; such text is written with a
 # leading apostrophe so that it is shown, never evaluated.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -314,10 +273,6 @@ def _typed_text(value: str | None) -> str:
     if not value:
         return ""
     return "'" + value if value.startswith(_FORMULA_STARTS) else value
-
-
-def csv_columns(include_notes: bool) -> list[tuple[str, str]]:
-    return [c for c in CSV_COLUMNS if include_notes or c[0] != "notes"]
 
 
 def session_row(figure: SessionFigures, entry_file: str, include_notes: bool) -> dict[str, str]:
@@ -343,7 +298,7 @@ def session_row(figure: SessionFigures, entry_file: str, include_notes: bool) ->
         "after_next_session": " ".join(figure.after_next),
         "effect_lasted_days": _number_text(d.days, 1),
         "effect_past_day7": "" if d.days is None else ("yes" if d.beyond_day7 else "no"),
-        "effect_lasted": d.text(),
+        "effect_lasted": duration_text(d),
         "dissociation": e.dissociation or "",
         "side_effects": "" if e.side_effects is None else (_typed_text("; ".join(e.side_effects)) or "none"),
         "tolerability": e.tolerability or "",
@@ -373,148 +328,15 @@ def sessions_csv(trends: Trends, entry_files: Mapping[str, str], include_notes: 
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-# --------------------------------------------------------------------------- the summary
-
-
-@dataclass
-class DosePeriod:
-    """Sessions in a row at one dose by one route with one provider: a change of dose, of
-    route or of provider, or a break in treatment, ends one. `provider` is the provider as first written
-    in the run (None when no session of it names one); `provider_unrecorded` counts the
-    sessions in it that name none."""
-
-    level: DoseLevel
-    provider: str | None
-    provider_unrecorded: int
-
-
-def dose_periods(trends: Trends) -> list[DosePeriod]:
-    """The dosing history's rows, in order. Providers are compared as the signals compare
-    them (one prescriber however it is spelled: Trends.prescriber_key), and each row names
-    its prescriber by the one name shown for it. A session without a provider stays in the
-    run it falls in, rather than starting a row of its own, and is counted as such."""
-    breaks = {gap.end for gap in trends.gaps}
-    runs: list[list[SessionFigures]] = []
-    for figure in trends.sessions:
-        if runs and _continues(runs[-1], figure, breaks, trends.prescriber_key):
-            runs[-1].append(figure)
-        else:
-            runs.append([figure])
-    return [
-        DosePeriod(
-            dose_levels(run)[0],
-            next((trends.prescriber(s.entry.provider) for s in run if s.entry.provider is not None), None),
-            sum(s.entry.provider is None for s in run),
-        )
-        for run in runs
-    ]
-
-
-def _continues(run: Sequence[SessionFigures], figure: SessionFigures, breaks: set[dt.date],
-               provider_key: Callable[[str], str]) -> bool:
-    route = next((s.entry.route for s in run if s.entry.route is not None), None)
-    if not same_regimen(route, run[-1].dose_mg, figure) or figure.day in breaks:  # a new dose, route or a break
-        return False
-    named = {provider_key(s.entry.provider) for s in run if s.entry.provider is not None}
-    return figure.entry.provider is None or not named or provider_key(figure.entry.provider) in named
-
-
-@dataclass
-class ProviderPeriod:
-    name: str
-    first: dt.date
-    last: dt.date
-    sessions: int
-    key: str = ""
-
-
-def provider_periods(trends: Trends) -> list[ProviderPeriod]:
-    """Sessions in a row with one prescriber, each named by the one name shown for it and
-    given a letter; spellings of one prescriber are one (see Trends.prescriber)."""
-    periods: list[ProviderPeriod] = []
-    for figure in trends.sessions:
-        name = trends.prescriber(figure.entry.provider) if figure.entry.provider is not None else "not recorded"
-        if periods and trends.prescriber_key(periods[-1].name) == trends.prescriber_key(name):
-            periods[-1].last = figure.day
-            periods[-1].sessions += 1
-        else:
-            periods.append(ProviderPeriod(name, figure.day, figure.day, 1))
-    keys: dict[str, str] = {}
-    names: dict[str, str] = {}
-    for period in periods:
-        same = trends.prescriber_key(period.name)
-        period.name = names.setdefault(same, period.name)  # one spelling per provider throughout
-        period.key = keys.setdefault(same, chr(ord("A") + len(keys)) if len(keys) < 26 else str(len(keys) + 1))
-    return periods
-
-
-def provider_letters(trends: Trends, periods: Sequence[ProviderPeriod]) -> dict[str, str]:
-    """Each spelling of a provider in the sessions ("not recorded" for none) -> its letter."""
-    by_key = {trends.prescriber_key(p.name): p.key for p in periods}
-    spellings = {s.entry.provider or "not recorded" for s in trends.sessions} | {p.name for p in periods}
-    return {name: by_key[trends.prescriber_key(name)] for name in sorted(spellings)}
-
-
-@dataclass
-class FieldCompleteness:
-    name: str
-    label: str
-    recorded: int
-    empty: list[dt.date]  # empty after it was due (for moods), or simply not written
-    to_come: list[dt.date]  # moods not due yet on the export date
-
-
-def completeness(trends: Trends) -> list[FieldCompleteness]:
-    """For each field, in how many sessions it was written, and the days it was not."""
-    rows = []
-    for name, label in FIELD_LABELS.items():
-        empty: list[dt.date] = []
-        to_come: list[dt.date] = []
-        for figure in trends.sessions:
-            if getattr(figure.entry, name) is not None:
-                continue
-            if name in MOOD_FIELDS and name in figure.pending:
-                to_come.append(figure.day)
-            else:
-                empty.append(figure.day)
-        recorded = len(trends.sessions) - len(empty) - len(to_come)
-        rows.append(FieldCompleteness(name, label, recorded, empty, to_come))
-    return rows
-
-
-def score_rows(trends: Trends) -> list[dict[str, Any]]:
-    rows = []
-    for figure in trends.sessions:
-        scores = figure.entry.scores
-        if scores is None or (scores.phq9 is None and scores.gad7 is None):
-            continue
-        rows.append({
-            "day": figure.day,
-            "phq9": scores.phq9_total,
-            "phq9_band": _band(trends.phq9.bands, scores.phq9_total),
-            "phq9_item9": scores.phq9_item9,
-            "gad7": scores.gad7_total,
-            "gad7_band": _band(trends.gad7.bands, scores.gad7_total),
-        })
-    return rows
-
-
-def _band(bands: Sequence[tuple[int, int, str]], total: int | None) -> str:
-    if total is None:
-        return ""
-    return next((name for low, high, name in bands if low <= total <= high), "")
-
-
 def summary_context(report: Report, options: ExportOptions) -> dict[str, Any]:
-    trends = report.trends
+    """The summary's template context: the report and its views (generator.views), put
+    together; nothing is computed here."""
+    trends, views = report.trends, report.views
     sessions = trends.sessions
-    providers = provider_periods(trends)
-    routes = sorted({s.entry.route or "not recorded" for s in sessions})
-    notes = [(s.entry.date, s.entry.notes) for s in sessions if s.entry.notes] if report.include_notes else []
     return {
         "report": report,
         "trends": trends,
-        "words": FigureWords.of(trends),
+        "words": views.words,
         "signals": report.analysis.signals,
         "talking_points": report.analysis.talking_points,
         "journal": report.journal,
@@ -522,16 +344,16 @@ def summary_context(report: Report, options: ExportOptions) -> dict[str, Any]:
         "first": sessions[0].entry.day,
         "last": sessions[-1].entry.day,
         "today": options.today,
-        "dose_periods": dose_periods(trends),
-        "provider_periods": providers,
-        "provider_keys": provider_letters(trends, providers),
-        "provider_legend": {p.key: p.name for p in providers},
-        "several_providers": len({p.key for p in providers}) > 1,
-        "routes": routes,
-        "tolerability_recorded": any(s.entry.tolerability is not None for s in sessions),
-        "completeness": completeness(trends),
-        "score_rows": score_rows(trends),
-        "notes": notes,
+        "dose_periods": views.dose_periods,
+        "provider_periods": views.provider_periods,
+        "provider_keys": views.provider_keys,
+        "provider_legend": views.provider_legend,
+        "several_providers": views.several_providers,
+        "routes": views.routes,
+        "tolerability_recorded": views.tolerability_recorded,
+        "completeness": views.completeness,
+        "score_rows": views.score_rows,
+        "notes": views.notes,
         "include_notes": report.include_notes,
         "left_out_on_purpose": report.left_out_on_purpose,
         "version": __version__,
@@ -547,91 +369,13 @@ def render_summary(report: Report, options: ExportOptions) -> str:
 
 
 def bundle_readme(report: Report, options: ExportOptions) -> str:
-    trends, left_out = report.trends, report.left_out_on_purpose
-    first, last = trends.sessions[0].entry.day, trends.sessions[-1].entry.day
-    lines = [
-        "KETAMINE TREATMENT JOURNAL: EXPORT FOR A PRESCRIBER",
-        "",
-        "This is a patient's own session journal, kept by the patient and exported with",
-        "ketamine-journal on their computer. It is not a clinical record made by a",
-        "clinician: moods are the patient's own ratings (1 worst to 10 best), and the",
-        "figures are computed from them. Nothing in it is medical advice or suggests a dose.",
-        "",
-        f"Sessions: {len(trends.sessions)}, from {first.isoformat()} to {last.isoformat()}. "
-        f"Exported on {options.today.isoformat()}.",
-        "",
-        "WHAT IS INSIDE",
-        "  summary.html       Start here. A summary for a prescriber: dosing history, trends,",
-        "                     what the journal shows, scores, missing data. Opens in any",
-        "                     browser without a network and prints on A4 or US Letter.",
-        "  site/index.html    The patient's whole report, for reading from disk: every session,",
-        "                     all charts, check-in sheet. Search works without a network.",
-        "  data/sessions.csv  One row per session, for a spreadsheet; columns in data/README.txt.",
-        "  data/entries/      The entry files themselves, without the fields left out below.",
-        "  data/fhir-bundle.json  The same sessions as FHIR R4 resources, for a clinic's record",
-        "                     system to import (see data/README.txt).",
-        "  manifest.json      Every other file with its size and SHA-256 checksum.",
-        "",
-        "LEFT OUT ON PURPOSE",
-    ]
-    lines += [f"  - {sentence}" for sentence in left_out]
-    lines += [
-        "",
-        "CHECKING THAT NOTHING WAS CHANGED",
-        "  The same journal exported with the same options gives the same zip, byte for byte,",
-        "  so the zip's SHA-256 (printed by journal export) identifies what was handed over.",
-        "  Each file's SHA-256 is in manifest.json; compare with, for example,",
-        "  `sha256sum summary.html` (Linux), `shasum -a 256 summary.html` (macOS) or",
-        "  `Get-FileHash summary.html` (Windows PowerShell).",
-        "",
-    ]
-    return "\n".join(lines)
+    sessions = report.trends.sessions
+    return words.bundle_readme(len(sessions), sessions[0].entry.day, sessions[-1].entry.day, options.today,
+                               report.left_out_on_purpose)
 
 
 def data_readme(options: ExportOptions) -> str:
-    lines = [
-        "DATA FILES",
-        "",
-        "sessions.csv: one row per session, oldest first, with a header row. UTF-8 (with a",
-        "byte order mark, for spreadsheet programs), comma-separated, rows ending in CRLF.",
-        "An empty cell means the value was not written down. Text a person typed that begins",
-        "with = + - or @ is written with a leading ' so that spreadsheets do not run it.",
-        "",
-        "Columns:",
-    ]
-    for name, meaning in csv_columns(options.include_notes):
-        lines.append(f"  {name}: {meaning}")
-    withheld = ", ".join(options.withheld_fields)
-    lines += [
-        "",
-        f"entries/: each session's entry file (YAML), as the patient wrote it, without: {withheld}.",
-        "Those fields were cut out of the text; every other line, comments included, is as written,",
-        "in the file's own encoding, except the first line's schema path, which points at",
-        "entry.schema.json here: the entry format, which editors with a YAML extension use to",
-        "explain and check each field. A file name some systems cannot hold (a : or a line break",
-        "in it, a reserved name such as CON, bytes that are not UTF-8, over 100 bytes) is made safe",
-        "here; the entry_file column of sessions.csv names each session's copy as it is in this bundle.",
-        "The files follow the entry format in the ketamine-journal README.",
-        "",
-        "fhir-bundle.json: the same sessions as a FHIR R4 Bundle (JSON, type collection), for a",
-        "clinic's electronic record to import instead of retyping them:",
-        "  MedicationAdministration, one per session: ketamine (RxNorm 6130), the dose in mg",
-        "    (UCUM), the route (SNOMED CT), the day and, when written, the time"
-        + (", and the notes." if options.include_notes else "."),
-        "  Observation, one per mood rating: the patient's own scale, 1 (worst) to 10 (best),",
-        "    patient-reported and not a standard instrument, so coded by text only (category",
-        "    survey); partOf points at the session the rating follows.",
-        "  Observation for PHQ-9 (LOINC 44261-6) and GAD-7 (LOINC 70274-6) totals, and a",
-        "    QuestionnaireResponse (panel LOINC 44249-1, 69737-5) when the item answers were written.",
-        "  Patient: only when the patient set their details in the report's settings; otherwise",
-        "    the resources name no one.",
-        "Dates are calendar days, as the patient wrote them; a session's time, when written, is in",
-        "the MedicationAdministration's dosage text (local time: a FHIR time would need a UTC offset,",
-        "which the journal does not record). The Bundle's timestamp is the export day; resource ids",
-        "stay the same from one export to the next.",
-        "",
-    ]
-    return "\n".join(lines)
+    return words.data_readme(options.include_notes, options.withheld_fields)
 
 
 def manifest_json(files: Mapping[str, bytes], report: Report, options: ExportOptions) -> bytes:

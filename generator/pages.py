@@ -14,7 +14,6 @@ from __future__ import annotations
 import html
 import os
 import re
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,17 +24,16 @@ from markupsafe import Markup, escape
 
 from .charts import MAX_PERIODS, MAX_SESSION_MARKS, spec_json
 from .entries import Entry
-from .problems import Problem
 from .rebuilding import KeptTemplateCode
 from .report import Report
-from .trends import Trends
 from .words import (
+    MOOD_NAMES,
     RED_FLAGS,
-    FigureWords,
     Signal,
+    after_next_words,
     bands_text,
-    checklist_items,
     due_day,
+    duration_text,
     format_day,
     format_dose,
     format_mean,
@@ -43,8 +41,7 @@ from .words import (
     format_number,
     format_signed,
     format_signed_mean,
-    month_text,
-    sheet_statements,
+    plural,
 )
 
 
@@ -114,22 +111,15 @@ def _environment(override_dir: Path | None) -> Environment:
         mean=format_mean,
         signed_mean=format_signed_mean,
         mean_days=format_mean_days,
+        duration=duration_text,
+        plural=plural,  # {{ n | plural("session") }}: '1 session', '3 sessions'
+        after_next=after_next_words,  # {{ f | after_next(False) }}: 'after the next session, 1 Oct'
+        mood_name=lambda name, form="said": getattr(MOOD_NAMES[name], form),  # a mood field's name (words.MoodName)
         bands=bands_text,
         due_day=due_day,
         spec_json=lambda spec: Markup(spec_json(spec)),  # already made safe for <script>
     )
     return env
-
-
-# --- view models ------------------------------------------------------------------------
-
-def sessions_by_month(trends: Trends) -> list[tuple[str, list[Any]]]:
-    """Newest month first, newest session first inside each month."""
-    months: OrderedDict[str, list[Any]] = OrderedDict()
-    for figure in sorted(trends.sessions, key=lambda f: f.entry.sort_key, reverse=True):
-        label = month_text(figure.entry.day)
-        months.setdefault(label, []).append(figure)
-    return list(months.items())
 
 
 def build_pages(report: Report) -> list[SitePage]:
@@ -138,7 +128,7 @@ def build_pages(report: Report) -> list[SitePage]:
     figures = report.trends.sessions
     for index, figure in enumerate(figures):
         entry = figure.entry
-        page = SitePage(session_path(entry), f"Session of {format_day(entry.date)}", in_nav=False, template="session.html")
+        page = SitePage(session_path(entry), report.views.session_titles[index], in_nav=False, template="session.html")
         page.context = {
             "figure": figure,
             "previous": figures[index - 1] if index > 0 else None,
@@ -156,17 +146,15 @@ def render_pages(
     override_dir: Path | None = None,
 ) -> list[SitePage]:
     """Fill in each page's HTML. `url_for(from_path, to_path)` gives the link from one page
-    to another (or to an asset), as the site engine lays them out."""
+    to another (or to an asset), as the site engine lays them out. Everything the templates
+    show is prepared in the report (`report.views`, see generator.views): this only renders."""
     env = _environment(override_dir)
-    trends = report.trends
-    problems_by_source: OrderedDict[str, list[Problem]] = OrderedDict()
-    for problem in report.journal.problems:
-        problems_by_source.setdefault(problem.source, []).append(problem)
+    views = report.views
     shared = {
         "report": report,
         "journal": report.journal,
-        "trends": trends,
-        "words": FigureWords.of(trends),
+        "trends": report.trends,
+        "words": views.words,
         "charts": report.charts_by_key,
         "all_charts": report.charts,
         "chart_grouping": report.chart_grouping,
@@ -176,11 +164,11 @@ def render_pages(
         "safety_signals": report.analysis.safety_signals,
         "other_signals": report.analysis.other_signals,
         "talking_points": report.analysis.talking_points,
-        "months": sessions_by_month(trends),
-        "checklists": checklist_items(trends, report.analysis.signals),
-        "sheet": sheet_statements(trends),
+        "months": views.months,
+        "checklists": views.checklists,
+        "sheet": views.sheet,
         "red_flags": RED_FLAGS,
-        "problems_by_source": problems_by_source,
+        "problems_by_source": views.problems_by_source,
         "left_out": report.left_out,
         "session_path": session_path,
     }

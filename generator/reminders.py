@@ -16,14 +16,13 @@ from pathlib import Path
 
 from .entries import Entry
 from .trends import DUE_AFTER_DAYS
+from .words import MOOD_NAMES, format_day, weekday_day
 
 CALENDAR_FILE = "follow-ups.ics"
-# (field, what it is) in time order; the day each is due is in trends.DUE_AFTER_DAYS
-FOLLOW_UPS: tuple[tuple[str, str], ...] = (
-    ("post_mood_2h", "mood about two hours after"),
-    ("mood_day1", "day-1 mood"),
-    ("mood_day3", "day-3 mood"),
-    ("mood_day7", "day-7 mood"),
+# (field, what it is) in time order, named as a reminder names it (words.MOOD_NAMES); the day
+# each is due is in trends.DUE_AFTER_DAYS
+FOLLOW_UPS: tuple[tuple[str, str], ...] = tuple(
+    (name, MOOD_NAMES[name].reminder) for name in ("post_mood_2h", "mood_day1", "mood_day3", "mood_day7")
 )
 REMINDER_HOUR = 9  # an all-day follow-up reminds at 9:00 on its day
 TWO_HOURS = dt.timedelta(hours=2)
@@ -57,15 +56,11 @@ def pending_follow_ups(entries: Iterable[Entry], today: dt.date) -> list[FollowU
     return [f for e in entries for f in follow_ups(e) if getattr(e, f.field) is None and f.day >= today]
 
 
-def _day_text(day: dt.date) -> str:
-    return f"{day.strftime('%a')} {day.day} {day.strftime('%b')} {day.year}"
-
-
 def schedule_lines(entry: Entry) -> list[str]:
     """When each follow-up of a new entry is due, for `journal new` to print."""
     lines = []
     for f in follow_ups(entry):
-        when = f"{_day_text(f.day)}, {f.at.strftime('%H:%M')}" if f.at else _day_text(f.day)
+        when = f"{weekday_day(f.day)}, {f.at.strftime('%H:%M')}" if f.at else weekday_day(f.day)
         if f.field == "post_mood_2h" and not f.at:
             when = f"{when}, about two hours after the session"
         lines.append(f"  {f.field:<13} {when}")
@@ -93,7 +88,7 @@ def calendar_ics(pending: Iterable[FollowUp], name: str) -> bytes:
         else:
             event.add("dtstart", f.day)
             event.add("dtend", f.day + dt.timedelta(days=1))
-        event.add("summary", f"Journal: {f.what} (session of {session.day} {session.strftime('%b')})")
+        event.add("summary", f"Journal: {f.what} (session of {format_day(session, with_year=False)})")
         event.add("description", f"Open {file} in your journal's entries folder and fill in {f.field}: "
                                  "your mood from 1 (worst) to 10 (best).")
         event.add("transp", "TRANSPARENT")  # a reminder, not a busy time

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any
 
+from . import words
 from .analysis import Analysis, analyse
 from .cache import DrawingCache
 from .charts import Chart, Grouping, build_charts, chart_grouping
@@ -24,7 +25,7 @@ from .entries import Entry
 from .journal import Journal
 from .settings import Settings
 from .trends import Trends, compute_trends, course_phase
-from .words import format_day
+from .views import Views, make_views
 
 PRIVATE_FIELDS: tuple[str, ...] = ("private_notes",)
 NOTES_FIELD = "notes"
@@ -121,27 +122,10 @@ def selected_trends(selection: Selection, settings: Settings) -> Trends:
 
 
 def left_out_sentences(audience: Audience, left_out: Sequence[Entry] = (), own_files: Sequence[str] = ()) -> list[str]:
-    """What a copy for a provider leaves out on purpose, for the provider to read (summary,
-    site, the bundle's README); nothing for the person's own report."""
-    if not audience.provider:
-        return []
-    sentences = ["Private notes: they never leave the patient's personal report."]
-    if not audience.include_notes:
-        sentences.append("Notes: the patient chose not to include their free-text notes in this export.")
-    if left_out and audience.since is not None:
-        first, last = left_out[0].day, left_out[-1].day
-        count = len(left_out)
-        sentences.append(
-            f"{count} earlier {'session' if count == 1 else 'sessions'} ({format_day(first)} to {format_day(last)}): "
-            f"this export covers the sessions from {format_day(audience.since)} on. "
-            "The figures use only the sessions in this export; the phase of treatment counts from the first session in the journal."
-        )
-    if own_files:
-        sentences.append(
-            f"{len(own_files)} {'page or file' if len(own_files) == 1 else 'pages or files'} the patient added to their "
-            "report by hand: only what is computed from the journal entries is exported."
-        )
-    return sentences
+    """What a copy for `audience` leaves out on purpose (words.left_out_sentences): the
+    earlier sessions `left_out` and the person's own pages `own_files`."""
+    return words.left_out_sentences(audience.provider, audience.include_notes, audience.since,
+                                    [e.day for e in left_out], len(own_files))
 
 
 # --------------------------------------------------------------------------- the report
@@ -155,6 +139,7 @@ class Report:
     journal: Journal  # the sessions the audience sees, with the withheld fields taken out
     analysis: Analysis  # their figures, the signals and the talking points
     charts: tuple[Chart, ...]
+    views: Views  # what the pages and the summary show, prepared (generator.views)
     audience: Audience = PERSONAL
     lenient: bool = False
     site_name: str = "Treatment journal"
@@ -222,10 +207,12 @@ def build_report(
     may not see, their figures, signals and charts (drawn, or taken from `drawing_cache`)."""
     selection = select_sessions(journal, audience.since, audience.withheld)
     trends = selected_trends(selection, settings)
+    analysis = analyse(trends)
     return Report(
         journal=selection.journal,
-        analysis=analyse(trends),
+        analysis=analysis,
         charts=tuple(build_charts(trends, drawing_cache)),
+        views=make_views(selection.journal, trends, analysis.signals, audience.include_notes),
         audience=audience,
         lenient=lenient,
         site_name=site_name,

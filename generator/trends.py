@@ -4,9 +4,8 @@ This layer is pure Python. It takes validated `Entry` objects and a date for
 "today" and returns numbers and plain data; it reads no files, knows nothing of
 signals, words, pages, charts or HTML, and imports only the entries layer (see
 tests/test_layers.py). What the figures say in words is written in
-`generator.words`. Two texts are still made here, because charts.py calls them as
-methods: `Duration.text()` and `Trends.dose_text()` (with `format_dose`,
-`dose_text`, `join_words`, `days_text` and `MOOD_WORDS`, which words re-exports).
+`generator.words` (a session's effect length: `words.duration_text`; a dose with its
+route: `words.dose_text`).
 
 Every figure carries the number of sessions it rests on, and missing values stay
 missing: nothing is filled in by guessing. No figure here suggests a dose; the
@@ -26,7 +25,6 @@ How the figures are defined:
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -69,44 +67,7 @@ GAD7_BANDS: list[tuple[int, int, str]] = [
 PHQ9_REMISSION_BELOW = 5
 
 
-
-
-# --------------------------------------------------------------------------- formatting
-
-
-def format_dose(mg: float) -> str:
-    """'150 mg', '37.5 mg': no trailing '.0'."""
-    if not math.isfinite(mg) or abs(mg) >= 1e15:
-        return f"{mg:g} mg"
-    if float(mg).is_integer():
-        return f"{int(mg)} mg"
-    return f"{mg:.3f}".rstrip("0").rstrip(".") + " mg"
-
-
-def provider_key(name: str) -> str:
-    """Spelling differences in case and spacing do not make two providers."""
-    return " ".join(name.split()).casefold()
-
-
-def join_words(words: Sequence[str]) -> str:
-    """'a', 'a and b', 'a, b and c'."""
-    if len(words) <= 1:
-        return "".join(words)
-    return ", ".join(words[:-1]) + " and " + words[-1]
-
-
 # --------------------------------------------------------------------------- per session
-
-
-# The mood fields as a reader names them ("the day-3 mood"), not as they are written.
-MOOD_WORDS = {
-    "pre_mood": "mood before the session",
-    "post_mood_2h": "2-hour mood",
-    "mood_day1": "day-1 mood",
-    "mood_day3": "day-3 mood",
-    "mood_day7": "day-7 mood",
-    "next_pre_mood": "mood before the next session",
-}
 
 
 @dataclass(frozen=True)
@@ -136,26 +97,6 @@ class Duration:
     @property
     def lower_bound(self) -> bool:
         return self.beyond_day7 or self.at_next
-
-    def text(self) -> str:
-        if self.days is not None:
-            if self.at_next:
-                shown = days_text(self.days)
-                return f"{shown}+ days (still above at the next session, {shown} {'day' if shown == '1' else 'days'} later)"
-            if self.beyond_day7:
-                return "7+ days"
-            if self.days == 0:
-                return "0 days (no rise at 2 hours)"
-            shown = f"{self.days:.1f}".removesuffix(".0")
-            return f"{shown} {'day' if shown == '1' else 'days'}"
-        reasons = []
-        if self.missing:
-            reasons.append(f"{join_words([MOOD_WORDS[m] for m in self.missing])} missing")
-        if self.pending:
-            reasons.append(f"{join_words([MOOD_WORDS[m] for m in self.pending])} not due yet")
-        if self.missing or not self.pending:
-            return f"unknown ({'; '.join(reasons) or 'no follow-ups'})"
-        return f"not known yet ({'; '.join(reasons)})"
 
 
 @dataclass(frozen=True)
@@ -205,10 +146,6 @@ def relative_moods(entry: Entry) -> dict[str, int | None]:
         value = getattr(entry, name)
         result[key] = None if pre is None or value is None else value - pre
     return result
-
-
-def days_text(days: float) -> str:
-    return f"{days:.1f}".removesuffix(".0")
 
 
 def after_next_session(entry: Entry, next_entry: Entry | None) -> list[str]:
@@ -332,7 +269,7 @@ def mean_leaving_out(values: Sequence[float], which: str) -> float:
     session can decide a comparison on its own. Callers have settings.min_known values, at
     least 2."""
     if len(values) < 2:
-        raise ValueError(f"a mean leaving one out needs 2 values or more, not {len(values)}")
+        raise ValueError("a mean leaving one out needs 2 values or more")
     ordered = sorted(values)
     kept = ordered[1:] if which == "lowest" else ordered[:-1]
     return sum(kept) / len(kept)
@@ -459,13 +396,6 @@ def run_routes(sessions: Sequence[SessionFigures]) -> dict[int, str | None]:
         route = next((s.entry.route for s in run if s.entry.route is not None), None)
         routes.update((id(s), route) for s in run)
     return routes
-
-
-def dose_text(dose: float, route: str | None, several_routes: bool) -> str:
-    """'200 mg', or '200 mg intranasal' when the journal has more than one route."""
-    if not several_routes:
-        return format_dose(dose)
-    return f"{format_dose(dose)} {route}" if route else f"{format_dose(dose)} (route not recorded)"
 
 
 # --------------------------------------------------------------------------- phase and gaps
@@ -961,9 +891,6 @@ class Trends:
     def prescriber_key(self, spelling: str) -> str:
         """Two spellings with the same key are one prescriber."""
         return name_key(self.prescriber(spelling))
-
-    def dose_text(self, dose: float, route: str | None) -> str:
-        return dose_text(dose, route, self.several_routes)
 
     @cached_property
     def routes_by_session(self) -> dict[int, str | None]:

@@ -313,7 +313,10 @@ def test_a_zero_average_is_drawn_in_the_grouped_charts_and_an_empty_period_is_no
     assert dots[0][2] == HEIGHT and "a dot on the zero line with no bar is an average of 0" in lift.description
     duration = grouped_duration_chart(trends, grouping)
     dots = marks(render_svg(duration.spec), "circle")
-    assert [label.split("Effect lasted (average): ")[1] for label, *_ in dots] == ["0 days", "at least 7 days"]
+    # worded as every average effect length is (words.duration_mean_text): every session of March
+    # lasted past day 7, so its average is no number of days but "7 days or more"
+    assert [label.split("Effect lasted (average): ")[1] for label, *_ in dots] == ["about 0 days", "7 days or more"]
+    assert [row[2] for row in duration.rows] == ["about 0 days", "unknown", "7 days or more"]
     assert dots[0][2] == HEIGHT and "an average of 0 days" in duration.description
     assert "A month with no dot has no session with an estimate" in duration.description
 

@@ -17,11 +17,12 @@ import pytest
 from builders import D, entry
 from conftest import run_in, write_project
 from generator.charts import build_charts
-from generator.export import ExportOptions, dose_periods, render_summary
+from generator.export import ExportOptions, render_summary
 from generator.journal import Journal
 from generator.pages import build_pages, render_pages
 from generator.report import PERSONAL, Audience, build_report
 from generator.settings import Settings
+from generator.views import dose_periods
 from generator.words import FigureWords, current_dose_text
 from test_course import text
 

@@ -21,11 +21,12 @@ import pytest
 from markupsafe import escape
 
 from conftest import EXAMPLE_TODAY, REPO, export_example, run_in, with_vega_runtime, write_project
-from generator.export import CSV_COLUMNS, entry_copy, strip_fields
+from generator.export import entry_copy, strip_fields
 from generator.journal import load_journal
 from generator.reading import read_entry
 from generator.report import Audience, left_out_sentences
 from generator.validation import validate
+from generator.words import CSV_COLUMNS
 
 BUNDLE = "journal-export-2026-06-01-to-2026-11-22"
 GOOD = "date: 2026-06-01\ndose_mg: 50\npre_mood: 3\npost_mood_2h: 5\nmood_day1: 4\nmood_day3: 3\nmood_day7: 3\n"

@@ -40,7 +40,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("charts", ("charts",)),
     # The report and what is made from it: the chain run once, pages, the export bundle, the
     # FHIR file, the reminders calendar, a new journal's folder.
-    ("report", ("analysis", "report", "pages", "export", "fhir", "reminders", "init")),
+    ("report", ("analysis", "views", "report", "pages", "export", "fhir", "reminders", "init")),
     # The adapters on top: the MkDocs plugin and the command.
     ("top", ("plugin", "cli")),
 ]
@@ -133,3 +133,33 @@ def source_files() -> list[tuple[str, Path]]:
 def test_no_import_statement_points_up(module, path):
     package = module if path.name == "__init__.py" else module.rsplit(".", 1)[0]
     assert above(module, imported_names(path, package)) == []
+
+
+# The figures' functions that return a str: each returns a key or a name, never wording.
+FIGURES_KEYS = {
+    "decide_direction": "a direction key ('declining', 'improving', 'stable', 'unknown')",
+    "band_of": "a band's name from PHQ9_BANDS / GAD7_BANDS, a key the words look up",
+    "prescriber": "a prescriber's name as the person wrote it or set it, not made up here",
+    "prescriber_key": "a name folded to compare spellings, never shown",
+}
+
+
+@pytest.mark.parametrize("module", ["trends", "views"])
+def test_the_figures_and_the_views_write_no_text(module):
+    """trends.py holds numbers only, and views.py groups and counts them for the pages: no
+    f-string, no str.format or % formatting, and no function returning a str except those in
+    FIGURES_KEYS. Their text is written in generator.words (duration_text, dose_text, ...)."""
+    path = PACKAGE / f"{module}.py"
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.JoinedStr):
+            found.append(f"line {node.lineno}: an f-string")
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format":
+            found.append(f"line {node.lineno}: .format()")
+        elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod) and isinstance(node.left, ast.Constant) and isinstance(node.left.value, str):
+            found.append(f"line {node.lineno}: % formatting")
+        elif (isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.returns is not None
+              and ast.unparse(node.returns) in ("str", "str | None", "Optional[str]") and node.name not in FIGURES_KEYS):
+            found.append(f"line {node.lineno}: {node.name}() returns a str")
+    assert not found, f"text made in {module} (move it to generator.words): " + "; ".join(found)

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from generator.entries import Entry, Scores, entry_template
-from generator.export import CSV_COLUMNS, ExportOptions, data_readme
+from generator.export import ExportOptions, data_readme
+from generator.words import CSV_COLUMNS
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
 FIELDS = [name for name in Entry.model_fields if name != "scores"] + [f"scores.{name}" for name in Scores.model_fields]
@@ -54,3 +55,20 @@ def test_every_csv_column_is_explained_in_the_readme_and_in_the_bundle():
     for column, meaning in CSV_COLUMNS:
         assert column in readme_columns, column
         assert column in bundle_text and meaning.split(".")[0] in bundle_text, column
+
+
+def test_the_mood_fields_are_named_in_one_table():
+    """words.MOOD_NAMES names every mood field of the model, once; the CSV's columns take the
+    fields' meanings from the model, and the other namings (sentences, table rows, reminders)
+    read the table."""
+    from generator.reminders import FOLLOW_UPS
+    from generator.trends import MOOD_FIELDS
+    from generator.words import FIELD_LABELS, FIELD_WORDS, MOOD_NAMES, MOOD_WORDS
+
+    assert list(MOOD_NAMES) == list(MOOD_FIELDS) and all(name in Entry.model_fields for name in MOOD_NAMES)
+    meanings = dict(CSV_COLUMNS)
+    for name, mood in MOOD_NAMES.items():
+        assert meanings[name] == Entry.model_fields[name].description
+        assert (MOOD_WORDS[name], FIELD_LABELS[name]) == (mood.said, mood.label)
+        assert FIELD_WORDS[name] == f"the {mood.said} ({name})"
+    assert tuple((name, MOOD_NAMES[name].reminder) for name in MOOD_FIELDS[1:]) == FOLLOW_UPS

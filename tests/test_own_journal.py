@@ -4,6 +4,7 @@ and the calendar of follow-ups the report offers."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 from pathlib import Path
 
@@ -59,6 +60,8 @@ def test_the_calendar_holds_exactly_the_follow_ups_still_to_come(own_journal):
     assert len(events) == len(EXPECTED)  # no UID twice
     for event in events:
         assert event.decoded("DTSTAMP").date() <= dt.date.fromisoformat(TODAY)  # from the session, not the clock
+        # named from words.MOOD_NAMES, the session's day as words.format_day writes it
+        assert re.fullmatch(r"Journal: (mood about two hours after|day-[137] mood) \(session of \d{1,2} [A-Z][a-z]{2}\)", str(event["SUMMARY"]))
     index = (own_journal / "site" / "index.html").read_text(encoding="utf-8")
     assert '5 follow-ups are still to come, the next on 10 Apr: <a href="follow-ups.ics" download>' in index
 

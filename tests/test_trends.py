@@ -20,7 +20,7 @@ from generator.trends import (
     session_figures,
     treatment_phase,
 )
-from generator.words import format_day, format_dose, format_range, phase_restart, window_basis
+from generator.words import duration_text, format_day, format_dose, format_range, phase_restart, window_basis
 
 # --------------------------------------------------------------------------- per session
 
@@ -61,19 +61,19 @@ def test_effect_duration_interpolates(moods, days, text):
     duration = effect_duration(entry("2026-01-01", pre=pre, post=post, d1=d1, d3=d3, d7=d7), LONG_AFTER)
     assert duration.days == pytest.approx(days)
     assert not duration.beyond_day7
-    assert duration.text() == text
+    assert duration_text(duration) == text
 
 
 def test_effect_duration_beyond_day7():
     # still +1 on day 7: lasted 7 days or more, counted as 7 (a lower bound)
     duration = effect_duration(entry("2026-01-01", pre=4, post=8, d1=7, d3=6, d7=5), LONG_AFTER)
-    assert duration.beyond_day7 and duration.days == 7.0 and duration.text() == "7+ days"
+    assert duration.beyond_day7 and duration.days == 7.0 and duration_text(duration) == "7+ days"
 
 
 def test_effect_duration_beyond_day7_with_day3_missing():
     # above on day 7 whatever happened on day 3
     duration = effect_duration(entry("2026-01-01", pre=4, post=8, d1=7, d7=5), LONG_AFTER)
-    assert duration.beyond_day7 and duration.text() == "7+ days"
+    assert duration.beyond_day7 and duration_text(duration) == "7+ days"
 
 
 def test_effect_duration_never_bridges_a_missing_point():
@@ -82,13 +82,13 @@ def test_effect_duration_never_bridges_a_missing_point():
     duration = effect_duration(entry("2026-01-01", pre=4, post=8, d1=7, d7=4), LONG_AFTER)
     assert duration.days is None
     assert duration.missing == ["mood_day3"]
-    assert duration.text() == "unknown (day-3 mood missing)"
+    assert duration_text(duration) == "unknown (day-3 mood missing)"
 
 
 def test_effect_duration_names_every_missing_point_in_the_stretch():
     duration = effect_duration(entry("2026-01-01", pre=4, post=8, d7=4), LONG_AFTER)
     assert duration.missing == ["mood_day1", "mood_day3"]
-    assert duration.text() == "unknown (day-1 mood and day-3 mood missing)"
+    assert duration_text(duration) == "unknown (day-1 mood and day-3 mood missing)"
 
 
 def test_effect_duration_ignores_missing_points_before_the_stretch():
@@ -104,17 +104,17 @@ def test_effect_duration_needs_no_later_points_once_back_at_pre():
 
 
 def test_effect_duration_unknown_without_pre_mood_or_day7():
-    assert effect_duration(entry("2026-01-01", post=6), LONG_AFTER).text() == "unknown (mood before the session missing)"
+    assert duration_text(effect_duration(entry("2026-01-01", post=6), LONG_AFTER)) == "unknown (mood before the session missing)"
     no_day7 = effect_duration(entry("2026-01-01", pre=4, post=8, d1=7, d3=6), LONG_AFTER)
     assert no_day7.days is None and no_day7.missing == ["mood_day7"]
-    assert no_day7.text() == "unknown (day-7 mood missing)"
+    assert duration_text(no_day7) == "unknown (day-7 mood missing)"
 
 
 def test_effect_duration_pending_follow_up_is_not_missing():
     # 5 days after the session the day-7 mood is still to come
     duration = effect_duration(entry("2026-01-01", pre=4, post=8, d1=7, d3=6), D(2026, 1, 6))
     assert duration.days is None and duration.missing == [] and duration.pending == ["mood_day7"]
-    assert duration.text() == "not known yet (day-7 mood not due yet)"
+    assert duration_text(duration) == "not known yet (day-7 mood not due yet)"
     # on the due day itself it is still pending (the journal check warns only the day after)
     assert effect_duration(entry("2026-01-01", pre=4, post=8, d1=7, d3=6), D(2026, 1, 8)).pending == ["mood_day7"]
     assert effect_duration(entry("2026-01-01", pre=4, post=8, d1=7, d3=6), D(2026, 1, 9)).missing == ["mood_day7"]
@@ -418,7 +418,7 @@ def test_a_follow_up_written_before_its_day_waits_for_that_day():
     `journal check` warns about) does not decide how long the effect lasted yet."""
     session = entry("2026-01-01", pre=4, post=7, d1=6, d3=5, d7=5)
     early = effect_duration(session, D(2026, 1, 4))  # day 3 (4 Jan) has come, day 7 (8 Jan) has not
-    assert (early.days, early.pending, early.text()) == (None, ["mood_day7"], "not known yet (day-7 mood not due yet)")
-    assert effect_duration(session, D(2026, 1, 8)).text() == "7+ days"  # on its day it counts
+    assert (early.days, early.pending, duration_text(early)) == (None, ["mood_day7"], "not known yet (day-7 mood not due yet)")
+    assert duration_text(effect_duration(session, D(2026, 1, 8))) == "7+ days"  # on its day it counts
     # back at the pre-session level by day 3: the early day-7 mood is not needed
     assert effect_duration(entry("2026-01-01", pre=4, post=7, d1=6, d3=4, d7=9), D(2026, 1, 4)).days == 3.0

@@ -4,8 +4,9 @@ Every sentence and label the report shows about the person's figures is written 
 package: numbers, days, plurals and field names (`numbers`), the figures' own words
 (`figures`), each finding of `generator.signals` in two voices (`findings`: to the person in
 their own report, about "the patient" for the clinician who reads the export's summary), the
-talking points (`statements`: the same facts in the first person), and the checklists and
-the check-in sheet's short statements (`sheet`). Nothing here suggests a dose: the words
+talking points (`statements`: the same facts in the first person), the checklists and
+the check-in sheet's short statements (`sheet`), and the export's CSV columns, README files
+and what a provider's copy leaves out (`bundle`). Nothing here suggests a dose: the words
 describe, the person and their prescriber decide. `tests/test_signals.py` scans every
 sentence for dose advice.
 
@@ -14,9 +15,13 @@ Import from `generator.words`: it holds every public name of the modules below.
 
 from __future__ import annotations
 
-# Still defined in the figures, because charts.py calls Duration.text() and Trends.dose_text(),
-# which use them; named here with the rest of the words.
-from ..trends import MOOD_WORDS, days_text, dose_text, format_dose, join_words
+from .bundle import (
+    CSV_COLUMNS,
+    bundle_readme,
+    csv_columns,
+    data_readme,
+    left_out_sentences,
+)
 from .figures import (
     FigureWords,
     current_dose_text,
@@ -26,6 +31,7 @@ from .figures import (
     phase_name,
     phase_restart,
     regimens_text,
+    session_title,
     window_basis,
 )
 from .findings import (
@@ -71,15 +77,24 @@ from .numbers import (
     FIELD_LABELS,
     FIELD_WORDS,
     MONTH_NAMES,
+    MOOD_NAMES,
+    MOOD_WORDS,
     PHASE_NAMES,
     DurationMeans,
+    MoodName,
+    band_range,
     bands_text,
     based_on,
     break_words,
+    days_text,
+    dose_range_text,
+    dose_text,
     due_day,
     duration_basis,
     duration_mean_text,
+    duration_text,
     format_day,
+    format_dose,
     format_doses,
     format_mean,
     format_mean_days,
@@ -88,13 +103,18 @@ from .numbers import (
     format_signed,
     format_signed_mean,
     hold_text,
+    join_words,
     lift_amount,
     lift_phrase,
     month_text,
+    period_text,
     plural,
     points_text,
     sessions_word,
     signed,
+    table_number,
+    totals_range,
+    weekday_day,
 )
 from .sheet import (
     RED_FLAGS,
@@ -122,11 +142,26 @@ from .statements import (
 )
 
 __all__ = [
+    "CSV_COLUMNS",
+    "csv_columns",
+    "bundle_readme",
+    "data_readme",
+    "left_out_sentences",
     "MOOD_WORDS",
+    "MOOD_NAMES",
+    "MoodName",
     "days_text",
     "dose_text",
     "format_dose",
     "join_words",
+    "duration_text",
+    "dose_range_text",
+    "period_text",
+    "table_number",
+    "band_range",
+    "totals_range",
+    "weekday_day",
+    "session_title",
     "EVIDENCE_LIMIT",
     "FIELD_WORDS",
     "FIELD_LABELS",

@@ -13,20 +13,26 @@ from ..trends import (
     Trends,
     WindowComparison,
     WindowSummary,
-    dose_text,
-    join_words,
 )
 from .numbers import (
     PHASE_NAMES,
     break_words,
+    dose_text,
+    duration_text,
     format_day,
     format_doses,
     format_range,
     hold_text,
+    join_words,
     sessions_word,
 )
 
 # --------------------------------------------------------------------------- the figures' own words
+
+
+def session_title(figure: SessionFigures) -> str:
+    """A session page's title: 'Session of 24 Oct 2026', 'Session of 24 Oct 2026, 18:30'."""
+    return f"Session of {format_day(figure.entry.date)}"
 
 
 def phase_name(phase: Phase) -> str:
@@ -81,7 +87,7 @@ def level_text(trends: Trends, level: DoseLevel) -> str:
 
 def current_dose_text(trends: Trends) -> str:
     """'200 mg', or '200 mg intranasal' when routes differ in the journal."""
-    return "" if trends.current_dose is None else trends.dose_text(trends.current_dose, trends.current_route)
+    return "" if trends.current_dose is None else dose_text(trends.current_dose, trends.current_route, trends.several_routes)
 
 
 def current_hold_text(trends: Trends) -> str:
@@ -95,7 +101,7 @@ def regimens_text(trends: Trends, sessions: Sequence[SessionFigures]) -> str:
     if not trends.several_routes:
         return format_doses(s.dose_mg for s in sessions)
     seen = dict.fromkeys((s.dose_mg, trends.routes_by_session.get(id(s), s.entry.route)) for s in sessions)
-    return join_words([trends.dose_text(dose, route) for dose, route in seen]) or "no recorded dose"
+    return join_words([dose_text(dose, route, trends.several_routes) for dose, route in seen]) or "no recorded dose"
 
 
 @dataclass(frozen=True)
@@ -124,4 +130,4 @@ class FigureWords:
     def sentences(self) -> list[str]:
         """Every sentence written about the figures themselves, for the dose-advice scan."""
         restart = [self.phase_restart] if self.phase_restart else []
-        return [self.phase_name, self.window_basis, *restart, *(s.duration.text() for s in self.trends.sessions)]
+        return [self.phase_name, self.window_basis, *restart, *(duration_text(s.duration) for s in self.trends.sessions)]

@@ -28,26 +28,28 @@ from ..signals import (
     score_age_weeks,
 )
 from ..trends import (
-    MOOD_WORDS,
     IntervalSummary,
     Questionnaire,
     QuestionnairePoint,
     SessionFigures,
     Trends,
-    days_text,
-    format_dose,
-    join_words,
 )
 from .figures import current_dose_text, dates_text, regimens_text
 from .numbers import (
     EVIDENCE_LIMIT,
     FIELD_WORDS,
+    MOOD_WORDS,
     based_on,
     break_words,
+    days_text,
+    dose_text,
     duration_basis,
     duration_mean_text,
+    duration_text,
     format_day,
+    format_dose,
     format_range,
+    join_words,
     plural,
     points_text,
     sessions_word,
@@ -129,9 +131,10 @@ def lift_evidence(s: SessionFigures) -> Evidence:
     return Evidence(e.slug, s.day, text)
 
 
-def after_next_words(s: SessionFigures) -> str:
-    """'after the next session, 1 Oct 2026': how a follow-up dated after the next session is marked."""
-    return f"after the next session, {format_day(s.next_day)}" if s.next_day is not None else ""
+def after_next_words(s: SessionFigures, with_year: bool = True) -> str:
+    """'after the next session, 1 Oct 2026' ('1 Oct' without the year, in a table): how a
+    follow-up dated after the next session is marked, in sentences, tables and charts."""
+    return f"after the next session, {format_day(s.next_day, with_year)}" if s.next_day is not None else ""
 
 
 def duration_evidence(s: SessionFigures) -> Evidence:
@@ -146,7 +149,7 @@ def duration_evidence(s: SessionFigures) -> Evidence:
             ("day 7", "mood_day7", e.mood_day7),
         )
     ]
-    text = f"{session_label(s)}: mood {e.pre_mood} before; {', '.join(moods)}; effect lasted {s.duration.text()}"
+    text = f"{session_label(s)}: mood {e.pre_mood} before; {', '.join(moods)}; effect lasted {duration_text(s.duration)}"
     return Evidence(e.slug, s.day, text)
 
 
@@ -352,7 +355,7 @@ def benefit_declining_words(trends: Trends, f: Finding) -> Signal:
     recent_lift, previous_lift = recent.mean_lift, previous.mean_lift
     assert recent_lift is not None and previous_lift is not None  # declining: both means are known
     routes = recent.routes or previous.routes
-    dose = trends.dose_text(recent.doses[0], routes[0] if routes else None)
+    dose = dose_text(recent.doses[0], routes[0] if routes else None, trends.several_routes)
 
     def words(v: Voice) -> str:
         return (
@@ -594,7 +597,7 @@ def one_bad_session_words(trends: Trends, f: OneBadSession) -> Signal:
 
     def facts(v: Voice) -> str:
         return (
-            f"{v.cap(v.the)} latest session, on {format_day(latest.day)} at {trends.dose_text(latest.dose_mg, routes.get(id(latest)))}, had a "
+            f"{v.cap(v.the)} latest session, on {format_day(latest.day)} at {dose_text(latest.dose_mg, routes.get(id(latest)), trends.several_routes)}, had a "
             f"lift of {signed(lift)} points, well below the {signed(typical, 1)} points typical of the "
             f"{sessions_word(len(others))} before it ({format_range(others[0].day, others[-1].day)}), "
             "which were steady."

@@ -3,32 +3,55 @@ sentence and table is made of."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from ..entries import Entry
 from ..trends import (
     DUE_AFTER_DAYS,
-    MOOD_WORDS,
+    Duration,
     WindowSummary,
-    format_dose,
 )
 
 # Signals list at most this many entries as evidence, the most recent ones.
 EVIDENCE_LIMIT = 12
 
+class MoodName(NamedTuple):
+    """One mood field's names, each for one place: `said` in a sentence ("the day-3 mood"),
+    `label` as a table's row ("Mood on day 3"), `moment` as a chart's series or a session
+    page's line ("Day 3"), `short` in a crowded cell ("day 3"), `reminder` in a calendar
+    reminder ("day-3 mood"). What each field means is its description in the entry model
+    (generator.entries), which the CSV's columns read."""
+
+    said: str
+    label: str
+    moment: str
+    short: str
+    reminder: str
+
+
+# The one table of the mood fields' names: every other naming of them reads it.
+MOOD_NAMES: dict[str, MoodName] = {
+    "pre_mood": MoodName("mood before the session", "Mood before the session", "Before", "before", "mood before the session"),
+    "post_mood_2h": MoodName("2-hour mood", "Mood 2 hours after", "2 hours after", "2 h", "mood about two hours after"),
+    "mood_day1": MoodName("day-1 mood", "Mood on day 1", "Day 1", "day 1", "day-1 mood"),
+    "mood_day3": MoodName("day-3 mood", "Mood on day 3", "Day 3", "day 3", "day-3 mood"),
+    "mood_day7": MoodName("day-7 mood", "Mood on day 7", "Day 7", "day 7", "day-7 mood"),
+}
+
+# The mood fields as a reader names them ("the day-3 mood"), not as they are written; with
+# the next session's mood before, the last point an effect is read to.
+MOOD_WORDS = {name: mood.said for name, mood in MOOD_NAMES.items()} | {"next_pre_mood": "mood before the next session"}
+
 # The mood fields as a sentence names them with the name written in the entry ("the day-3 mood
-# (mood_day3)"), from the one table of their names (MOOD_WORDS).
-FIELD_WORDS = {name: f"the {MOOD_WORDS[name]} ({name})" for name in ("pre_mood", "post_mood_2h", "mood_day1", "mood_day3", "mood_day7")}
+# (mood_day3)"), from the one table of their names (MOOD_NAMES).
+FIELD_WORDS = {name: f"the {mood.said} ({name})" for name, mood in MOOD_NAMES.items()}
 
 # The fields as a table's row or column names them (the export's summary, "what was recorded").
 FIELD_LABELS: dict[str, str] = {
-    "pre_mood": "Mood before the session",
-    "post_mood_2h": "Mood 2 hours after",
-    "mood_day1": "Mood on day 1",
-    "mood_day3": "Mood on day 3",
-    "mood_day7": "Mood on day 7",
+    **{name: mood.label for name, mood in MOOD_NAMES.items()},
     "dissociation": "Dissociation",
     "side_effects": "Side effects",
     "tolerability": "Tolerability of side effects",
@@ -39,9 +62,59 @@ FIELD_LABELS: dict[str, str] = {
 
 
 # --------------------------------------------------------------------------- numbers, days and plurals
-# format_dose, dose_text, join_words, days_text and MOOD_WORDS are still defined in trends:
-# trends' Duration.text() and Trends.dose_text(), which charts.py calls as methods, use them.
-# generator.words names them with the rest; import them from there.
+
+
+def format_dose(mg: float) -> str:
+    """'150 mg', '37.5 mg': no trailing '.0'."""
+    if not math.isfinite(mg) or abs(mg) >= 1e15:
+        return f"{mg:g} mg"
+    if float(mg).is_integer():
+        return f"{int(mg)} mg"
+    return f"{mg:.3f}".rstrip("0").rstrip(".") + " mg"
+
+
+def dose_text(dose: float, route: str | None, several_routes: bool) -> str:
+    """'200 mg', or '200 mg intranasal' when the journal has more than one route
+    (`Trends.several_routes`)."""
+    if not several_routes:
+        return format_dose(dose)
+    return f"{format_dose(dose)} {route}" if route else f"{format_dose(dose)} (route not recorded)"
+
+
+def join_words(words: Sequence[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def days_text(days: float) -> str:
+    """'2.8', '3': a number of days with one decimal at most."""
+    return f"{days:.1f}".removesuffix(".0")
+
+
+def duration_text(duration: Duration) -> str:
+    """How long one session's effect lasted (trends.Duration), the one wording of it for the
+    pages, the summary, the CSV and the charts: '2.8 days', '7+ days', '0 days (no rise at 2
+    hours)', '3+ days (still above at the next session, 3 days later)', or why it is unknown."""
+    if duration.days is not None:
+        if duration.at_next:
+            shown = days_text(duration.days)
+            return f"{shown}+ days (still above at the next session, {shown} {'day' if shown == '1' else 'days'} later)"
+        if duration.beyond_day7:
+            return "7+ days"
+        if duration.days == 0:
+            return "0 days (no rise at 2 hours)"
+        shown = f"{duration.days:.1f}".removesuffix(".0")
+        return f"{shown} {'day' if shown == '1' else 'days'}"
+    reasons = []
+    if duration.missing:
+        reasons.append(f"{join_words([MOOD_WORDS[m] for m in duration.missing])} missing")
+    if duration.pending:
+        reasons.append(f"{join_words([MOOD_WORDS[m] for m in duration.pending])} not due yet")
+    if duration.missing or not duration.pending:
+        return f"unknown ({'; '.join(reasons) or 'no follow-ups'})"
+    return f"not known yet ({'; '.join(reasons)})"
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -65,6 +138,15 @@ def format_day(day: date | datetime | None, with_year: bool = True) -> str:
     return text
 
 
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def weekday_day(day: date) -> str:
+    """'Tue 24 Nov 2026': a day with its weekday, the same in every locale (when a follow-up
+    is due, as `journal new` prints it)."""
+    return f"{_WEEKDAYS[day.weekday()]} {format_day(day)}"
+
+
 def format_range(first: date, last: date) -> str:
     """'24 Oct – 22 Nov 2026', '11–30 Jun 2026': what both days share is written once."""
     if first == last:
@@ -84,6 +166,21 @@ def format_doses(doses: Iterable[float]) -> str:
     if len(distinct) == 1:
         return format_dose(distinct[0])
     return f"doses from {format_dose(distinct[0])} to {format_dose(distinct[-1])}"
+
+
+def dose_range_text(doses: Iterable[float]) -> str:
+    """The doses of some sessions in a chart's table or tooltip: '150 mg', or '100 mg to 150 mg'
+    (lowest to highest)."""
+    distinct = sorted(set(doses))
+    return format_dose(distinct[0]) if len(distinct) == 1 else f"{format_dose(distinct[0])} to {format_dose(distinct[-1])}"
+
+
+def period_text(year: int, part: int, unit: str) -> str:
+    """A chart's period: 'Nov 2026' (unit 'month', part the month 1-12), 'Q4 2026' ('quarter',
+    part 0-3), '2026' ('year')."""
+    if unit == "month":
+        return f"{_MONTHS[part - 1]} {year}"
+    return f"Q{part + 1} {year}" if unit == "quarter" else str(year)
 
 
 def sessions_word(n: int) -> str:
@@ -135,6 +232,16 @@ def format_number(value: float | int | None, digits: int = 1) -> str:
     if isinstance(value, int) or float(value).is_integer():
         return str(int(value))
     return f"{value:.{digits}f}"
+
+
+def table_number(value: float | int | None) -> str:
+    """A number in a chart's table: one decimal at most ('4', '4.3'), 'missing' when not
+    recorded."""
+    if value is None:
+        return "missing"
+    if isinstance(value, float):
+        return f"{value:.1f}".rstrip("0").rstrip(".")
+    return str(value)
 
 
 def format_signed(value: float | int | None) -> str:
@@ -243,4 +350,14 @@ def lift_amount(mean: float, plain: bool) -> str:
 def bands_text(bands: Sequence[tuple[int, int, str]]) -> str:
     """A questionnaire's severity bands, '0-4 minimal, 5-9 mild, ...': written from the one
     table of bands (trends.PHQ9_BANDS, GAD7_BANDS)."""
-    return ", ".join(f"{low}-{high} {name}" for low, high, name in bands)
+    return ", ".join(f"{band_range(low, high)} {name}" for low, high, name in bands)
+
+
+def band_range(low: int, high: int) -> str:
+    """The totals of one severity band, '5-9', as bands_text and the charts' bands write them."""
+    return f"{low}-{high}"
+
+
+def totals_range(low: int, high: int) -> str:
+    """The lowest to the highest of some questionnaire totals, '3 to 9', in a chart's table."""
+    return f"{low} to {high}"

@@ -11,14 +11,10 @@ from ..signals import (
     side_effect_changes,
     stood_out,
 )
-from ..trends import (
-    Trends,
-    days_text,
-    join_words,
-)
+from ..trends import Trends
 from .figures import dates_text, regimens_text
 from .findings import Signal, adequate_trial_status, score_age, stood_out_harsh, stood_out_low
-from .numbers import break_words, duration_mean_text, format_day, lift_phrase, sessions_word
+from .numbers import break_words, days_text, duration_mean_text, format_day, join_words, lift_phrase, sessions_word
 
 # --------------------------------------------------------------------------- the checklists
 

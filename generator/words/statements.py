@@ -18,18 +18,18 @@ from ..trends import (
     SessionFigures,
     Trends,
     WindowSummary,
-    days_text,
-    join_words,
 )
 from .figures import current_dose_text, dates_text, regimens_text
 from .findings import interval_dates, lost_sentences, score_age, score_text, stood_out_harsh, stood_out_low
 from .numbers import (
     based_on,
     break_words,
+    days_text,
     duration_basis,
     duration_mean_text,
     format_day,
     format_range,
+    join_words,
     lift_amount,
     lift_phrase,
     plural,
