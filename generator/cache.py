@@ -4,7 +4,7 @@ A chart's SVG depends only on its Vega-Lite spec and on the versions of Altair a
 vl-convert, so a chart drawn by one `journal build` is taken, not drawn again, by the
 next one in a new process: an unchanged journal builds without starting vl-convert's
 JavaScript engine. The Vega runtime (which depends on vl-convert's version alone) is
-kept the same way.
+kept the same way, and so are the compiled page templates (see generator.rebuilding).
 
 What is derived from the entries stays with them: the folder is `.journal-cache/`
 beside mkdocs.yml, never a user-wide cache, and never part of the site or an export.
@@ -71,6 +71,19 @@ class DrawingCache:
 
     def get(self, key: str) -> str | None:
         """The text kept under `key`; None when there is none or it is damaged."""
+        data = self.get_bytes(key)
+        if data is None:
+            return None
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:  # pragma: no cover - the digest matched
+            return None
+
+    def put(self, key: str, text: str) -> None:
+        self.put_bytes(key, text.encode("utf-8"))
+
+    def get_bytes(self, key: str) -> bytes | None:
+        """The bytes kept under `key`; None when there are none or they are damaged."""
         try:
             data = (self.folder / key).read_bytes()
         except OSError:
@@ -78,13 +91,9 @@ class DrawingCache:
         header, newline, body = data.partition(b"\n")
         if not newline or header != _MAGIC + hashlib.sha256(body).hexdigest().encode():
             return None
-        try:
-            return body.decode("utf-8")
-        except UnicodeDecodeError:  # pragma: no cover - the digest matched
-            return None
+        return body
 
-    def put(self, key: str, text: str) -> None:
-        body = text.encode("utf-8")
+    def put_bytes(self, key: str, body: bytes) -> None:
         data = _MAGIC + hashlib.sha256(body).hexdigest().encode() + b"\n" + body
         temporary = None
         try:

@@ -86,11 +86,12 @@ def session_path(entry: Entry) -> str:
     return f"sessions/{entry.slug}.md"
 
 
-# Compiled page templates, kept for the process: `journal serve` renders them on every rebuild.
+# Compiled page templates, kept for the process when no journal folder keeps them (see
+# render_pages' `template_code`): `journal serve` renders them on every rebuild.
 _TEMPLATE_CODE = KeptTemplateCode()
 
 
-def _environment(override_dir: Path | None) -> Environment:
+def _environment(override_dir: Path | None, template_code: KeptTemplateCode | None = None) -> Environment:
     loaders = []
     if override_dir is not None:
         loaders += [FileSystemLoader(str(override_dir / "pages")), FileSystemLoader(str(override_dir))]
@@ -101,7 +102,7 @@ def _environment(override_dir: Path | None) -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
-        bytecode_cache=_TEMPLATE_CODE,
+        bytecode_cache=template_code or _TEMPLATE_CODE,
     )
     env.filters.update(
         dose=format_dose,
@@ -144,11 +145,13 @@ def render_pages(
     pages: Sequence[SitePage],
     url_for: Callable[[str, str], str],
     override_dir: Path | None = None,
+    template_code: KeptTemplateCode | None = None,
 ) -> list[SitePage]:
     """Fill in each page's HTML. `url_for(from_path, to_path)` gives the link from one page
     to another (or to an asset), as the site engine lays them out. Everything the templates
-    show is prepared in the report (`report.views`, see generator.views): this only renders."""
-    env = _environment(override_dir)
+    show is prepared in the report (`report.views`, see generator.views): this only renders.
+    `template_code`: where compiled templates are kept (the journal's cache folder)."""
+    env = _environment(override_dir, template_code)
     views = report.views
     shared = {
         "report": report,

@@ -219,6 +219,8 @@ class JournalPlugin(BasePlugin[JournalConfig]):
         # Drawn charts are kept beside mkdocs.yml, with the journal (see cache.py): outside
         # entries/ and the site, and a hidden name MkDocs leaves out should docs_dir be there.
         self.drawing_cache = DrawingCache(self._path(config, FOLDER_NAME)) if config.config_file_path else None
+        self.template_code.store = self.drawing_cache  # compiled templates are kept there too
+        _keep_compiled_templates(config.theme, self.template_code)
         self.override_dir = self._path(config, self.config.templates) if self.config.templates else None
         if self.override_dir is not None and not self.override_dir.is_dir():
             raise PluginError(f"journal plugin: templates folder {self.override_dir} does not exist")
@@ -318,7 +320,7 @@ class JournalPlugin(BasePlugin[JournalConfig]):
         def url_for(from_path: str, to_path: str) -> str:
             return get_relative_url(urls.get(to_path, to_path), urls.get(from_path, from_path))
 
-        render_pages(report, pages, url_for, self.override_dir)
+        render_pages(report, pages, url_for, self.override_dir, self.template_code)
         self.pages = {page.path: page for page in pages}
         return files
 
@@ -365,8 +367,6 @@ class JournalPlugin(BasePlugin[JournalConfig]):
             self.search_sections.attach(config.plugins)
 
     def on_env(self, env: Any, config: Any, files: Files) -> Any:
-        if self.serving:  # compiled once per serve process, not once per rebuild
-            env.bytecode_cache = self.template_code
         if self.runtime_file is not None:  # MkDocs writes the files after this
             self.runtime_file.content_string = vega_runtime_js(self.drawing_cache)
             self.runtime_file = None
@@ -409,6 +409,23 @@ class JournalPlugin(BasePlugin[JournalConfig]):
         if self.override_dir is not None:
             server.watch(str(self.override_dir))
         return server
+
+
+def _keep_compiled_templates(theme: Any, template_code: KeptTemplateCode) -> None:
+    """Every Jinja environment made from the theme keeps its compiled templates in
+    `template_code`: MkDocs' own for the pages, and those Material's search plugin makes to
+    look up its language. Each build made them anew and compiled every template again."""
+    if getattr(theme, "_journal_keeps_templates", False):
+        return
+    make_env = theme.get_env
+
+    def get_env() -> Any:
+        env = make_env()
+        env.bytecode_cache = template_code
+        return env
+
+    theme.get_env = get_env
+    theme._journal_keeps_templates = True
 
 
 def _answering_when_failed(rebuild: Any, site: Path) -> Any:

@@ -25,12 +25,17 @@ from test_performance import entry
 
 TODAY = dt.date.fromisoformat(EXAMPLE_TODAY)
 ENTRIES = {f"2026-06-{day:02d}.yaml": entry(f"2026-06-{day:02d}", dose=50 + day) for day in (1, 4, 8, 11, 15)}
-# A command run in a new process, then the heavy libraries it loaded, on the last line.
+# A command run in a new process, then the heavy libraries it loaded, on the last line; the
+# line before: how many templates Jinja compiled (the rest were taken from the cache).
 LOADED = (
-    "import sys\nfrom generator.cli import main\nstatus = main(sys.argv[1:])\n"
+    "import sys\nimport jinja2\ncompiled = []\ncompile = jinja2.Environment.compile\n"
+    "jinja2.Environment.compile = lambda *a, **kw: compiled.append(1) or compile(*a, **kw)\n"
+    "from generator.cli import main\nstatus = main(sys.argv[1:])\n"
+    "print(len(compiled))\n"
     "print(sorted({m.split('.')[0] for m in sys.modules} & {'altair', 'mkdocs', 'vl_convert'}))\n"
     "sys.exit(status)\n"
 )
+COMPILED: list[int] = []  # templates compiled by each run_journal_process, in order
 
 
 def run_journal_process(project: Path, home: Path, *args: str) -> list[str]:
@@ -42,7 +47,9 @@ def run_journal_process(project: Path, home: Path, *args: str) -> list[str]:
     done = subprocess.run([sys.executable, "-c", LOADED, *args, "--today", EXAMPLE_TODAY],
                           cwd=project, env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
-    return eval(done.stdout.strip().splitlines()[-1])  # the list printed by LOADED
+    *_, compiled, loaded = done.stdout.strip().splitlines()
+    COMPILED.append(int(compiled))
+    return eval(loaded)  # the list printed by LOADED
 
 
 def fresh_process_memory(monkeypatch) -> None:
@@ -65,15 +72,21 @@ def test_a_second_build_in_a_new_process_draws_nothing_and_writes_only_in_the_jo
     home.mkdir()
     (tmp_path / "journal" / "extra" / "mine.md").write_text("# Mine\n", encoding="utf-8")
 
+    COMPILED.clear()
     assert "vl_convert" in run_journal_process(project, home, "build")
+    assert COMPILED[0] > 20  # Material's templates and the report's
     cache = project / FOLDER_NAME
     kept = sorted(p.name for p in cache.iterdir())
+    assert any(name.startswith("template-") for name in kept)
     assert any(name.startswith("chart-") for name in kept) and any(name.startswith("vega-runtime-") for name in kept)
     first = {p.relative_to(project / "site"): p.read_bytes() for p in (project / "site").rglob("*.html")}
 
     # unchanged: every chart and the Vega runtime come from the cache, so neither the
-    # JavaScript engine nor Altair is even loaded; the pages are the same
+    # JavaScript engine nor Altair is even loaded; no template is compiled again (Material's
+    # or the report's); the pages are the same
+    COMPILED.clear()
     assert run_journal_process(project, home, "build") == ["mkdocs"]
+    assert COMPILED == [0]
     assert {p.relative_to(project / "site"): p.read_bytes() for p in (project / "site").rglob("*.html")} == first
     assert sorted(p.name for p in cache.iterdir()) == kept
 
