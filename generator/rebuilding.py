@@ -19,6 +19,7 @@ from typing import Any
 
 from jinja2 import BytecodeCache, Environment
 from jinja2.bccache import Bucket
+from jinja2.utils import _PassArg
 
 from .cache import DrawingCache
 
@@ -61,16 +62,30 @@ class KeptTemplateCode(BytecodeCache):
 
 
 def _compiled_by(environment: Environment, name: str) -> str:
-    """What, besides the source, decides a template's compiled code in `environment`."""
+    """What, besides the source, decides a template's compiled code in `environment`: its
+    syntax, whitespace and escaping settings, its extensions, and each filter's and test's
+    function and the way it is called (Jinja compiles a call differently for a filter that
+    takes the context): a filter changed by a library's update is never called by code
+    compiled for the old one."""
     autoescape = environment.autoescape(name) if callable(environment.autoescape) else environment.autoescape
     return repr((
-        autoescape, sorted(environment.extensions), getattr(environment, "newstyle_gettext", None),
+        type(environment).__qualname__, environment.code_generator_class.__qualname__,
         environment.block_start_string, environment.block_end_string, environment.variable_start_string,
         environment.variable_end_string, environment.comment_start_string, environment.comment_end_string,
         environment.line_statement_prefix, environment.line_comment_prefix, environment.trim_blocks,
         environment.lstrip_blocks, environment.newline_sequence, environment.keep_trailing_newline,
-        environment.optimized,
+        environment.optimized, environment.is_async, bool(autoescape),
+        None if environment.finalize is None else _which(environment.finalize),
+        sorted(environment.extensions), getattr(environment, "newstyle_gettext", None),
+        environment.policies.get("ext.i18n.trimmed"), getattr(environment, "sandboxed", False),
+        sorted((n, _which(f)) for n, f in environment.filters.items()),
+        sorted((n, _which(f)) for n, f in environment.tests.items()),
     ))
+
+
+def _which(function: Any) -> tuple[str, str, str]:
+    return (str(getattr(function, "__module__", None)), str(getattr(function, "__qualname__", repr(function))),
+            repr(_PassArg.from_obj(function)))
 
 
 def _toc_signature(toc: Iterable[Any]) -> tuple[Any, ...]:

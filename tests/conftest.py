@@ -287,33 +287,15 @@ def _keep_compiled_templates() -> None:
     their own), so each of the suite's hundreds of real builds parsed and compiled the same
     fifty Material and report templates again: about a third of a small build's time. Jinja's
     bytecode cache is made for exactly this: a template is taken compiled only when its source
-    is the same (by its SHA-1) and the environment compiles it the same way (`_fingerprint`:
+    is the same (by its SHA-1) and the environment compiles it the same way (generator.rebuilding's key:
     the syntax, whitespace and autoescape settings, the extensions, the filters and tests),
     else compiled anew and kept. What renders, and so every page, is the same; a template a
     test writes or changes is compiled from its new source."""
-    from hashlib import sha1
-
     import jinja2
-    from jinja2.bccache import Bucket, BytecodeCache
 
-    class Kept(BytecodeCache):
-        def __init__(self):
-            self.kept: dict[str, bytes] = {}
+    from generator.rebuilding import KeptTemplateCode
 
-        def get_bucket(self, environment, name, filename, source):
-            key = sha1(repr((name, filename, _fingerprint(environment, name))).encode()).hexdigest()
-            bucket = Bucket(environment, key, self.get_source_checksum(source))
-            self.load_bytecode(bucket)  # refused (left empty) when the source's checksum differs
-            return bucket
-
-        def load_bytecode(self, bucket):
-            if bucket.key in self.kept:
-                bucket.bytecode_from_string(self.kept[bucket.key])
-
-        def dump_bytecode(self, bucket):
-            self.kept[bucket.key] = bucket.bytecode_to_string()
-
-    cache = Kept()
+    cache = KeptTemplateCode()  # in memory only: the suite's builds need not share a folder
     made = jinja2.Environment.__init__
 
     def __init__(environment, *args, **kwargs):
@@ -322,34 +304,6 @@ def _keep_compiled_templates() -> None:
             environment.bytecode_cache = cache
 
     setattr(jinja2.Environment, "__init__", __init__)  # noqa: B010 - a plain assignment to a method is refused by mypy
-
-
-def _fingerprint(environment, name: str) -> tuple:
-    """What, besides the source, decides a template's compiled code in this environment."""
-    autoescape = environment.autoescape(name) if callable(environment.autoescape) else environment.autoescape
-    return (
-        type(environment).__qualname__, environment.code_generator_class.__qualname__,
-        environment.block_start_string, environment.block_end_string, environment.variable_start_string,
-        environment.variable_end_string, environment.comment_start_string, environment.comment_end_string,
-        environment.line_statement_prefix, environment.line_comment_prefix, environment.trim_blocks,
-        environment.lstrip_blocks, environment.newline_sequence, environment.keep_trailing_newline,
-        environment.optimized, environment.is_async, bool(autoescape),
-        None if environment.finalize is None else _which(environment.finalize),
-        tuple(sorted(environment.extensions)), getattr(environment, "newstyle_gettext", None),  # i18n
-        environment.policies.get("ext.i18n.trimmed"),
-        environment.sandboxed, tuple(sorted(getattr(environment, "intercepted_binops", ()))),
-        tuple(sorted(getattr(environment, "intercepted_unops", ()))),
-        # compiled code calls each filter and test by its kind, and folds constant calls in
-        tuple(sorted((n, _which(f)) for n, f in environment.filters.items())),
-        tuple(sorted((n, _which(f)) for n, f in environment.tests.items())),
-    )
-
-
-def _which(function) -> tuple:
-    from jinja2.utils import _PassArg
-
-    return (getattr(function, "__module__", None), getattr(function, "__qualname__", repr(function)),
-            repr(_PassArg.from_obj(function)))
 
 
 _keep_compiled_templates()
