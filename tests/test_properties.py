@@ -206,6 +206,24 @@ def damaged(draw) -> bytes:
 entry_files = st.one_of(yaml_documents(), dumped_entries(), damaged(), st.binary(max_size=200))
 
 
+def optional_fields(text: st.SearchStrategy, side_effect: st.SearchStrategy) -> dict[str, st.SearchStrategy]:
+    """A strategy for each optional field of an entry, valid anywhere in its range; `text` for
+    the notes, `side_effect` for one side effect's name."""
+    return {
+        "route": st.sampled_from(["sublingual", "oral", "intranasal", "intramuscular", "intravenous"]),
+        "hold_time_min": st.integers(0, 60) | st.floats(0, 60),
+        "pre_mood": st.integers(1, 10), "post_mood_2h": st.integers(1, 10),
+        "mood_day1": st.integers(1, 10), "mood_day3": st.integers(1, 10), "mood_day7": st.integers(1, 10),
+        "dissociation": st.sampled_from(["none", "mild", "moderate", "strong"]),
+        "side_effects": st.lists(side_effect, max_size=3),
+        "provider": st.sampled_from(["Clinic A", "Dr B"] + PAYLOADS) | words,
+        "scores": st.fixed_dictionaries({}, optional={
+            "phq9": st.integers(0, 27) | st.lists(st.integers(0, 3), min_size=9, max_size=9),
+            "gad7": st.integers(0, 21) | st.lists(st.integers(0, 3), min_size=7, max_size=7)}),
+        "notes": text, "private_notes": text,
+    }
+
+
 @st.composite
 def valid_entries(draw) -> str:
     """Entries that pass every check, with values anywhere in their ranges and any text."""
@@ -213,19 +231,8 @@ def valid_entries(draw) -> str:
     data: dict = {"date": day.isoformat() if draw(st.booleans())
                   else f"{day} {draw(st.integers(0, 23)):02d}:{draw(st.integers(0, 59)):02d}",
                   "dose_mg": draw(st.sampled_from([25, 50, 100, 150, 37.5]) | st.floats(0.01, 5000))}
-    optional = {
-        "route": st.sampled_from(["sublingual", "oral", "intranasal", "intramuscular", "intravenous"]),
-        "hold_time_min": st.integers(0, 60) | st.floats(0, 60),
-        "pre_mood": st.integers(1, 10), "post_mood_2h": st.integers(1, 10),
-        "mood_day1": st.integers(1, 10), "mood_day3": st.integers(1, 10), "mood_day7": st.integers(1, 10),
-        "dissociation": st.sampled_from(["none", "mild", "moderate", "strong"]),
-        "side_effects": st.lists(st.sampled_from(["nausea", "dizzy", "headache"] + PAYLOADS) | words.filter(str.strip), max_size=3),
-        "provider": st.sampled_from(["Clinic A", "Dr B"] + PAYLOADS) | words,
-        "scores": st.fixed_dictionaries({}, optional={
-            "phq9": st.integers(0, 27) | st.lists(st.integers(0, 3), min_size=9, max_size=9),
-            "gad7": st.integers(0, 21) | st.lists(st.integers(0, 3), min_size=7, max_size=7)}),
-        "notes": st.sampled_from(PAYLOADS) | words, "private_notes": st.sampled_from(PAYLOADS) | words,
-    }
+    text = st.sampled_from(PAYLOADS) | words
+    optional = optional_fields(text, st.sampled_from(["nausea", "dizzy", "headache"] + PAYLOADS) | words.filter(str.strip))
     for name, strategy in optional.items():
         if draw(st.booleans()):
             data[name] = draw(strategy)

@@ -32,7 +32,7 @@ from hypothesis import strategies as st
 from conftest import EXAMPLE_TODAY, write_project
 from generator.cli import main as run_journal
 from test_export import windows_problems
-from test_properties import PAYLOADS, examples, words
+from test_properties import examples, optional_fields, words
 
 # The session dates a journal may hold (the checks refuse others); nothing here goes outside.
 FIRST_DAY = dt.date(1980, 1, 1)
@@ -98,19 +98,8 @@ def entry_files(draw, session: tuple[dt.date, tuple[int, int] | None]) -> bytes:
     else:
         date = f"{day.isoformat()} {time[0]:02d}:{time[1]:02d}"
     data: dict = {"date": date, "dose_mg": draw(st.sampled_from([25, 50, 150, 37.5]) | st.floats(0.01, 5000))}
-    optional = {
-        "route": st.sampled_from(["sublingual", "oral", "intranasal", "intramuscular", "intravenous"]),
-        "hold_time_min": st.integers(0, 60) | st.floats(0, 60),
-        "pre_mood": st.integers(1, 10), "post_mood_2h": st.integers(1, 10),
-        "mood_day1": st.integers(1, 10), "mood_day3": st.integers(1, 10), "mood_day7": st.integers(1, 10),
-        "dissociation": st.sampled_from(["none", "mild", "moderate", "strong"]),
-        "side_effects": st.lists(st.sampled_from(["nausea", "dizzy", "headache"]) | words.filter(str.strip), max_size=3),
-        "provider": st.sampled_from(["Clinic A", "Dr B"] + PAYLOADS) | words,
-        "scores": st.fixed_dictionaries({}, optional={
-            "phq9": st.integers(0, 27) | st.lists(st.integers(0, 3), min_size=9, max_size=9),
-            "gad7": st.integers(0, 21) | st.lists(st.integers(0, 3), min_size=7, max_size=7)}),
-        "notes": words, "private_notes": words,
-    }
+    side_effect = st.sampled_from(["nausea", "dizzy", "headache"]) | words.filter(str.strip)
+    optional = optional_fields(words, side_effect)
     for name, strategy in optional.items():
         if draw(st.booleans()):
             data[name] = draw(strategy)
