@@ -556,8 +556,8 @@ def provider_spelling_problems(
             problems.append(odd[0][1].problem(
                 ("provider",), "provider",
                 f"{_named(odd, prescribers)} and {_named(main, prescribers)} may be one prescriber written two ways "
-                f"({reason}); if so, list them under one name in the providers setting of the journal plugin in "
-                "mkdocs.yml, and the report counts them as one",
+                f"({reason}); if so, list them under one name in the providers setting (in journal.yml, or under "
+                "the journal plugin in mkdocs.yml), and the report counts them as one",
                 "warning",
             ))
     return problems

@@ -78,7 +78,7 @@ def check(tmp_path, capsys, options: str = "") -> tuple[int, list[str]]:
 def test_check_names_the_spellings_of_one_prescriber_and_their_files(tmp_path, capsys):
     code, lines = check(tmp_path, capsys)
     advice = ("may be one prescriber written two ways ({}); if so, list them under one name in the providers "
-              "setting of the journal plugin in mkdocs.yml, and the report counts them as one")
+              "setting (in journal.yml, or under the journal plugin in mkdocs.yml), and the report counts them as one")
     full = (f'"{FULL}" (entries/2026-08-29.yaml, entries/2026-09-05.yaml, entries/2026-09-19.yaml and 5 more files)')
     assert lines == [
         f'entries/2026-09-12.yaml:9:11: warning: provider: "{SHORT}" (entries/2026-09-12.yaml, entries/2026-09-26.yaml '
@@ -136,7 +136,7 @@ def test_without_the_setting_each_spelling_is_named_once_in_the_overlap_notice()
         assert sentence.endswith(said), name
         for spelling in (FULL, SHORT, COVERING):  # no garbled list naming one twice
             assert sentence.split("Sessions inside")[0].count(spelling) == 1, (name, spelling)
-    assert "list them under one name in the providers setting in mkdocs.yml" in pages["overview"]
+    assert "list them under one name in the providers setting (in journal.yml, or under the journal plugin in mkdocs.yml)." in pages["overview"]
     # the one-page sheet names each prescriber once too, and leaves the sessions to the overview
     assert (said.split(" Sessions inside")[0] + " Receiving ketamine from more than one prescriber") in pages["check-in"]
     assert "The overview lists the sessions that overlap." in pages["check-in"]

@@ -297,7 +297,8 @@ def overlapping_prescribers_words(trends: Trends, f: Overlap) -> Signal:
         "legal risks: please tell each prescriber about the other. One prescriber at a time means "
         "ending treatment with one before the other prescribes anything. If an entry names "
         "the wrong provider, correct that entry; if two of these names are one prescriber written "
-        "in different ways, list them under one name in the providers setting in mkdocs.yml."
+        "in different ways, list them under one name in the providers setting (in journal.yml, or "
+        "under the journal plugin in mkdocs.yml)."
     )
     clinician = (
         f"The journal {periods} This is worth discussing with the patient; an entry may also name "
