@@ -383,7 +383,7 @@ def mood_chart(trends: Trends) -> Chart:
         x=_x_date(time_domain(trends)),
         y=alt.Y("mood:Q", title="Mood (1-10)", scale=alt.Scale(domain=[1, 10])),
         color=alt.Color("series:N", title=None, sort=labels, scale=alt.Scale(domain=labels, range=colours)),
-        detail="segment:N",
+        detail=alt.Detail("segment:N"),
     )
     tooltip = [_date_tooltip(title="Session"), alt.Tooltip("series:N", title="When"),
                alt.Tooltip("mood:Q", title="Mood (1-10)")]
@@ -453,7 +453,7 @@ def lift_chart(trends: Trends) -> Chart:
         color=PALETTE["blue"], opacity=1, size=_dot_size(len(values))
     ).encode(x=x, y=y, tooltip=tooltip)
     mean_line = alt.Chart(data).mark_line(color=PALETTE["orange"], strokeWidth=2).encode(
-        x=x, y=alt.Y("mean:Q", axis=_whole_point_axis([v["lift"] for v in values])), detail="segment:N"
+        x=x, y=alt.Y("mean:Q", axis=_whole_point_axis([v["lift"] for v in values])), detail=alt.Detail("segment:N")
     )
     layers = [bars, dots, mean_line]
     if steps:
@@ -463,7 +463,7 @@ def lift_chart(trends: Trends) -> Chart:
         layers.append(
             # Above the plot, clear of the bars; written upwards, so steps close together do not overlap.
             alt.Chart(step_data).mark_text(angle=270, align="left", baseline="middle", color="#333333", fontSize=12)
-            .encode(x=x, y=alt.value(-4), text="label:N", tooltip=step_tooltip)
+            .encode(x=x, y=alt.YValue(-4), text=alt.Text("label:N"), tooltip=step_tooltip)
         )
     chart = alt.layer(*layers).properties(width=WIDTH, height=HEIGHT)
     return Chart(
@@ -516,7 +516,7 @@ def dose_chart(trends: Trends) -> Chart:
     segments = _segment_ids(trends.sessions, trends.gaps)
     values: list[Datum] = [{"date": _day(f), "dose": f.entry.dose_mg, "segment": s} for f, s in zip(trends.sessions, segments)]
     base = alt.Chart(_Values(values)).encode(
-        x=_x_date(time_domain(trends)), y=alt.Y("dose:Q", title="Dose (mg)", scale=alt.Scale(zero=True)), detail="segment:N",
+        x=_x_date(time_domain(trends)), y=alt.Y("dose:Q", title="Dose (mg)", scale=alt.Scale(zero=True)), detail=alt.Detail("segment:N"),
     )
     tooltip = [_date_tooltip(title="Session"), alt.Tooltip("dose:Q", title="Dose (mg)")]
     chart = (
@@ -724,13 +724,13 @@ def questionnaire_chart(questionnaire: Questionnaire, key: str, domain: Domain |
     shades = ["#f4f4f4", "#e8e8e8", "#dcdcdc", "#d0d0d0", "#c4c4c4"][: len(bands)]
     band_tooltip = [alt.Tooltip("band:N", title="Severity"), alt.Tooltip("range:N", title="Totals")]
     band_layer = alt.Chart(_Values(bands)).mark_rect(opacity=0.9).encode(
-        y=alt.Y("from:Q", title=f"{questionnaire.name} total", scale=alt.Scale(domain=[0, top], nice=False)), y2="to:Q",
+        y=alt.Y("from:Q", title=f"{questionnaire.name} total", scale=alt.Scale(domain=[0, top], nice=False)), y2=alt.Y2("to:Q"),
         color=alt.Color("band:N", legend=None, scale=alt.Scale(domain=[b["band"] for b in bands], range=shades)),
         tooltip=band_tooltip,
     )
     # Each band's name in the middle of its band, to the right of the plot, clear of the scores.
     labels = alt.Chart(_Values(bands)).mark_text(align="left", baseline="middle", dx=6, color="#444444", fontSize=12).encode(
-        y="middle:Q", x=alt.value(WIDTH), text="band:N", tooltip=band_tooltip,
+        y=alt.Y("middle:Q"), x=alt.XValue(WIDTH), text=alt.Text("band:N"), tooltip=band_tooltip,
     )
     base = alt.Chart(_Values(values)).encode(x=x, y=alt.Y("total:Q"))
     size = 40 if unit is None else 20
@@ -764,7 +764,7 @@ def grouped_mood_chart(trends: Trends, grouping: Grouping) -> Chart:
         x=_x_period(unit, time_domain(trends)),
         y=alt.Y("mood:Q", title=f"Mood (1-10), average per {unit}", scale=alt.Scale(domain=[1, 10])),
         color=alt.Color("series:N", title=None, sort=labels, scale=alt.Scale(domain=labels, range=colours)),
-        detail="segment:N",
+        detail=alt.Detail("segment:N"),
     )
     tooltip = [alt.Tooltip("period:N", title=unit.capitalize()), alt.Tooltip("series:N", title="When"),
                alt.Tooltip("mood:Q", title="Average mood")]
@@ -848,9 +848,9 @@ def grouped_dose_chart(trends: Trends, grouping: Grouping) -> Chart:
     )
     y = alt.Y("lowest:Q", title="Dose (mg)", scale=alt.Scale(zero=True))
     chart = alt.layer(
-        base.mark_rule(color=PALETTE["blue"], strokeWidth=2).encode(y=y, y2="highest:Q"),
+        base.mark_rule(color=PALETTE["blue"], strokeWidth=2).encode(y=y, y2=alt.Y2("highest:Q")),
         base.mark_point(filled=True, color=PALETTE["blue"], size=16).encode(y=y),
-        base.mark_point(filled=True, color=PALETTE["blue"], size=16).encode(y="highest:Q"),
+        base.mark_point(filled=True, color=PALETTE["blue"], size=16).encode(y=alt.Y("highest:Q")),
     ).properties(width=WIDTH, height=180)
     title = f"Dose over time, {unit} by {unit}"
     return Chart(
