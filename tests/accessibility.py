@@ -3,7 +3,8 @@ injected into the page (never fetched), and the upstream rules we cannot fix."""
 
 from __future__ import annotations
 
-from pathlib import Path
+import re
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -49,3 +50,45 @@ def to_dark(page) -> None:
     page.add_style_tag(content="*, *::before, *::after { transition: none !important; }")
     page.evaluate("() => document.body.setAttribute('data-md-color-scheme', 'slate')")
     page.wait_for_function("() => document.body.getAttribute('data-md-color-scheme') === 'slate'")
+
+
+# --- which pages get the deep checks -------------------------------------------------------
+
+_ELEMENT_WITH_CLASS = re.compile(r"<([a-zA-Z][a-zA-Z0-9-]*)\b[^>]*?\sclass=\"([^\"]*)\"")
+
+
+def template_of(relative: str) -> str:
+    """The template a page of the site is made from: every session's page shares one."""
+    parts = PurePosixPath(relative).parts
+    if len(parts) == 2 and parts[0] == "sessions" and parts[1] != "index.html":
+        return "session"
+    return relative
+
+
+def _parts(html: str) -> set[tuple[str, str]]:
+    """The kinds of part a page holds: each element name with each class it carries."""
+    return {(tag.lower(), name) for tag, classes in _ELEMENT_WITH_CLASS.findall(html) for name in classes.split()}
+
+
+def pages_to_inspect(site: Path, pages: list[str]) -> list[str]:
+    """The pages axe inspects (and the tests screenshot): one page per template, and another
+    page of the same template only while it holds a kind of part (an element with a class:
+    a safety notice, a questionnaire table, a side-effect list) that none chosen so far has.
+    So every kind of part every page shows is inspected at least once, without inspecting
+    thirty session pages made of the same parts. Chosen greedily, the page that adds the
+    most first; ties by name, so the choice is the same in every run."""
+    by_template: dict[str, dict[str, set[tuple[str, str]]]] = {}
+    for relative in pages:
+        html = (site / relative).read_text(encoding="utf-8")
+        by_template.setdefault(template_of(relative), {})[relative] = _parts(html)
+    chosen: list[str] = []
+    for template in sorted(by_template):
+        candidates = by_template[template]
+        seen: set[tuple[str, str]] = set()
+        while candidates:
+            best = max(sorted(candidates), key=lambda r: len(candidates[r] - seen))
+            if seen and not candidates[best] - seen:
+                break
+            chosen.append(best)
+            seen |= candidates.pop(best)
+    return sorted(chosen)

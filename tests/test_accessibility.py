@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from accessibility import COLOUR_RULES, axe_violations, to_dark
+from accessibility import COLOUR_RULES, axe_violations, pages_to_inspect, to_dark
 from conftest import unzipped_bundle
 
 pytestmark = pytest.mark.browser
@@ -21,24 +21,29 @@ def test_export_site_and_summary_pass_axe_in_both_schemes(browser, example_expor
     # JavaScript): the drawings are outside axe's run, and loading it on each page is slow.
     # test_browser.py checks every page of the example with its charts drawn.
     context.route("**/vega-runtime.js", lambda route: route.abort())
+    outside: list[str] = []
+    context.route("http*://**/*", lambda route: (outside.append(route.request.url), route.abort()))
     page = context.new_page()
     page.on("pageerror", lambda error: None)  # without the runtime the live charts do not draw, by design here
     failures = []
-    pages = sorted(p for p in (bundle / "site").rglob("*.html") if p.name != "404.html")
+    site = bundle / "site"
+    pages = sorted(str(p.relative_to(site)) for p in site.rglob("*.html") if p.name != "404.html")
     assert len(pages) >= 40
-    dark_done = set()
-    for path in pages[share::2]:
-        page.goto(path.as_uri(), wait_until="load")
+    # axe in both schemes on one page per template (and a second session page only for
+    # parts the first lacks: pages_to_inspect); every page is opened, and must ask nothing
+    # of any host. test_browser.py does the same for the example site, with its charts drawn.
+    deep = pages_to_inspect(site, pages)
+    assert sum(p.startswith("sessions/") for p in deep) >= 2
+    ordered = deep + [p for p in pages if p not in deep]
+    for relative in ordered[share::2]:
+        page.goto((site / relative).as_uri(), wait_until="load")
+        if relative not in deep:
+            continue
         found = axe_violations(page)
-        # Dark colours on one page of each template here (they come from the same stylesheet
-        # and markup; test_browser.py checks every page of the example in both schemes).
-        template = "session" if path.parent.name == "sessions" and path.name != "index.html" else path.name
-        if template not in dark_done:
-            dark_done.add(template)
-            to_dark(page)
-            found += [f"dark {v}" for v in axe_violations(page, COLOUR_RULES)]
+        to_dark(page)
+        found += [f"dark {v}" for v in axe_violations(page, COLOUR_RULES)]
         if found:
-            failures.append(f"{path.name}: {found}")
+            failures.append(f"{relative}: {found}")
     if share == 0:
         page.goto((bundle / "summary.html").as_uri(), wait_until="load")
         found = axe_violations(page, exclude=None)  # its charts included: it is one page
@@ -47,6 +52,7 @@ def test_export_site_and_summary_pass_axe_in_both_schemes(browser, example_expor
         if found:
             failures.append(f"summary.html: {found}")
     context.close()
+    assert outside == [], f"requests to other hosts: {outside}"
     assert failures == []
 
 
@@ -114,3 +120,25 @@ def test_chart_text_is_at_least_12_px_at_default_zoom(browser, example_site):
     assert len(sizes) > 50
     assert min(sizes) >= 12 - 0.01, min(sizes)
     page.close()
+
+
+def test_the_deep_checks_see_every_kind_of_part_once_and_one_page_per_template(tmp_path):
+    def page(relative: str, body: str) -> str:
+        path = tmp_path / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f'<html><body class="page">{body}</body></html>', encoding="utf-8")
+        return relative
+
+    pages = [
+        page("index.html", '<div class="kj-cards">'),
+        page("sessions/index.html", '<table class="kj-table">'),
+        page("sessions/2026-01-01.html", '<p class="kj-note">'),
+        page("sessions/2026-01-08.html", '<p class="kj-note"><div class="admonition warning">'),
+        page("sessions/2026-01-15.html", '<p class="kj-note">'),
+        page("sessions/2026-01-22.html", '<table class="kj-phq9">'),
+    ]
+    # The page with the most parts first, then only a page that adds one: the notice's page
+    # covers the plain ones, the questionnaire's page is the only one with its table.
+    assert pages_to_inspect(tmp_path, pages) == [
+        "index.html", "sessions/2026-01-08.html", "sessions/2026-01-22.html", "sessions/index.html",
+    ]
