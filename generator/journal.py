@@ -19,7 +19,7 @@ from pathlib import Path
 from .entries import DATE_RANGE, SCHEMA_PATH, Entry, assign_slugs, date_in_range, entry_template
 from .problems import Problem, Severity, count_summary
 from .reading import MAX_FILE_BYTES, ReadEntry, clip, read_entry, too_large
-from .validation import cross_entry_places, cross_entry_problems, entry_warnings, provider_spelling_problems, validate
+from .validation import cross_entry_places, cross_entry_problems, entry_warnings, validate
 
 ENTRY_SUFFIXES = (".yaml", ".yml")
 _BACKUP_SUFFIXES = ("~", ".swp", ".swo", ".swx", ".bak", ".orig", ".tmp", ".rej")
@@ -366,10 +366,10 @@ def _load_journal(folder: Path, today: dt.date | str | None, base: Path | None, 
             # Only the places the checks across entries point at are needed from here on:
             # the rest is let go now, which with thousands of entries saves memory and time.
             checked.append((entry, cross_entry_places(read)))
-    journal.problems.extend(cross_entry_problems(checked, journal.today))
-    journal.problems.extend(provider_spelling_problems(checked, providers))
+    ordered = sorted(checked, key=lambda pair: pair[0].sort_key)  # once, for the checks and the entries
+    journal.problems.extend(cross_entry_problems(checked, journal.today, providers, ordered))
     failed = {p.source for p in journal.errors}
-    journal.entries = sorted((e for e, r in checked if r.source not in failed), key=lambda e: e.sort_key)
+    journal.entries = [e for e, r in ordered if r.source not in failed]
     assign_slugs(journal.entries)
     journal.problems.sort(key=lambda p: (p.source, p.line, p.column, p.severity, p.message))
     return journal
