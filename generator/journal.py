@@ -39,6 +39,9 @@ class Journal:
     # Each entry file's bytes as read, by the entry's real path: only when loaded with
     # `keep_originals` (the export copies them without reading any file a second time).
     originals: dict[str, bytes] = field(default_factory=dict, repr=False)
+    # Every entry file found, as (its real path, its name in messages), in the order found:
+    # what else looks at the files (`journal check`'s schema lines) need not list them again.
+    files: list[tuple[str, str]] = field(default_factory=list, repr=False)
 
     @property
     def errors(self) -> list[Problem]:
@@ -343,8 +346,10 @@ def _load_journal(folder: Path, today: dt.date | str | None, base: Path | None, 
     journal.problems.extend(problems)
     checked: list[tuple[Entry, ReadEntry]] = []
     for (current, name), source in zip(files, _display_paths(files, base)):
+        path = os.path.join(current, name)
+        journal.files.append((path, source))
         try:
-            read, entry, value_problems = _read_and_check(os.path.join(current, name), source, cache, originals)
+            read, entry, value_problems = _read_and_check(path, source, cache, originals)
             if entry is not None and not any(p.severity == "error" for p in read.problems):
                 # a file with an error found while reading it: its follow-up reminders wait
                 value_problems = value_problems + entry_warnings(entry, read, journal.today)
