@@ -19,7 +19,7 @@ from pathlib import Path
 from .entries import DATE_RANGE, SCHEMA_PATH, Entry, assign_slugs, date_in_range, entry_template
 from .problems import Problem, Severity, count_summary
 from .reading import MAX_FILE_BYTES, ReadEntry, clip, read_entry, too_large
-from .validation import cross_entry_places, cross_entry_problems, entry_warnings, validate
+from .validation import Places, cross_entry_places, cross_entry_problems, entry_warnings, validate
 
 ENTRY_SUFFIXES = (".yaml", ".yml")
 _BACKUP_SUFFIXES = ("~", ".swp", ".swo", ".swx", ".bak", ".orig", ".tmp", ".rej")
@@ -341,7 +341,7 @@ def load_journal(
     return journal
 
 
-def _check_one(journal: Journal, checked: list[tuple[Entry, ReadEntry]], raw: bytes | ReadEntry | Exception,
+def _check_one(journal: Journal, checked: list[tuple[Entry, Places]], raw: bytes | ReadEntry | Exception,
                path: str, source: str, cache: EntryCache | None, originals: dict[str, bytes] | None) -> None:
     """Check one file read for `_load_journal`: its problems into the journal, its entry into `checked`."""
     try:
@@ -384,7 +384,7 @@ def _load_journal(folder: Path, today: dt.date | str | None, base: Path | None, 
         return journal
     files, problems = _find_entry_names(folder, base)
     journal.problems.extend(problems)
-    checked: list[tuple[Entry, ReadEntry]] = []
+    checked: list[tuple[Entry, Places]] = []
     journal.files = [(os.path.join(current, name), source) for (current, name), source in zip(files, _display_paths(files, base))]
     for start in range(0, len(journal.files), READ_BATCH):
         named = journal.files[start:start + READ_BATCH]

@@ -24,7 +24,7 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from .entries import DATE_RANGE, FOLLOW_UP_DAYS, NO_SIDE_EFFECTS, Entry, with_source
-from .problems import Problem
+from .problems import Problem, Severity
 from .providers import Prescribers, likely_same, name_key
 from .reading import Path_, ReadEntry, clip, field_label
 
@@ -434,26 +434,49 @@ CROSS_ENTRY_PATHS: tuple[Path_, ...] = (("date",),) + tuple((name,) for name in 
 that a check there points at (see `cross_entry_places`)."""
 
 
-def cross_entry_places(read: ReadEntry) -> ReadEntry:
+class Places:
     """What `cross_entry_problems` needs of a file once the file is checked: its name and the
-    places of CROSS_ENTRY_PATHS, which it then finds exactly as in `read`. A journal of
-    thousands of files need not keep the place of every value until all are read (memory,
-    and time: `journal check` on 10,000 entries held some 40 MB more for them)."""
-    kept = ReadEntry(read.source, start=read.start)
+    places of CROSS_ENTRY_PATHS, found exactly as `ReadEntry.position` finds them. A journal
+    of thousands of files need not keep the place of every value until all are read (memory,
+    and time: `journal check` on 10,000 entries held some 40 MB more for them), nor a whole
+    ReadEntry for the few it keeps (12 MB more, and 0.02 s)."""
+
+    __slots__ = ("source", "start", "places")
+
+    def __init__(self, source: str, start: tuple[int, int], places: dict[Path_, tuple[int, int]]):
+        self.source = source
+        self.start = start
+        self.places = places  # by path: the value's place, else its key's
+
+    def position(self, path: Path_) -> tuple[int, int]:
+        while path:
+            if path in self.places:
+                return self.places[path]
+            path = path[:-1]
+        return self.start
+
+    def problem(self, path: Path_, field_name: str | None, message: str, severity: Severity = "error") -> Problem:
+        line, column = self.position(path)
+        return Problem(self.source, line, column, field_name, message, severity)
+
+
+def cross_entry_places(read: ReadEntry) -> Places:
+    """The `Places` of a file that `cross_entry_problems` points at."""
+    values, keys = read.value_positions, read.key_positions
+    places = {}
     for path in CROSS_ENTRY_PATHS:
         while path:  # where `ReadEntry.position` looks: the value, its key, then what holds it
-            if path in read.value_positions:
-                kept.value_positions[path] = read.value_positions[path]
-            if path in read.key_positions:
-                kept.key_positions[path] = read.key_positions[path]
+            place = values.get(path) or keys.get(path)
+            if place is not None:
+                places[path] = place
             path = path[:-1]
-    return kept
+    return Places(read.source, read.start, places)
 
 
 def cross_entry_problems(
-    pairs: Iterable[tuple[Entry, ReadEntry]], today: dt.date,
+    pairs: Iterable[tuple[Entry, Places]], today: dt.date,
     providers: tuple[tuple[str, tuple[str, ...]], ...] = (),
-    ordered: list[tuple[Entry, ReadEntry]] | None = None,
+    ordered: list[tuple[Entry, Places]] | None = None,
 ) -> list[Problem]:
     """Every check across entries, in one pass over them: sessions dated after today and one
     session written down in two files (errors), one day rated with two moods
@@ -466,9 +489,9 @@ def cross_entry_problems(
     if ordered is None:
         ordered = sorted(given, key=lambda pair: pair[0].sort_key)
     problems: list[Problem] = []
-    by_when: dict[Any, list[tuple[Entry, ReadEntry]]] = defaultdict(list)
-    by_day: dict[dt.date, list[tuple[Entry, ReadEntry, str, int]]] = defaultdict(list)
-    by_spelling: dict[str, list[tuple[Entry, ReadEntry]]] = {}
+    by_when: dict[Any, list[tuple[Entry, Places]]] = defaultdict(list)
+    by_day: dict[dt.date, list[tuple[Entry, Places, str, int]]] = defaultdict(list)
+    by_spelling: dict[str, list[tuple[Entry, Places]]] = {}
     for pair in ordered:
         entry, read = pair
         day = entry.day
@@ -502,7 +525,7 @@ def cross_entry_problems(
     return problems
 
 
-def _one_session_twice(group: list[tuple[Entry, ReadEntry]]) -> list[Problem]:
+def _one_session_twice(group: list[tuple[Entry, Places]]) -> list[Problem]:
     when = group[0][0].date
     problems = []
     for _entry, read in group:
@@ -520,7 +543,7 @@ def _one_session_twice(group: list[tuple[Entry, ReadEntry]]) -> list[Problem]:
     return problems
 
 
-def _day_rated_two_ways(by_day: dict[dt.date, list[tuple[Entry, ReadEntry, str, int]]]) -> list[Problem]:
+def _day_rated_two_ways(by_day: dict[dt.date, list[tuple[Entry, Places, str, int]]]) -> list[Problem]:
     """Two entries rating the same calendar day with different moods: a day-N follow-up of one
     session and a follow-up of another (11 Oct as one session's day 7 and the next one's day 1).
     Each follow-up is that day's mood, so they should agree; the warning names both files. The
@@ -555,7 +578,7 @@ FILES_NAMED = 3
 
 
 def _provider_spellings(
-    by_spelling: dict[str, list[tuple[Entry, ReadEntry]]], providers: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    by_spelling: dict[str, list[tuple[Entry, Places]]], providers: tuple[tuple[str, tuple[str, ...]], ...] = ()
 ) -> list[Problem]:
     """Provider names that are probably one prescriber written in different ways (see
     `providers.likely_same`), and that the `providers` setting does not join yet: one warning
@@ -564,7 +587,7 @@ def _provider_spellings(
     entries naming each spelling, in date order, the spellings in the order first written."""
     prescribers = Prescribers(providers)
     configured = {name_key(name) for name, _ in providers}
-    groups: dict[str, list[tuple[Entry, ReadEntry]]] = {}
+    groups: dict[str, list[tuple[Entry, Places]]] = {}
     joined = set()
     for spelling, spelled in by_spelling.items():  # each spelling's key worked out once
         key = prescribers.key(spelling)
@@ -599,12 +622,12 @@ def _provider_spellings(
     return problems
 
 
-def _spellings(group: list[tuple[Entry, ReadEntry]], prescribers: Prescribers) -> list[str]:
+def _spellings(group: list[tuple[Entry, Places]], prescribers: Prescribers) -> list[str]:
     written = list(dict.fromkeys(entry.provider for entry, _ in group if entry.provider is not None))
     return list(dict.fromkeys([prescribers.resolve(written[0]), *written]))
 
 
-def _named(group: list[tuple[Entry, ReadEntry]], prescribers: Prescribers) -> str:
+def _named(group: list[tuple[Entry, Places]], prescribers: Prescribers) -> str:
     """'"Dr. A. Osei" (entries/a.yaml and entries/b.yaml)': as the report will name it."""
     # every entry of a group names its provider (the first one's is the group's)
     name = prescribers.resolve(next(entry.provider for entry, _ in group if entry.provider is not None))
