@@ -551,9 +551,10 @@ def _day_rated_two_ways(by_day: dict[dt.date, list[tuple[Entry, Places, str, int
     compared. One warning per pair, at the earlier session's field. `by_day`: each day's
     follow-up ratings (entry, read, field, value), in date order of the entries."""
     problems: list[Problem] = []
-    for day, ratings in sorted(by_day.items()):
-        if len({value for *_, value in ratings}) < 2:
-            continue
+    # most days are rated once, or alike: only the others are sorted and looked at
+    disputed = [day for day, ratings in by_day.items() if len(ratings) > 1 and len({r[3] for r in ratings}) > 1]
+    for day in sorted(disputed):
+        ratings = by_day[day]
         ratings.sort(key=lambda r: r[0].sort_key)
         for i, (entry, read, name, value) in enumerate(ratings):
             differing = [r for r in ratings[i + 1:] if r[3] != value and r[0] is not entry]
