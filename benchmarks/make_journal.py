@@ -12,10 +12,11 @@ named after its date), every one valid under `journal check --today TODAY`:
 - moods before, 2 hours after and on days 1, 3 and 7, each follow-up sometimes missing
   (and not yet written when it is not due yet), so the check has warnings to print;
 - a calendar day rated as the follow-up of two sessions (day 7 of one, day 3 of the next)
-  gets the same mood in both, as a person writing down that day's mood would give it; one
-  such rating in DISAGREE gets another mood, so that the check's "one day, two moods"
-  warning still has a few to report (at 10,000 entries: 49 days rated two ways of 14,650
-  rated twice, 77 warnings, where the moods drawn independently made 17,040);
+  gets the same mood in both, as a person writing down that day's mood would give it; a
+  share DISAGREE (0.3%) of such ratings gets another mood, so that the check's "one day,
+  two moods" warning still has a few to report (at 10,000 entries 14,650 follow-ups rate a
+  day already rated, 49 days are rated two ways: 77 warnings, where moods drawn each on
+  its own made 17,040);
 - side effects in the spellings people use (`dizzy`, `Headache`, `felt floaty`), as a
   flow list, a block list or `[]`, or left out;
 - PHQ-9 on about one session in four (a total or the nine answers), GAD-7 less often;
