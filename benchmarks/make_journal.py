@@ -11,6 +11,12 @@ named after its date), every one valid under `journal check --today TODAY`:
   with a hold time, now and then oral or intramuscular; four providers one after another;
 - moods before, 2 hours after and on days 1, 3 and 7, each follow-up sometimes missing
   (and not yet written when it is not due yet), so the check has warnings to print;
+- a calendar day rated as the follow-up of two sessions (day 7 of one, day 3 of the next)
+  gets the same mood in both, as a person writing down that day's mood would give it; a
+  share DISAGREE (0.3%) of such ratings gets another mood, so that the check's "one day,
+  two moods" warning still has a few to report (at 10,000 entries 14,650 follow-ups rate a
+  day already rated, 49 days are rated two ways: 77 warnings, where moods drawn each on
+  its own made 17,040);
 - side effects in the spellings people use (`dizzy`, `Headache`, `felt floaty`), as a
   flow list, a block list or `[]`, or left out;
 - PHQ-9 on about one session in four (a total or the nine answers), GAD-7 less often;
@@ -28,6 +34,7 @@ import random
 from pathlib import Path
 
 TODAY = dt.date(2026, 11, 25)
+DISAGREE = 0.003  # of the follow-ups whose day another session's follow-up rated already
 EARLIEST = dt.date(1980, 1, 1)  # generator.entries.EARLIEST_DATE
 DOSES = [50, 75, 100, 125, 150, 175, 200, 225, 250]
 PROVIDERS = [
@@ -138,7 +145,26 @@ def _session_days(n: int, today: dt.date, rng: random.Random) -> list[dt.date]:
     return list(reversed(days))
 
 
-def entry_text(rng: random.Random, day: dt.date, dose: float, provider: str, today: dt.date, index: int) -> str:
+def _day_mood(day: dt.date, value: int, rated: dict[dt.date, int] | None, slips: random.Random | None) -> int:
+    """The mood for a follow-up of `day`: the one already written for that day, if any (now
+    and then another, a slip), else `value`, which is then that day's mood."""
+    if rated is None or slips is None:
+        return value
+    if day not in rated:
+        rated[day] = value
+        return value
+    known = rated[day]
+    if slips.random() >= DISAGREE:
+        return known
+    return slips.choice([other for other in range(max(1, known - 2), min(10, known + 2) + 1) if other != known])
+
+
+def entry_text(rng: random.Random, day: dt.date, dose: float, provider: str, today: dt.date, index: int,
+               rated: dict[dt.date, int] | None = None, slips: random.Random | None = None) -> str:
+    """One entry file's text. `rated`: the mood of each calendar day that a follow-up of an
+    earlier session rated, which a follow-up of the same day here repeats (and adds to);
+    `slips`: a random source of its own for the few that do not (so that `rng` draws the
+    same numbers either way, and everything else in the journal stays as it was)."""
     route = rng.choices(["sublingual", "oral", "intramuscular"], weights=[85, 10, 5])[0]
     when = day.isoformat()
     if rng.random() < 0.05:
@@ -175,7 +201,7 @@ def entry_text(rng: random.Random, day: dt.date, dose: float, provider: str, tod
             continue
         due = day + dt.timedelta(days=offset)
         if today >= due and rng.random() > missing[name]:
-            out.append(f"{name}: {_clip(value, 1, 10)}\n")
+            out.append(f"{name}: {_day_mood(due, _clip(value, 1, 10), rated, slips)}\n")
     out.append(f"provider: {provider}\n")
     if index % 4 == 0 or rng.random() < 0.05:
         out.append("scores:\n")
@@ -202,6 +228,8 @@ def make_journal(folder: Path | str, n: int, seed: int = 7, today: dt.date = TOD
     days = _session_days(n, today, rng)
     paths = []
     dose_index, left_at_dose = 0, rng.randint(3, 10)
+    rated: dict[dt.date, int] = {}
+    slips = random.Random(f"{seed}-{n}-slips")
     for index, day in enumerate(days):
         if left_at_dose == 0:
             step = rng.choices([1, -1, 0], weights=[70, 20, 10])[0]
@@ -210,7 +238,7 @@ def make_journal(folder: Path | str, n: int, seed: int = 7, today: dt.date = TOD
         left_at_dose -= 1
         provider = PROVIDERS[index * 4 // n]  # three moves to a new provider, never back
         path = folder / f"{day.isoformat()}.yaml"
-        path.write_text(entry_text(rng, day, DOSES[dose_index], provider, today, index), encoding="utf-8")
+        path.write_text(entry_text(rng, day, DOSES[dose_index], provider, today, index, rated, slips), encoding="utf-8")
         paths.append(path)
     return paths
 

@@ -646,7 +646,7 @@ def _report(args: argparse.Namespace) -> int:
     # the bytes kept for the schema-line warnings: each entry file is read once
     journal = load_journal(folder, resolve_today(args.today), providers=providers, keep_originals=True)
     if folder.is_dir():  # entries whose editor schema line leads nowhere
-        journal.problems.extend(schema_line_problems(folder, read=journal.originals))
+        journal.problems.extend(schema_line_problems(folder, read=journal.originals, files=journal.files))
         journal.problems.sort(key=lambda p: (p.source, p.line, p.column, p.severity, p.message))
     if args.format == "json":
         payload = {

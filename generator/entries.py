@@ -366,12 +366,6 @@ def _stem(source: str) -> str:
     return Path(source).stem
 
 
-def _stem_changed(entry: Entry) -> bool:
-    private = entry.__pydantic_private__
-    source = private["_path"] or private["_source"]
-    return bool(source) and safe_name(_stem(source)) != _stem(source)
-
-
 def assign_slugs(entries: list[Entry]) -> None:
     """Give every entry a page name of its own: its file name without the extension, with
     -2, -3... when names would clash (x.yaml and x.yml, a/x.yaml and b/x.yaml, X.yaml and
@@ -379,11 +373,19 @@ def assign_slugs(entries: list[Entry]) -> None:
     Otherwise one session's page would silently replace another's. A name that had to be
     made safe (a<b.yaml is a_b) gives way to one that did not (a_b.yaml)."""
     taken = {"index"}
-    # top level first
-    for entry in sorted(entries, key=lambda e: (_stem_changed(e), e.source.count("/"), e.source)):
+    # each entry's name worked out once: the sort and the name need it both
+    named = []
+    for entry in entries:
         private = entry.__pydantic_private__  # what `entry._slug = ...` sets, without its cost
         private["_slug"] = ""
-        base = slug = entry.slug
+        source = private["_path"] or private["_source"]
+        stem = _stem(source) if source else ""
+        base = safe_name(stem) if source else entry.slug  # what `slug` gives without a _slug
+        named.append((bool(source) and base != stem, private["_source"].count("/"), private["_source"], base, private))
+    # top level first
+    named.sort(key=lambda item: item[:3])
+    for *_, base, private in named:
+        slug = base
         number = 1
         while slug.casefold() in taken:
             number += 1

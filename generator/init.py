@@ -20,7 +20,7 @@ import json
 import os
 import re
 import stat
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -200,38 +200,43 @@ def _head(path: Path) -> bytes | None:
 
 
 def schema_line_problems(entries_dir: Path, base: Path | None = None,
-                         read: Mapping[str, bytes] | None = None) -> list[Problem]:
+                         read: Mapping[str, bytes] | None = None,
+                         files: Sequence[tuple[str, str]] | None = None) -> list[Problem]:
     """A warning for each entry whose schema line names a file that does not exist: the
     editor then says "Unable to load schema" and checks nothing as the person types.
     `read`: the bytes of files already read, by path (Journal.originals), which are not
-    opened again; other files are."""
+    opened again; other files are. `files`: the entry files as (path, name in messages),
+    as the load found them (Journal.files); when not given, they are looked for again."""
     read = read or {}
-    files, _ = find_entry_files(entries_dir, base)
+    if files is None:
+        found_files, _ = find_entry_files(entries_dir, base)
+        files = [(str(path), display_path(path, base)) for path in found_files]
     local = Path(os.path.abspath(entries_dir)).parent / LOCAL_SCHEMA_NAME
     seen: dict[tuple[str, str], bool] = {}
     problems: list[Problem] = []
-    for path in files:
-        known = read.get(str(path))
-        head = known[:_HEAD_BYTES] if known is not None else _head(path)
+    for path, source in files:
+        known = read.get(path)
+        head = known[:_HEAD_BYTES] if known is not None else _head(Path(path))
         if head is None:
             continue  # not a regular readable file: the check reports it already
         found = _SCHEMA_LINE.search(head)
         if found is None:
             continue
         reference = found.group(1).decode("utf-8", "replace")
-        key = (str(path.parent), reference)
+        folder = os.path.dirname(path)
+        key = (folder, reference)
         if key not in seen:
-            target = _schema_target(reference, path.parent)
+            target = _schema_target(reference, Path(folder))
             seen[key] = target is None or target.is_file()
         if seen[key]:
             continue
         line = head[: found.start()].count(b"\n") + 1
-        suggestion = Path(os.path.relpath(local, os.path.abspath(path.parent))).as_posix()
+        suggestion = Path(os.path.relpath(local, os.path.abspath(folder))).as_posix()
         fix = "" if local.is_file() else (
             f"run `journal init` in the journal folder to put a copy of the schema there ({LOCAL_SCHEMA_NAME}), then "
         )
         problems.append(Problem(
-            display_path(path, base), line, 1, None,
+            source, line, 1, None,
             f"the schema line points at {reference}, which does not exist, so editors cannot check "
             f"this file as you type; {fix}change the line to `# yaml-language-server: $schema={suggestion}`",
             "warning",

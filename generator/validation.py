@@ -4,9 +4,9 @@ Three kinds of check:
 - `validate`: one file's values against the `Entry` model (errors);
 - `entry_warnings`: follow-ups due but missing, or recorded too early, and a file name
   whose date differs from the entry's (warnings);
-- `cross_entry_problems`: the same session twice, sessions dated in the future (errors);
-- `provider_spelling_problems`: provider names that are probably one prescriber (warnings).
-  two entries rating one day with different moods (warnings).
+- `cross_entry_problems`, in one pass over all entries: the same session twice, sessions
+  dated in the future (errors); two entries rating one day with different moods, and
+  provider names that are probably one prescriber (warnings).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from .entries import DATE_RANGE, FOLLOW_UP_DAYS, NO_SIDE_EFFECTS, Entry, with_source
-from .problems import Problem
+from .problems import Problem, Severity
 from .providers import Prescribers, likely_same, name_key
 from .reading import Path_, ReadEntry, clip, field_label
 
@@ -434,32 +434,68 @@ CROSS_ENTRY_PATHS: tuple[Path_, ...] = (("date",),) + tuple((name,) for name in 
 that a check there points at (see `cross_entry_places`)."""
 
 
-def cross_entry_places(read: ReadEntry) -> ReadEntry:
+class Places:
     """What `cross_entry_problems` needs of a file once the file is checked: its name and the
-    places of CROSS_ENTRY_PATHS, which it then finds exactly as in `read`. A journal of
-    thousands of files need not keep the place of every value until all are read (memory,
-    and time: `journal check` on 10,000 entries held some 40 MB more for them)."""
-    kept = ReadEntry(read.source, start=read.start)
+    places of CROSS_ENTRY_PATHS, found exactly as `ReadEntry.position` finds them. A journal
+    of thousands of files need not keep the place of every value until all are read (memory,
+    and time: `journal check` on 10,000 entries held some 40 MB more for them), nor a whole
+    ReadEntry for the few it keeps (12 MB more, and 0.02 s)."""
+
+    __slots__ = ("source", "start", "places")
+
+    def __init__(self, source: str, start: tuple[int, int], places: dict[Path_, tuple[int, int]]):
+        self.source = source
+        self.start = start
+        self.places = places  # by path: the value's place, else its key's
+
+    def position(self, path: Path_) -> tuple[int, int]:
+        while path:
+            if path in self.places:
+                return self.places[path]
+            path = path[:-1]
+        return self.start
+
+    def problem(self, path: Path_, field_name: str | None, message: str, severity: Severity = "error") -> Problem:
+        line, column = self.position(path)
+        return Problem(self.source, line, column, field_name, message, severity)
+
+
+def cross_entry_places(read: ReadEntry) -> Places:
+    """The `Places` of a file that `cross_entry_problems` points at."""
+    values, keys = read.value_positions, read.key_positions
+    places = {}
     for path in CROSS_ENTRY_PATHS:
         while path:  # where `ReadEntry.position` looks: the value, its key, then what holds it
-            if path in read.value_positions:
-                kept.value_positions[path] = read.value_positions[path]
-            if path in read.key_positions:
-                kept.key_positions[path] = read.key_positions[path]
+            place = values.get(path) or keys.get(path)
+            if place is not None:
+                places[path] = place
             path = path[:-1]
-    return kept
+    return Places(read.source, read.start, places)
 
 
 def cross_entry_problems(
-    pairs: Iterable[tuple[Entry, ReadEntry]], today: dt.date
+    pairs: Iterable[tuple[Entry, Places]], today: dt.date,
+    providers: tuple[tuple[str, tuple[str, ...]], ...] = (),
+    ordered: list[tuple[Entry, Places]] | None = None,
 ) -> list[Problem]:
-    """Sessions dated after today, and one session written down in two files. Each `read`
-    needs only its name and the places of CROSS_ENTRY_PATHS (`cross_entry_places`)."""
+    """Every check across entries, in one pass over them: sessions dated after today and one
+    session written down in two files (errors), one day rated with two moods
+    (`_day_rated_two_ways`) and one prescriber written several ways (`_provider_spellings`;
+    `providers` is the setting that joins spellings) (warnings). `pairs` in the order the
+    files were found; `ordered`: the same pairs in date order (Entry.sort_key), when the
+    caller has them. Each `read` needs only its name and the places of CROSS_ENTRY_PATHS
+    (`cross_entry_places`)."""
+    given = list(pairs)
+    if ordered is None:
+        ordered = sorted(given, key=lambda pair: pair[0].sort_key)
     problems: list[Problem] = []
-    by_when: dict[Any, list[tuple[Entry, ReadEntry]]] = defaultdict(list)
-    pairs_seen = list(pairs)
-    for entry, read in pairs_seen:
-        if entry.day > today:
+    by_when: dict[Any, list[tuple[Entry, Places]]] = defaultdict(list)
+    by_day: dict[dt.date, list[tuple[Entry, Places, str, int]]] = defaultdict(list)
+    by_spelling: dict[str, list[tuple[Entry, Places]]] = {}
+    for pair in ordered:
+        entry, read = pair
+        day = entry.day
+        if day > today:
             problems.append(
                 read.problem(
                     ("date",), "date",
@@ -467,42 +503,58 @@ def cross_entry_problems(
                     "written after its session, so check the year and the month",
                 )
             )
-        by_when[entry.date].append((entry, read))
-    for when, group in by_when.items():
-        if len(group) < 2:
-            continue
-        for _entry, read in group:
-            sources = [r.source for _, r in group if r is not read]
-            # thousands of copies of one session must not make each message list them all
-            others = ", ".join(sources[:3]) + (f" and {len(sources) - 3} more files" if len(sources) > 3 else "")
-            problems.append(
-                read.problem(
-                    ("date",), "date",
-                    f"{_shown(when, None)} is also the date of {others}; one session in two files "
-                    "would be counted twice (for two sessions on one day, add the time to each, "
-                    "e.g. 2026-04-02 09:00)",
-                )
-            )
-    problems.extend(same_day_ratings(pairs_seen))
+        by_when[entry.date].append(pair)
+        for name, _offset, delay in _FOLLOW_UPS:
+            value = getattr(entry, name)
+            if value is not None:
+                by_day[day + delay].append((entry, read, name, value))
+        provider = entry.provider
+        if provider is not None:
+            spelled = by_spelling.get(provider)
+            if spelled is None:
+                by_spelling[provider] = spelled = []
+            spelled.append(pair)
+    twice = [group for group in by_when.values() if len(group) > 1]
+    if twice:
+        # each message names the other files in the order they were found
+        found = {id(read): i for i, (_, read) in enumerate(given)}
+        for group in twice:
+            problems.extend(_one_session_twice(sorted(group, key=lambda pair: found[id(pair[1])])))
+    problems.extend(_day_rated_two_ways(by_day))
+    problems.extend(_provider_spellings(by_spelling, providers))
     return problems
 
 
-def same_day_ratings(pairs: Iterable[tuple[Entry, ReadEntry]]) -> list[Problem]:
+def _one_session_twice(group: list[tuple[Entry, Places]]) -> list[Problem]:
+    when = group[0][0].date
+    problems = []
+    for _entry, read in group:
+        sources = [r.source for _, r in group if r is not read]
+        # thousands of copies of one session must not make each message list them all
+        others = ", ".join(sources[:3]) + (f" and {len(sources) - 3} more files" if len(sources) > 3 else "")
+        problems.append(
+            read.problem(
+                ("date",), "date",
+                f"{_shown(when, None)} is also the date of {others}; one session in two files "
+                "would be counted twice (for two sessions on one day, add the time to each, "
+                "e.g. 2026-04-02 09:00)",
+            )
+        )
+    return problems
+
+
+def _day_rated_two_ways(by_day: dict[dt.date, list[tuple[Entry, Places, str, int]]]) -> list[Problem]:
     """Two entries rating the same calendar day with different moods: a day-N follow-up of one
     session and a follow-up of another (11 Oct as one session's day 7 and the next one's day 1).
     Each follow-up is that day's mood, so they should agree; the warning names both files. The
     moods before and two hours after a session are moments of a day, not the day, and are not
-    compared. One warning per pair, at the earlier session's field."""
-    by_day: dict[dt.date, list[tuple[Entry, ReadEntry, str, int]]] = defaultdict(list)
-    for entry, read in pairs:
-        for name, offset in FOLLOW_UP_DAYS.items():
-            value = getattr(entry, name)
-            if value is not None:
-                by_day[entry.day + dt.timedelta(days=offset)].append((entry, read, name, value))
+    compared. One warning per pair, at the earlier session's field. `by_day`: each day's
+    follow-up ratings (entry, read, field, value), in date order of the entries."""
     problems: list[Problem] = []
-    for day, ratings in sorted(by_day.items()):
-        if len({value for *_, value in ratings}) < 2:
-            continue
+    # most days are rated once, or alike: only the others are sorted and looked at
+    disputed = [day for day, ratings in by_day.items() if len(ratings) > 1 and len({r[3] for r in ratings}) > 1]
+    for day in sorted(disputed):
+        ratings = by_day[day]
         ratings.sort(key=lambda r: r[0].sort_key)
         for i, (entry, read, name, value) in enumerate(ratings):
             differing = [r for r in ratings[i + 1:] if r[3] != value and r[0] is not entry]
@@ -526,19 +578,27 @@ PRESCRIBERS_COMPARED = 200
 FILES_NAMED = 3
 
 
-def provider_spelling_problems(
-    pairs: Iterable[tuple[Entry, ReadEntry]], providers: tuple[tuple[str, tuple[str, ...]], ...] = ()
+def _provider_spellings(
+    by_spelling: dict[str, list[tuple[Entry, Places]]], providers: tuple[tuple[str, tuple[str, ...]], ...] = ()
 ) -> list[Problem]:
     """Provider names that are probably one prescriber written in different ways (see
     `providers.likely_same`), and that the `providers` setting does not join yet: one warning
     per likely pair, at the first file of the less frequent one, naming both with their files.
-    Two names the setting lists as two prescribers are taken at its word."""
+    Two names the setting lists as two prescribers are taken at its word. `by_spelling`: the
+    entries naming each spelling, in date order, the spellings in the order first written."""
     prescribers = Prescribers(providers)
     configured = {name_key(name) for name, _ in providers}
-    groups: dict[str, list[tuple[Entry, ReadEntry]]] = {}
-    for entry, read in sorted(pairs, key=lambda pair: pair[0].sort_key):
-        if entry.provider is not None:
-            groups.setdefault(prescribers.key(entry.provider), []).append((entry, read))
+    groups: dict[str, list[tuple[Entry, Places]]] = {}
+    joined = set()
+    for spelling, spelled in by_spelling.items():  # each spelling's key worked out once
+        key = prescribers.key(spelling)
+        if key in groups:
+            groups[key] += spelled
+            joined.add(key)
+        else:
+            groups[key] = list(spelled)
+    for key in joined:  # spellings of one prescriber, each in date order: the group in date order
+        groups[key].sort(key=lambda pair: pair[0].sort_key)
     ranked = sorted(groups.items(), key=lambda item: -len(item[1]))[:PRESCRIBERS_COMPARED]
     problems = []
     for i, (key_a, a) in enumerate(ranked):
@@ -563,12 +623,12 @@ def provider_spelling_problems(
     return problems
 
 
-def _spellings(group: list[tuple[Entry, ReadEntry]], prescribers: Prescribers) -> list[str]:
+def _spellings(group: list[tuple[Entry, Places]], prescribers: Prescribers) -> list[str]:
     written = list(dict.fromkeys(entry.provider for entry, _ in group if entry.provider is not None))
     return list(dict.fromkeys([prescribers.resolve(written[0]), *written]))
 
 
-def _named(group: list[tuple[Entry, ReadEntry]], prescribers: Prescribers) -> str:
+def _named(group: list[tuple[Entry, Places]], prescribers: Prescribers) -> str:
     """'"Dr. A. Osei" (entries/a.yaml and entries/b.yaml)': as the report will name it."""
     # every entry of a group names its provider (the first one's is the group's)
     name = prescribers.resolve(next(entry.provider for entry, _ in group if entry.provider is not None))
