@@ -20,6 +20,7 @@ from dataclasses import asdict, dataclass, field
 from functools import cache
 from typing import Any
 
+from . import vega_bundle
 from .cache import DrawingCache, source_digest
 from .entries import DISSOCIATION_LEVELS
 from .trends import Gap, Questionnaire, SessionFigures, Trends, mean_and_count, summarize_window
@@ -1042,7 +1043,8 @@ def _runtime_key() -> str:
 
 
 def start_vega_runtime(cache: DrawingCache | None = None) -> None:
-    """Take the runtime from `cache`, or start making it, if it is not made yet, in another
+    """Take the runtime shipped in the package (made when it was built, see
+    generator/vega_bundle.py), or else from `cache`, or start making it, if it is not made yet, in another
     process: it takes over a second, and vl-convert holds the GIL all that time, so a thread
     would not help; another process makes it on another core while this one goes on. Only
     a journal's first build makes it (it is kept in the cache). Measured on a first build
@@ -1053,6 +1055,9 @@ def start_vega_runtime(cache: DrawingCache | None = None) -> None:
     global _runtime, _runtime_maker
     with _runtime_lock:
         if _runtime is not None or _runtime_maker is not None:
+            return
+        _runtime = vega_bundle.shipped()
+        if _runtime is not None:
             return
         if cache is not None:
             _runtime = cache.get(_runtime_key())
@@ -1077,22 +1082,21 @@ def _bundle_made_elsewhere(maker: subprocess.Popen[bytes]) -> str | None:
 
 
 def vega_runtime_js(cache: DrawingCache | None = None) -> str:
-    """Vega, Vega-Lite and vega-embed in one classic script, made once per process (by the
-    process `start_vega_runtime` started, if any, else here) and kept in `cache`. It sets
+    """Vega, Vega-Lite and vega-embed in one classic script: the one shipped in the package
+    when the installed vl-convert made it; else made once per process (by the process
+    `start_vega_runtime` started, if any, else here) and kept in `cache`. It sets
     window.vegaEmbed; wrapped so its internal names stay private."""
     global _runtime, _runtime_maker
     with _runtime_lock:
-        if _runtime is None and cache is not None and _runtime_maker is None:
-            _runtime = cache.get(_runtime_key())
+        if _runtime is None and _runtime_maker is None:
+            _runtime = vega_bundle.shipped()
+            if _runtime is None and cache is not None:
+                _runtime = cache.get(_runtime_key())
         if _runtime is None:
             maker, _runtime_maker = _runtime_maker, None
             bundle = _bundle_made_elsewhere(maker) if maker is not None else None
-            if bundle is None:
-                import vl_convert  # here: not loaded at all when the runtime is cached
-
-                # Its stub asks for a snippet; left out, the default one sets window.vegaEmbed.
-                bundle = vl_convert.javascript_bundle()  # type: ignore[call-arg]  # vl-convert's stub wrongly requires it
-            _runtime = "/* Vega runtime for offline charts, from vl-convert " + "*/\n(function(){\n" + bundle + "\n})();\n"
+            # here, if not made elsewhere: vl-convert is not loaded at all when the runtime is shipped or cached
+            _runtime = vega_bundle.wrap(bundle) if bundle is not None else vega_bundle.make()
             if cache is not None:
                 cache.put(_runtime_key(), _runtime)
         return _runtime
