@@ -14,9 +14,10 @@ measures the same files) and measures, side by side in one run:
   yaml.load with CSafeLoader), also as a new process;
 - trends: compute_trends on the loaded journal (in one process, after loading);
 - build: `journal build`, as a command, three ways: first (no .journal-cache/, so every
-  chart is drawn and the Vega runtime made), after a new session (a session added since the
-  previous build: most charts change and are drawn again) and unchanged (everything in the
-  cache: no chart drawn, neither Altair nor vl-convert imported);
+  chart's spec is made; the pages draw the charts, so none is drawn, and the Vega runtime
+  is the one shipped in the package), after a new session (a session added since the
+  previous build: most charts change and their specs are made again) and unchanged
+  (everything in the cache: no spec made, neither Altair nor vl-convert imported);
 - bare: `mkdocs build` of the same pages without the plugin: the Markdown stub and HTML
   of every page the plugin makes, and its assets, written into a plain docs folder with
   the same theme, theme overrides, nav and plugins (search, privacy); the engine's own

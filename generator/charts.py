@@ -1,8 +1,9 @@
 """Charts: Vega-Lite specs built with Altair from the trends, and their static SVG.
 
-Everything is rendered on this machine: the specs carry their data inline, the
-SVG comes from vl-convert, and the interactive runtime is a local file
-(`vega_runtime_js`). No chart refers to any other host.
+Everything is rendered on this machine: the specs carry their data inline, the report's
+pages draw them with the Vega runtime, a local file (`vega_runtime_js`), and the static
+SVG, drawn only for what is read without a script (the export's summary), comes from
+vl-convert. No chart refers to any other host.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from dataclasses import asdict, dataclass, field
 from functools import cache
 from typing import Any
 
+from . import vega_bundle
 from .cache import DrawingCache, source_digest
 from .entries import DISSOCIATION_LEVELS
 from .trends import Gap, Questionnaire, SessionFigures, Trends, mean_and_count, summarize_window
@@ -81,7 +83,8 @@ MAX_LABEL = 40
 @dataclass
 class Chart:
     """One chart: what it is called, a sentence saying what it shows, the Vega-Lite
-    spec, its static SVG, and its data as a table for reading without the picture."""
+    spec, its data as a table for reading without the picture, and its static SVG when
+    asked for (build_charts' `pictures`; else "")."""
 
     key: str
     title: str
@@ -911,41 +914,41 @@ def grouped_dose_lift_chart(trends: Trends, grouping: Grouping) -> Chart:
     return chart
 
 
-def build_charts(trends: Trends, cache: DrawingCache | None = None) -> list[Chart]:
-    """Every chart the journal has data for, in the order the trends page shows them;
-    each drawn, or taken from `cache` (the journal's own) when drawn before."""
+def build_charts(trends: Trends, cache: DrawingCache | None = None, *, pictures: bool = False) -> list[Chart]:
+    """Every chart the journal has data for, in the order the trends page shows them.
+
+    The report's site draws each chart in the page, with the Vega runtime, from its spec:
+    it needs no picture, so by default none is drawn and vl-convert's JavaScript engine is
+    never started (0.7 s, then 0.06 s a chart, and 100 MiB). With `pictures`, each chart
+    also gets its static SVG, for what is read where no script runs (the export's
+    summary): drawn, or taken from `cache` (the journal's own) when drawn before."""
     if not trends.sessions:
         return []
     # The charts depend only on the trends and this code: when both are as in an earlier
     # build, the charts are taken whole, with no spec made (and Altair never imported).
     set_key = DrawingCache.key("charts", source_digest() + repr(trends)) if cache is not None else ""
-    kept = _kept_charts(cache, set_key) if cache is not None else None
-    if kept is not None:
-        return kept
-    charts = _make_charts(trends)
-    for chart in charts:
-        chart.svg = render_svg(chart.spec, cache)
+    charts = _kept_charts(cache, set_key) if cache is not None else None
+    if charts is None:
+        charts = _make_charts(trends)
+        if cache is not None:
+            cache.put(set_key, json.dumps([{**asdict(c), "svg": ""} for c in charts], ensure_ascii=False))
+    if pictures:
+        for chart in charts:
+            chart.svg = render_svg(chart.spec, cache)
     if cache is not None:
-        cache.put(set_key, json.dumps([{**asdict(c), "svg": _svg_key(c.spec)} for c in charts], ensure_ascii=False))
         cache.trim()
     return charts
 
 
 def _kept_charts(cache: DrawingCache, key: str) -> list[Chart] | None:
-    """The charts kept under `key` with their pictures, or None if any part is missing."""
+    """The charts kept under `key` (without their pictures), or None if there are none."""
     text = cache.get(key)
     if text is None:
         return None
     try:
-        charts = [Chart(**fields) for fields in json.loads(text)]
+        return [Chart(**fields) for fields in json.loads(text)]
     except (ValueError, TypeError):
         return None
-    for chart in charts:
-        svg = cache.get(chart.svg)  # the picture's own key, kept once for every set that shows it
-        if svg is None:
-            return None
-        chart.svg = svg
-    return charts
 
 
 def _make_charts(trends: Trends) -> list[Chart]:
@@ -1042,7 +1045,8 @@ def _runtime_key() -> str:
 
 
 def start_vega_runtime(cache: DrawingCache | None = None) -> None:
-    """Take the runtime from `cache`, or start making it, if it is not made yet, in another
+    """Take the runtime shipped in the package (made when it was built, see
+    generator/vega_bundle.py), or else from `cache`, or start making it, if it is not made yet, in another
     process: it takes over a second, and vl-convert holds the GIL all that time, so a thread
     would not help; another process makes it on another core while this one goes on. Only
     a journal's first build makes it (it is kept in the cache). Measured on a first build
@@ -1053,6 +1057,9 @@ def start_vega_runtime(cache: DrawingCache | None = None) -> None:
     global _runtime, _runtime_maker
     with _runtime_lock:
         if _runtime is not None or _runtime_maker is not None:
+            return
+        _runtime = vega_bundle.shipped()
+        if _runtime is not None:
             return
         if cache is not None:
             _runtime = cache.get(_runtime_key())
@@ -1077,22 +1084,21 @@ def _bundle_made_elsewhere(maker: subprocess.Popen[bytes]) -> str | None:
 
 
 def vega_runtime_js(cache: DrawingCache | None = None) -> str:
-    """Vega, Vega-Lite and vega-embed in one classic script, made once per process (by the
-    process `start_vega_runtime` started, if any, else here) and kept in `cache`. It sets
+    """Vega, Vega-Lite and vega-embed in one classic script: the one shipped in the package
+    when the installed vl-convert made it; else made once per process (by the process
+    `start_vega_runtime` started, if any, else here) and kept in `cache`. It sets
     window.vegaEmbed; wrapped so its internal names stay private."""
     global _runtime, _runtime_maker
     with _runtime_lock:
-        if _runtime is None and cache is not None and _runtime_maker is None:
-            _runtime = cache.get(_runtime_key())
+        if _runtime is None and _runtime_maker is None:
+            _runtime = vega_bundle.shipped()
+            if _runtime is None and cache is not None:
+                _runtime = cache.get(_runtime_key())
         if _runtime is None:
             maker, _runtime_maker = _runtime_maker, None
             bundle = _bundle_made_elsewhere(maker) if maker is not None else None
-            if bundle is None:
-                import vl_convert  # here: not loaded at all when the runtime is cached
-
-                # Its stub asks for a snippet; left out, the default one sets window.vegaEmbed.
-                bundle = vl_convert.javascript_bundle()  # type: ignore[call-arg]  # vl-convert's stub wrongly requires it
-            _runtime = "/* Vega runtime for offline charts, from vl-convert " + "*/\n(function(){\n" + bundle + "\n})();\n"
+            # here, if not made elsewhere: vl-convert is not loaded at all when the runtime is shipped or cached
+            _runtime = vega_bundle.wrap(bundle) if bundle is not None else vega_bundle.make()
             if cache is not None:
                 cache.put(_runtime_key(), _runtime)
         return _runtime

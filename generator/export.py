@@ -127,10 +127,11 @@ def load_for_export(options: ExportOptions, base: Path | None = None) -> Journal
 
 
 def provider_report(journal: Journal, options: ExportOptions) -> Report:
-    """The report the whole bundle is made from: summary, site, data and README."""
+    """The report the whole bundle is made from: summary, site, data and README. Its charts
+    have their static pictures: the summary forbids scripts, so it cannot draw them."""
     return build_report(
         journal, options.audience, options.settings, site_name=options.site_name, patient=options.patient,
-        drawing_cache=DrawingCache(options.chart_cache) if options.chart_cache else None,
+        drawing_cache=DrawingCache(options.chart_cache) if options.chart_cache else None, chart_pictures=True,
     )
 
 

@@ -335,8 +335,9 @@ class JournalPlugin(BasePlugin[JournalConfig]):
                 "Fix them, or run `journal build --lenient` to build anyway: the entries with "
                 "errors are then listed on a Data problems page and left out of the figures."
             )
-        # The Vega runtime is made in another process while the charts are drawn (once per
-        # process); not before the journal is known to build, as it would be for nothing.
+        # The Vega runtime: the one shipped in the package, or else made in another process
+        # while the report is built (once per process; see charts.start_vega_runtime); not
+        # before the journal is known to build, as it would be for nothing.
         start_vega_runtime(self.drawing_cache)
         for warning in journal.warnings:
             log.info(str(warning))

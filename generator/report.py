@@ -202,16 +202,19 @@ def build_report(
     patient: Mapping[str, Any] | None = None,
     lenient: bool = False,
     drawing_cache: DrawingCache | None = None,
+    chart_pictures: bool = False,
 ) -> Report:
     """The report of `journal` for `audience`: the sessions it sees, without the fields it
-    may not see, their figures, signals and charts (drawn, or taken from `drawing_cache`)."""
+    may not see, their figures, signals and charts (made, or taken from `drawing_cache`).
+    The site draws the charts in its pages; with `chart_pictures` each also gets its static
+    SVG, for a document read without a script (the export's summary)."""
     selection = select_sessions(journal, audience.since, audience.withheld)
     trends = selected_trends(selection, settings)
     analysis = analyse(trends)
     return Report(
         journal=selection.journal,
         analysis=analysis,
-        charts=tuple(build_charts(trends, drawing_cache)),
+        charts=tuple(build_charts(trends, drawing_cache, pictures=chart_pictures)),
         views=make_views(selection.journal, trends, analysis.signals, audience.include_notes),
         audience=audience,
         lenient=lenient,

@@ -329,9 +329,11 @@ def require_corpus() -> None:
 
 
 def with_vega_runtime(project: Path) -> Path:
-    """The project's chart cache given the Vega runtime, as any journal built once has it:
-    a build in a new process then does not make it again (a JavaScript engine for a second
-    or two). The runtime does not depend on the entries; tests/test_performance.py and
+    """The project's chart cache given the Vega runtime, as any journal built once has it.
+    The package ships the runtime (setup.py), so a build takes that one; this matters when
+    it does not (a checkout whose vl-convert changed since `pip install -e .`): a build in a
+    new process then does not make it again (a JavaScript engine for a second or two). The
+    runtime does not depend on the entries; tests/test_performance.py and
     tests/test_chart_cache.py check how it is made and kept."""
     from generator.cache import FOLDER_NAME, DrawingCache
     from generator.charts import _runtime_key, vega_runtime_js

@@ -17,14 +17,14 @@ def test_export_site_and_summary_pass_axe_in_both_schemes(browser, example_expor
     bundle = unzipped_bundle(example_export)
     # bypass_csp: the summary's policy forbids any script, axe's included
     context = browser.new_context(bypass_csp=True, service_workers="block")
-    # The chart runtime is not loaded here (the charts keep their static pictures, as without
-    # JavaScript): the drawings are outside axe's run, and loading it on each page is slow.
-    # test_browser.py checks every page of the example with its charts drawn.
+    # The chart runtime is not loaded here (each chart then says it could not be drawn, and
+    # where its numbers are): loading it on each page is slow, and the drawings are outside
+    # axe's run anyway. test_browser.py checks every page of the example with its charts drawn.
     context.route("**/vega-runtime.js", lambda route: route.abort())
     outside: list[str] = []
     context.route("http*://**/*", lambda route: (outside.append(route.request.url), route.abort()))
     page = context.new_page()
-    page.on("pageerror", lambda error: None)  # without the runtime the live charts do not draw, by design here
+    page.on("pageerror", lambda error: None)  # without the runtime the charts do not draw, by design here
     failures = []
     site = bundle / "site"
     pages = sorted(str(p.relative_to(site)) for p in site.rglob("*.html") if p.name != "404.html")

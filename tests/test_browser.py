@@ -146,17 +146,17 @@ def test_search_works_opened_from_disk(browser, example_site):
     context.close()
 
 
-def test_print_shows_the_static_charts(browser, served_site):
+def test_print_shows_the_charts_the_page_drew(browser, served_site):
     page = browser.new_page()
     page.goto(served_site + "trends.html")
     page.wait_for_function("() => [...document.querySelectorAll('figure.kj-chart')].every(f => f.dataset.drawn === 'live')")
     page.emulate_media(media="print")
-    visible = page.eval_on_selector_all(
+    shown = page.eval_on_selector_all(
         "figure.kj-chart",
-        "fs => fs.map(f => getComputedStyle(f.querySelector('.kj-chart-static')).display !== 'none'"
-        " && getComputedStyle(f.querySelector('.kj-chart-live')).display === 'none')",
+        "fs => fs.map(f => { const svg = f.querySelector('.kj-chart-live svg');"
+        " return !!svg && svg.checkVisibility() && svg.getBoundingClientRect().height > 100; })",
     )
-    assert visible and all(visible)
+    assert len(shown) == 9 and all(shown), shown
     page.close()
 
 
@@ -359,14 +359,26 @@ def test_charts_on_a_phone_keep_legible_labels_and_scroll_sideways(browser, serv
     context.close()
 
 
-def test_static_charts_on_a_phone_without_javascript_scroll_too(browser, served_site):
+def test_charts_without_javascript_say_where_their_numbers_are(browser, served_site):
+    """Nothing draws a chart without the page's script: each figure says so, and points to
+    its numbers (the table under it; from the overview, the Trends page). The chart keeps
+    its name and description for a screen reader."""
     context = browser.new_context(viewport=PHONE, java_script_enabled=False)
     page = context.new_page()
-    page.goto(served_site + "trends.html", wait_until="load")
-    charts = page.evaluate(CHART_READING, ".kj-chart-static")
-    assert len(charts) == 9
-    for chart in charts:
-        assert chart["label"] >= 9 and chart["scrolls"], chart
+    for relative, count, where in (("trends.html", 9, "Its numbers are in the table below it."),
+                                   ("index.html", 3, "Its numbers are on the Trends page, under the chart.")):
+        page.goto(served_site + relative, wait_until="load")
+        figures = page.eval_on_selector_all("figure.kj-chart", """fs => fs.map(f => {
+            const line = f.querySelector('.kj-chart-noscript'), box = f.querySelector('.kj-chart-live');
+            return {line: line && line.checkVisibility() ? line.innerText : '', role: box.getAttribute('role'),
+                    label: box.getAttribute('aria-label') || '', drawn: box.querySelectorAll('svg').length};
+        })""")
+        assert len(figures) == count, relative
+        for figure in figures:
+            assert figure["line"] == "This chart is drawn by the page's script, which is not running here. " + where, figure
+            assert figure["role"] == "img" and figure["label"].endswith(".") and figure["drawn"] == 0, figure
+        if relative == "index.html":  # the overview's line links to the chart on the Trends page
+            assert page.locator(".kj-chart-noscript a").first.get_attribute("href") == "trends.html#lift"
     context.close()
 
 
@@ -415,7 +427,7 @@ def test_printing_from_a_phone_keeps_charts_whole(browser, served_site):
     for width in (390, 718):  # the phone's own width, and A4's printable width
         page.set_viewport_size({"width": width, "height": 1000})
         charts = page.evaluate(
-            """() => [...document.querySelectorAll('figure.kj-chart .kj-chart-static')].map(box => {
+            """() => [...document.querySelectorAll('figure.kj-chart .kj-chart-live')].map(box => {
                 const svg = box.querySelector('svg').getBoundingClientRect(), room = box.getBoundingClientRect();
                 return {visible: box.checkVisibility(), fits: svg.right <= room.right + 1 && box.scrollWidth <= box.clientWidth + 1,
                         masked: getComputedStyle(box).maskImage !== 'none'};

@@ -73,12 +73,16 @@ def test_a_second_build_in_a_new_process_draws_nothing_and_writes_only_in_the_jo
     (tmp_path / "journal" / "extra" / "mine.md").write_text("# Mine\n", encoding="utf-8")
 
     COMPILED.clear()
-    assert "vl_convert" in run_journal_process(project, home, "build")
+    # the pages draw the charts: the build makes their specs (Altair) and draws no picture,
+    # so vl-convert is never loaded, not even on a journal's first build
+    assert run_journal_process(project, home, "build") == ["altair", "mkdocs"]
     assert COMPILED[0] > 20  # Material's templates and the report's
     cache = project / FOLDER_NAME
     kept = sorted(p.name for p in cache.iterdir())
     assert any(name.startswith("template-") for name in kept)
-    assert any(name.startswith("chart-") for name in kept) and any(name.startswith("vega-runtime-") for name in kept)
+    assert any(name.startswith("charts-") for name in kept)  # the chart list, specs and tables
+    assert not any(name.startswith("chart-") for name in kept)  # no picture drawn
+    assert not any(name.startswith("vega-runtime-") for name in kept)  # shipped in the package: not made, not kept
     first = {p.relative_to(project / "site"): p.read_bytes() for p in (project / "site").rglob("*.html")}
 
     # unchanged: every chart and the Vega runtime come from the cache, so neither the
@@ -102,8 +106,9 @@ def test_a_second_export_draws_nothing_and_leaves_the_cache_out_of_the_zip(tmp_p
     project = write_project(tmp_path / "journal", ENTRIES)
     home = tmp_path / "home"
     home.mkdir()
+    # the summary forbids scripts: its charts are pictures, drawn by vl-convert the first time
     assert "vl_convert" in run_journal_process(project, home, "export", "--out", "first.zip")
-    # the summary's charts are the site's: taken from the cache, as is everything the next time
+    # and taken from the cache the next time, as is everything else
     assert run_journal_process(project, home, "export", "--out", "second.zip") == ["mkdocs"]
     assert (project / "first.zip").read_bytes() == (project / "second.zip").read_bytes()
     with zipfile.ZipFile(project / "second.zip") as bundle:
@@ -125,7 +130,7 @@ def test_a_damaged_cache_file_is_ignored_and_drawn_again(tmp_path, monkeypatch):
     trends = compute_trends(load_journal(REPO / "entries", TODAY).entries, TODAY)
     cache = DrawingCache(tmp_path / FOLDER_NAME)
     fresh_process_memory(monkeypatch)
-    first = build_charts(trends, cache)
+    first = build_charts(trends, cache, pictures=True)
 
     files = sorted((tmp_path / FOLDER_NAME).iterdir())
     charts_files = [p for p in files if p.name.startswith("chart-")]
@@ -137,13 +142,13 @@ def test_a_damaged_cache_file_is_ignored_and_drawn_again(tmp_path, monkeypatch):
 
     fresh_process_memory(monkeypatch)
     drawn = counted_drawing(monkeypatch)
-    again = build_charts(trends, cache)
+    again = build_charts(trends, cache, pictures=True)
     assert again == first
     assert sorted(drawn) == sorted(c.spec["title"] for c in first)
     # and written again whole: the next build draws nothing
     fresh_process_memory(monkeypatch)
     drawn.clear()
-    assert build_charts(trends, cache) == first
+    assert build_charts(trends, cache, pictures=True) == first
     assert drawn == []
 
 
@@ -153,12 +158,12 @@ def test_changing_a_charts_data_redraws_only_that_chart(tmp_path, monkeypatch):
     project = write_project(tmp_path / "journal", ENTRIES)
     cache = DrawingCache(project / FOLDER_NAME)
     fresh_process_memory(monkeypatch)
-    before = build_charts(compute_trends(load_journal(project / "entries", TODAY).entries, TODAY), cache)
+    before = build_charts(compute_trends(load_journal(project / "entries", TODAY).entries, TODAY), cache, pictures=True)
 
     (project / "entries" / "2026-06-08.yaml").write_text(entry("2026-06-08", dose=58, post=9), encoding="utf-8")
     fresh_process_memory(monkeypatch)
     drawn = counted_drawing(monkeypatch)
-    after = build_charts(compute_trends(load_journal(project / "entries", TODAY).entries, TODAY), cache)
+    after = build_charts(compute_trends(load_journal(project / "entries", TODAY).entries, TODAY), cache, pictures=True)
     assert drawn == [
         "Mood before and after each session",
         "Lift after each session (2 hours after minus before)",
@@ -171,7 +176,7 @@ def test_changing_a_charts_data_redraws_only_that_chart(tmp_path, monkeypatch):
     monkeypatch.setattr(cache_module, "library_versions", lambda: "altair 0, vl-convert-python 0")
     fresh_process_memory(monkeypatch)
     drawn.clear()
-    build_charts(compute_trends(load_journal(project / "entries", TODAY).entries, TODAY), cache)
+    build_charts(compute_trends(load_journal(project / "entries", TODAY).entries, TODAY), cache, pictures=True)
     assert len(drawn) == len(after)
 
 

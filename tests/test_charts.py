@@ -8,6 +8,8 @@ import re
 import subprocess
 import sys
 
+import pytest
+
 from generator.charts import MAX_CATEGORIES, MAX_LABEL, build_charts, render_svg, spec_json, vega_runtime_js
 from generator.entries import Entry
 from generator.trends import compute_trends
@@ -39,7 +41,7 @@ def line_pieces(svg: str, series: str) -> list[str]:
 
 
 def test_every_chart_has_a_title_a_description_a_table_and_a_picture():
-    charts = build_charts(compute_trends(journal_with_a_gap(), TODAY))
+    charts = build_charts(compute_trends(journal_with_a_gap(), TODAY), pictures=True)
     assert [c.key for c in charts] == ["mood", "lift", "duration", "dose", "dose_lift", "dissociation", "side_effects", "phq9"]
     for chart in charts:
         assert chart.title and chart.description.endswith(".")
@@ -48,10 +50,20 @@ def test_every_chart_has_a_title_a_description_a_table_and_a_picture():
         assert chart.spec["usermeta"]["embedOptions"]["actions"] is False  # no link to an online editor
 
 
+def test_the_sites_charts_are_drawn_by_its_pages_so_no_picture_is_drawn_for_them(monkeypatch):
+    """The report's site draws each chart from its spec in the page: a build asks for no
+    picture, and vl-convert draws none (the export's summary asks for them)."""
+    import vl_convert
+
+    monkeypatch.setattr(vl_convert, "vegalite_to_svg", lambda *a, **k: pytest.fail("a static picture was drawn"))
+    charts = build_charts(compute_trends(journal_with_a_gap(), TODAY))
+    assert len(charts) == 8 and all(c.svg == "" and c.spec for c in charts)
+
+
 def test_a_treatment_gap_breaks_the_lines():
     trends = compute_trends(journal_with_a_gap(), TODAY)
     assert [(g.start, g.end) for g in trends.gaps] == [(dt.date(2026, 6, 15), dt.date(2026, 8, 24))]
-    mood = next(c for c in build_charts(trends) if c.key == "mood")
+    mood = next(c for c in build_charts(trends, pictures=True) if c.key == "mood")
     pieces = line_pieces(mood.svg, "2 hours after")
     # one piece through the three June sessions, one through the two after the break
     assert [piece.count("L") + 1 for piece in pieces] == [3, 2]
@@ -60,7 +72,7 @@ def test_a_treatment_gap_breaks_the_lines():
 def test_missing_values_are_gaps_not_zeros():
     entries = journal_with_a_gap()
     entries[1] = entry("2026-06-08", 50, 3, None, 5, 4, 3)  # no mood 2 hours after
-    lift = next(c for c in build_charts(compute_trends(entries, TODAY)) if c.key == "lift")
+    lift = next(c for c in build_charts(compute_trends(entries, TODAY), pictures=True) if c.key == "lift")
     row = next(r for r in lift.rows if r[0] == "2026-06-08")
     assert row[2] == "missing"
     values = next(layer for layer in lift.spec["layer"] if "data" in layer)["data"]["values"]
@@ -68,7 +80,7 @@ def test_missing_values_are_gaps_not_zeros():
 
 
 def test_charts_and_runtime_need_no_other_host():
-    charts = build_charts(compute_trends(journal_with_a_gap(), TODAY))
+    charts = build_charts(compute_trends(journal_with_a_gap(), TODAY), pictures=True)
     for chart in charts:
         text = json.dumps(chart.spec)
         assert "http" not in text and '"url"' not in text, chart.key
@@ -85,7 +97,7 @@ def test_typed_text_in_chart_data_cannot_close_the_script_element():
 
 
 def test_an_unchanged_chart_is_not_drawn_again(monkeypatch):
-    spec = build_charts(compute_trends(journal_with_a_gap(), TODAY))[0].spec
+    spec = build_charts(compute_trends(journal_with_a_gap(), TODAY), pictures=True)[0].spec
     calls = []
     import vl_convert
 
@@ -120,7 +132,7 @@ def test_chart_colours_come_from_a_colour_blind_safe_palette_on_a_light_card():
         red, green, blue = colour[1:3], colour[3:5], colour[5:7]
         return red == green == blue
 
-    charts = build_charts(compute_trends(journal_with_a_gap(), TODAY))
+    charts = build_charts(compute_trends(journal_with_a_gap(), TODAY), pictures=True)
     for chart in charts:
         colours = set(re.findall(r'"(#[0-9A-Fa-f]{6})"', json.dumps(chart.spec)))
         strange = {c for c in colours if c.upper() not in okabe_ito and not is_grey(c.lower())}
@@ -206,7 +218,7 @@ def test_the_charts_of_a_long_journal_stay_small_and_account_for_every_session()
     trends = compute_trends(long_journal(n), TODAY)
     grouping = chart_grouping(trends)
     assert grouping is not None and grouping.unit == "quarter" and len(grouping.periods) <= MAX_PERIODS
-    charts = build_charts(trends)
+    charts = build_charts(trends, pictures=True)
     assert [c.key for c in charts] == ["mood", "lift", "duration", "dose", "dose_lift", "dissociation", "side_effects", "phq9"]
     for chart in charts:
         if chart.key in ("dose_lift", "dissociation"):
@@ -226,9 +238,9 @@ def test_the_charts_of_a_long_journal_stay_small_and_account_for_every_session()
 def test_a_journal_under_the_limit_draws_every_session():
     trends = compute_trends(long_journal(MAX_SESSION_MARKS), TODAY)
     assert chart_grouping(trends) is None
-    for chart in build_charts(trends):
+    for chart in build_charts(trends, pictures=True):
         assert chart.period is None
-    lift = next(c for c in build_charts(trends) if c.key == "lift")
+    lift = next(c for c in build_charts(trends, pictures=True) if c.key == "lift")
     assert len(lift.rows) == MAX_SESSION_MARKS
 
 
@@ -273,7 +285,7 @@ def with_a_zero_and_a_missing_value() -> list[Entry]:
 
 
 def test_a_recorded_zero_is_drawn_and_a_missing_value_is_not():
-    charts = {c.key: c for c in build_charts(compute_trends(with_a_zero_and_a_missing_value(), TODAY))}
+    charts = {c.key: c for c in build_charts(compute_trends(with_a_zero_and_a_missing_value(), TODAY), pictures=True)}
     lift = marks(charts["lift"].svg, "circle")
     assert sorted(label.split("Lift: ")[1] for label, *_ in lift) == ["0", "2", "3", "3"]  # one dot per recorded lift
     zero = next(m for m in lift if "08 Jun 2026" in m[0])
@@ -367,7 +379,7 @@ def test_the_size_legend_of_grouped_side_effects_starts_at_one():
 
 
 def test_dose_change_labels_sit_above_the_bars():
-    chart = next(c for c in build_charts(compute_trends(journal_with_a_gap(), TODAY)) if c.key == "lift")
+    chart = next(c for c in build_charts(compute_trends(journal_with_a_gap(), TODAY), pictures=True) if c.key == "lift")
     labels = marks(chart.svg, "text mark")
     assert [label.split("New dose: ")[1] for label, *_ in labels] == ["75 mg"]
     bars = marks(chart.svg, "bar")
@@ -393,7 +405,7 @@ def x_domain(spec: dict) -> list:
 def test_the_charts_over_time_share_one_domain_with_room_at_both_ends():
     entries = journal_with_a_gap()
     trends = compute_trends(entries, TODAY)
-    charts = {c.key: c for c in build_charts(trends)}
+    charts = {c.key: c for c in build_charts(trends, pictures=True)}
     domains = {key: x_domain(charts[key].spec) for key in TIME_CHARTS}
     assert len({json.dumps(d) for d in domains.values()}) == 1, domains  # they line up
     lo, hi = time_domain(trends)
@@ -409,7 +421,7 @@ def test_the_charts_over_time_share_one_domain_with_room_at_both_ends():
 
 def test_the_grouped_charts_over_time_share_one_domain_too():
     trends = compute_trends(long_journal(MAX_SESSION_MARKS + 60), TODAY)
-    charts = {c.key: c for c in build_charts(trends)}
+    charts = {c.key: c for c in build_charts(trends, pictures=True)}
     domains = {key: json.dumps(x_domain(charts[key].spec)) for key in TIME_CHARTS}
     assert len(set(domains.values())) == 1, domains
     lo, hi = time_domain(trends)
@@ -462,8 +474,8 @@ def tooltips(spec):
 
 
 def test_every_tooltip_field_has_a_human_title():
-    short = build_charts(compute_trends(journal_with_a_gap(), TODAY))
-    long = build_charts(compute_trends(long_journal(MAX_SESSION_MARKS + 10), TODAY))
+    short = build_charts(compute_trends(journal_with_a_gap(), TODAY), pictures=True)
+    long = build_charts(compute_trends(long_journal(MAX_SESSION_MARKS + 10), TODAY), pictures=True)
     for chart in short + long:
         entries = list(tooltips(chart.spec))
         assert entries, chart.key
@@ -475,7 +487,7 @@ def test_every_tooltip_field_has_a_human_title():
 def test_lift_axes_tick_whole_points_only():
     """Lifts are whole points: a small range gives no 0.5 ticks."""
     entries = [entry(f"2026-06-{day:02d}", 100, 4, 5 + day % 2) for day in (1, 8, 15)]  # lifts 1 and 2
-    for chart in build_charts(compute_trends(entries, TODAY)):
+    for chart in build_charts(compute_trends(entries, TODAY), pictures=True):
         if chart.key in ("lift", "dose_lift"):
             labels = re.findall(r'<text[^>]*>(-?\d+(?:\.\d+)?)</text>', chart.svg)
             assert labels and not any("." in label for label in labels), (chart.key, labels)
@@ -499,7 +511,7 @@ def test_many_long_side_effects_are_charted_as_a_few_short_rows():
     entries = [entry("2026-06-01", 100, 3, 6, side_effects=["nausea", *many]),
                entry("2026-06-08", 100, 3, 6, side_effects=["nausea", "headache"]),
                entry("2026-06-15", 100, 3, 6, side_effects=["headache"])]
-    chart = next(c for c in build_charts(compute_trends(entries, TODAY)) if c.key == "side_effects")
+    chart = next(c for c in build_charts(compute_trends(entries, TODAY), pictures=True) if c.key == "side_effects")
     rows = side_effect_rows(chart)
     assert len(rows) == MAX_CATEGORIES + 1 and max(len(r) for r in rows) <= MAX_LABEL
     assert {"nausea", "headache", f"other ({len(many) - 10:,} kinds)"} <= rows  # the most frequent by name
@@ -510,7 +522,7 @@ def test_many_long_side_effects_are_charted_as_a_few_short_rows():
     assert chart.rows[0][1] == ", ".join(["nausea", *many])  # the table keeps every name in full
     assert f"the other {len(many) - 10:,} kinds share the last row" in chart.description
     # A few short side effects keep their rows and names, in the renderer's own order.
-    few = next(c for c in build_charts(compute_trends(journal_with_a_gap(), TODAY)) if c.key == "side_effects")
+    few = next(c for c in build_charts(compute_trends(journal_with_a_gap(), TODAY), pictures=True) if c.key == "side_effects")
     assert side_effect_rows(few) == {"nausea"} and "sort" not in few.spec["encoding"]["y"]
 
 

@@ -99,3 +99,12 @@ def test_version_names_what_the_report_is_built_on(capsys):
     for package, name in (("mkdocs", "MkDocs"), ("mkdocs-material", "Material for MkDocs"), ("altair", "Altair")):
         assert f"{name} {metadata.version(package)}" in lines[1]
     assert "end of life on 5 May 2027" in lines[2]
+
+
+def test_the_build_makes_the_vega_runtime_with_the_vl_convert_the_package_runs_with():
+    """setup.py makes the Vega runtime shipped in the package with the vl-convert of the build
+    environment; the package takes it only from the same version, so both ranges are one."""
+    pyproject = tomllib.loads(PYPROJECT.read_text(encoding="utf-8"))
+    build = {r.name: r.specifier for r in map(Requirement, pyproject["build-system"]["requires"])}
+    runtime = {r.name: r.specifier for r in declared_requirements(runtime_only=True)}
+    assert build["vl-convert-python"] == runtime["vl-convert-python"]

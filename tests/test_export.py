@@ -239,12 +239,16 @@ def test_the_same_journal_gives_the_same_zip_in_every_time_zone(exports_in_time_
 
 def test_charts_made_west_of_utc_give_the_sessions_days(exports_in_time_zones):
     """Made in Los Angeles, where midnight UTC on 4 Jun is still 3 Jun: the charts' tooltips in
-    the summary and in the report's pages still give each session its own day."""
+    the summary still give each session its own day, and the specs the report's pages draw
+    from hold the calendar days (test_browser.py draws them in a browser west of UTC)."""
     files = inside(contents(exports_in_time_zones["America/Los_Angeles"]), "journal-export-2026-06-01-to-2026-06-08/")
-    for name in ["summary.html", "site/trends.html", "site/index.html"]:
+    shown = set(re.findall(r"Session: (\d\d \w{3} \d{4})", files["summary.html"].decode()))
+    assert shown == {"01 Jun 2026", "04 Jun 2026", "08 Jun 2026"}
+    for name in ["site/trends.html", "site/index.html"]:
         text = files[name].decode()
-        shown = set(re.findall(r"Session: (\d\d \w{3} \d{4})", text))
-        assert shown == {"01 Jun 2026", "04 Jun 2026", "08 Jun 2026"}, name
+        assert "<svg" not in text.split('<article', 1)[1], name  # drawn by the page
+        days = set(re.findall(r'"date":"(\d{4}-\d\d-\d\d)', text))
+        assert days == {"2026-06-01", "2026-06-04", "2026-06-08"}, (name, days)
 
 
 # --------------------------------------------------------------------------- the summary

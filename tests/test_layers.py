@@ -36,8 +36,9 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("signals", ("signals",)),
     # Words: every figure, day, band, plural and label turned into text, once.
     ("words", ("words",)),
-    # Charts: drawn from the figures, captioned and labelled with the words.
-    ("charts", ("charts",)),
+    # Charts: drawn from the figures, captioned and labelled with the words; the Vega runtime
+    # the pages draw them with (made when the package is built, see setup.py).
+    ("charts", ("charts", "vega_bundle")),
     # The report and what is made from it: the chain run once, pages, the export bundle, the
     # FHIR file, the reminders calendar, a new journal's folder.
     ("report", ("analysis", "views", "report", "pages", "export", "fhir", "reminders", "init")),

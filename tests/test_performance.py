@@ -85,11 +85,42 @@ def test_chart_specs_are_valid_vega_lite():
         validate_jsonschema(chart.spec, schema)
 
 
+def test_the_vega_runtime_shipped_in_the_package_is_taken_and_no_helper_started(monkeypatch, tmp_path):
+    """The package's build step (setup.py) made the runtime; a build takes it as it is, with
+    no process started to make it and nothing put in the journal's cache. It is what
+    vl-convert makes, and taken only from the vl-convert version that made it."""
+    import generator.charts as charts
+    from generator import vega_bundle
+    from generator.cache import DrawingCache
+
+    shipped = vega_bundle.shipped()
+    assert shipped is not None, "no Vega runtime in the package: install it again (pip install -e .)"
+    assert shipped == vega_bundle.wrap(vl_convert.javascript_bundle())
+    monkeypatch.setattr(charts, "_runtime", None)
+    started = []
+    monkeypatch.setattr(charts.subprocess, "Popen", lambda *a, **kw: started.append(a))
+    cache = DrawingCache(tmp_path / "cache")
+    charts.start_vega_runtime(cache)
+    assert charts.vega_runtime_js(cache) == shipped
+    assert started == [] and not (tmp_path / "cache").exists()
+
+    # made by another vl-convert: not taken
+    (tmp_path / "package").mkdir(parents=True)
+    (tmp_path / "package" / vega_bundle.RUNTIME_FILE).write_text(shipped, encoding="utf-8")
+    (tmp_path / "package" / vega_bundle.VERSION_FILE).write_text("1.0.0\n", encoding="utf-8")
+    assert vega_bundle.shipped(tmp_path / "package") is None
+    (tmp_path / "package" / vega_bundle.VERSION_FILE).write_text(vega_bundle.vl_convert_version() + "\n", encoding="utf-8")
+    assert vega_bundle.shipped(tmp_path / "package") == shipped
+
+
 def test_the_vega_runtime_made_in_another_process_is_the_same(monkeypatch):
-    """The build starts making the runtime in another process (vl-convert holds the GIL);
-    what comes back is what vl-convert makes here, and it is made once."""
+    """Without a runtime shipped in the package (made by another vl-convert, say), the build
+    starts making it in another process (vl-convert holds the GIL); what comes back is what
+    vl-convert makes here, and it is made once."""
     import generator.charts as charts
 
+    monkeypatch.setattr(charts.vega_bundle, "shipped", lambda *a: None)
+    monkeypatch.setattr(charts, "_runtime", None)
     here = charts.vega_runtime_js()
     monkeypatch.setattr(charts, "_runtime", None)
     bundles = []
@@ -101,7 +132,7 @@ def test_the_vega_runtime_made_in_another_process_is_the_same(monkeypatch):
     assert bundles == [] and charts._runtime_maker is None
 
 
-def test_a_rebuild_while_serving_redraws_only_changed_charts(tmp_path: Path, monkeypatch):
+def test_a_rebuild_while_serving_reads_only_changed_entries_and_draws_no_picture(tmp_path: Path, monkeypatch):
     """What `journal serve` does on an edit: mkdocs.yml loaded again and the site built
     again in the same process, by the same plugin instance."""
     from mkdocs.commands.build import build
@@ -142,15 +173,13 @@ def test_a_rebuild_while_serving_redraws_only_changed_charts(tmp_path: Path, mon
             assert drawn == [] and bundles == []
             assert "a new note" in (site / "sessions" / "2026-06-08.html").read_text(encoding="utf-8")
 
-            # the mood two hours after changes: the charts that show it are drawn again, no other
+            # the mood two hours after changes: the charts' specs change, and the page draws
+            # them; no picture is drawn in the build
+            trends_before = (site / "trends.html").read_text(encoding="utf-8")
             (project / "entries" / "2026-06-08.yaml").write_text(entry("2026-06-08", dose=58, post=9, note="a new note"), encoding="utf-8")
             rebuild()
-            assert drawn == [
-                "Mood before and after each session",
-                "Lift after each session (2 hours after minus before)",
-                "Dose against lift, coloured by dissociation",
-            ]
-            assert bundles == []
+            assert drawn == [] and bundles == []
+            assert (site / "trends.html").read_text(encoding="utf-8") != trends_before
             assert "<td>9</td>" in (site / "sessions" / "2026-06-08.html").read_text(encoding="utf-8")
         finally:
             config.plugins.on_shutdown()

@@ -118,3 +118,30 @@ def test_summary_on_letter_ends_with_more_than_the_provider_key(page, example_ex
         "() => !!(document.querySelector('#provider-key')"
         ".compareDocumentPosition(document.querySelector('table.log')) & Node.DOCUMENT_POSITION_FOLLOWING)"
     )
+
+
+def test_the_trends_page_prints_the_charts_the_page_drew(page, worst_case):
+    """The site has no static pictures: what is printed is the drawing the page made, every
+    chart whole on A4's printable width, and the PDF holds them."""
+    page.emulate_media(media="screen")
+    page.goto((worst_case / "site" / "trends.html").as_uri(), wait_until="load")
+    page.wait_for_function("() => [...document.querySelectorAll('figure.kj-chart')].every(f => f.dataset.drawn === 'live')",
+                           timeout=20_000)
+    page.emulate_media(media="print")
+    page.set_viewport_size({"width": 718, "height": 1000})  # A4's printable width
+    try:
+        charts = page.evaluate("""() => [...document.querySelectorAll('figure.kj-chart')].map(f => {
+            const box = f.querySelector('.kj-chart-live'), svg = box.querySelector('svg');
+            const drawn = svg.getBoundingClientRect(), room = box.getBoundingClientRect();
+            return {visible: svg.checkVisibility(), high: drawn.height > 100, fits: drawn.right <= room.right + 1,
+                    marks: svg.querySelectorAll('.mark-symbol path, .mark-line path, .mark-rect path').length > 0};
+        })""")
+        assert len(charts) == 9 and all(c == {"visible": True, "high": True, "fits": True, "marks": True} for c in charts), charts
+        pdf = page.pdf(format="A4")
+        (OUTPUT / "screenshots").mkdir(parents=True, exist_ok=True)
+        (OUTPUT / "screenshots" / "trends-A4.pdf").write_bytes(pdf)
+        # the same page with the drawings taken out prints on fewer pages: the PDF holds them
+        page.evaluate("() => document.querySelectorAll('.kj-chart-live').forEach(box => box.replaceChildren())")
+        assert len(pdf_pages(pdf)) > len(pdf_pages(page.pdf(format="A4"))) + 2
+    finally:
+        page.set_viewport_size({"width": 1280, "height": 720})

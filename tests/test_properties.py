@@ -23,7 +23,6 @@ import re
 import tempfile
 from pathlib import Path
 from typing import Any
-from unittest import mock
 
 import yaml
 from hypothesis import HealthCheck, given, settings
@@ -308,16 +307,8 @@ def test_a_folder_never_raises_and_valid_entries_survive_broken_neighbours(files
     assert not [p for p in journal.problems if p.source.startswith("entries/control-")]
 
 
-@contextlib.contextmanager
-def no_svg():
-    """Charts' specs and tables are built for real; only the ~50 ms SVG drawing is skipped."""
-    with mock.patch("generator.charts.render_svg", lambda spec, cache=None: "<svg></svg>"):
-        yield
-
-
 def render_report(journal):
-    with no_svg():
-        report = build_report(journal, PERSONAL, Settings(), lenient=True)
+    report = build_report(journal, PERSONAL, Settings(), lenient=True)  # the site's charts: specs and tables, no picture
     pages = build_pages(report)
     render_pages(report, pages, lambda from_path, to_path: to_path)
     return report.trends, {page.path: page.html for page in pages}

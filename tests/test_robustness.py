@@ -18,6 +18,7 @@ import re
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -102,7 +103,7 @@ def test_every_valid_entry_survives_the_corpus(corpus_site):
         page = root / "site" / "sessions" / name.replace(".yaml", ".html")
         assert page.is_file(), name
         assert f'href="{page.name}"' in listing, name
-    assert "<svg" in (root / "site" / "trends.html").read_text(encoding="utf-8")  # figures were drawn
+    assert 'id="chart-spec-mood"' in (root / "site" / "trends.html").read_text(encoding="utf-8")  # charts were made
 
 
 def test_every_corpus_file_is_a_session_or_a_located_problem(corpus_site):
@@ -554,16 +555,21 @@ def test_every_broken_path_is_on_the_problems_page(paths_site):
     assert problems["entries/unreadable.yaml"][0][3] == "cannot be read (permission denied); check the file's permissions"
 
 
-def test_a_control_character_typed_in_a_side_effect_does_not_stop_the_build(tmp_path):
+def test_a_control_character_typed_in_a_side_effect_does_not_stop_the_build_or_the_export(tmp_path):
     """The chart renderer aborted the whole process (not even exit 3) on a character XML
-    cannot hold in a label; run in a process of its own, so that would fail only this test."""
+    cannot hold in a label; run in a process of its own, so that would fail only this test.
+    The site's pages draw their charts in the browser; the export's summary has pictures."""
     project = with_vega_runtime(write_project(tmp_path, {
         "2026-04-02.yaml": full_entry("2026-04-02"),
         "2026-04-09.yaml": full_entry("2026-04-09") + 'side_effects: ["dizzy\\x13", "a\\x01b"]\n'}))
-    done = subprocess.run([sys.executable, "-m", "generator.cli", "build", "--today", TODAY], cwd=project,
-                          capture_output=True, text=True, timeout=300)
-    assert (done.returncode, done.stderr) == (0, ""), done.stderr[-2000:]
-    assert "dizzy\ufffd" in (project / "site" / "trends.html").read_text(encoding="utf-8")  # in the picture
+    for command in (["build"], ["export", "--out", "bundle.zip"]):
+        done = subprocess.run([sys.executable, "-m", "generator.cli", *command, "--today", TODAY], cwd=project,
+                              capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr[-2000:]
+    assert "dizzy\\u0013" in (project / "site" / "trends.html").read_text(encoding="utf-8")  # in the spec the page draws
+    with zipfile.ZipFile(project / "bundle.zip") as bundle:
+        (summary,) = [n for n in bundle.namelist() if n.endswith("/summary.html")]
+        assert "dizzy\ufffd" in bundle.read(summary).decode("utf-8")  # in the picture
 
 
 # ======================================================================================

@@ -53,8 +53,10 @@ def test_overview_tells_the_example_story(example_site):
     assert 'id="signal-effect_fading"' in overview
     assert 'id="signal-overlapping_prescribers"' not in overview  # the provider change had no overlap
     assert 'id="signal-self_harm_item"' not in overview
-    # the key charts are on the overview, drawn as static SVG too
-    assert overview.count('class="kj-chart"') >= 2 and "<svg" in overview
+    # the key charts are on the overview, each with its spec for the page to draw, and no
+    # static picture: the page draws them (and prints its drawing)
+    assert overview.count('class="kj-chart"') >= 2 and 'id="chart-spec-lift"' in overview
+    assert "<svg" not in article(overview)
 
 
 def test_sessions_log_is_newest_first_by_month(example_site):
@@ -116,7 +118,10 @@ def test_trends_page_has_every_chart_with_text_and_data(example_site):
     assert keys == ["mood", "lift", "duration", "dose", "dose_lift", "dissociation", "side_effects", "phq9", "gad7"]
     for key in keys:
         figure = trends.split(f'id="chart-{key}"', 1)[1].split("</figure>", 1)[0]
-        assert "<svg" in figure, key
+        assert "<svg" not in figure, key  # drawn by the page, from its spec
+        live = re.search(r'<div class="kj-chart-live" role="img" aria-label="([^"]+)" data-spec="chart-spec-%s"></div>' % key, figure)
+        assert live and live[1].endswith("."), key  # named by its title and description, shown from the start
+        assert "drawn by the page's script" in figure.split("<noscript>", 1)[1].split("</noscript>", 1)[0], key
         assert "<figcaption>" in figure, key
         assert "<table>" in figure, key
         assert f'id="chart-spec-{key}"' in figure, key

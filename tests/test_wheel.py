@@ -45,13 +45,18 @@ def _install_wheel(work: Path) -> Path:
     itself comes only from the wheel, as the test asserts."""
     source = work / "source"
     source.mkdir()
-    for name in ("pyproject.toml", "README.md"):
+    for name in ("pyproject.toml", "setup.py", "README.md"):  # setup.py: the step that makes the Vega runtime
         shutil.copy(REPO / name, source / name)
+    # not the runtime an editable install of this checkout made: the wheel's build makes its own
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "vega-runtime.js", "vega-runtime.version")
     for name in ("generator", "site_templates"):
-        shutil.copytree(REPO / name, source / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        shutil.copytree(REPO / name, source / name, ignore=ignore)
     subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(work / "dist"), str(source)],
                    check=True, capture_output=True)
     (wheel,) = (work / "dist").glob("ketamine_journal-*.whl")
+    with zipfile.ZipFile(wheel) as opened:
+        names = opened.namelist()
+    assert "generator/vega-runtime.js" in names and "generator/vega-runtime.version" in names, names
     venv = work / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
     python = venv / "bin" / "python"
@@ -116,6 +121,19 @@ def test_a_journal_of_ones_own_from_the_wheel(trial):
     assert trial.around_before == [] and trial.around_after == []  # (the listing leaves the journal folder out)
     assert (trial.folder / "entries").is_dir()
     assert trial.home_after == []
+
+
+def test_the_vega_runtime_comes_from_the_wheel_and_no_build_makes_it(trial):
+    """The wheel's build made the runtime (setup.py): the journal's first build and its export
+    take it as it is, so neither starts vl-convert to make it (a second process, 1.8 s of CPU
+    and 150 MiB); a runtime made by a build would be kept in the journal's cache."""
+    package = Path(subprocess.run([str(trial.python), "-c", "import generator; print(generator.__file__)"],
+                                  capture_output=True, text=True, check=True).stdout.strip()).parent
+    shipped = (package / "vega-runtime.js").read_bytes()
+    assert b"vegaEmbed" in shipped
+    assert (trial.folder / "site" / "assets" / "journal" / "vega-runtime.js").read_bytes() == shipped
+    assert (trial.bundle / "site" / "assets" / "journal" / "vega-runtime.js").read_bytes() == shipped
+    assert not [p.name for p in (trial.folder / ".journal-cache").iterdir() if p.name.startswith("vega-runtime")]
 
 
 def test_no_page_of_the_report_or_the_bundle_refers_to_another_host(trial):

@@ -1,5 +1,6 @@
-// Draws the interactive version of each chart with the local Vega runtime.
-// The static SVG stays in the page for printing and for readers without JavaScript.
+// Draws each chart with the local Vega runtime, from the spec in the page (the same drawing
+// is printed). Without JavaScript a line in each figure says so, and each chart's numbers
+// are in the table under it.
 (function () {
   "use strict";
   // The chart runtime (about 900 KB) is loaded only by the pages that have charts, from
@@ -11,8 +12,24 @@
     if (!here || !document.querySelector(".kj-chart .kj-chart-live")) return;
     var script = document.createElement("script");
     script.src = new URL("vega-runtime.js", here).href;
-    script.onload = then;  // if it cannot load, the static pictures stay
+    script.onload = then;
+    script.onerror = function () {
+      document.querySelectorAll(".kj-chart").forEach(function (figure) { failed(figure, "the chart runtime did not load"); });
+    };
     document.head.appendChild(script);
+  }
+
+  // A chart that cannot be drawn says so where it would be, and where its numbers are.
+  function failed(figure, why) {
+    var live = figure.querySelector(".kj-chart-live");
+    figure.dataset.drawn = "failed";
+    console.warn("chart " + figure.id + " was not drawn: " + why);
+    if (!live || live.querySelector(".kj-chart-failed")) return;
+    var line = document.createElement("p");
+    line.className = "kj-chart-failed";
+    line.textContent = "This chart could not be drawn. " + (figure.querySelector(".kj-chart-data")
+      ? "Its numbers are in the table below it." : "Its numbers are on the Trends page, under the chart.");
+    live.appendChild(line);
   }
 
   function draw() {
@@ -26,22 +43,17 @@
       // ast: true evaluates expressions without eval, which the page's security policy forbids.
       window.vegaEmbed(live, spec, { actions: false, renderer: "svg", ast: true })
         .then(function () {
-          live.hidden = false;
-          figure.classList.add("kj-chart--live");
           figure.dataset.drawn = "live";
           watch(live);
         })
-        .catch(function (error) {
-          figure.dataset.drawn = "static";  // the static picture stays
-          console.warn("chart " + figure.id + " kept its static picture:", error);
-        });
+        .catch(function (error) { failed(figure, error); });
     });
   }
 
   // Charts and tables wider than the screen scroll sideways. Say so: a line above each one
   // that overflows, and data-kj-overflow ("start", "middle", "end": where the view is) for
   // the stylesheet to fade the edge where more is hidden.
-  var SCROLLERS = ".kj-chart-static, .kj-chart-live, .md-typeset__scrollwrap, .kj-table";
+  var SCROLLERS = ".kj-chart-live, .md-typeset__scrollwrap, .kj-table";
   var resizes = typeof ResizeObserver === "function" ? new ResizeObserver(function (items) {
     items.forEach(function (item) { mark(item.target); });
   }) : null;
@@ -68,7 +80,7 @@
     var room = box.scrollWidth - box.clientWidth;
     // A chart too wide for the screen opens at its right end, the latest sessions, the
     // first time it overflows; after that the reader scrolls it.
-    if (!box.kjPlaced && box.matches(".kj-chart-static, .kj-chart-live")) {
+    if (!box.kjPlaced && box.matches(".kj-chart-live")) {
       box.kjPlaced = true;
       box.scrollLeft = room;
     }
