@@ -39,7 +39,7 @@ from .pages import NAV_PAGES, SitePage, build_pages, builtin_templates_dir, rend
 from .privacy import OutsideUrl, failure_message, outside_urls, scan_site
 from .problems import one_line
 from .reading import clip
-from .rebuilding import KeptSearchSections, KeptTemplateCode
+from .rebuilding import KeptPageRenders, KeptSearchSections, KeptTemplateCode
 from .reminders import CALENDAR_FILE, calendar_ics, pending_follow_ups
 from .report import PERSONAL, Audience, Report, build_report
 from .serving import accepted_hosts, host_guard
@@ -171,6 +171,7 @@ class JournalPlugin(BasePlugin[JournalConfig]):
         self.serving = False
         self.template_code = KeptTemplateCode()
         self.search_sections = KeptSearchSections()
+        self.page_renders = KeptPageRenders()
         self.preview_problems: list[str] = []
         self.pages: dict[str, SitePage] = {}
         self.patient: dict[str, Any] = {}
@@ -370,6 +371,8 @@ class JournalPlugin(BasePlugin[JournalConfig]):
         if self.runtime_file is not None:  # MkDocs writes the files after this
             self.runtime_file.content_string = vega_runtime_js(self.drawing_cache)
             self.runtime_file = None
+        if self.serving:  # each page's render kept until what it shows changes
+            self.page_renders.attach(env)
         # the banner of theme/main.html, on every page of a preview with errors
         problems_page = files.get_file_from_path("problems.md")
         env.globals["journal_preview"] = {

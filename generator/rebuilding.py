@@ -1,6 +1,6 @@
 """What a build keeps of its own work for the next: compiled templates (in memory, and in
 the journal's `.journal-cache/` when it has one), and, in one `journal serve` process,
-each page's search sections.
+each page's search sections and each page's rendered theme template.
 
 Every build compiled Material's templates and the report's again (MkDocs makes a new Jinja
 environment for every build, and `journal serve` rebuilds every page on every change), and
@@ -13,15 +13,38 @@ to the journal's own cache folder, never to a user-wide one.
 from __future__ import annotations
 
 import copy
+import datetime as dt
+import enum
+import functools
+import hashlib
+import inspect
 import json
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
+from types import ModuleType, SimpleNamespace
+from typing import TYPE_CHECKING, Any
 
-from jinja2 import BytecodeCache, Environment
+from jinja2 import BaseLoader, BytecodeCache, Environment, Template, TemplateNotFound
 from jinja2.bccache import Bucket
 from jinja2.utils import _PassArg
 
 from .cache import DrawingCache
+
+if TYPE_CHECKING:
+    from mkdocs.structure.pages import Page
+
+
+@functools.cache
+def _mkdocs() -> SimpleNamespace:
+    """MkDocs' classes the page renders' keys describe: imported when a serve first renders a
+    page, as the pages' own templates (which share this module) never need MkDocs."""
+    from mkdocs.plugins import BasePlugin
+    from mkdocs.structure.files import File
+    from mkdocs.structure.nav import Link, Navigation, Section
+    from mkdocs.structure.pages import Page
+    from mkdocs.theme import Theme
+
+    return SimpleNamespace(BasePlugin=BasePlugin, File=File, Link=Link, Navigation=Navigation, Section=Section, Page=Page,
+                           Theme=Theme)
 
 
 class KeptTemplateCode(BytecodeCache):
@@ -132,3 +155,211 @@ class KeptSearchSections:
 
         index.add_entry_from_context = add_entry_from_context
         return True
+
+
+SHARED_CONTEXT = ("nav", "pages", "config")  # MkDocs' page context: one object each for a whole build
+
+
+class KeptPageRenders:
+    """Each page's rendered theme template (Material's `main.html`: the page inside the
+    whole navigation, header and footer), kept from one serve rebuild to the next.
+
+    MkDocs renders the theme's template for every page on every rebuild, and at 150 entries
+    that was about half of a serve rebuild's time, though an edit of one entry changes what
+    a handful of pages show. A page's output depends only on what the template reads: the
+    template context (the page itself, the whole navigation, the list of pages, the
+    configuration with the theme's and the plugins' settings, and what plugins added to it),
+    the environment's globals, filters and tests, and the templates' sources. The key holds
+    each of them: the page whole (its HTML, table of contents, title, address, front
+    matter, neighbours); the navigation, the configuration and the pages list as they
+    stand (the other pages by address, title and front matter: no template reads another
+    page's content); every template any render of this process loaded, as the loader finds
+    it now (an edited or newly shadowing template changes the key). Anything the key cannot
+    describe without a memory address makes a key that never matches, so that page is
+    rendered as usual. `build_date_utc` (a new time on every build) is left out unless a
+    template names it. Only the last rebuild's pages are kept.
+
+    Only for the environment given to `attach` (the theme's, per build) and for templates
+    rendered with a `page`: the error pages and the sitemap are rendered as usual."""
+
+    def __init__(self) -> None:
+        self._kept: dict[bytes, str] = {}
+        self._used: dict[bytes, str] = {}
+        self._template_names: set[str] = set()  # every template a render of this process loaded
+        self._build: tuple[Any, ...] | None = None  # templates and environment, once per build
+        self._shared: dict[int, tuple[Any, Any]] = {}  # navigation, pages, configuration: once per build
+        self._loader: BaseLoader | None = None
+        self.hits = self.misses = 0
+
+    def attach(self, env: Environment) -> bool:
+        """Keep the renders of `env`'s page templates from now on (one build's environment)."""
+        self._kept, self._used = self._used, {}
+        self._build, self._shared = None, {}
+        self.hits = self.misses = 0
+        loader = env.loader
+        if loader is None or env.template_class is not Template or env.cache is None:
+            return False
+        names = self._template_names
+        env.loader = _RecordingLoader(loader, names)
+        env.template_class = _KeptRenderTemplate
+        env.cache.clear()  # loaded before this (none, in MkDocs 1.6): loaded again, recorded
+        env.journal_page_renders = self  # type: ignore[attr-defined]  # read by _KeptRenderTemplate
+        self._loader = loader
+        return True
+
+    def render(self, template: Template, context: dict[str, Any], render: Callable[[dict[str, Any]], str]) -> str:
+        page = context.get("page")
+        if not isinstance(page, _mkdocs().Page):
+            return render(context)
+        key = self._key(template, context, page)
+        output = self._used.get(key)
+        if output is None:
+            output = self._kept.get(key)
+        if output is not None:
+            self.hits += 1
+        else:
+            self.misses += 1
+            loaded = len(self._template_names)
+            output = render(context)
+            if len(self._template_names) != loaded:  # kept under a key naming every template it used
+                key = self._key(template, context, page)
+        self._used[key] = output
+        return output
+
+    def _key(self, template: Template, context: dict[str, Any], page: Page) -> bytes:
+        templates, uses_build_date = self._templates(template.environment)
+        shown = []
+        for name, value in sorted(context.items()):
+            if name == "page" or (name == "build_date_utc" and not uses_build_date):
+                continue
+            if name in SHARED_CONTEXT:  # the same objects for every page of a build
+                kept = self._shared.get(id(value))
+                if kept is None or kept[0] is not value:
+                    kept = self._shared[id(value)] = (value, _signature(value, set()))
+                shown.append((name, kept[1]))
+            else:
+                shown.append((name, _signature(value, set())))
+        parts = (template.name, templates, tuple(shown), _page_signature(page))
+        return hashlib.blake2b(repr(parts).encode("utf-8", "surrogatepass"), digest_size=32).digest()
+
+    def _templates(self, env: Environment) -> tuple[Any, bool]:
+        """Every template loaded by a render of this process, as the loader finds it now,
+        and the environment: once per build, and again when a render loaded another."""
+        if self._build is not None and self._build[0] == len(self._template_names):
+            return self._build[1], self._build[2]
+        assert self._loader is not None  # set by attach, which made the templates that call this
+        templates: list[tuple[str, str | None, str | None]] = []
+        uses_build_date = False
+        for name in sorted(self._template_names):
+            try:
+                source, filename, _ = self._loader.get_source(env, name)
+            except TemplateNotFound:
+                templates.append((name, None, None))
+                continue
+            uses_build_date = uses_build_date or "build_date_utc" in source
+            templates.append((name, filename, hashlib.blake2b(source.encode("utf-8", "surrogatepass")).hexdigest()))
+        signature = (tuple(templates), _compiled_by(env, "main.html"), _signature(env.globals, set()))
+        self._build = (len(self._template_names), signature, uses_build_date)
+        return signature, uses_build_date
+
+
+class _RecordingLoader(BaseLoader):
+    """The theme's loader, noting the name of every template it loads."""
+
+    def __init__(self, loader: BaseLoader, names: set[str]) -> None:
+        self.loader = loader
+        self.names = names
+
+    def get_source(self, environment: Environment, template: str) -> tuple[str, str | None, Callable[[], bool] | None]:
+        found = self.loader.get_source(environment, template)
+        self.names.add(template)
+        return found
+
+    def list_templates(self) -> list[str]:
+        return self.loader.list_templates()
+
+
+class _KeptRenderTemplate(Template):
+    """A template whose top-level renders go through its environment's KeptPageRenders.
+    (Jinja renders included and extended templates through their render functions, never
+    through `render`.)"""
+
+    def render(self, *args: Any, **kwargs: Any) -> str:
+        kept: KeptPageRenders | None = getattr(self.environment, "journal_page_renders", None)
+        context = dict(*args, **kwargs)
+        if kept is None:
+            return super().render(context)
+        return kept.render(self, context, super().render)
+
+
+_UNKEYABLE = iter(range(1 << 62))
+
+
+def _page_signature(page: Page) -> Any:
+    """The page being rendered, whole: everything MkDocs and the plugins set on it (its
+    HTML, table of contents, front matter, title, addresses, neighbours), but not whether
+    it is active, which the navigation and the page's own place in it decide."""
+    state = {name: value for name, value in vars(page).items() if not name.endswith("__active")}
+    return ("page", page.title, page.url, page.is_homepage, _signature(page.ancestors, set()), _signature(state, set()))
+
+
+def _signature(value: Any, seen: set[int]) -> Any:
+    """`value` as plain data for a key: the same data for the same content. Another page
+    or a section is named by its place (the page being rendered is described whole,
+    separately); an object that cannot be described without its memory address gives a
+    value never given before, so its key never matches."""
+    if value is None or isinstance(value, bool | int | float | str | bytes):
+        return value
+    if isinstance(value, enum.Enum):
+        return ("enum", type(value).__qualname__, value.name)
+    if isinstance(value, dt.date | dt.time | dt.timedelta):
+        return ("time", repr(value))
+    if isinstance(value, type):
+        return ("type", value.__module__, value.__qualname__)
+    if isinstance(value, ModuleType):
+        return ("module", value.__name__, getattr(value, "__file__", None))
+    if inspect.ismethod(value):
+        return ("method", value.__func__.__module__, value.__func__.__qualname__, _signature(value.__self__, seen))
+    if inspect.isroutine(value):
+        return ("function", getattr(value, "__module__", None), getattr(value, "__qualname__", None))
+    if id(value) in seen:
+        return ("cycle", type(value).__qualname__)
+    seen.add(id(value))
+    try:
+        return _structure_signature(value, seen)
+    finally:
+        seen.discard(id(value))
+
+
+def _structure_signature(value: Any, seen: set[int]) -> Any:
+    mkdocs = _mkdocs()
+    if isinstance(value, mkdocs.Page):
+        return ("page", value.file.src_uri, value.url, value.title, _signature(value.meta, seen))
+    if isinstance(value, mkdocs.Section):
+        return ("section", value.title, _signature(value.children, seen))
+    if isinstance(value, mkdocs.Link):
+        return ("link", value.title, value.url)
+    if isinstance(value, mkdocs.Navigation):
+        homepage = value.homepage.url if value.homepage is not None else None
+        return ("nav", _signature(value.items, seen), _signature(value.pages, seen), homepage)
+    if isinstance(value, mkdocs.File):
+        return ("file", value.src_uri, value.dest_uri, value.url, value.abs_src_path, value.abs_dest_path,
+                value.inclusion.name, value.generated_by)
+    if isinstance(value, mkdocs.BasePlugin):
+        return ("plugin", type(value).__module__, type(value).__qualname__, _signature(value.config, seen))
+    if isinstance(value, mkdocs.Theme):
+        return ("theme", value.name, tuple(value.dirs), tuple(value.static_templates), str(value.locale),
+                _signature(dict(value.items()), seen))
+    if isinstance(value, Mapping):
+        return ("map", tuple(sorted((repr(k), _signature(v, seen)) for k, v in value.items())))
+    if isinstance(value, list | tuple):
+        return ("seq", tuple(_signature(v, seen) for v in value))
+    if isinstance(value, set | frozenset):
+        return ("set", tuple(sorted(repr(_signature(v, seen)) for v in value)))
+    state = getattr(value, "__dict__", None)
+    if isinstance(state, dict):
+        return ("object", type(value).__module__, type(value).__qualname__, _signature(state, seen))
+    shown = repr(value)
+    if " at 0x" in shown:  # nothing but its address to tell it by: a key that never matches
+        return ("unkeyable", next(_UNKEYABLE))
+    return ("repr", type(value).__qualname__, shown)
