@@ -308,6 +308,9 @@ def _signature(value: Any, seen: set[int]) -> Any:
     or a section is named by its place (the page being rendered is described whole,
     separately); an object that cannot be described without its memory address gives a
     value never given before, so its key never matches."""
+    if isinstance(value, str | bytes) and len(value) > 512:  # a page's HTML: its digest is cheaper to write out
+        data = value.encode("utf-8", "surrogatepass") if isinstance(value, str) else value
+        return (type(value).__name__, hashlib.blake2b(data, digest_size=32).digest())
     if value is None or isinstance(value, bool | int | float | str | bytes):
         return value
     if isinstance(value, enum.Enum):
