@@ -179,6 +179,9 @@ class JournalPlugin(BasePlugin[JournalConfig]):
         self.entry_cache: EntryCache | None = None
         self.runtime_file: File | None = None
         self.outside_urls: list[OutsideUrl] = []  # found in the pages as they are written
+        # while serving: what the last rebuild and this one found in each page's output
+        self.outside_urls_kept: dict[tuple[str, str], list[OutsideUrl]] = {}
+        self.outside_urls_read: dict[tuple[str, str], list[OutsideUrl]] = {}
         self.pages_read: set[str] = set()
         self.drawing_cache: DrawingCache | None = None
         self.request = BuildRequest()
@@ -207,6 +210,7 @@ class JournalPlugin(BasePlugin[JournalConfig]):
     @event_priority(50)  # before Material's offline plugin looks at the polyfills
     def on_config(self, config: Any) -> Any:
         self.outside_urls, self.pages_read = [], set()
+        self.outside_urls_kept, self.outside_urls_read = self.outside_urls_read, {}
         self.request = request = _request_for(config)
         self.report, self.preview_problems = None, []
         # a provider's copy is a record: always strict, whatever mkdocs.yml says
@@ -392,8 +396,15 @@ class JournalPlugin(BasePlugin[JournalConfig]):
         return generated.html
 
     def on_post_page(self, output: str, page: Any, config: Any) -> str:
-        # Read here, from memory, rather than from disk again after the build.
-        self.outside_urls.extend(outside_urls(output, page.file.dest_uri))
+        # Read here, from memory, rather than from disk again after the build; while serving,
+        # a page whose output is the last rebuild's (kept renders: the same text) is not read again.
+        key = (page.file.dest_uri, output)
+        found = self.outside_urls_kept.get(key) if self.serving else None
+        if found is None:
+            found = outside_urls(output, page.file.dest_uri)
+        if self.serving:
+            self.outside_urls_read[key] = found
+        self.outside_urls.extend(found)
         self.pages_read.add(page.file.dest_uri)
         return output
 
