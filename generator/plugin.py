@@ -39,7 +39,7 @@ from .pages import NAV_PAGES, SitePage, build_pages, builtin_templates_dir, rend
 from .privacy import OutsideUrl, failure_message, outside_urls, scan_site
 from .problems import one_line
 from .reading import clip
-from .rebuilding import KeptPageRenders, KeptSearchSections, KeptTemplateCode
+from .rebuilding import KeptPageRenders, KeptSearchSections, KeptTemplateCode, KeptTemplateListing
 from .reminders import CALENDAR_FILE, calendar_ics, pending_follow_ups
 from .report import PERSONAL, Audience, Report, build_report
 from .serving import accepted_hosts, host_guard
@@ -172,6 +172,7 @@ class JournalPlugin(BasePlugin[JournalConfig]):
         self.template_code = KeptTemplateCode()
         self.search_sections = KeptSearchSections()
         self.page_renders = KeptPageRenders()
+        self.template_listing = KeptTemplateListing()
         self.preview_problems: list[str] = []
         self.pages: dict[str, SitePage] = {}
         self.patient: dict[str, Any] = {}
@@ -225,7 +226,7 @@ class JournalPlugin(BasePlugin[JournalConfig]):
         # entries/ and the site, and a hidden name MkDocs leaves out should docs_dir be there.
         self.drawing_cache = DrawingCache(self._path(config, FOLDER_NAME)) if config.config_file_path else None
         self.template_code.store = self.drawing_cache  # compiled templates are kept there too
-        _keep_compiled_templates(config.theme, self.template_code)
+        _keep_compiled_templates(config.theme, self.template_code, self.template_listing if self.serving else None)
         self.override_dir = self._path(config, self.config.templates) if self.config.templates else None
         if self.override_dir is not None and not self.override_dir.is_dir():
             raise PluginError(f"journal plugin: templates folder {self.override_dir} does not exist")
@@ -425,10 +426,11 @@ class JournalPlugin(BasePlugin[JournalConfig]):
         return server
 
 
-def _keep_compiled_templates(theme: Any, template_code: KeptTemplateCode) -> None:
+def _keep_compiled_templates(theme: Any, template_code: KeptTemplateCode, listing: KeptTemplateListing | None = None) -> None:
     """Every Jinja environment made from the theme keeps its compiled templates in
     `template_code`: MkDocs' own for the pages, and those Material's search plugin makes to
-    look up its language. Each build made them anew and compiled every template again."""
+    look up its language. Each build made them anew and compiled every template again.
+    Given a `listing` (while serving), the theme's list of files is kept there too."""
     if getattr(theme, "_journal_keeps_templates", False):
         return
     make_env = theme.get_env
@@ -436,6 +438,8 @@ def _keep_compiled_templates(theme: Any, template_code: KeptTemplateCode) -> Non
     def get_env() -> Any:
         env = make_env()
         env.bytecode_cache = template_code
+        if listing is not None:
+            listing.attach(env)
         return env
 
     theme.get_env = get_env

@@ -19,11 +19,13 @@ import functools
 import hashlib
 import inspect
 import json
+import os
+import time
 from collections.abc import Callable, Iterable, Mapping
 from types import ModuleType, SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
-from jinja2 import BaseLoader, BytecodeCache, Environment, Template, TemplateNotFound
+from jinja2 import BaseLoader, BytecodeCache, Environment, FileSystemLoader, Template, TemplateNotFound
 from jinja2.bccache import Bucket
 from jinja2.utils import _PassArg
 
@@ -366,3 +368,87 @@ def _structure_signature(value: Any, seen: set[int]) -> Any:
     if " at 0x" in shown:  # nothing but its address to tell it by: a key that never matches
         return ("unkeyable", next(_UNKEYABLE))
     return ("repr", type(value).__qualname__, shown)
+
+
+class KeptTemplateListing:
+    """The theme's list of files, kept from one serve rebuild to the next while no folder of
+    the theme changed.
+
+    MkDocs lists every file of every theme folder on every build to find the theme's static
+    files (`Environment.list_templates`, then a filter of shell patterns on each name), and
+    Material ships some 14,000 files (its icons): a fifth of a serve rebuild once the pages
+    were kept. A folder's modification time changes whenever a file or folder in it is
+    added, removed or renamed, so the listing is used again only while every folder of the
+    theme, as last listed, has the time it had then, and none had changed in the two
+    seconds before (a file system with coarse times could hide a change made then). The
+    filter's answers are kept with it, keyed by the filter's code and the values it closes
+    over (MkDocs': the configuration); a filter that closes over nothing describable is
+    run as usual."""
+
+    SETTLED_NS = 2_000_000_000
+
+    def __init__(self) -> None:
+        self._listing: tuple[tuple[str, ...], dict[str, int], list[str]] | None = None
+        self._filtered: dict[bytes, list[str]] = {}
+        self.listed = 0  # how many times the folders were listed anew
+
+    def attach(self, env: Environment) -> None:
+        loader = env.loader
+        if not isinstance(loader, FileSystemLoader):
+            return
+        list_templates = env.list_templates
+
+        def kept_list_templates(extensions: Any = None, filter_func: Callable[[str], bool] | None = None) -> list[str]:
+            if extensions is not None:
+                return list_templates(extensions, filter_func)
+            names = self._names(loader)
+            if filter_func is None:
+                return list(names)
+            key = _filter_key(filter_func)
+            if key is None:
+                return [name for name in names if filter_func(name)]
+            kept = self._filtered.get(key)
+            if kept is None:  # only the last filter's answers are kept
+                kept = [name for name in names if filter_func(name)]
+                self._filtered = {key: kept}
+            return list(kept)
+
+        env.list_templates = kept_list_templates  # type: ignore[method-assign]  # this environment only
+
+    def _names(self, loader: FileSystemLoader) -> list[str]:
+        folders = tuple(str(path) for path in loader.searchpath)
+        if self._listing is not None and self._listing[0] == folders and all(
+                _modified(folder) == modified for folder, modified in self._listing[1].items()):
+            return self._listing[2]
+        times = {}  # before listing: a change made while listing shows at the next look
+        for top in folders:
+            for folder, _, _ in os.walk(top, followlinks=loader.followlinks):
+                times[folder] = _modified(folder)
+        names = loader.list_templates()
+        self.listed += 1
+        self._filtered = {}
+        settled = time.time_ns() - self.SETTLED_NS
+        self._listing = (folders, times, names) if all(0 <= t < settled for t in times.values()) else None
+        return names
+
+
+def _modified(folder: str) -> int:
+    try:
+        return os.stat(folder).st_mtime_ns
+    except OSError:
+        return -1
+
+
+def _filter_key(function: Callable[[str], bool]) -> bytes | None:
+    code = getattr(function, "__code__", None)
+    if code is None:
+        return None
+    try:
+        closed_over = [cell.cell_contents for cell in function.__closure__ or ()]
+    except ValueError:  # a cell not filled yet
+        return None
+    shown = repr(("filter", code.co_filename, code.co_firstlineno, code.co_code, code.co_consts, code.co_names,
+                  _signature(closed_over, set()), _signature(getattr(function, "__defaults__", None), set())))
+    if "unkeyable" in shown:
+        return None
+    return hashlib.blake2b(shown.encode("utf-8", "surrogatepass"), digest_size=32).digest()

@@ -1,13 +1,15 @@
-"""`journal serve` keeps compiled templates, search sections and each page's rendered theme
-template between rebuilds (generator/rebuilding.py): a rebuild after any edit must make the
-very site a fresh build of the same files makes."""
+"""`journal serve` keeps compiled templates, search sections, each page's rendered theme
+template and the theme's list of files between rebuilds (generator/rebuilding.py): a rebuild
+after any edit must make the very site a fresh build of the same files makes."""
 
 from __future__ import annotations
 
 import filecmp
 import logging
+import os
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -59,6 +61,8 @@ def test_every_serve_rebuild_makes_the_site_a_fresh_build_makes(tmp_path: Path):
     project = write_project(tmp_path / "journal", {f"{d}.yaml": entry(d, dose=100 + 10 * i) for i, d in enumerate(days)},
                             "templates: mine")
     (project / "mine" / "theme").mkdir(parents=True)  # the person's theme templates, before Material's
+    long_ago = time.time() - 60  # a folder changed in the last seconds is always listed again: this one is not
+    os.utime(project / "mine" / "theme", (long_ago, long_ago))
     extra = project / "extra" / "questions.md"
     extra.write_text("# Questions\n\nAsk about sleep.\n", encoding="utf-8")
     served = tmp_path / "served"
@@ -80,9 +84,10 @@ def test_every_serve_rebuild_makes_the_site_a_fresh_build_makes(tmp_path: Path):
         for edit in edits:
             edit()
 
-    def own_template() -> None:
+    def own_template() -> None:  # and a file of its own beside Material's, copied into the site
         (project / "mine" / "theme" / "partials").mkdir()
         (project / "mine" / "theme" / "partials" / "copyright.html").write_text("<p>Mine</p>\n", encoding="utf-8")
+        (project / "mine" / "theme" / "mine.css").write_text("p { margin: 0 }\n", encoding="utf-8")
 
     def settings(old: str, new: str) -> None:
         config_file = project / "mkdocs.yml"
@@ -122,5 +127,6 @@ def test_every_serve_rebuild_makes_the_site_a_fresh_build_makes(tmp_path: Path):
                 renders = plugin.page_renders
                 assert renders.hits > renders.misses > 0, (what, renders.hits, renders.misses)
         assert plugin.template_code._code and plugin.search_sections._used
+        assert plugin.template_listing.listed < len(edits)  # the theme's files were not listed on every rebuild
     finally:
         config.plugins.on_shutdown()
