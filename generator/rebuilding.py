@@ -236,13 +236,12 @@ class KeptPageRenders:
                 continue
             if name in SHARED_CONTEXT:  # the same objects for every page of a build
                 kept = self._shared.get(id(value))
-                if kept is None or kept[0] is not value:
-                    kept = self._shared[id(value)] = (value, _signature(value, set()))
+                if kept is None or kept[0] is not value:  # written out once per build, as a digest
+                    kept = self._shared[id(value)] = (value, _digest(_signature(value, set())))
                 shown.append((name, kept[1]))
             else:
                 shown.append((name, _signature(value, set())))
-        parts = (template.name, templates, tuple(shown), _page_signature(page))
-        return hashlib.blake2b(repr(parts).encode("utf-8", "surrogatepass"), digest_size=32).digest()
+        return _digest((template.name, templates, tuple(shown), _page_signature(page)))
 
     def _templates(self, env: Environment) -> tuple[Any, bool]:
         """Every template loaded by a render of this process, as the loader finds it now,
@@ -260,7 +259,7 @@ class KeptPageRenders:
                 continue
             uses_build_date = uses_build_date or "build_date_utc" in source
             templates.append((name, filename, hashlib.blake2b(source.encode("utf-8", "surrogatepass")).hexdigest()))
-        signature = (tuple(templates), _compiled_by(env, "main.html"), _signature(env.globals, set()))
+        signature = _digest((tuple(templates), _compiled_by(env, "main.html"), _signature(env.globals, set())))
         self._build = (len(self._template_names), signature, uses_build_date)
         return signature, uses_build_date
 
@@ -295,6 +294,10 @@ class _KeptRenderTemplate(Template):
 
 
 _UNKEYABLE = iter(range(1 << 62))
+
+
+def _digest(signature: Any) -> bytes:
+    return hashlib.blake2b(repr(signature).encode("utf-8", "surrogatepass"), digest_size=32).digest()
 
 
 def _page_signature(page: Page) -> Any:
