@@ -39,7 +39,7 @@ from .pages import NAV_PAGES, SitePage, build_pages, builtin_templates_dir, rend
 from .privacy import OutsideUrl, failure_message, outside_urls, scan_site
 from .problems import one_line
 from .reading import clip
-from .rebuilding import KeptPageRenders, KeptSearchSections, KeptTemplateCode, KeptTemplateListing
+from .rebuilding import KeptPageRenders, KeptSearchSections, KeptStubRenders, KeptTemplateCode, KeptTemplateListing
 from .reminders import CALENDAR_FILE, calendar_ics, pending_follow_ups
 from .report import PERSONAL, Audience, Report, build_report
 from .serving import accepted_hosts, host_guard
@@ -173,6 +173,7 @@ class JournalPlugin(BasePlugin[JournalConfig]):
         self.search_sections = KeptSearchSections()
         self.page_renders = KeptPageRenders()
         self.template_listing = KeptTemplateListing()
+        self.stub_renders = KeptStubRenders()
         self.preview_problems: list[str] = []
         self.pages: dict[str, SitePage] = {}
         self.patient: dict[str, Any] = {}
@@ -371,6 +372,12 @@ class JournalPlugin(BasePlugin[JournalConfig]):
     def on_pre_build(self, config: Any) -> None:
         if self.serving:  # every search plugin's on_config has made its index by now
             self.search_sections.attach(config.plugins)
+            self.stub_renders.start()
+
+    def on_pre_page(self, page: Any, config: Any, files: Files) -> Any:
+        if self.serving and page.file.src_uri in self.pages:  # MkDocs' Markdown step of our stub, kept
+            self.stub_renders.attach(page)
+        return page
 
     def on_env(self, env: Any, config: Any, files: Files) -> Any:
         if self.runtime_file is not None:  # MkDocs writes the files after this

@@ -19,6 +19,7 @@ import functools
 import hashlib
 import inspect
 import json
+import logging
 import os
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -455,3 +456,66 @@ def _filter_key(function: Callable[[str], bool]) -> bytes | None:
     if "unkeyable" in shown:
         return None
     return hashlib.blake2b(shown.encode("utf-8", "surrogatepass"), digest_size=32).digest()
+
+
+class KeptStubRenders:
+    """MkDocs' Markdown step for each page the plugin makes, kept from one serve rebuild to
+    the next.
+
+    MkDocs makes a new Markdown converter for every page on every build (a sixth of a serve
+    rebuild at 150 entries), and the plugin's pages reach it only as a front-matter stub
+    whose HTML and table of contents the plugin then puts in place of the step's. What the
+    step leaves on the page (its HTML, table of contents, the title and the anchors found in
+    it) depends on the stub's Markdown after the plugins', the page's file and address, the
+    Markdown settings and the site's files; it is kept keyed by all of them. A page in which
+    the step found links to anchors of other pages is not kept (those name one build's
+    files). Only the last rebuild's pages are kept."""
+
+    def __init__(self) -> None:
+        self._kept: dict[bytes, tuple[Any, ...]] = {}
+        self._used: dict[bytes, tuple[Any, ...]] = {}
+        self._shared: dict[int, tuple[Any, bytes]] = {}
+        self.hits = self.misses = 0
+
+    def start(self) -> None:
+        """A new build: what the last one made is what may be used."""
+        self._kept, self._used, self._shared = self._used, {}, {}
+        self.hits = self.misses = 0
+
+    def attach(self, page: Page) -> None:
+        """Make `page`'s Markdown step go through what is kept (this build's page only)."""
+        render = page.render
+
+        def kept_render(config: Any, files: Any) -> None:
+            key = self._key(page, config, files)
+            found = self._used.get(key)
+            if found is None:
+                found = self._kept.get(key)
+            if found is not None:
+                self.hits += 1
+                content, toc, title, anchors, links = found
+                page.content, page.toc, page._title_from_render = content, copy.deepcopy(toc), title
+                page.present_anchor_ids = set(anchors) if anchors is not None else None
+                page.links_to_anchors = {} if links else None
+            else:
+                self.misses += 1
+                render(config, files)
+                if page.links_to_anchors:  # names this build's File objects: not kept
+                    return
+                anchors = page.present_anchor_ids
+                found = (page.content, copy.deepcopy(page.toc), page._title_from_render,
+                         frozenset(anchors) if anchors is not None else None, page.links_to_anchors is not None)
+            self._used[key] = found
+
+        page.render = kept_render  # type: ignore[method-assign]  # this page of this build only
+
+    def _key(self, page: Page, config: Any, files: Any) -> bytes:
+        shared = []
+        for value in (config["markdown_extensions"], config["mdx_configs"], files):
+            kept = self._shared.get(id(value))
+            if kept is None or kept[0] is not value:
+                kept = self._shared[id(value)] = (value, _digest(_signature(value, set())))
+            shared.append(kept[1])
+        # MkDocs notes links to anchors only above DEBUG (the level of its pages' logger)
+        noted = logging.getLogger("mkdocs.structure.pages").getEffectiveLevel() > logging.DEBUG
+        return _digest((page.markdown, page.file.src_uri, page.file.dest_uri, page.url, tuple(shared), noted))

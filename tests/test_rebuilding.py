@@ -1,6 +1,7 @@
 """`journal serve` keeps compiled templates, search sections, each page's rendered theme
-template and the theme's list of files between rebuilds (generator/rebuilding.py): a rebuild
-after any edit must make the very site a fresh build of the same files makes."""
+template, MkDocs' Markdown step of the journal's pages and the theme's list of files between
+rebuilds (generator/rebuilding.py): a rebuild after any edit must make the very site a fresh
+build of the same files makes."""
 
 from __future__ import annotations
 
@@ -126,6 +127,7 @@ def test_every_serve_rebuild_makes_the_site_a_fresh_build_makes(tmp_path: Path):
             if what in kept_after:  # what was kept was used
                 renders = plugin.page_renders
                 assert renders.hits > renders.misses > 0, (what, renders.hits, renders.misses)
+                assert plugin.stub_renders.hits > 0
         assert plugin.template_code._code and plugin.search_sections._used
         assert plugin.template_listing.listed < len(edits)  # the theme's files were not listed on every rebuild
     finally:
