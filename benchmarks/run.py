@@ -31,7 +31,10 @@ measures the same files) and measures, side by side in one run:
 
 With --serve, only `journal serve` at 150 entries: from saving an edit of an entry to the
 page open in Chromium (Playwright) showing it after MkDocs' live reload, beside the
-in-process rebuilds of the journal and of the bare pages.
+in-process rebuilds of the journal and of the bare pages. Also, from the same edits: the
+rebuild inside the serve process by MkDocs' own count (its log), and the serve process's
+CPU time from the save to the browser showing it (steadier than wall time on a busy
+machine; Linux only).
 
 Every time is the median of --repeat runs (default 5), except that above 2,000 entries
 the builds, bare builds and rebuilds run once each (at 10,000 entries each takes a minute
@@ -46,6 +49,7 @@ import datetime as dt
 import json
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -371,7 +375,8 @@ def serve_latency(n: int, work: Path, repeat: int, log) -> dict:
                     if server.poll() is not None or time.monotonic() > deadline:
                         raise RuntimeError(f"journal serve did not start; see {work / 'serve.log'}")
                     time.sleep(0.1)
-            times = []
+            times: list[float] = []
+            cpu: list[float] = []  # the serve process's CPU time, from the save to the browser showing it
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
                 page = browser.new_page()
@@ -383,6 +388,7 @@ def serve_latency(n: int, work: Path, repeat: int, log) -> dict:
                     marker = f"Benchmark edit {run + 1} of {repeat}."
                     rest = rest.replace("\nnotes: |\n", f"\nnotes: |\n  {marker}\n", 1)
                     text = f"{head}\nmood_day3: {int(value) % 10 + 1 if run % 2 == 0 else value}\n{rest}"
+                    cpu_before = _process_cpu(server.pid)
                     start = time.perf_counter()
                     edited.write_text(text, encoding="utf-8")
                     while True:  # the page reloads itself; its content is read until the edit shows
@@ -395,6 +401,7 @@ def serve_latency(n: int, work: Path, repeat: int, log) -> dict:
                             raise RuntimeError(f"the edit did not show in the browser; see {work / 'serve.log'}")
                         time.sleep(0.005)
                     times.append(time.perf_counter() - start)
+                    cpu.append(_process_cpu(server.pid) - cpu_before)
                     page.wait_for_load_state("load")
                 browser.close()
         finally:
@@ -403,14 +410,29 @@ def serve_latency(n: int, work: Path, repeat: int, log) -> dict:
             server.wait(timeout=30)
     result["serve"] = median(times)
     result["serve_all"] = times
+    result["serve_cpu"] = median(cpu)
+    # MkDocs' own count of each rebuild inside the serve process (the first build left out)
+    built = [float(m) for m in re.findall(r"Documentation built in ([0-9.]+) seconds", (work / "serve.log").read_text(errors="replace"))]
+    result["serve_rebuild"] = median(built[1:]) if len(built) > 1 else float("nan")
     return result
+
+
+def _process_cpu(pid: int) -> float:
+    """User and system CPU seconds of a running process, its threads included (Linux)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def serve_report(r: dict) -> str:
     return "\n".join([
-        "| entries | save -> browser shows it (`journal serve`) | journal rebuild | bare rebuild | runs |",
-        "|---:|---:|---:|---:|---:|",
+        "| entries | save -> browser shows it (`journal serve`) | rebuild inside serve (MkDocs' count) "
+        "| serve CPU per edit | journal rebuild | bare rebuild | runs |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
         f"| {r['n']:,} | {r['serve']:.2f} s (each: {', '.join(f'{t:.2f}' for t in r['serve_all'])}) "
+        f"| {r['serve_rebuild']:.2f} s | {r['serve_cpu']:.2f} s "
         f"| {r['rebuild']:.2f} s | {r['bare_rebuild']:.2f} s | {r['runs']} |",
         "",
         f"| target | met | measured |\n|---|---|---:|\n| `journal serve` at {r['n']} entries: save to browser < 1 s "

@@ -1,6 +1,6 @@
 """What a build keeps of its own work for the next: compiled templates (in memory, and in
 the journal's `.journal-cache/` when it has one), and, in one `journal serve` process,
-each page's search sections.
+each page's search sections and each page's rendered theme template.
 
 Every build compiled Material's templates and the report's again (MkDocs makes a new Jinja
 environment for every build, and `journal serve` rebuilds every page on every change), and
@@ -13,15 +13,41 @@ to the journal's own cache folder, never to a user-wide one.
 from __future__ import annotations
 
 import copy
+import datetime as dt
+import enum
+import functools
+import hashlib
+import inspect
 import json
-from collections.abc import Iterable, Mapping
-from typing import Any
+import logging
+import os
+import time
+from collections.abc import Callable, Iterable, Mapping
+from types import ModuleType, SimpleNamespace
+from typing import TYPE_CHECKING, Any
 
-from jinja2 import BytecodeCache, Environment
+from jinja2 import BaseLoader, BytecodeCache, Environment, FileSystemLoader, Template, TemplateNotFound
 from jinja2.bccache import Bucket
 from jinja2.utils import _PassArg
 
 from .cache import DrawingCache
+
+if TYPE_CHECKING:
+    from mkdocs.structure.pages import Page
+
+
+@functools.cache
+def _mkdocs() -> SimpleNamespace:
+    """MkDocs' classes the page renders' keys describe: imported when a serve first renders a
+    page, as the pages' own templates (which share this module) never need MkDocs."""
+    from mkdocs.plugins import BasePlugin
+    from mkdocs.structure.files import File
+    from mkdocs.structure.nav import Link, Navigation, Section
+    from mkdocs.structure.pages import Page
+    from mkdocs.theme import Theme
+
+    return SimpleNamespace(BasePlugin=BasePlugin, File=File, Link=Link, Navigation=Navigation, Section=Section, Page=Page,
+                           Theme=Theme)
 
 
 class KeptTemplateCode(BytecodeCache):
@@ -132,3 +158,364 @@ class KeptSearchSections:
 
         index.add_entry_from_context = add_entry_from_context
         return True
+
+
+SHARED_CONTEXT = ("nav", "pages", "config")  # MkDocs' page context: one object each for a whole build
+
+
+class KeptPageRenders:
+    """Each page's rendered theme template (Material's `main.html`: the page inside the
+    whole navigation, header and footer), kept from one serve rebuild to the next.
+
+    MkDocs renders the theme's template for every page on every rebuild, and at 150 entries
+    that was about half of a serve rebuild's time, though an edit of one entry changes what
+    a handful of pages show. A page's output depends only on what the template reads: the
+    template context (the page itself, the whole navigation, the list of pages, the
+    configuration with the theme's and the plugins' settings, and what plugins added to it),
+    the environment's globals, filters and tests, and the templates' sources. The key holds
+    each of them: the page whole (its HTML, table of contents, title, address, front
+    matter, neighbours); the navigation, the configuration and the pages list as they
+    stand (the other pages by address, title and front matter: no template reads another
+    page's content); every template any render of this process loaded, as the loader finds
+    it now (an edited or newly shadowing template changes the key). Anything the key cannot
+    describe without a memory address makes a key that never matches, so that page is
+    rendered as usual. `build_date_utc` (a new time on every build) is left out unless a
+    template names it. Only the last rebuild's pages are kept.
+
+    Only for the environment given to `attach` (the theme's, per build) and for templates
+    rendered with a `page`: the error pages and the sitemap are rendered as usual."""
+
+    def __init__(self) -> None:
+        self._kept: dict[bytes, str] = {}
+        self._used: dict[bytes, str] = {}
+        self._template_names: set[str] = set()  # every template a render of this process loaded
+        self._build: tuple[Any, ...] | None = None  # templates and environment, once per build
+        self._shared: dict[int, tuple[Any, Any]] = {}  # navigation, pages, configuration: once per build
+        self._loader: BaseLoader | None = None
+        self.hits = self.misses = 0
+
+    def attach(self, env: Environment) -> bool:
+        """Keep the renders of `env`'s page templates from now on (one build's environment)."""
+        self._kept, self._used = self._used, {}
+        self._build, self._shared = None, {}
+        self.hits = self.misses = 0
+        loader = env.loader
+        if loader is None or env.template_class is not Template or env.cache is None:
+            return False
+        names = self._template_names
+        env.loader = _RecordingLoader(loader, names)
+        env.template_class = _KeptRenderTemplate
+        env.cache.clear()  # loaded before this (none, in MkDocs 1.6): loaded again, recorded
+        env.journal_page_renders = self  # type: ignore[attr-defined]  # read by _KeptRenderTemplate
+        self._loader = loader
+        return True
+
+    def render(self, template: Template, context: dict[str, Any], render: Callable[[dict[str, Any]], str]) -> str:
+        page = context.get("page")
+        if not isinstance(page, _mkdocs().Page):
+            return render(context)
+        key = self._key(template, context, page)
+        output = self._used.get(key)
+        if output is None:
+            output = self._kept.get(key)
+        if output is not None:
+            self.hits += 1
+        else:
+            self.misses += 1
+            loaded = len(self._template_names)
+            output = render(context)
+            if len(self._template_names) != loaded:  # kept under a key naming every template it used
+                key = self._key(template, context, page)
+        self._used[key] = output
+        return output
+
+    def _key(self, template: Template, context: dict[str, Any], page: Page) -> bytes:
+        templates, uses_build_date = self._templates(template.environment)
+        shown = []
+        for name, value in sorted(context.items()):
+            if name == "page" or (name == "build_date_utc" and not uses_build_date):
+                continue
+            if name in SHARED_CONTEXT:  # the same objects for every page of a build
+                kept = self._shared.get(id(value))
+                if kept is None or kept[0] is not value:  # written out once per build, as a digest
+                    kept = self._shared[id(value)] = (value, _digest(_signature(value, set())))
+                shown.append((name, kept[1]))
+            else:
+                shown.append((name, _signature(value, set())))
+        return _digest((template.name, templates, tuple(shown), _page_signature(page)))
+
+    def _templates(self, env: Environment) -> tuple[Any, bool]:
+        """Every template loaded by a render of this process, as the loader finds it now,
+        and the environment: once per build, and again when a render loaded another."""
+        if self._build is not None and self._build[0] == len(self._template_names):
+            return self._build[1], self._build[2]
+        assert self._loader is not None  # set by attach, which made the templates that call this
+        templates: list[tuple[str, str | None, str | None]] = []
+        uses_build_date = False
+        for name in sorted(self._template_names):
+            try:
+                source, filename, _ = self._loader.get_source(env, name)
+            except TemplateNotFound:
+                templates.append((name, None, None))
+                continue
+            uses_build_date = uses_build_date or "build_date_utc" in source
+            templates.append((name, filename, hashlib.blake2b(source.encode("utf-8", "surrogatepass")).hexdigest()))
+        signature = _digest((tuple(templates), _compiled_by(env, "main.html"), _signature(env.globals, set())))
+        self._build = (len(self._template_names), signature, uses_build_date)
+        return signature, uses_build_date
+
+
+class _RecordingLoader(BaseLoader):
+    """The theme's loader, noting the name of every template it loads."""
+
+    def __init__(self, loader: BaseLoader, names: set[str]) -> None:
+        self.loader = loader
+        self.names = names
+
+    def get_source(self, environment: Environment, template: str) -> tuple[str, str | None, Callable[[], bool] | None]:
+        found = self.loader.get_source(environment, template)
+        self.names.add(template)
+        return found
+
+    def list_templates(self) -> list[str]:
+        return self.loader.list_templates()
+
+
+class _KeptRenderTemplate(Template):
+    """A template whose top-level renders go through its environment's KeptPageRenders.
+    (Jinja renders included and extended templates through their render functions, never
+    through `render`.)"""
+
+    def render(self, *args: Any, **kwargs: Any) -> str:
+        kept: KeptPageRenders | None = getattr(self.environment, "journal_page_renders", None)
+        context = dict(*args, **kwargs)
+        if kept is None:
+            return super().render(context)
+        return kept.render(self, context, super().render)
+
+
+_UNKEYABLE = iter(range(1 << 62))
+
+
+def _digest(signature: Any) -> bytes:
+    return hashlib.blake2b(repr(signature).encode("utf-8", "surrogatepass"), digest_size=32).digest()
+
+
+def _page_signature(page: Page) -> Any:
+    """The page being rendered, whole: everything MkDocs and the plugins set on it (its
+    HTML, table of contents, front matter, title, addresses, neighbours), but not whether
+    it is active, which the navigation and the page's own place in it decide."""
+    state = {name: value for name, value in vars(page).items() if not name.endswith("__active")}
+    return ("page", page.title, page.url, page.is_homepage, _signature(page.ancestors, set()), _signature(state, set()))
+
+
+def _signature(value: Any, seen: set[int]) -> Any:
+    """`value` as plain data for a key: the same data for the same content. Another page
+    or a section is named by its place (the page being rendered is described whole,
+    separately); an object that cannot be described without its memory address gives a
+    value never given before, so its key never matches."""
+    if isinstance(value, str | bytes) and len(value) > 512:  # a page's HTML: its digest is cheaper to write out
+        data = value.encode("utf-8", "surrogatepass") if isinstance(value, str) else value
+        return (type(value).__name__, hashlib.blake2b(data, digest_size=32).digest())
+    if value is None or isinstance(value, bool | int | float | str | bytes):
+        return value
+    if isinstance(value, enum.Enum):
+        return ("enum", type(value).__qualname__, value.name)
+    if isinstance(value, dt.date | dt.time | dt.timedelta):
+        return ("time", repr(value))
+    if isinstance(value, type):
+        return ("type", value.__module__, value.__qualname__)
+    if isinstance(value, ModuleType):
+        return ("module", value.__name__, getattr(value, "__file__", None))
+    if inspect.ismethod(value):
+        return ("method", value.__func__.__module__, value.__func__.__qualname__, _signature(value.__self__, seen))
+    if inspect.isroutine(value):
+        return ("function", getattr(value, "__module__", None), getattr(value, "__qualname__", None))
+    if id(value) in seen:
+        return ("cycle", type(value).__qualname__)
+    seen.add(id(value))
+    try:
+        return _structure_signature(value, seen)
+    finally:
+        seen.discard(id(value))
+
+
+def _structure_signature(value: Any, seen: set[int]) -> Any:
+    mkdocs = _mkdocs()
+    if isinstance(value, mkdocs.Page):
+        return ("page", value.file.src_uri, value.url, value.title, _signature(value.meta, seen))
+    if isinstance(value, mkdocs.Section):
+        return ("section", value.title, _signature(value.children, seen))
+    if isinstance(value, mkdocs.Link):
+        return ("link", value.title, value.url)
+    if isinstance(value, mkdocs.Navigation):
+        homepage = value.homepage.url if value.homepage is not None else None
+        return ("nav", _signature(value.items, seen), _signature(value.pages, seen), homepage)
+    if isinstance(value, mkdocs.File):
+        return ("file", value.src_uri, value.dest_uri, value.url, value.abs_src_path, value.abs_dest_path,
+                value.inclusion.name, value.generated_by)
+    if isinstance(value, mkdocs.BasePlugin):
+        return ("plugin", type(value).__module__, type(value).__qualname__, _signature(value.config, seen))
+    if isinstance(value, mkdocs.Theme):
+        return ("theme", value.name, tuple(value.dirs), tuple(value.static_templates), str(value.locale),
+                _signature(dict(value.items()), seen))
+    if isinstance(value, Mapping):
+        return ("map", tuple(sorted((repr(k), _signature(v, seen)) for k, v in value.items())))
+    if isinstance(value, list | tuple):
+        return ("seq", tuple(_signature(v, seen) for v in value))
+    if isinstance(value, set | frozenset):
+        return ("set", tuple(sorted(repr(_signature(v, seen)) for v in value)))
+    state = getattr(value, "__dict__", None)
+    if isinstance(state, dict):
+        return ("object", type(value).__module__, type(value).__qualname__, _signature(state, seen))
+    shown = repr(value)
+    if " at 0x" in shown:  # nothing but its address to tell it by: a key that never matches
+        return ("unkeyable", next(_UNKEYABLE))
+    return ("repr", type(value).__qualname__, shown)
+
+
+class KeptTemplateListing:
+    """The theme's list of files, kept from one serve rebuild to the next while no folder of
+    the theme changed.
+
+    MkDocs lists every file of every theme folder on every build to find the theme's static
+    files (`Environment.list_templates`, then a filter of shell patterns on each name), and
+    Material ships some 14,000 files (its icons): a fifth of a serve rebuild once the pages
+    were kept. A folder's modification time changes whenever a file or folder in it is
+    added, removed or renamed, so the listing is used again only while every folder of the
+    theme, as last listed, has the time it had then, and none had changed in the two
+    seconds before (a file system with coarse times could hide a change made then). The
+    filter's answers are kept with it, keyed by the filter's code and the values it closes
+    over (MkDocs': the configuration); a filter that closes over nothing describable is
+    run as usual."""
+
+    SETTLED_NS = 2_000_000_000
+
+    def __init__(self) -> None:
+        self._listing: tuple[tuple[str, ...], dict[str, int], list[str]] | None = None
+        self._filtered: dict[bytes, list[str]] = {}
+        self.listed = 0  # how many times the folders were listed anew
+
+    def attach(self, env: Environment) -> None:
+        loader = env.loader
+        if not isinstance(loader, FileSystemLoader):
+            return
+        list_templates = env.list_templates
+
+        def kept_list_templates(extensions: Any = None, filter_func: Callable[[str], bool] | None = None) -> list[str]:
+            if extensions is not None:
+                return list_templates(extensions, filter_func)
+            names = self._names(loader)
+            if filter_func is None:
+                return list(names)
+            key = _filter_key(filter_func)
+            if key is None:
+                return [name for name in names if filter_func(name)]
+            kept = self._filtered.get(key)
+            if kept is None:  # only the last filter's answers are kept
+                kept = [name for name in names if filter_func(name)]
+                self._filtered = {key: kept}
+            return list(kept)
+
+        env.list_templates = kept_list_templates  # type: ignore[method-assign]  # this environment only
+
+    def _names(self, loader: FileSystemLoader) -> list[str]:
+        folders = tuple(str(path) for path in loader.searchpath)
+        if self._listing is not None and self._listing[0] == folders and all(
+                _modified(folder) == modified for folder, modified in self._listing[1].items()):
+            return self._listing[2]
+        times = {}  # before listing: a change made while listing shows at the next look
+        for top in folders:
+            for folder, _, _ in os.walk(top, followlinks=loader.followlinks):
+                times[folder] = _modified(folder)
+        names = loader.list_templates()
+        self.listed += 1
+        self._filtered = {}
+        settled = time.time_ns() - self.SETTLED_NS
+        self._listing = (folders, times, names) if all(0 <= t < settled for t in times.values()) else None
+        return names
+
+
+def _modified(folder: str) -> int:
+    try:
+        return os.stat(folder).st_mtime_ns
+    except OSError:
+        return -1
+
+
+def _filter_key(function: Callable[[str], bool]) -> bytes | None:
+    code = getattr(function, "__code__", None)
+    if code is None:
+        return None
+    try:
+        closed_over = [cell.cell_contents for cell in function.__closure__ or ()]
+    except ValueError:  # a cell not filled yet
+        return None
+    shown = repr(("filter", code.co_filename, code.co_firstlineno, code.co_code, code.co_consts, code.co_names,
+                  _signature(closed_over, set()), _signature(getattr(function, "__defaults__", None), set())))
+    if "unkeyable" in shown:
+        return None
+    return hashlib.blake2b(shown.encode("utf-8", "surrogatepass"), digest_size=32).digest()
+
+
+class KeptStubRenders:
+    """MkDocs' Markdown step for each page the plugin makes, kept from one serve rebuild to
+    the next.
+
+    MkDocs makes a new Markdown converter for every page on every build (a sixth of a serve
+    rebuild at 150 entries), and the plugin's pages reach it only as a front-matter stub
+    whose HTML and table of contents the plugin then puts in place of the step's. What the
+    step leaves on the page (its HTML, table of contents, the title and the anchors found in
+    it) depends on the stub's Markdown after the plugins', the page's file and address, the
+    Markdown settings and the site's files; it is kept keyed by all of them. A page in which
+    the step found links to anchors of other pages is not kept (those name one build's
+    files). Only the last rebuild's pages are kept."""
+
+    def __init__(self) -> None:
+        self._kept: dict[bytes, tuple[Any, ...]] = {}
+        self._used: dict[bytes, tuple[Any, ...]] = {}
+        self._shared: dict[int, tuple[Any, bytes]] = {}
+        self.hits = self.misses = 0
+
+    def start(self) -> None:
+        """A new build: what the last one made is what may be used."""
+        self._kept, self._used, self._shared = self._used, {}, {}
+        self.hits = self.misses = 0
+
+    def attach(self, page: Page) -> None:
+        """Make `page`'s Markdown step go through what is kept (this build's page only)."""
+        render = page.render
+
+        def kept_render(config: Any, files: Any) -> None:
+            key = self._key(page, config, files)
+            found = self._used.get(key)
+            if found is None:
+                found = self._kept.get(key)
+            if found is not None:
+                self.hits += 1
+                content, toc, title, anchors, links = found
+                page.content, page.toc, page._title_from_render = content, copy.deepcopy(toc), title
+                page.present_anchor_ids = set(anchors) if anchors is not None else None
+                page.links_to_anchors = {} if links else None
+            else:
+                self.misses += 1
+                render(config, files)
+                if page.links_to_anchors:  # names this build's File objects: not kept
+                    return
+                anchors = page.present_anchor_ids
+                found = (page.content, copy.deepcopy(page.toc), page._title_from_render,
+                         frozenset(anchors) if anchors is not None else None, page.links_to_anchors is not None)
+            self._used[key] = found
+
+        page.render = kept_render  # type: ignore[method-assign]  # this page of this build only
+
+    def _key(self, page: Page, config: Any, files: Any) -> bytes:
+        shared = []
+        for value in (config["markdown_extensions"], config["mdx_configs"], files):
+            kept = self._shared.get(id(value))
+            if kept is None or kept[0] is not value:
+                kept = self._shared[id(value)] = (value, _digest(_signature(value, set())))
+            shared.append(kept[1])
+        # MkDocs notes links to anchors only above DEBUG (the level of its pages' logger)
+        noted = logging.getLogger("mkdocs.structure.pages").getEffectiveLevel() > logging.DEBUG
+        return _digest((page.markdown, page.file.src_uri, page.file.dest_uri, page.url, tuple(shared), noted))

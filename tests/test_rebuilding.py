@@ -1,13 +1,16 @@
-"""`journal serve` keeps compiled templates and search sections between rebuilds
-(generator/rebuilding.py): a rebuild after any edit must make the very site a fresh
+"""`journal serve` keeps compiled templates, search sections, each page's rendered theme
+template, MkDocs' Markdown step of the journal's pages and the theme's list of files between
+rebuilds (generator/rebuilding.py): a rebuild after any edit must make the very site a fresh
 build of the same files makes."""
 
 from __future__ import annotations
 
 import filecmp
 import logging
+import os
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -56,7 +59,11 @@ def test_every_serve_rebuild_makes_the_site_a_fresh_build_makes(tmp_path: Path):
     from mkdocs.config import load_config
 
     days = ("2026-06-01", "2026-06-04", "2026-06-08", "2026-06-11")
-    project = write_project(tmp_path / "journal", {f"{d}.yaml": entry(d, dose=100 + 10 * i) for i, d in enumerate(days)})
+    project = write_project(tmp_path / "journal", {f"{d}.yaml": entry(d, dose=100 + 10 * i) for i, d in enumerate(days)},
+                            "templates: mine")
+    (project / "mine" / "theme").mkdir(parents=True)  # the person's theme templates, before Material's
+    long_ago = time.time() - 60  # a folder changed in the last seconds is always listed again: this one is not
+    os.utime(project / "mine" / "theme", (long_ago, long_ago))
     extra = project / "extra" / "questions.md"
     extra.write_text("# Questions\n\nAsk about sleep.\n", encoding="utf-8")
     served = tmp_path / "served"
@@ -78,13 +85,31 @@ def test_every_serve_rebuild_makes_the_site_a_fresh_build_makes(tmp_path: Path):
         for edit in edits:
             edit()
 
+    def own_template() -> None:  # and a file of its own beside Material's, copied into the site
+        (project / "mine" / "theme" / "partials").mkdir()
+        (project / "mine" / "theme" / "partials" / "copyright.html").write_text("<p>Mine</p>\n", encoding="utf-8")
+        (project / "mine" / "theme" / "mine.css").write_text("p { margin: 0 }\n", encoding="utf-8")
+
+    def settings(old: str, new: str) -> None:
+        config_file = project / "mkdocs.yml"
+        config_file.write_text(config_file.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+
     edits = {  # each changes what some pages show, and another set of pages each time
         "a follow-up mood and a note": lambda: write("2026-06-08.yaml", entry("2026-06-08", dose=120, post=9, note="slept well")),
         "a new session and a heading of the person's own page": lambda: both(
             lambda: write("2026-06-15.yaml", entry("2026-06-15", dose=130)),
             lambda: own_page("# My questions\n\n## Later\n")),
         "a session removed": lambda: (project / "entries" / "2026-06-04.yaml").unlink(),
+        "the text of the person's own page": lambda: own_page("# My questions\n\n## Later\n\nAsk about sleep too.\n"),
+        "the site's name in mkdocs.yml": lambda: settings("site_name: Test journal", "site_name: Our test journal"),
+        "a navigation of the person's own in mkdocs.yml": lambda: settings(
+            "plugins:", "nav:\n  - Overview: index.md\n  - Sessions: sessions/index.md\n  - questions.md\nplugins:"),
+        # a template of the theme's, now found first in the person's folder; mkdocs.yml is unchanged
+        "a template of the person's own, in place of Material's": own_template,
+        # the navigation of every page names that page by its heading; mkdocs.yml is unchanged
+        "the heading of the person's page in that navigation": lambda: own_page("# Before the next visit\n\n## Later\n"),
     }
+    kept_after = {"a follow-up mood and a note", "the text of the person's own page"}  # most pages unchanged
     config = load_config(str(project / "mkdocs.yml"), site_dir=str(served))
     config.plugins.on_startup(command="serve", dirty=False)
     try:
@@ -99,7 +124,11 @@ def test_every_serve_rebuild_makes_the_site_a_fresh_build_makes(tmp_path: Path):
             subprocess.run([sys.executable, "-c", FRESH_BUILD, str(project / "mkdocs.yml"), str(fresh), SERVE_URL],
                            check=True, cwd=project)
             assert differences(served, fresh) == [], f"after {what}"
-        # what was kept was used: the last rebuild compiled no template and parsed no page again
+            if what in kept_after:  # what was kept was used
+                renders = plugin.page_renders
+                assert renders.hits > renders.misses > 0, (what, renders.hits, renders.misses)
+                assert plugin.stub_renders.hits > 0
         assert plugin.template_code._code and plugin.search_sections._used
+        assert plugin.template_listing.listed < len(edits)  # the theme's files were not listed on every rebuild
     finally:
         config.plugins.on_shutdown()

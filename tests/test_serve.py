@@ -162,6 +162,27 @@ def test_serve_shows_an_entry_error_at_once_and_recovers_when_it_is_fixed(tmp_pa
         _stop(process)
 
 
+def test_serve_looks_for_changes_five_times_as_often_as_mkdocs(tmp_path, monkeypatch):
+    """MkDocs looks every 0.5 s, then waits 0.1 s for more changes: most of the second
+    between saving an entry and the browser showing it. Only `journal serve`'s server looks
+    more often; MkDocs' own class is left as it was."""
+    import mkdocs.commands.serve as serving
+
+    made = serving.LiveReloadServer
+    servers = []
+
+    def serve(config_file, **options):
+        server = serving.LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=_free_port(), root=str(tmp_path))
+        servers.append((server.observer.timeout, server.build_delay, type(server.observer).__name__))
+        server.server_close()
+
+    monkeypatch.setattr(serving, "serve", serve)
+    project = write_project(tmp_path, {"2026-06-01.yaml": ENTRY.format(provider="First Clinic")})
+    assert run_in(project, "serve") == 0
+    assert servers == [(0.1, 0.05, "BaseObserver")]
+    assert serving.LiveReloadServer is made
+
+
 @pytest.mark.parametrize("address, warned", [("0.0.0.0", True), ("127.0.0.1", False), ("localhost", False)])
 def test_serving_beyond_this_computer_says_who_can_read_the_report(tmp_path, capsys, monkeypatch, address, warned):
     served = []
