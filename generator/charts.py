@@ -179,11 +179,20 @@ def _config() -> dict[str, Any]:
     }
 
 
+def _set(chart: Any, **properties: Any) -> Any:
+    """`chart` with these top-level properties set on it. Altair's `properties()` makes a
+    copy first, and a copy of a layered chart copies every layer deeply (each mark and
+    encoding with all its unset options): most of the time the specs took."""
+    for name, value in properties.items():
+        setattr(chart, name, value)
+    return chart
+
+
 def _finish(chart: alt.TopLevelMixin, title: str) -> dict[str, Any]:
     # Not validated here: Altair's check of the inline data against the Vega-Lite schema
     # takes longer than everything else the build does (seconds at a thousand sessions).
     # The specs are the same either way; tests/test_performance.py validates them.
-    spec: dict[str, Any] = chart.properties(title=title).to_dict(validate=False)
+    spec: dict[str, Any] = _set(chart, title=title).to_dict(validate=False)
     spec.pop("$schema", None)  # a URL; the runtime does not need it
     spec["config"] = _config()
     spec["usermeta"] = {"embedOptions": {"actions": False}}
@@ -391,7 +400,7 @@ def mood_chart(trends: Trends) -> Chart:
     tooltip = [_date_tooltip(title="Session"), alt.Tooltip("series:N", title="When"),
                alt.Tooltip("mood:Q", title="Mood (1-10)")]
     # The tooltip on the points only: a line's tooltip shows one point's values wherever it is hovered.
-    chart = (base.mark_line(strokeWidth=1.5) + base.mark_point(filled=True, size=28).encode(tooltip=tooltip)).properties(width=WIDTH, height=HEIGHT)
+    chart = _set((base.mark_line(strokeWidth=1.5) + base.mark_point(filled=True, size=28).encode(tooltip=tooltip)), width=WIDTH, height=HEIGHT)
     return Chart(
         "mood",
         "Mood before and after each session",
@@ -468,7 +477,7 @@ def lift_chart(trends: Trends) -> Chart:
             alt.Chart(step_data).mark_text(angle=270, align="left", baseline="middle", color="#333333", fontSize=12)
             .encode(x=x, y=alt.YValue(-4), text=alt.Text("label:N"), tooltip=step_tooltip)
         )
-    chart = alt.layer(*layers).properties(width=WIDTH, height=HEIGHT)
+    chart = _set(alt.layer(*layers), width=WIDTH, height=HEIGHT)
     return Chart(
         "lift",
         "Lift after each session",
@@ -500,7 +509,7 @@ def duration_chart(trends: Trends) -> Chart:
         color=alt.Color("kind:N", title=None, scale=alt.Scale(domain=kinds, range=[PALETTE["blue"], PALETTE["green"], PALETTE["sky"]])),
         tooltip=[_date_tooltip(title="Session"), alt.Tooltip("text:N", title="Effect lasted")],
     )
-    chart = _bars_with_dots(base, len(values)).properties(width=WIDTH, height=HEIGHT)
+    chart = _set(_bars_with_dots(base, len(values)), width=WIDTH, height=HEIGHT)
     return Chart(
         "duration",
         "How long the effect lasted",
@@ -522,10 +531,10 @@ def dose_chart(trends: Trends) -> Chart:
         x=_x_date(time_domain(trends)), y=alt.Y("dose:Q", title="Dose (mg)", scale=alt.Scale(zero=True)), detail=alt.Detail("segment:N"),
     )
     tooltip = [_date_tooltip(title="Session"), alt.Tooltip("dose:Q", title="Dose (mg)")]
-    chart = (
+    chart = _set((
         base.mark_line(interpolate="step-after", color=PALETTE["blue"])
         + base.mark_point(filled=True, color=PALETTE["blue"], size=24).encode(tooltip=tooltip)
-    ).properties(width=WIDTH, height=180)
+    ), width=WIDTH, height=180)
     return Chart(
         "dose",
         "Dose over time",
@@ -551,7 +560,7 @@ def dose_lift_chart(trends: Trends) -> Chart:
     top = max((v["sessions"] for v in values), default=1)
     # Filled with the level's colour and outlined in dark grey; "not recorded" hollow, outlined
     # in mid grey. Fill and outline share the field and title, so they make one legend.
-    chart = alt.Chart(_Values(values)).mark_point(filled=True, shape="circle", opacity=0.9, strokeWidth=1).encode(
+    chart = _set(alt.Chart(_Values(values)).mark_point(filled=True, shape="circle", opacity=0.9, strokeWidth=1).encode(
         x=alt.X("dose:Q", title="Dose (mg)", scale=alt.Scale(zero=False, padding=20)),
         y=alt.Y("lift:Q", title="Lift (points)", axis=_whole_point_axis([v["lift"] for v in values])),
         size=_size_by_count("sessions:Q", top, [50, 600]),
@@ -562,7 +571,7 @@ def dose_lift_chart(trends: Trends) -> Chart:
         order=alt.Order("sessions:Q", sort="descending"),  # small dots drawn over big ones
         tooltip=[alt.Tooltip("dose:Q", title="Dose (mg)"), alt.Tooltip("lift:Q", title="Lift (points)"),
                  alt.Tooltip("dissociation:N", title="Dissociation"), alt.Tooltip("sessions:Q", title="Sessions")],
-    ).properties(width=WIDTH, height=HEIGHT)
+    ), width=WIDTH, height=HEIGHT)
     return Chart(
         "dose_lift",
         "Dose against lift",
@@ -583,7 +592,7 @@ def dissociation_chart(trends: Trends) -> Chart:
             if counts.get(name):
                 values.append({"dose": format_dose(level.dose_mg), "dose_mg": level.dose_mg, "level": name, "sessions": counts[name]})
     order = [format_dose(level.dose_mg) for level in sorted(trends.dose_levels, key=lambda level: level.dose_mg)]
-    chart = alt.Chart(_Values(values)).mark_bar(stroke="#ffffff", strokeWidth=0.5).encode(
+    chart = _set(alt.Chart(_Values(values)).mark_bar(stroke="#ffffff", strokeWidth=0.5).encode(
         x=alt.X("dose:N", title="Dose", sort=order, axis=alt.Axis(labelAngle=0)),
         y=alt.Y("sessions:Q", title="Sessions"),
         color=alt.Color("level:N", title="Dissociation", sort=list(DISSOCIATION_LEVELS),
@@ -593,7 +602,7 @@ def dissociation_chart(trends: Trends) -> Chart:
                  alt.Tooltip("sessions:Q", title="Sessions")],
     ).transform_calculate(
         level_order=" + ".join(f"(datum.level == '{n}' ? {i} : 0)" for i, n in enumerate(DISSOCIATION_LEVELS))
-    ).properties(width=min(WIDTH, 120 * max(1, len(order))), height=HEIGHT)
+    ), width=min(WIDTH, 120 * max(1, len(order))), height=HEIGHT)
     return Chart(
         "dissociation",
         "Dissociation at each dose",
@@ -665,10 +674,10 @@ def side_effects_chart(trends: Trends) -> Chart:
         for category in dict.fromkeys(categories.label[e] for e in effects or []):
             values.append({"date": _day(figure), "effect": category})
     y = alt.Y("effect:N", title=None) if categories.order is None else alt.Y("effect:N", title=None, sort=categories.order)
-    chart = alt.Chart(_Values(values)).mark_square(size=60, color=PALETTE["vermillion"]).encode(
+    chart = _set(alt.Chart(_Values(values)).mark_square(size=60, color=PALETTE["vermillion"]).encode(
         x=_x_date(time_domain(trends)), y=y,
         tooltip=[_date_tooltip(title="Session"), alt.Tooltip("effect:N", title="Side effect")],
-    ).properties(width=WIDTH, height=max(60, 24 * len({v["effect"] for v in values})))
+    ), width=WIDTH, height=max(60, 24 * len({v["effect"] for v in values})))
     return Chart(
         "side_effects",
         "Side effects by session",
@@ -738,7 +747,7 @@ def questionnaire_chart(questionnaire: Questionnaire, key: str, domain: Domain |
     base = alt.Chart(_Values(values)).encode(x=x, y=alt.Y("total:Q"))
     size = 40 if unit is None else 20
     line = base.mark_line(color=PALETTE["blue"]) + base.mark_point(filled=True, color=PALETTE["blue"], size=size).encode(tooltip=tooltip)
-    chart = alt.layer(band_layer, labels, line).resolve_scale(color="independent").properties(width=WIDTH, height=HEIGHT)
+    chart = _set(alt.layer(band_layer, labels, line), resolve=alt.Resolve(scale=alt.ScaleResolveMap(color="independent")), width=WIDTH, height=HEIGHT)
     return Chart(key, title, description, _finish(chart, spec_title), columns, rows, period=unit)
 
 
@@ -771,7 +780,7 @@ def grouped_mood_chart(trends: Trends, grouping: Grouping) -> Chart:
     )
     tooltip = [alt.Tooltip("period:N", title=unit.capitalize()), alt.Tooltip("series:N", title="When"),
                alt.Tooltip("mood:Q", title="Average mood")]
-    chart = (base.mark_line(strokeWidth=1.5) + base.mark_point(filled=True, size=20).encode(tooltip=tooltip)).properties(width=WIDTH, height=HEIGHT)
+    chart = _set((base.mark_line(strokeWidth=1.5) + base.mark_point(filled=True, size=20).encode(tooltip=tooltip)), width=WIDTH, height=HEIGHT)
     title = f"Mood before and after the sessions, {unit} by {unit}"
     return Chart(
         "mood", title,
@@ -796,7 +805,7 @@ def grouped_lift_chart(trends: Trends, grouping: Grouping) -> Chart:
         tooltip=[alt.Tooltip("period:N", title=unit.capitalize()), alt.Tooltip("lift:Q", title="Average lift"),
                  alt.Tooltip("sessions:Q", title="Sessions with a lift")],
     )
-    chart = _bars_with_dots(base, len(values), color=PALETTE["blue"]).properties(width=WIDTH, height=HEIGHT)
+    chart = _set(_bars_with_dots(base, len(values), color=PALETTE["blue"]), width=WIDTH, height=HEIGHT)
     title = f"Lift, {unit} by {unit}"
     return Chart(
         "lift", title,
@@ -824,7 +833,7 @@ def grouped_duration_chart(trends: Trends, grouping: Grouping) -> Chart:
         y=alt.Y("days:Q", title="Days until mood was back to 'before'", scale=alt.Scale(domain=[0, 7])),
         tooltip=[alt.Tooltip("period:N", title=unit.capitalize()), alt.Tooltip("text:N", title="Effect lasted (average)")],
     )
-    chart = _bars_with_dots(base, len(values), color=PALETTE["blue"]).properties(width=WIDTH, height=HEIGHT)
+    chart = _set(_bars_with_dots(base, len(values), color=PALETTE["blue"]), width=WIDTH, height=HEIGHT)
     title = f"How long the effect lasted, {unit} by {unit}"
     return Chart(
         "duration", title,
@@ -850,11 +859,11 @@ def grouped_dose_chart(trends: Trends, grouping: Grouping) -> Chart:
         tooltip=[alt.Tooltip("period:N", title=unit.capitalize()), alt.Tooltip("doses:N", title="Doses")],
     )
     y = alt.Y("lowest:Q", title="Dose (mg)", scale=alt.Scale(zero=True))
-    chart = alt.layer(
+    chart = _set(alt.layer(
         base.mark_rule(color=PALETTE["blue"], strokeWidth=2).encode(y=y, y2=alt.Y2("highest:Q")),
         base.mark_point(filled=True, color=PALETTE["blue"], size=16).encode(y=y),
         base.mark_point(filled=True, color=PALETTE["blue"], size=16).encode(y=alt.Y("highest:Q")),
-    ).properties(width=WIDTH, height=180)
+    ), width=WIDTH, height=180)
     title = f"Dose over time, {unit} by {unit}"
     return Chart(
         "dose", title,
@@ -888,12 +897,12 @@ def grouped_side_effects_chart(trends: Trends, grouping: Grouping) -> Chart:
         rows.append([period.label, table_number(len(period.sessions)), table_number(recorded), listed or ("none" if recorded else "not recorded")])
     top = max((v["sessions"] for v in values), default=1)
     y = alt.Y("effect:N", title=None) if categories.order is None else alt.Y("effect:N", title=None, sort=categories.order)
-    chart = alt.Chart(_Values(values)).mark_square(color=PALETTE["vermillion"]).encode(
+    chart = _set(alt.Chart(_Values(values)).mark_square(color=PALETTE["vermillion"]).encode(
         x=_x_period(unit, time_domain(trends)), y=y,
         size=_size_by_count("sessions:Q", top, [12, 80]),
         tooltip=[alt.Tooltip("period:N", title=unit.capitalize()), alt.Tooltip("effect:N", title="Side effect"),
                  alt.Tooltip("sessions:Q", title="Sessions")],
-    ).properties(width=WIDTH, height=max(60, 24 * len({v["effect"] for v in values})))
+    ), width=WIDTH, height=max(60, 24 * len({v["effect"] for v in values})))
     title = f"Side effects, {unit} by {unit}"
     return Chart(
         "side_effects", title,
