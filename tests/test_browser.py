@@ -359,6 +359,10 @@ def test_charts_on_a_phone_keep_legible_labels_and_scroll_sideways(browser, serv
     context.close()
 
 
+# How many cells of each chart's table of numbers are shown (on paper, with print media).
+PRINTED_CELLS = "fs => fs.map(f => [...f.querySelectorAll('.kj-chart-data td')].filter(td => td.checkVisibility()).length)"
+
+
 def test_charts_without_javascript_say_where_their_numbers_are(browser, served_site):
     """Nothing draws a chart without the page's script: each figure says so, and points to
     its numbers (the table under it; from the overview, the Trends page). The chart keeps
@@ -379,6 +383,37 @@ def test_charts_without_javascript_say_where_their_numbers_are(browser, served_s
             assert figure["role"] == "img" and figure["label"].endswith(".") and figure["drawn"] == 0, figure
         if relative == "index.html":  # the overview's line links to the chart on the Trends page
             assert page.locator(".kj-chart-noscript a").first.get_attribute("href") == "trends.html#lift"
+    # On paper too: the trends page printed without the script shows each chart's table,
+    # which its line says is below it.
+    page.goto(served_site + "trends.html", wait_until="load")
+    page.emulate_media(media="print")
+    shown = page.eval_on_selector_all("figure.kj-chart", PRINTED_CELLS)
+    assert len(shown) == 9 and all(n > 0 for n in shown), shown
+    context.close()
+
+
+def test_a_runtime_that_breaks_leaves_each_chart_saying_so_and_its_numbers_open(browser, served_site):
+    """A runtime cut short still fires its load event: each chart must still say it could not
+    be drawn (beside its box, which is then no picture to a screen reader) and open its
+    table, on screen and on paper, not stay an empty box."""
+    context = browser.new_context(service_workers="block")
+    context.route("**/vega-runtime.js", lambda route: route.fulfill(body="(function(){ var x = ;", content_type="text/javascript"))
+    page = context.new_page()
+    page.on("pageerror", lambda error: None)  # the broken runtime's own error, by design here
+    page.goto(served_site + "trends.html", wait_until="load")
+    page.wait_for_function("() => [...document.querySelectorAll('figure.kj-chart')].every(f => f.dataset.drawn === 'failed')")
+    figures = page.eval_on_selector_all("figure.kj-chart", """fs => fs.map(f => {
+        const line = f.querySelector('.kj-chart-failed'), box = f.querySelector('.kj-chart-live');
+        return {line: line && line.checkVisibility() ? line.innerText : '', inBox: !!box.querySelector('.kj-chart-failed'),
+                role: box.getAttribute('role'), open: f.querySelector('.kj-chart-data').open};
+    })""")
+    assert len(figures) == 9
+    for figure in figures:
+        assert figure == {"line": "This chart could not be drawn. Its numbers are in the table below it.",
+                          "inBox": False, "role": None, "open": True}, figure
+    page.emulate_media(media="print")
+    shown = page.eval_on_selector_all("figure.kj-chart", PRINTED_CELLS)
+    assert all(n > 0 for n in shown), shown
     context.close()
 
 

@@ -125,6 +125,9 @@ def test_trends_page_has_every_chart_with_text_and_data(example_site):
         assert "<figcaption>" in figure, key
         assert "<table>" in figure, key
         assert f'id="chart-spec-{key}"' in figure, key
+    # Search works only with the script running: the line for readers without it is not indexed.
+    index = json.loads((example_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert not [doc["location"] for doc in index["docs"] if "drawn by the page" in doc["text"]]
 
 
 def test_check_in_sheet_has_statements_questions_and_blanks(example_site):

@@ -12,24 +12,33 @@
     if (!here || !document.querySelector(".kj-chart .kj-chart-live")) return;
     var script = document.createElement("script");
     script.src = new URL("vega-runtime.js", here).href;
-    script.onload = then;
-    script.onerror = function () {
-      document.querySelectorAll(".kj-chart").forEach(function (figure) { failed(figure, "the chart runtime did not load"); });
+    function none(why) {
+      document.querySelectorAll(".kj-chart").forEach(function (figure) { failed(figure, why); });
+    }
+    // A script that loads but breaks (cut short, say) still fires onload: check what it set.
+    script.onload = function () {
+      if (typeof window.vegaEmbed === "function") then(); else none("the chart runtime did not start");
     };
+    script.onerror = function () { none("the chart runtime did not load"); };
     document.head.appendChild(script);
   }
 
-  // A chart that cannot be drawn says so where it would be, and where its numbers are.
+  // A chart that cannot be drawn says so where it would be, and where its numbers are; its
+  // box is no longer announced as a picture, and its table opens (and prints).
   function failed(figure, why) {
     var live = figure.querySelector(".kj-chart-live");
+    var data = figure.querySelector(".kj-chart-data");
     figure.dataset.drawn = "failed";
     console.warn("chart " + figure.id + " was not drawn: " + why);
-    if (!live || live.querySelector(".kj-chart-failed")) return;
+    if (!live || figure.querySelector(".kj-chart-failed")) return;
+    live.removeAttribute("role");
+    live.removeAttribute("aria-label");
     var line = document.createElement("p");
     line.className = "kj-chart-failed";
-    line.textContent = "This chart could not be drawn. " + (figure.querySelector(".kj-chart-data")
+    line.textContent = "This chart could not be drawn. " + (data
       ? "Its numbers are in the table below it." : "Its numbers are on the Trends page, under the chart.");
-    live.appendChild(line);
+    live.parentNode.insertBefore(line, live.nextSibling);
+    if (data) data.open = true;
   }
 
   function draw() {
