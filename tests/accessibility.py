@@ -54,7 +54,9 @@ def to_dark(page) -> None:
 
 # --- which pages get the deep checks -------------------------------------------------------
 
-_ELEMENT_WITH_CLASS = re.compile(r"<([a-zA-Z][a-zA-Z0-9-]*)\b[^>]*?\sclass=\"([^\"]*)\"")
+_ELEMENT = re.compile(r"<([a-zA-Z][a-zA-Z0-9-]*)\b([^>]*)>")
+_CLASS = re.compile(r"\sclass=\"([^\"]*)\"")
+_HEADING_ID = re.compile(r"\sid=\"([^\"]*)\"")
 
 
 def template_of(relative: str) -> str:
@@ -66,14 +68,25 @@ def template_of(relative: str) -> str:
 
 
 def _parts(html: str) -> set[tuple[str, str]]:
-    """The kinds of part a page holds: each element name with each class it carries."""
-    return {(tag.lower(), name) for tag, classes in _ELEMENT_WITH_CLASS.findall(html) for name in classes.split()}
+    """The kinds of part a page holds: each element name, alone and with each class it
+    carries, and each heading with its id (a section of its own, such as the questionnaire
+    scores, is a plain heading and list: no class tells it apart)."""
+    parts: set[tuple[str, str]] = set()
+    for tag, attributes in _ELEMENT.findall(html):
+        tag = tag.lower()
+        parts.add((tag, ""))
+        for classes in _CLASS.findall(attributes):
+            parts.update((tag, name) for name in classes.split())
+        if tag in ("h1", "h2", "h3", "h4"):
+            parts.update((tag, "#" + ident) for ident in _HEADING_ID.findall(attributes))
+    return parts
 
 
 def pages_to_inspect(site: Path, pages: list[str]) -> list[str]:
     """The pages axe inspects (and the tests screenshot): one page per template, and another
-    page of the same template only while it holds a kind of part (an element with a class:
-    a safety notice, a questionnaire table, a side-effect list) that none chosen so far has.
+    page of the same template only while it holds a kind of part (an element, an element
+    with a class, a heading with its id: a safety notice, the questionnaire scores, a
+    side-effect list) that none chosen so far has.
     So every kind of part every page shows is inspected at least once, without inspecting
     thirty session pages made of the same parts. Chosen greedily, the page that adds the
     most first; ties by name, so the choice is the same in every run."""

@@ -136,9 +136,12 @@ def test_the_deep_checks_see_every_kind_of_part_once_and_one_page_per_template(t
         page("sessions/2026-01-08.html", '<p class="kj-note"><div class="admonition warning">'),
         page("sessions/2026-01-15.html", '<p class="kj-note">'),
         page("sessions/2026-01-22.html", '<table class="kj-phq9">'),
+        # a section without a class of its own: a heading and a plain list
+        page("sessions/2026-01-29.html", '<p class="kj-note"><h2 id="scores">Questionnaires</h2><ul><li>PHQ-9</li></ul>'),
     ]
     # The page with the most parts first, then only a page that adds one: the notice's page
-    # covers the plain ones, the questionnaire's page is the only one with its table.
+    # covers the plain ones, the questionnaire's page is the only one with its table, and the
+    # scores' page the only one with that heading (and a list).
     assert pages_to_inspect(tmp_path, pages) == [
-        "index.html", "sessions/2026-01-08.html", "sessions/2026-01-22.html", "sessions/index.html",
+        "index.html", "sessions/2026-01-08.html", "sessions/2026-01-22.html", "sessions/2026-01-29.html", "sessions/index.html",
     ]
