@@ -355,7 +355,7 @@ def summary_context(report: Report, options: ExportOptions) -> dict[str, Any]:
         "completeness": views.completeness,
         "score_rows": views.score_rows,
         "notes": views.notes,
-        "include_notes": report.include_notes,
+        "include_notes": report.shows_notes,
         "left_out_on_purpose": report.left_out_on_purpose,
         "version": __version__,
         "patient": dict(report.patient),

@@ -161,14 +161,6 @@ class Report:
         return self.audience.share
 
     @property
-    def include_notes(self) -> bool:
-        return self.audience.include_notes
-
-    @property
-    def since(self) -> dt.date | None:
-        return self.audience.since
-
-    @property
     def shows_notes(self) -> bool:
         return self.audience.include_notes
 
