@@ -24,7 +24,7 @@ import os
 import time
 from collections.abc import Callable, Iterable, Mapping
 from types import ModuleType, SimpleNamespace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from jinja2 import BaseLoader, BytecodeCache, Environment, FileSystemLoader, Template, TemplateNotFound
 from jinja2.bccache import Bucket
@@ -118,6 +118,39 @@ def _toc_signature(toc: Iterable[Any]) -> tuple[Any, ...]:
     return tuple((item.id, item.title, item.level, _toc_signature(item.children)) for item in toc)
 
 
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class _LastBuild(Generic[K, V]):
+    """What the last build made, by key, for the next one: a value found or made in this
+    build is kept for the next, and nothing older, so memory stays the size of one build.
+    Counts the values found (hits) and made (misses) in this build."""
+
+    def __init__(self) -> None:
+        self._kept: dict[K, V] = {}
+        self._used: dict[K, V] = {}
+        self.hits = self.misses = 0
+
+    def start(self) -> None:
+        """A new build: what the last one found or made is what may be found."""
+        self._kept, self._used = self._used, {}
+        self.hits = self.misses = 0
+
+    def find(self, key: K) -> V | None:
+        value = self._used.get(key)
+        if value is None:
+            value = self._kept.get(key)
+        if value is None:
+            self.misses += 1
+        else:
+            self.hits += 1
+        return value
+
+    def keep(self, key: K, value: V) -> None:
+        self._used[key] = value
+
+
 class KeptSearchSections:
     """What Material's search plugin made of each page, kept from one rebuild to the next.
 
@@ -132,8 +165,7 @@ class KeptSearchSections:
     indexed as usual."""
 
     def __init__(self) -> None:
-        self._kept: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
-        self._used: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
+        self._sections: _LastBuild[tuple[Any, ...], list[dict[str, Any]]] = _LastBuild()
 
     def attach(self, plugins: Mapping[str, Any]) -> bool:
         search = plugins.get("material/search") or plugins.get("search")
@@ -141,20 +173,20 @@ class KeptSearchSections:
         add_entry = getattr(index, "add_entry_from_context", None)
         if add_entry is None or not isinstance(getattr(index, "entries", None), list):
             return False
-        self._kept, self._used = self._used, {}
+        self._sections.start()
         settings = json.dumps(getattr(index, "config", {}), sort_keys=True, default=repr)
 
         def add_entry_from_context(page: Any) -> None:
             key = (settings, page.url, page.title, page.content, _toc_signature(page.toc),
                    json.dumps(page.meta, sort_keys=True, default=repr))
-            sections = self._used.get(key) or self._kept.get(key)
+            sections = self._sections.find(key)
             if sections is None:
                 first = len(index.entries)
                 add_entry(page)
                 sections = copy.deepcopy(index.entries[first:])
             else:
                 index.entries.extend(copy.deepcopy(sections))
-            self._used[key] = sections
+            self._sections.keep(key, sections)
 
         index.add_entry_from_context = add_entry_from_context
         return True
@@ -186,19 +218,24 @@ class KeptPageRenders:
     rendered with a `page`: the error pages and the sitemap are rendered as usual."""
 
     def __init__(self) -> None:
-        self._kept: dict[bytes, str] = {}
-        self._used: dict[bytes, str] = {}
+        self._outputs: _LastBuild[bytes, str] = _LastBuild()
         self._template_names: set[str] = set()  # every template a render of this process loaded
         self._build: tuple[Any, ...] | None = None  # templates and environment, once per build
         self._shared: dict[int, tuple[Any, Any]] = {}  # navigation, pages, configuration: once per build
         self._loader: BaseLoader | None = None
-        self.hits = self.misses = 0
+
+    @property
+    def hits(self) -> int:
+        return self._outputs.hits
+
+    @property
+    def misses(self) -> int:
+        return self._outputs.misses
 
     def attach(self, env: Environment) -> bool:
         """Keep the renders of `env`'s page templates from now on (one build's environment)."""
-        self._kept, self._used = self._used, {}
+        self._outputs.start()
         self._build, self._shared = None, {}
-        self.hits = self.misses = 0
         loader = env.loader
         if loader is None or env.template_class is not Template or env.cache is None:
             return False
@@ -215,18 +252,13 @@ class KeptPageRenders:
         if not isinstance(page, _mkdocs().Page):
             return render(context)
         key = self._key(template, context, page)
-        output = self._used.get(key)
+        output = self._outputs.find(key)
         if output is None:
-            output = self._kept.get(key)
-        if output is not None:
-            self.hits += 1
-        else:
-            self.misses += 1
             loaded = len(self._template_names)
             output = render(context)
             if len(self._template_names) != loaded:  # kept under a key naming every template it used
                 key = self._key(template, context, page)
-        self._used[key] = output
+        self._outputs.keep(key, output)
         return output
 
     def _key(self, template: Template, context: dict[str, Any], page: Page) -> bytes:
@@ -472,15 +504,21 @@ class KeptStubRenders:
     files). Only the last rebuild's pages are kept."""
 
     def __init__(self) -> None:
-        self._kept: dict[bytes, tuple[Any, ...]] = {}
-        self._used: dict[bytes, tuple[Any, ...]] = {}
+        self._steps: _LastBuild[bytes, tuple[Any, ...]] = _LastBuild()
         self._shared: dict[int, tuple[Any, bytes]] = {}
-        self.hits = self.misses = 0
+
+    @property
+    def hits(self) -> int:
+        return self._steps.hits
+
+    @property
+    def misses(self) -> int:
+        return self._steps.misses
 
     def start(self) -> None:
         """A new build: what the last one made is what may be used."""
-        self._kept, self._used, self._shared = self._used, {}, {}
-        self.hits = self.misses = 0
+        self._steps.start()
+        self._shared = {}
 
     def attach(self, page: Page) -> None:
         """Make `page`'s Markdown step go through what is kept (this build's page only)."""
@@ -488,24 +526,20 @@ class KeptStubRenders:
 
         def kept_render(config: Any, files: Any) -> None:
             key = self._key(page, config, files)
-            found = self._used.get(key)
-            if found is None:
-                found = self._kept.get(key)
+            found = self._steps.find(key)
             if found is not None:
-                self.hits += 1
                 content, toc, title, anchors, links = found
                 page.content, page.toc, page._title_from_render = content, copy.deepcopy(toc), title
                 page.present_anchor_ids = set(anchors) if anchors is not None else None
                 page.links_to_anchors = {} if links else None
             else:
-                self.misses += 1
                 render(config, files)
                 if page.links_to_anchors:  # names this build's File objects: not kept
                     return
                 anchors = page.present_anchor_ids
                 found = (page.content, copy.deepcopy(page.toc), page._title_from_render,
                          frozenset(anchors) if anchors is not None else None, page.links_to_anchors is not None)
-            self._used[key] = found
+            self._steps.keep(key, found)
 
         page.render = kept_render  # type: ignore[method-assign]  # this page of this build only
 

@@ -128,7 +128,7 @@ def test_every_serve_rebuild_makes_the_site_a_fresh_build_makes(tmp_path: Path):
                 renders = plugin.page_renders
                 assert renders.hits > renders.misses > 0, (what, renders.hits, renders.misses)
                 assert plugin.stub_renders.hits > 0
-        assert plugin.template_code._code and plugin.search_sections._used
+        assert plugin.template_code._code and plugin.search_sections._sections._used
         assert plugin.template_listing.listed < len(edits)  # the theme's files were not listed on every rebuild
     finally:
         config.plugins.on_shutdown()
