@@ -1053,27 +1053,31 @@ def _runtime_key() -> str:
     return DrawingCache.key("vega-runtime")
 
 
+def _runtime_made_before(cache: DrawingCache | None) -> str | None:
+    """The runtime shipped in the package (if the installed vl-convert made it), else the
+    one kept in the journal's `cache`, else None."""
+    runtime = vega_bundle.shipped()
+    if runtime is None and cache is not None:
+        runtime = cache.get(_runtime_key())
+    return runtime
+
+
 def start_vega_runtime(cache: DrawingCache | None = None) -> None:
     """Take the runtime shipped in the package (made when it was built, see
     generator/vega_bundle.py), or else from `cache`, or start making it, if it is not made yet, in another
     process: it takes over a second, and vl-convert holds the GIL all that time, so a thread
     would not help; another process makes it on another core while this one goes on. Only
-    a journal's first build makes it (it is kept in the cache). Measured on a first build
-    (benchmarks/RESULTS.md, "Speed tricks"): made in this process instead, the peak memory
-    rises by 75 MiB (199 -> 274 MiB at 30 entries, 224 -> 298 at 1,000), as its JavaScript
-    engine comes on top of the one that draws; it would save 0.3-0.7 s of CPU (no second
-    interpreter and engine to start), which on a busy machine made it as fast or faster."""
+    a journal's first build makes it, when the package did not ship one its vl-convert made
+    (it is then kept in the cache). Measured in session 3, when the build also drew every
+    chart (benchmarks/RESULTS.md, "Speed tricks"): made in this process instead, the peak
+    memory rose by 75 MiB, as its JavaScript engine came on top of the drawing one."""
     global _runtime, _runtime_maker
     with _runtime_lock:
         if _runtime is not None or _runtime_maker is not None:
             return
-        _runtime = vega_bundle.shipped()
+        _runtime = _runtime_made_before(cache)
         if _runtime is not None:
             return
-        if cache is not None:
-            _runtime = cache.get(_runtime_key())
-            if _runtime is not None:
-                return
         try:
             _runtime_maker = subprocess.Popen(
                 [sys.executable, "-c", _MAKE_BUNDLE],
@@ -1100,9 +1104,7 @@ def vega_runtime_js(cache: DrawingCache | None = None) -> str:
     global _runtime, _runtime_maker
     with _runtime_lock:
         if _runtime is None and _runtime_maker is None:
-            _runtime = vega_bundle.shipped()
-            if _runtime is None and cache is not None:
-                _runtime = cache.get(_runtime_key())
+            _runtime = _runtime_made_before(cache)
         if _runtime is None:
             maker, _runtime_maker = _runtime_maker, None
             bundle = _bundle_made_elsewhere(maker) if maker is not None else None
