@@ -227,7 +227,8 @@ class JournalPlugin(BasePlugin[JournalConfig]):
         # entries/ and the site, and a hidden name MkDocs leaves out should docs_dir be there.
         self.drawing_cache = DrawingCache(self._path(config, FOLDER_NAME)) if config.config_file_path else None
         self.template_code.store = self.drawing_cache  # compiled templates are kept there too
-        _keep_compiled_templates(config.theme, self.template_code, self.template_listing if self.serving else None)
+        self.template_listing.keep = self.serving  # a build lists anew, skipping hidden folders (see the class)
+        _keep_compiled_templates(config.theme, self.template_code, self.template_listing)
         self.override_dir = self._path(config, self.config.templates) if self.config.templates else None
         if self.override_dir is not None and not self.override_dir.is_dir():
             raise PluginError(f"journal plugin: templates folder {self.override_dir} does not exist")
@@ -438,7 +439,7 @@ def _keep_compiled_templates(theme: Any, template_code: KeptTemplateCode, listin
     """Every Jinja environment made from the theme keeps its compiled templates in
     `template_code`: MkDocs' own for the pages, and those Material's search plugin makes to
     look up its language. Each build made them anew and compiled every template again.
-    Given a `listing` (while serving), the theme's list of files is kept there too."""
+    Given a `listing`, the theme's list of files goes through it (kept there while serving)."""
     if getattr(theme, "_journal_keeps_templates", False):
         return
     make_env = theme.get_env

@@ -419,14 +419,20 @@ class KeptTemplateListing:
     seconds before (a file system with coarse times could hide a change made then). The
     filter's answers are kept with it, keyed by the filter's code and the values it closes
     over (MkDocs': the configuration); a filter that closes over nothing describable is
-    run as usual."""
+    run as usual.
+
+    In every build, kept or not: MkDocs' filter refuses every file in a folder whose name
+    starts with a dot, and Material's icons are in one (`.icons`): such folders are not
+    listed at all when the filter is seen to refuse them (`_refuses_hidden`). Listing and
+    filtering every icon took 0.055 s of a 30-entry build (a twentieth of it)."""
 
     SETTLED_NS = 2_000_000_000
 
     def __init__(self) -> None:
-        self._listing: tuple[tuple[str, ...], dict[str, int], list[str]] | None = None
+        self._listing: tuple[tuple[tuple[str, ...], bool], dict[str, int], list[str]] | None = None
         self._filtered: dict[bytes, list[str]] = {}
         self.listed = 0  # how many times the folders were listed anew
+        self.keep = True  # False: listed anew on every call (a build that is not a serve rebuild)
 
     def attach(self, env: Environment) -> None:
         loader = env.loader
@@ -437,9 +443,12 @@ class KeptTemplateListing:
         def kept_list_templates(extensions: Any = None, filter_func: Callable[[str], bool] | None = None) -> list[str]:
             if extensions is not None:
                 return list_templates(extensions, filter_func)
-            names = self._names(loader)
+            skip_hidden = filter_func is not None and _refuses_hidden(filter_func)
+            names = self._names(loader, skip_hidden) if self.keep else _list_templates(loader, skip_hidden)
             if filter_func is None:
                 return list(names)
+            if not self.keep:
+                return [name for name in names if filter_func(name)]
             key = _filter_key(filter_func)
             if key is None:
                 return [name for name in names if filter_func(name)]
@@ -451,21 +460,50 @@ class KeptTemplateListing:
 
         env.list_templates = kept_list_templates  # type: ignore[method-assign]  # this environment only
 
-    def _names(self, loader: FileSystemLoader) -> list[str]:
-        folders = tuple(str(path) for path in loader.searchpath)
-        if self._listing is not None and self._listing[0] == folders and all(
+    def _names(self, loader: FileSystemLoader, skip_hidden: bool) -> list[str]:
+        listing = (tuple(str(path) for path in loader.searchpath), skip_hidden)
+        if self._listing is not None and self._listing[0] == listing and all(
                 _modified(folder) == modified for folder, modified in self._listing[1].items()):
             return self._listing[2]
         times = {}  # before listing: a change made while listing shows at the next look
-        for top in folders:
-            for folder, _, _ in os.walk(top, followlinks=loader.followlinks):
+        for top in listing[0]:
+            for folder, subfolders, _ in os.walk(top, followlinks=loader.followlinks):
                 times[folder] = _modified(folder)
-        names = loader.list_templates()
+                if skip_hidden:
+                    subfolders[:] = [name for name in subfolders if not name.startswith(".")]
+        names = _list_templates(loader, skip_hidden)
         self.listed += 1
         self._filtered = {}
         settled = time.time_ns() - self.SETTLED_NS
-        self._listing = (folders, times, names) if all(0 <= t < settled for t in times.values()) else None
+        self._listing = (listing, times, names) if all(0 <= t < settled for t in times.values()) else None
         return names
+
+
+# Names only a filter that refuses hidden files and folders refuses all of (MkDocs': '.*', '*/.*').
+_HIDDEN_NAMES = (".hidden", ".hidden.css", ".hidden/style.css", "folder/.hidden", "folder/.hidden/style.css",
+                 "folder/.hidden/deeper/script.js")
+
+
+def _refuses_hidden(filter_func: Callable[[str], bool]) -> bool:
+    """Whether `filter_func` is MkDocs' filter of a theme's files and refuses every file in a
+    folder whose name starts with a dot, so that such folders need not be listed."""
+    return getattr(filter_func, "__module__", None) == "mkdocs.structure.files" and not any(
+        filter_func(name) for name in _HIDDEN_NAMES)
+
+
+def _list_templates(loader: FileSystemLoader, skip_hidden: bool) -> list[str]:
+    """`loader.list_templates()`, without what is in folders whose name starts with a dot
+    when `skip_hidden` (the same names, walked the way Jinja walks them)."""
+    if not skip_hidden:
+        return loader.list_templates()
+    found = set()
+    for top in loader.searchpath:
+        for folder, subfolders, files in os.walk(top, followlinks=loader.followlinks):
+            subfolders[:] = [name for name in subfolders if not name.startswith(".")]
+            for file in files:
+                name = os.path.join(folder, file)[len(top):].strip(os.path.sep).replace(os.path.sep, "/")
+                found.add(name[2:] if name[:2] == "./" else name)
+    return sorted(found)
 
 
 def _modified(folder: str) -> int:

@@ -132,3 +132,47 @@ def test_every_serve_rebuild_makes_the_site_a_fresh_build_makes(tmp_path: Path):
         assert plugin.template_listing.listed < len(edits)  # the theme's files were not listed on every rebuild
     finally:
         config.plugins.on_shutdown()
+
+
+def test_a_build_lists_the_theme_files_mkdocs_lists_without_walking_hidden_folders(tmp_path: Path, monkeypatch):
+    """Every build (not only serve's) leaves folders whose name starts with a dot unlisted
+    (Material's 14,000 icons are in `.icons`), and still finds exactly the theme files MkDocs'
+    own listing finds: here with a person's theme folder holding a hidden folder, a hidden
+    file and a nested folder of their own."""
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import Files
+
+    from generator import rebuilding
+
+    project = write_project(tmp_path / "journal", {"2026-06-01.yaml": entry("2026-06-01")}, "templates: mine")
+    theme = project / "mine" / "theme"
+    for name in (".drafts/old.css", ".notes.css", "assets/mine/deeper/mine.css", "assets/.cache/x.js", "mine.js"):
+        (theme / name).parent.mkdir(parents=True, exist_ok=True)
+        (theme / name).write_text("/* mine */\n", encoding="utf-8")
+    config = load_config(str(project / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
+    config.plugins.on_startup(command="build", dirty=False)
+    config = config.plugins.on_config(config)
+
+    def theme_files(env) -> list[str]:
+        files = Files([])
+        files.add_files_from_theme(env, config)
+        return sorted(file.src_uri for file in files)
+
+    walked: list[str] = []
+    walk = os.walk
+
+    def walk_noted(top, *args, **kwargs):
+        for found in walk(top, *args, **kwargs):
+            walked.append(os.path.relpath(found[0], top))
+            yield found
+
+    monkeypatch.setattr(rebuilding.os, "walk", walk_noted)
+    ours = theme_files(config.theme.get_env())  # the plugin's listing
+    monkeypatch.setattr(rebuilding.os, "walk", walk)
+    mkdocs_own = theme_files(type(config.theme).get_env(config.theme))  # the environment as MkDocs makes it
+    assert ours == mkdocs_own
+    assert "assets/mine/deeper/mine.css" in ours and "mine.js" in ours
+    assert not any(name.startswith(".") or "/." in name for name in ours)
+    hidden = [folder for folder in walked if any(part.startswith(".") and part != "." for part in Path(folder).parts)]
+    assert "partials" in walked and hidden == []  # Material's own folders walked, its .icons not
+    assert rebuilding._refuses_hidden(lambda name: True) is False  # another filter: everything listed
