@@ -124,13 +124,30 @@ class Prescribers:
 
 def display_names(spellings: Iterable[str], prescribers: Prescribers) -> dict[str, str]:
     """Each spelling -> the one name shown for its prescriber: the setting's name, else the
-    spelling first written (spellings in the order of the sessions)."""
-    first: dict[str, str] = {}
-    shown = {}
+    spelling a reader would pick (`_shown_first`) among those written for that prescriber
+    (`spellings` in the order of the sessions, one per session)."""
+    written: dict[str, dict[str, int]] = {}  # key -> resolved spelling -> sessions, in the order first written
+    resolved_of: dict[str, str] = {}
     for spelling in spellings:
-        resolved = prescribers.resolve(spelling)
-        shown[spelling] = first.setdefault(name_key(resolved), resolved)
-    return shown
+        resolved = resolved_of.setdefault(spelling, prescribers.resolve(spelling))
+        counts = written.setdefault(name_key(resolved), {})
+        counts[resolved] = counts.get(resolved, 0) + 1
+    shown = {key: _shown_first(counts) for key, counts in written.items()}
+    return {spelling: shown[name_key(resolved)] for spelling, resolved in resolved_of.items()}
+
+
+def _shown_first(counts: Mapping[str, int]) -> str:
+    """The spelling shown for one prescriber: one written with its capitals ('Dr. Anna
+    Smith', not 'dr anna smith' or 'DR ANNA SMITH') before one that is not, then the one
+    written in more sessions, then the one written first. A clinician reads the name on a
+    summary; a quick lower-case entry on a phone should not be what they see."""
+    order = {spelling: position for position, spelling in enumerate(counts)}
+
+    def rank(spelling: str) -> tuple[bool, int, int]:
+        cased = not spelling.islower() and not spelling.isupper()
+        return (not cased, -counts[spelling], order[spelling])
+
+    return min(counts, key=rank)
 
 
 # --------------------------------------------------------------------------- likely the same

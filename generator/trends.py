@@ -881,7 +881,8 @@ class Trends:
     @cached_property
     def prescriber_names(self) -> dict[str, str]:
         """Each provider as written in the sessions -> the one name shown for that prescriber:
-        the `providers` setting's name, else the spelling written first (see generator.providers)."""
+        the `providers` setting's name, else the best-formed, most used spelling (see
+        generator.providers.display_names)."""
         written = (s.entry.provider for s in self.sessions if s.entry.provider is not None)
         return display_names(written, Prescribers(self.settings.providers))
 

@@ -53,8 +53,8 @@ def problems_by_source(journal: Journal) -> OrderedDict[str, list[Problem]]:
 @dataclass
 class DosePeriod:
     """Sessions in a row at one dose by one route with one provider: a change of dose, of
-    route or of provider, or a break in treatment, ends one. `provider` is the provider as first written
-    in the run (None when no session of it names one); `provider_unrecorded` counts the
+    route or of provider, or a break in treatment, ends one. `provider` is the name shown for the run's
+    prescriber (Trends.prescriber; None when no session of it names one); `provider_unrecorded` counts the
     sessions in it that name none."""
 
     level: DoseLevel

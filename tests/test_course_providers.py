@@ -156,6 +156,33 @@ def test_with_the_setting_one_prescriber_no_overlap_one_row_in_the_dosing_histor
     assert "Providers: A = Riverside Ketamine Clinic; B = Dr. Amara Osei" in summary
 
 
+def test_one_prescriber_written_in_lower_case_too_is_named_as_written_with_capitals():
+    """The same prescriber typed quickly ('dr anna smith', most sessions, and first) and
+    written out ('Dr. Anna Smith'): one prescriber, named on the summary and the overview as
+    a clinician would expect to read it, with the one spelling throughout."""
+    quick, written_out = "dr anna smith", "Dr. Anna Smith"
+    days = [f"2026-09-{d:02d}" for d in (1, 8, 15, 22, 29)] + ["2026-10-06"]
+    spellings = [quick, quick, written_out, quick, quick, written_out]
+    pages = rendered([entry(day, 150, 4, 7, 6, 5, 5, provider=who) for day, who in zip(days, spellings)])
+    assert set(pages["trends"].prescriber_names.values()) == {written_out}
+    summary = pages["summary"]
+    assert "Provider Dr. Anna Smith: 1 Sep 2026 to 6 Oct 2026, 6 sessions" in summary
+    assert quick not in summary.split("Every session")[0]  # the glance and the dosing history
+    assert "More than one prescriber" not in pages["overview"]
+
+
+def test_among_spellings_alike_in_form_the_one_used_most_is_shown_then_the_first():
+    from generator.providers import Prescribers, display_names
+
+    none = Prescribers()
+    assert set(display_names(["Dr. A. Smith", "Dr A Smith", "Dr A Smith"], none).values()) == {"Dr A Smith"}
+    assert set(display_names(["Dr A Smith", "Dr. A. Smith"], none).values()) == {"Dr A Smith"}
+    assert set(display_names(["DR A SMITH", "dr a smith", "dr a smith"], none).values()) == {"dr a smith"}
+    # the setting's name, whatever was written
+    named = Prescribers((("Dr. Anna Smith", ("anna",)),))
+    assert display_names(["anna", "ANNA"], named) == {"anna": "Dr. Anna Smith", "ANNA": "Dr. Anna Smith"}
+
+
 def test_a_real_overlap_of_two_prescribers_still_fires_each_named_once_with_its_dates():
     sessions = [entry(day, 150, 4, 7, 6, 5, 5, provider=who) for day, who in [
         ("2026-09-05", FULL), ("2026-09-12", "Dr. Ben Carter"), ("2026-09-19", SHORT), ("2026-09-26", "Dr. Ben Carter"),
