@@ -169,6 +169,10 @@ def test_one_prescriber_written_in_lower_case_too_is_named_as_written_with_capit
     assert "Provider Dr. Anna Smith: 1 Sep 2026 to 6 Oct 2026, 6 sessions" in summary
     assert quick not in summary.split("Every session")[0]  # the glance and the dosing history
     assert "More than one prescriber" not in pages["overview"]
+    # six sessions, none before them: the direction of the mood before sessions is unknown, and says why
+    for name, said in (("overview", "Mood before sessions Unknown average 4.0 of 10 over the last 6; "),
+                       ("summary", "Mood before sessions Unknown: average 4.0 of 10 over the last 6; ")):
+        assert said + "too few sessions to say whether it is changing" in pages[name], name
 
 
 def test_among_spellings_alike_in_form_the_one_used_most_is_shown_then_the_first():
