@@ -190,9 +190,9 @@ def _rebuild(kind: str, project: str, repeat: str, bare: str = "") -> None:
     """What `mkdocs serve` does on a change: mkdocs.yml loaded again and the site built again,
     in the same process. The first build is the one `serve` makes on start (not timed); for
     the journal, the pages it makes are also written out for the bare builds (into `bare`)."""
+    import vl_convert
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
-    import vl_convert
 
     _quiet_mkdocs()
     import generator.charts as charts
@@ -375,7 +375,7 @@ def serve_latency(n: int, work: Path, repeat: int, log) -> dict:
                     break
                 except OSError:
                     if server.poll() is not None or time.monotonic() > deadline:
-                        raise RuntimeError(f"journal serve did not start; see {work / 'serve.log'}")
+                        raise RuntimeError(f"journal serve did not start; see {work / 'serve.log'}") from None
                     time.sleep(0.1)
             times: list[float] = []
             cpu: list[float] = []  # the serve process's CPU time, from the save to the browser showing it
@@ -488,10 +488,12 @@ def report(results: list[dict], repeat: int) -> str:
         "|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
-        lines.append(f"| {r['n']:,} | {s(r['check'])} s | {s(r['floor'])} s | {x(r['check'], r['floor'])} | {r['trends'] * 1000:.0f} ms | {r['peak_check']:.0f} |")
+        lines.append(f"| {r['n']:,} | {s(r['check'])} s | {s(r['floor'])} s | {x(r['check'], r['floor'])} | "
+                     f"{r['trends'] * 1000:.0f} ms | {r['peak_check']:.0f} |")
     lines += [
         "",
-        "| entries | build: first | new session | unchanged | bare | ratios to bare | rebuild | bare rebuild | rebuild/bare | charts redrawn | peak MiB first / new / unchanged / bare | site |",
+        "| entries | build: first | new session | unchanged | bare | ratios to bare | rebuild | bare rebuild | rebuild/bare "
+        "| charts redrawn | peak MiB first / new / unchanged / bare | site |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
