@@ -188,6 +188,46 @@ def _set(chart: Any, **properties: Any) -> Any:
     return chart
 
 
+@cache
+def _layered_type() -> type:
+    class _Layered(alt.LayerChart):
+        """A LayerChart made from its properties as they are (see `_layer`). Also when
+        copied: a copy, as `to_dict` makes, is the class called again with the properties,
+        and LayerChart's own `__init__` would copy every layer deeply again."""
+
+        def __init__(self, data: Any = alt.Undefined, layer: Sequence[Any] = (), **kwds: Any):
+            # the properties set as given: LayerChart's parent, past LayerChart.__init__
+            super(alt.LayerChart, self).__init__(data=data, layer=list(layer), **kwds)
+
+    return _Layered
+
+
+def _layer(*charts: Any) -> alt.LayerChart:
+    """`alt.layer(*charts)` (and `a + b`), the same spec without Altair's copying.
+
+    Altair's LayerChart copies every layer deeply twice when it is made, and again each
+    time it is copied (once more in `to_dict`), to give each layer's selection parameters
+    a name and move them to the top; a deep copy walks every option of every mark and
+    encoding, nearly all of them unset. These layers have no parameters and nothing is
+    changed after it is layered, so nothing needs a copy. What the layering does to these
+    layers is done here: data that every layer shares (the same object) moves to the top.
+    Layers with what else Altair moves (parameters, a size, a view) go to Altair itself.
+    The specs are the same, byte for byte and key order included (the example journal;
+    30, 150 and 1,000 entries; tests/test_charts.py compares them). Measured (CPU, median
+    of 6 runs): the nine specs at 30 entries, the first time in a process, took 0.068 s
+    with Altair's layering and 0.023 s with this; at 150 entries the second time (as
+    `journal serve` makes them after an edit), 0.063 s and 0.018 s."""
+    if any(c._get(name) is not alt.Undefined for c in charts for name in ("params", "width", "height", "view")):
+        return alt.layer(*charts)
+    layers = list(charts)
+    data = layers[0]._get("data")
+    if data is not alt.Undefined and all(c._get("data") is data for c in layers):
+        layers = [_set(c.copy(deep=False), data=alt.Undefined) for c in layers]
+    else:
+        data = alt.Undefined
+    return _layered_type()(data=data, layer=layers)
+
+
 def _finish(chart: alt.TopLevelMixin, title: str) -> dict[str, Any]:
     # Not validated here: Altair's check of the inline data against the Vega-Lite schema
     # takes longer than everything else the build does (seconds at a thousand sessions).
@@ -371,7 +411,7 @@ def _whole_point_axis(values: Sequence[float | int | None]) -> alt.Axis:
 def _bars_with_dots(base: alt.Chart, n: int, **colour: str) -> alt.LayerChart:
     """A bar and a dot for each of n values: a value of 0 (no bar) still shows as a dot on the
     zero line, while a missing one (filtered out of `base`) has neither."""
-    return alt.layer(base.mark_bar(width=_bar_width(n), **colour), base.mark_circle(opacity=1, size=_dot_size(n), **colour))
+    return _layer(base.mark_bar(width=_bar_width(n), **colour), base.mark_circle(opacity=1, size=_dot_size(n), **colour))
 
 
 def _bar_width(n: int) -> int:
@@ -400,7 +440,7 @@ def mood_chart(trends: Trends) -> Chart:
     tooltip = [_date_tooltip(title="Session"), alt.Tooltip("series:N", title="When"),
                alt.Tooltip("mood:Q", title="Mood (1-10)")]
     # The tooltip on the points only: a line's tooltip shows one point's values wherever it is hovered.
-    chart = _set((base.mark_line(strokeWidth=1.5) + base.mark_point(filled=True, size=28).encode(tooltip=tooltip)), width=WIDTH, height=HEIGHT)
+    chart = _set(_layer(base.mark_line(strokeWidth=1.5), base.mark_point(filled=True, size=28).encode(tooltip=tooltip)), width=WIDTH, height=HEIGHT)
     return Chart(
         "mood",
         "Mood before and after each session",
@@ -477,7 +517,7 @@ def lift_chart(trends: Trends) -> Chart:
             alt.Chart(step_data).mark_text(angle=270, align="left", baseline="middle", color="#333333", fontSize=12)
             .encode(x=x, y=alt.YValue(-4), text=alt.Text("label:N"), tooltip=step_tooltip)
         )
-    chart = _set(alt.layer(*layers), width=WIDTH, height=HEIGHT)
+    chart = _set(_layer(*layers), width=WIDTH, height=HEIGHT)
     return Chart(
         "lift",
         "Lift after each session",
@@ -531,9 +571,9 @@ def dose_chart(trends: Trends) -> Chart:
         x=_x_date(time_domain(trends)), y=alt.Y("dose:Q", title="Dose (mg)", scale=alt.Scale(zero=True)), detail=alt.Detail("segment:N"),
     )
     tooltip = [_date_tooltip(title="Session"), alt.Tooltip("dose:Q", title="Dose (mg)")]
-    chart = _set((
-        base.mark_line(interpolate="step-after", color=PALETTE["blue"])
-        + base.mark_point(filled=True, color=PALETTE["blue"], size=24).encode(tooltip=tooltip)
+    chart = _set(_layer(
+        base.mark_line(interpolate="step-after", color=PALETTE["blue"]),
+        base.mark_point(filled=True, color=PALETTE["blue"], size=24).encode(tooltip=tooltip),
     ), width=WIDTH, height=180)
     return Chart(
         "dose",
@@ -746,8 +786,8 @@ def questionnaire_chart(questionnaire: Questionnaire, key: str, domain: Domain |
     )
     base = alt.Chart(_Values(values)).encode(x=x, y=alt.Y("total:Q"))
     size = 40 if unit is None else 20
-    line = base.mark_line(color=PALETTE["blue"]) + base.mark_point(filled=True, color=PALETTE["blue"], size=size).encode(tooltip=tooltip)
-    chart = _set(alt.layer(band_layer, labels, line), resolve=alt.Resolve(scale=alt.ScaleResolveMap(color="independent")), width=WIDTH, height=HEIGHT)
+    line = _layer(base.mark_line(color=PALETTE["blue"]), base.mark_point(filled=True, color=PALETTE["blue"], size=size).encode(tooltip=tooltip))
+    chart = _set(_layer(band_layer, labels, line), resolve=alt.Resolve(scale=alt.ScaleResolveMap(color="independent")), width=WIDTH, height=HEIGHT)
     return Chart(key, title, description, _finish(chart, spec_title), columns, rows, period=unit)
 
 
@@ -780,7 +820,7 @@ def grouped_mood_chart(trends: Trends, grouping: Grouping) -> Chart:
     )
     tooltip = [alt.Tooltip("period:N", title=unit.capitalize()), alt.Tooltip("series:N", title="When"),
                alt.Tooltip("mood:Q", title="Average mood")]
-    chart = _set((base.mark_line(strokeWidth=1.5) + base.mark_point(filled=True, size=20).encode(tooltip=tooltip)), width=WIDTH, height=HEIGHT)
+    chart = _set(_layer(base.mark_line(strokeWidth=1.5), base.mark_point(filled=True, size=20).encode(tooltip=tooltip)), width=WIDTH, height=HEIGHT)
     title = f"Mood before and after the sessions, {unit} by {unit}"
     return Chart(
         "mood", title,
@@ -859,7 +899,7 @@ def grouped_dose_chart(trends: Trends, grouping: Grouping) -> Chart:
         tooltip=[alt.Tooltip("period:N", title=unit.capitalize()), alt.Tooltip("doses:N", title="Doses")],
     )
     y = alt.Y("lowest:Q", title="Dose (mg)", scale=alt.Scale(zero=True))
-    chart = _set(alt.layer(
+    chart = _set(_layer(
         base.mark_rule(color=PALETTE["blue"], strokeWidth=2).encode(y=y, y2=alt.Y2("highest:Q")),
         base.mark_point(filled=True, color=PALETTE["blue"], size=16).encode(y=y),
         base.mark_point(filled=True, color=PALETTE["blue"], size=16).encode(y=alt.Y("highest:Q")),

@@ -537,3 +537,25 @@ def test_many_long_side_effects_are_a_few_short_rows_in_a_long_journal_too():
     assert chart.spec["height"] <= 24 * (MAX_CATEGORIES + 1)
     many = long_side_effects()
     assert any(all(name in row[3] for name in many) for row in chart.rows)  # the table keeps every name
+
+
+def test_the_layered_charts_are_the_specs_altair_layering_makes(monkeypatch):
+    """The charts are layered without Altair's deep copies (charts._layer): the specs are
+    the same, key order included, as with alt.layer, in a short journal (a gap, a change of
+    dose and route, PHQ-9 and GAD-7) and a long one drawn one point per month."""
+    import generator.charts as charts
+
+    short = journal_with_a_gap()
+    short[1] = entry("2026-06-08", 50, 3, 6, 5, 4, 3, route="oral", scores={"gad7": 7})
+    journals = [compute_trends(short, TODAY), compute_trends(long_journal(MAX_SESSION_MARKS + 50), TODAY)]
+    ours = [[json.dumps(c.spec) for c in charts._make_charts(t)] for t in journals]
+    layer = charts._layer
+    monkeypatch.setattr(charts, "_layer", lambda *layers: charts.alt.layer(*layers))
+    assert ours == [[json.dumps(c.spec) for c in charts._make_charts(t)] for t in journals]
+    assert [len(specs) for specs in ours] == [9, 8]
+
+    # a layer with what else Altair's layering moves (a parameter, a size) is layered by Altair
+    point = charts.alt.Chart(charts._Values([{"a": 1}])).mark_point()
+    assert type(layer(point, point)) is charts._layered_type()
+    assert type(layer(point.add_params(charts.alt.selection_point()), point)) is charts.alt.LayerChart
+    assert type(layer(point.properties(width=100), point)) is charts.alt.LayerChart
