@@ -419,6 +419,25 @@ def _bar_width(n: int) -> int:
     return max(1, min(6, int(WIDTH / max(n, 1) * 0.6)))
 
 
+# The mood chart's lines in the order they are drawn (Vega draws the lines of a mark in the
+# order their data first appears): 'before' last, so the line every other is read against
+# stays in sight where a later mood equals it, dashed so that the line under it shows too.
+_MOOD_DRAWN = [*MOOD_SERIES[1:], MOOD_SERIES[0]]
+_BEFORE_DASH, _SOLID = [5, 3], [1, 0]
+
+
+def _mood_series_encoding() -> dict[str, Any]:
+    """Colour and dash by series, in the legend's order (before, 2 hours, days 1, 3, 7)."""
+    labels = [label for _, label, _ in MOOD_SERIES]
+    dashes = [_BEFORE_DASH] + [_SOLID] * (len(labels) - 1)
+    return {
+        "color": alt.Color("series:N", title=None, sort=labels, scale=alt.Scale(domain=labels, range=[c for _, _, c in MOOD_SERIES]),
+                           legend=alt.Legend(symbolType="stroke", symbolStrokeWidth=2.5)),  # the legend shows the dash
+        "strokeDash": alt.StrokeDash("series:N", title=None, sort=labels, scale=alt.Scale(domain=labels, range=dashes)),
+        "detail": alt.Detail("segment:N"),
+    }
+
+
 def mood_chart(trends: Trends) -> Chart:
     segments = _segment_ids(trends.sessions, trends.gaps)
     rows = []
@@ -427,15 +446,12 @@ def mood_chart(trends: Trends) -> Chart:
         e = figure.entry
         moods = {"pre": e.pre_mood, "2h": e.post_mood_2h, "day1": e.mood_day1, "day3": e.mood_day3, "day7": e.mood_day7}
         rows.append([_day(figure), format_dose(e.dose_mg)] + [table_number(moods[k]) + _after_next(figure, k) for k, _, _ in MOOD_SERIES])
-        for key, label, _ in MOOD_SERIES:
+        for key, label, _ in _MOOD_DRAWN:
             values.append({"date": _day(figure), "series": label, "mood": moods[key], "segment": segment})
-    labels = [label for _, label, _ in MOOD_SERIES]
-    colours = [colour for _, _, colour in MOOD_SERIES]
     base = alt.Chart(_Values(values)).encode(
         x=_x_date(time_domain(trends)),
         y=alt.Y("mood:Q", title="Mood (1-10)", scale=alt.Scale(domain=[1, 10])),
-        color=alt.Color("series:N", title=None, sort=labels, scale=alt.Scale(domain=labels, range=colours)),
-        detail=alt.Detail("segment:N"),
+        **_mood_series_encoding(),
     )
     tooltip = [_date_tooltip(title="Session"), alt.Tooltip("series:N", title="When"),
                alt.Tooltip("mood:Q", title="Mood (1-10)")]
@@ -445,7 +461,7 @@ def mood_chart(trends: Trends) -> Chart:
         "mood",
         "Mood before and after each session",
         "Each line is one moment around the session: before, two hours after, and days 1, 3 and 7. "
-        "Where the later lines sink towards the grey 'before' line, the effect is fading sooner. "
+        "Where the later lines sink towards the grey dashed 'before' line, the effect is fading sooner. "
         "Missing follow-ups and treatment gaps leave breaks in the lines.",
         _finish(chart, "Mood before and after each session"),
         ["Session", "Dose", "Before", "2 hours", "Day 1", "Day 3", "Day 7"],
@@ -808,15 +824,12 @@ def grouped_mood_chart(trends: Trends, grouping: Grouping) -> Chart:
             "day1": _mean([x.mood_day1 for x in e]), "day3": _mean([x.mood_day3 for x in e]), "day7": _mean([x.mood_day7 for x in e]),
         }
         rows.append([period.label, table_number(len(e)), _doses_text(period.sessions)] + [table_number(moods[k]) for k, _, _ in MOOD_SERIES])
-        for key, label, _ in MOOD_SERIES:
+        for key, label, _ in _MOOD_DRAWN:
             values.append({"date": period.start.isoformat(), "period": period.label, "series": label, "mood": moods[key], "segment": segment})
-    labels = [label for _, label, _ in MOOD_SERIES]
-    colours = [colour for _, _, colour in MOOD_SERIES]
     base = alt.Chart(_Values(values)).encode(
         x=_x_period(unit, time_domain(trends)),
         y=alt.Y("mood:Q", title=f"Mood (1-10), average per {unit}", scale=alt.Scale(domain=[1, 10])),
-        color=alt.Color("series:N", title=None, sort=labels, scale=alt.Scale(domain=labels, range=colours)),
-        detail=alt.Detail("segment:N"),
+        **_mood_series_encoding(),
     )
     tooltip = [alt.Tooltip("period:N", title=unit.capitalize()), alt.Tooltip("series:N", title="When"),
                alt.Tooltip("mood:Q", title="Average mood")]
@@ -826,7 +839,7 @@ def grouped_mood_chart(trends: Trends, grouping: Grouping) -> Chart:
         "mood", title,
         f"Each point is the average mood of one {_per(grouping)}: before, two hours after, and days 1, 3 and 7 "
         "(each average uses the sessions that have that value). Where the later lines sink towards the grey "
-        f"'before' line, the effect is fading sooner. {unit.capitalize()}s without a session leave breaks in the lines.",
+        f"dashed 'before' line, the effect is fading sooner. {unit.capitalize()}s without a session leave breaks in the lines.",
         _finish(chart, title),
         [unit.capitalize(), "Sessions", "Dose", "Before", "2 hours", "Day 1", "Day 3", "Day 7"],
         rows, period=unit,

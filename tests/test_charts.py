@@ -69,6 +69,20 @@ def test_a_treatment_gap_breaks_the_lines():
     assert [piece.count("L") + 1 for piece in pieces] == [3, 2]
 
 
+def test_the_before_line_is_drawn_last_and_dashed_so_an_equal_later_mood_never_hides_it():
+    """The line every other is read against: where day 3 and day 7 equal the mood before, a
+    reader must still see the grey 'before' line (drawn over them, dashed so they show
+    through), and the legend says which line is dashed."""
+    days = [f"2026-06-{d:02d}" for d in (1, 8, 15, 22)]
+    trends = compute_trends([entry(day, 100, 4, 7, 6, 4, 4) for day in days], TODAY)
+    mood = next(c for c in build_charts(trends, pictures=True) if c.key == "mood")
+    drawn = re.findall(r'<path aria-label="[^"]*series: ([^;"]+);[^"]*" [^>]*aria-roledescription="line mark"([^>]*)>', mood.svg)
+    assert [series for series, _ in drawn] == ["2 hours after", "Day 1", "Day 3", "Day 7", "Before"]  # drawn in this order
+    assert all(('stroke-dasharray="5,3"' in rest) == (series == "Before") for series, rest in drawn)
+    assert "dashed 'before' line" in mood.description
+    assert [row[2:] for row in mood.rows] == [["4", "7", "6", "4", "4"]] * 4  # the table keeps the legend's order
+
+
 def test_missing_values_are_gaps_not_zeros():
     entries = journal_with_a_gap()
     entries[1] = entry("2026-06-08", 50, 3, None, 5, 4, 3)  # no mood 2 hours after
