@@ -42,9 +42,11 @@ def vl_convert_version() -> str | None:
 
 def wrap(bundle: str) -> str:
     """vl-convert's bundle as the classic script the pages load: it sets window.vegaEmbed,
-    and its internal names stay private. Its first line names the notices file beside it."""
-    return (f"/* Vega runtime for offline charts, from vl-convert; licences of its parts: {NOTICES_FILE} */\n"
-            "(function(){\n" + bundle + "\n})();\n")
+    and its internal names stay private. Its first line names the vl-convert that made it and
+    the notices file beside it, whose header names the vl-convert it was written for."""
+    made_by = vl_convert_version() or "(version unknown)"
+    return (f"/* Vega runtime for offline charts, made by vl-convert-python {made_by}; "
+            f"licences of its parts: {NOTICES_FILE} */\n(function(){{\n" + bundle + "\n})();\n")
 
 
 def make() -> str:
