@@ -44,14 +44,17 @@ from .reminders import CALENDAR_FILE, calendar_ics, pending_follow_ups
 from .report import PERSONAL, Audience, Report, build_report
 from .serving import accepted_hosts, host_guard
 from .settings import Settings
+from .vega_bundle import NOTICES as RUNTIME_NOTICES
 
 log = logging.getLogger("mkdocs.plugins.journal")
 # Warnings that must not stop a strict build: MkDocs counts only what is logged under "mkdocs".
 notice = logging.getLogger("generator.site")
 
 RUNTIME_ASSET = "assets/journal/vega-runtime.js"
-ASSETS = {
+ASSETS: dict[str, str | Path | None] = {
     RUNTIME_ASSET: None,  # made by vl-convert, once per process; journal.js loads it on chart pages
+    # the licences of the runtime's parts, beside it: a file of the package, never overridden
+    "assets/journal/vega-runtime-licenses.txt": RUNTIME_NOTICES,
     "assets/journal/journal.js": "static/journal.js",
     "assets/journal/journal.css": "static/journal.css",
 }
@@ -318,6 +321,9 @@ class JournalPlugin(BasePlugin[JournalConfig]):
             if source is None:  # the Vega runtime: filled in by on_env, to give it time
                 self.runtime_file = File.generated(config, target, content="")
                 files.append(self.runtime_file)
+                continue
+            if isinstance(source, Path):
+                files.append(File.generated(config, target, content=source.read_bytes()))
                 continue
             override = self.override_dir / source if self.override_dir else None
             content = (override if override and override.is_file() else templates / source).read_bytes()

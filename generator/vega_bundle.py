@@ -23,6 +23,11 @@ from pathlib import Path
 RUNTIME_FILE = "vega-runtime.js"
 VERSION_FILE = "vega-runtime.version"
 HERE = Path(__file__).resolve().parent
+# The copyright and licence notices of the packages in the runtime, which vl-convert's bundle
+# leaves out: written by hand for one vl-convert version line (named in its header), kept in
+# the repository and shipped wherever the runtime goes.
+NOTICES_FILE = "vega-runtime-licenses.txt"
+NOTICES = HERE / NOTICES_FILE
 
 
 def vl_convert_version() -> str | None:
@@ -37,8 +42,11 @@ def vl_convert_version() -> str | None:
 
 def wrap(bundle: str) -> str:
     """vl-convert's bundle as the classic script the pages load: it sets window.vegaEmbed,
-    and its internal names stay private."""
-    return "/* Vega runtime for offline charts, from vl-convert */\n(function(){\n" + bundle + "\n})();\n"
+    and its internal names stay private. Its first line names the vl-convert that made it and
+    the notices file beside it, whose header names the vl-convert it was written for."""
+    made_by = vl_convert_version() or "(version unknown)"
+    return (f"/* Vega runtime for offline charts, made by vl-convert-python {made_by}; "
+            f"licences of its parts: {NOTICES_FILE} */\n(function(){{\n" + bundle + "\n})();\n")
 
 
 def make() -> str:

@@ -81,7 +81,8 @@ def test_the_bundle_has_every_part(example_export, default_files):
     for expected in ["README.txt", "summary.html", "manifest.json", "data/sessions.csv", "data/README.txt",
                      "site/index.html", "site/trends.html", "site/sessions/2026-08-08.html",
                      "site/search/search_index.json", "site/search/search_index.js",
-                     "site/assets/journal/iframe-worker-shim.js", "site/assets/journal/vega-runtime.js"]:
+                     "site/assets/journal/iframe-worker-shim.js", "site/assets/journal/vega-runtime.js",
+                     "site/assets/journal/vega-runtime-licenses.txt"]:
         assert expected in names, expected
     copies = sorted(n for n in names if n.startswith("data/entries/"))
     assert copies == [f"data/entries/{p.name}" for p in sorted((REPO / "entries").glob("*.yaml"))]

@@ -95,7 +95,8 @@ def test_the_vega_runtime_shipped_in_the_package_is_taken_and_no_helper_started(
 
     shipped = vega_bundle.shipped()
     assert shipped is not None, "no Vega runtime in the package: install it again (pip install -e .)"
-    assert shipped == vega_bundle.wrap(vl_convert.javascript_bundle())
+    assert shipped == vega_bundle.wrap(vl_convert.javascript_bundle()), (
+        "the runtime in the package is not what vega_bundle makes now: install it again (pip install -e .)")
     monkeypatch.setattr(charts, "_runtime", None)
     started = []
     monkeypatch.setattr(charts.subprocess, "Popen", lambda *a, **kw: started.append(a))

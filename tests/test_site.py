@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from conftest import EXAMPLE_TODAY, build, with_vega_runtime, write_project
+from generator import vega_bundle
 
 PAGES = ["index.html", "sessions/index.html", "trends.html", "check-in.html", "checklists.html", "faq.html", "about.html", "problems.html"]
 
@@ -194,6 +195,19 @@ def test_vega_runtime_is_served_by_the_site(example_site):
     # names it itself, so the pages without charts never parse it
     assert not [p for p in example_site.rglob("*.html") if "vega-runtime.js" in p.read_text(encoding="utf-8")]
     assert '"vega-runtime.js"' in (example_site / "assets" / "journal" / "journal.js").read_text(encoding="utf-8")
+
+
+def test_the_runtimes_licence_notices_are_beside_it_and_the_about_page_links_them(example_site):
+    """vl-convert's bundle leaves out the licence comments of the packages in it: the notices
+    file of the package goes beside the runtime, and the About page links it, relative, so the
+    link works in a report opened from disk."""
+    notices = example_site / "assets" / "journal" / "vega-runtime-licenses.txt"
+    assert notices.read_bytes() == vega_bundle.NOTICES.read_bytes()
+    links = re.findall(r'href="([^"]*vega-runtime-licenses\.txt)"', page(example_site, "about.html"))
+    assert links == ["assets/journal/vega-runtime-licenses.txt"]  # about.html is at the site's root
+    assert (example_site / links[0]).resolve() == notices.resolve()
+    assert "the copyright and licence notices of its parts are in vega-runtime-licenses.txt" in text_of(
+        article(page(example_site, "about.html")))
 
 
 def test_mkdocs_build_and_journal_build_make_the_same_site(tmp_path):

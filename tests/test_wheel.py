@@ -57,6 +57,7 @@ def _install_wheel(work: Path) -> Path:
     with zipfile.ZipFile(wheel) as opened:
         names = opened.namelist()
     assert "generator/vega-runtime.js" in names and "generator/vega-runtime.version" in names, names
+    assert "generator/vega-runtime-licenses.txt" in names, names  # the notices go wherever the runtime goes
     venv = work / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
     python = venv / "bin" / "python"
@@ -133,6 +134,10 @@ def test_the_vega_runtime_comes_from_the_wheel_and_no_build_makes_it(trial):
     assert b"vegaEmbed" in shipped
     assert (trial.folder / "site" / "assets" / "journal" / "vega-runtime.js").read_bytes() == shipped
     assert (trial.bundle / "site" / "assets" / "journal" / "vega-runtime.js").read_bytes() == shipped
+    notices = (package / "vega-runtime-licenses.txt").read_bytes()
+    assert notices == (REPO / "generator" / "vega-runtime-licenses.txt").read_bytes()
+    for root in (trial.folder / "site", trial.bundle / "site"):
+        assert (root / "assets" / "journal" / "vega-runtime-licenses.txt").read_bytes() == notices
     assert not [p.name for p in (trial.folder / ".journal-cache").iterdir() if p.name.startswith("vega-runtime")]
 
 
