@@ -73,7 +73,8 @@ class KeptTemplateCode(BytecodeCache):
     (`shipped_template_code`). Jinja checks each against its source's checksum and
     Python's version before use, so an edited template is compiled again; the key also
     holds what decides the compiled code besides the source (the environment's syntax,
-    whitespace, escaping and extensions), so two environments never share code."""
+    whitespace, escaping and extensions, and Jinja's release, whose fixes may change the
+    code it compiles), so two environments never share code."""
 
     def __init__(self, store: DrawingCache | None = None) -> None:
         self._code: dict[str, bytes] = {}
@@ -81,7 +82,7 @@ class KeptTemplateCode(BytecodeCache):
 
     def get_bucket(self, environment: Environment, name: str, filename: str | None, source: str) -> Bucket:
         compiled_by = _compiled_by(environment, name)
-        key = DrawingCache.key("template", f"{name}\n{filename}\n{compiled_by}")
+        key = DrawingCache.key("template", f"{name}\n{filename}\n{compiled_by}\njinja2 {_jinja_version()}")
         bucket = _Bucket(environment, key, self.get_source_checksum(source))
         bucket.shipped_key = _shipped_key(name, compiled_by)
         self.load_bytecode(bucket)
