@@ -84,29 +84,33 @@ class KeptTemplateCode(BytecodeCache):
         compiled_by = _compiled_by(environment, name)
         key = DrawingCache.key("template", f"{name}\n{filename}\n{compiled_by}\njinja2 {_jinja_version()}")
         bucket = _Bucket(environment, key, self.get_source_checksum(source))
-        bucket.shipped_key = _shipped_key(name, compiled_by)
+        bucket.shipped_key, bucket.filename = _shipped_key(name, compiled_by), filename
         self.load_bytecode(bucket)
         return bucket
 
     def load_bytecode(self, bucket: Bucket) -> None:
-        for code in self._kept(bucket):
+        for code, shipped in self._kept(bucket):
             bucket.bytecode_from_string(code)
-            if bucket.code is not None:  # else refused as stale (another source, Python): try the next
+            if bucket.code is not None:
+                if shipped:  # Jinja takes a template's file name from its code: this file's, not "<template>"
+                    bucket.code = _located(bucket.code, getattr(bucket, "filename", None) or "<template>")
                 return
+            # else refused as stale (another source, Python): try the next
 
-    def _kept(self, bucket: Bucket) -> Iterator[bytes]:
+    def _kept(self, bucket: Bucket) -> Iterator[tuple[bytes, bool]]:
         """The code kept for `bucket`, where it may be, in order: this process's, the journal's,
-        the package's (not while recording that: then every template is compiled)."""
+        the package's (not while recording that: then every template is compiled); and
+        whether it is the package's."""
         code = self._code.get(bucket.key)
         if code is not None:
-            yield code
+            yield code, False
         code = self.store.get_bytes(bucket.key) if self.store is not None else None
         if code is not None:
-            yield code
+            yield code, False
         shipped_key = bucket.shipped_key if isinstance(bucket, _Bucket) else None
         code = shipped_template_code().get(shipped_key) if shipped_key is not None and _recording is None else None
         if code is not None:
-            yield code
+            yield code, True
 
     def dump_bytecode(self, bucket: Bucket) -> None:
         code = bucket.bytecode_to_string()
@@ -116,7 +120,7 @@ class KeptTemplateCode(BytecodeCache):
         shipped_key = bucket.shipped_key if isinstance(bucket, _Bucket) else None
         if _recording is not None and shipped_key is not None and bucket.code is not None:
             shipped = Bucket(bucket.environment, shipped_key, bucket.checksum)
-            shipped.code = _placeless(bucket.code)
+            shipped.code = _located(bucket.code, "<template>")  # no path of the build's in the package
             _recording[shipped_key] = shipped.bytecode_to_string()
 
     def clear(self) -> None:
@@ -125,6 +129,7 @@ class KeptTemplateCode(BytecodeCache):
 
 class _Bucket(Bucket):
     shipped_key: str | None = None  # the key of this template's code in the shipped set
+    filename: str | None = None  # the template's file, as loaded now
 
 
 # The compiled templates shipped in the package, written by setup.py's build step (its
@@ -203,11 +208,11 @@ def _jinja_version() -> str:
         return "?"
 
 
-def _placeless(code: CodeType) -> CodeType:
-    """`code` without the path of the template it was compiled from (the build's folder):
-    Jinja's tracebacks name the template's file as loaded, not this one."""
-    constants = tuple(_placeless(c) if isinstance(c, CodeType) else c for c in code.co_consts)
-    return code.replace(co_filename="<template>", co_consts=constants)
+def _located(code: CodeType, filename: str) -> CodeType:
+    """`code` as if compiled from `filename` (Jinja names a template's file, in its tracebacks
+    too, by its code's): shipped without the build's path, used with the installed one."""
+    constants = tuple(_located(c, filename) if isinstance(c, CodeType) else c for c in code.co_consts)
+    return code.replace(co_filename=filename, co_consts=constants)
 
 
 def _compiled_by(environment: Environment, name: str) -> str:

@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 import tomllib
+import traceback
 from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
@@ -212,9 +213,17 @@ def test_the_installed_package_ships_its_templates_compiled():
 
 
 def test_a_shipped_template_is_taken_compiled_wherever_the_package_is_installed(tmp_path, compiled):
-    env = page_environment(installed(tmp_path, SHOUTING), KeptTemplateCode())
-    assert env.get_template("page.html").render(name="you") == "Hello YOU"
+    folder = installed(tmp_path, SHOUTING)
+    env = page_environment(folder, KeptTemplateCode())
+    template = env.get_template("page.html")
+    assert template.render(name="you") == "Hello YOU"
     assert compiled == []
+    # an error in it names the installed file (Jinja takes it from the code), not the build's
+    assert template.filename == str(folder / "page.html")
+    with pytest.raises(TypeError) as raised:
+        template.render(name=None)
+    frames = traceback.extract_tb(raised.value.__traceback__)
+    assert (str(folder / "page.html"), 1) in [(frame.filename, frame.lineno) for frame in frames]
 
 
 def test_an_edited_template_renders_its_new_text(tmp_path, compiled):
