@@ -8,6 +8,16 @@ every serve rebuild indexed every page for search again, though most pages' inpu
 changed. Each is kept keyed by everything it depends on. Search sections live only in the
 serve process's memory; compiled templates (made from the templates, not from entries) go
 to the journal's own cache folder, never to a user-wide one.
+
+A journal's first build has no cache folder yet, and compiling Material's templates and the
+report's took a sixth of it. So the package ships them compiled (`SHIPPED_TEMPLATES`):
+setup.py runs a real build of a new journal when the package is built
+(generator/template_bundle.py), with `recording_shipped_code` noting every template it
+compiled under a key free of the build's paths. A build takes a template from its own
+memory, then from the journal's cache folder, then from that shipped set, and compiles it
+only when none holds code for this source (Jinja compares the source's checksum and the
+Python version), this environment (`_compiled_by`) and this Jinja version. The shipped set
+is read, never written, by a build.
 """
 
 from __future__ import annotations
@@ -20,10 +30,15 @@ import hashlib
 import inspect
 import json
 import logging
+import marshal
 import os
+import tempfile
 import time
-from collections.abc import Callable, Iterable, Mapping
-from types import ModuleType, SimpleNamespace
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from types import CodeType, ModuleType, SimpleNamespace
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from jinja2 import BaseLoader, BytecodeCache, Environment, FileSystemLoader, Template, TemplateNotFound
@@ -54,10 +69,12 @@ class KeptTemplateCode(BytecodeCache):
     """Compiled templates (Jinja's bytecode cache), in memory and, given a `store`, in the
     journal's `.journal-cache/` too, so that a build in a new process compiles nothing
     that an earlier build compiled (Material's templates and the report's: a third of an
-    unchanged small build's time). Jinja checks each against its source's checksum and its
-    own and Python's versions before use, so an edited template is compiled again; the key
-    also holds what decides the compiled code besides the source (the environment's
-    syntax, whitespace, escaping and extensions), so two environments never share code."""
+    unchanged small build's time); and, for a first build, those shipped in the package
+    (`shipped_template_code`). Jinja checks each against its source's checksum and
+    Python's version before use, so an edited template is compiled again; the key also
+    holds what decides the compiled code besides the source (the environment's syntax,
+    whitespace, escaping and extensions, and Jinja's release, whose fixes may change the
+    code it compiles), so two environments never share code."""
 
     def __init__(self, store: DrawingCache | None = None) -> None:
         self._code: dict[str, bytes] = {}
@@ -65,26 +82,137 @@ class KeptTemplateCode(BytecodeCache):
 
     def get_bucket(self, environment: Environment, name: str, filename: str | None, source: str) -> Bucket:
         compiled_by = _compiled_by(environment, name)
-        key = DrawingCache.key("template", f"{name}\n{filename}\n{compiled_by}")
-        bucket = Bucket(environment, key, self.get_source_checksum(source))
+        key = DrawingCache.key("template", f"{name}\n{filename}\n{compiled_by}\njinja2 {_jinja_version()}")
+        bucket = _Bucket(environment, key, self.get_source_checksum(source))
+        bucket.shipped_key, bucket.filename = _shipped_key(name, compiled_by), filename
         self.load_bytecode(bucket)
         return bucket
 
     def load_bytecode(self, bucket: Bucket) -> None:
+        for code, shipped in self._kept(bucket):
+            bucket.bytecode_from_string(code)
+            if bucket.code is not None:
+                if shipped:  # Jinja takes a template's file name from its code: this file's, not "<template>"
+                    bucket.code = _located(bucket.code, getattr(bucket, "filename", None) or "<template>")
+                return
+            # else refused as stale (another source, Python): try the next
+
+    def _kept(self, bucket: Bucket) -> Iterator[tuple[bytes, bool]]:
+        """The code kept for `bucket`, where it may be, in order: this process's, the journal's,
+        the package's (not while recording that: then every template is compiled); and
+        whether it is the package's."""
         code = self._code.get(bucket.key)
-        if code is None and self.store is not None:
-            code = self.store.get_bytes(bucket.key)
         if code is not None:
-            bucket.bytecode_from_string(code)  # refused (left empty) if stale: compiled again
+            yield code, False
+        code = self.store.get_bytes(bucket.key) if self.store is not None else None
+        if code is not None:
+            yield code, False
+        shipped_key = bucket.shipped_key if isinstance(bucket, _Bucket) else None
+        code = shipped_template_code().get(shipped_key) if shipped_key is not None and _recording is None else None
+        if code is not None:
+            yield code, True
 
     def dump_bytecode(self, bucket: Bucket) -> None:
         code = bucket.bytecode_to_string()
         self._code[bucket.key] = code
         if self.store is not None:
             self.store.put_bytes(bucket.key, code)
+        shipped_key = bucket.shipped_key if isinstance(bucket, _Bucket) else None
+        if _recording is not None and shipped_key is not None and bucket.code is not None:
+            shipped = Bucket(bucket.environment, shipped_key, bucket.checksum)
+            shipped.code = _located(bucket.code, "<template>")  # no path of the build's in the package
+            _recording[shipped_key] = shipped.bytecode_to_string()
 
     def clear(self) -> None:
         self._code.clear()
+
+
+class _Bucket(Bucket):
+    shipped_key: str | None = None  # the key of this template's code in the shipped set
+    filename: str | None = None  # the template's file, as loaded now
+
+
+# The compiled templates shipped in the package, written by setup.py's build step (its
+# TEMPLATES_FILE names it too): one file, a header line with the SHA-256 of the rest, then a
+# marshalled dict from shipped key to the bytes of a Jinja bucket.
+SHIPPED_TEMPLATES = "compiled-templates.bin"
+_SHIPPED_MAGIC = b"ketamine-journal compiled templates 1 "
+_recording: dict[str, bytes] | None = None  # set while the package's build step records
+
+
+@functools.cache
+def shipped_template_code(folder: Path | None = None) -> Mapping[str, bytes]:
+    """The compiled templates shipped in the package (in `folder`, the package's by default),
+    by shipped key; empty when there are none (the build step skipped it) or the file is
+    damaged: then templates are compiled, as before."""
+    path = (folder or Path(__file__).resolve().parent) / SHIPPED_TEMPLATES
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return {}
+    header, newline, body = data.partition(b"\n")
+    if not newline or header != _SHIPPED_MAGIC + hashlib.sha256(body).hexdigest().encode():
+        return {}
+    try:
+        code = marshal.loads(body)
+    except (EOFError, ValueError, TypeError):  # pragma: no cover - the digest matched
+        return {}
+    if not isinstance(code, dict):  # pragma: no cover - the digest matched
+        return {}
+    return code
+
+
+@contextmanager
+def recording_shipped_code() -> Iterator[dict[str, bytes]]:
+    """While inside: every KeptTemplateCode compiles every template it loads (nothing taken
+    from the shipped set) and notes its code under its shipped key in the dict given."""
+    global _recording
+    if _recording is not None:
+        raise RuntimeError("already recording compiled templates")
+    recorded: dict[str, bytes] = {}
+    _recording = recorded
+    try:
+        yield recorded
+    finally:
+        _recording = None
+
+
+def write_shipped_code(path: Path, code: Mapping[str, bytes]) -> None:
+    """Write `code` (from recording_shipped_code) as the shipped set, whole or not at all."""
+    body = marshal.dumps(dict(sorted(code.items())))
+    handle, temporary = tempfile.mkstemp(prefix=".writing-", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(_SHIPPED_MAGIC + hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
+        os.chmod(temporary, 0o644)  # as any installed file: mkstemp makes it readable by its owner alone
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _shipped_key(name: str, compiled_by: str) -> str:
+    """A template's key in the shipped set: what decides its code besides its source (whose
+    checksum Jinja's bucket holds), and no path, as the package is installed elsewhere than
+    it was built."""
+    return hashlib.sha256(f"{name}\n{compiled_by}\njinja2 {_jinja_version()}".encode()).hexdigest()
+
+
+@functools.cache
+def _jinja_version() -> str:
+    # Jinja's bucket checks Python's version and its own bytecode format, not its release: a
+    # new Jinja may compile the same source differently with the same format.
+    try:
+        return version("jinja2")
+    except PackageNotFoundError:  # pragma: no cover - a dependency of the package
+        return "?"
+
+
+def _located(code: CodeType, filename: str) -> CodeType:
+    """`code` as if compiled from `filename` (Jinja names a template's file, in its tracebacks
+    too, by its code's): shipped without the build's path, used with the installed one."""
+    constants = tuple(_located(c, filename) if isinstance(c, CodeType) else c for c in code.co_consts)
+    return code.replace(co_filename=filename, co_consts=constants)
 
 
 def _compiled_by(environment: Environment, name: str) -> str:

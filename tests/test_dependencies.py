@@ -110,10 +110,19 @@ def test_version_names_what_the_report_is_built_on(capsys):
     assert "end of life on 5 May 2027" in lines[2]
 
 
-def test_the_build_makes_the_vega_runtime_with_the_vl_convert_the_package_runs_with():
+def test_the_build_makes_what_it_ships_with_the_versions_the_package_runs_with():
     """setup.py makes the Vega runtime shipped in the package with the vl-convert of the build
-    environment; the package takes it only from the same version, so both ranges are one."""
+    environment, and records the compiled templates with a real build (Jinja, MkDocs, Material
+    and what the build imports); the package takes each only from the same versions, so every
+    range is the same in both lists, and the build needs everything the recording imports."""
+    from generator.template_bundle import NEEDED, PLUGIN_ENTRY_POINT
+
     pyproject = tomllib.loads(PYPROJECT.read_text(encoding="utf-8"))
     build = {r.name: r.specifier for r in map(Requirement, pyproject["build-system"]["requires"])}
     runtime = {r.name: r.specifier for r in declared_requirements(runtime_only=True)}
-    assert build["vl-convert-python"] == runtime["vl-convert-python"]
+    assert set(build) - set(runtime) == {"setuptools"}
+    assert {name: build[name] for name in build if name != "setuptools"} == {name: runtime[name] for name in build if name != "setuptools"}
+    assert set(NEEDED.values()) | {"vl-convert-python"} == set(build) - {"setuptools"}
+    # the recording declares the plugin to MkDocs as the installed package will
+    declared = pyproject["project"]["entry-points"]["mkdocs.plugins"]["journal"]
+    assert PLUGIN_ENTRY_POINT.split(" = ") == ["journal", declared]

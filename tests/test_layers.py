@@ -42,8 +42,9 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     # The report and what is made from it: the chain run once, pages, the export bundle, the
     # FHIR file, the reminders calendar, a new journal's folder.
     ("report", ("analysis", "views", "report", "pages", "export", "fhir", "reminders", "init")),
-    # The adapters on top: the MkDocs plugin and the command.
-    ("top", ("plugin", "cli")),
+    # The adapters on top: the MkDocs plugin and the command; and the recording of the compiled
+    # templates shipped in the package, which runs a real build (when the package is built).
+    ("top", ("plugin", "cli", "template_bundle")),
 ]
 
 LAYER_OF = {module: index for index, (_, modules) in enumerate(LAYERS) for module in modules}

@@ -6,16 +6,35 @@ build of the same files makes."""
 from __future__ import annotations
 
 import filecmp
+import json
 import logging
 import os
 import subprocess
 import sys
 import time
+import tomllib
+import traceback
 from collections.abc import Callable
+from importlib import metadata
 from pathlib import Path
 
-from conftest import write_project
+import jinja2
+import jinja2.bccache
+import pytest
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+
+from conftest import REPO, write_project
+from generator import rebuilding
+from generator.cache import FOLDER_NAME, DrawingCache
 from generator.plugin import JournalPlugin
+from generator.rebuilding import (
+    SHIPPED_TEMPLATES,
+    KeptTemplateCode,
+    recording_shipped_code,
+    shipped_template_code,
+    write_shipped_code,
+)
 
 SERVE_URL = "http://127.0.0.1:8000/"
 # pre_mood 2: other tests draw charts of the same days with 3, and drawn charts are kept per process
@@ -176,3 +195,170 @@ def test_a_build_lists_the_theme_files_mkdocs_lists_without_walking_hidden_folde
     hidden = [folder for folder in walked if any(part.startswith(".") and part != "." for part in Path(folder).parts)]
     assert "partials" in walked and hidden == []  # Material's own folders walked, its .icons not
     assert rebuilding._refuses_hidden(lambda name: True) is False  # another filter: everything listed
+
+
+# --------------------------------------------------------------------------- compiled templates shipped in the package
+
+SHOUTING = "Hello {{ name | shout }}"
+
+
+def page_environment(folder: Path, template_code: KeptTemplateCode) -> jinja2.Environment:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(folder)), autoescape=True, bytecode_cache=template_code)
+    env.filters["shout"] = str.upper
+    return env
+
+
+def ship(tmp_path: Path, source: str) -> Path:
+    """page.html with `source`, compiled and recorded as setup.py's build step does, in a
+    folder of its own; the package folder the shipped set is written to."""
+    built = tmp_path / "built"
+    built.mkdir()
+    (built / "page.html").write_text(source, encoding="utf-8")
+    with recording_shipped_code() as code:
+        page_environment(built, KeptTemplateCode()).get_template("page.html")
+    package = tmp_path / "package"
+    package.mkdir()
+    write_shipped_code(package / SHIPPED_TEMPLATES, code)
+    assert str(built).encode() not in (package / SHIPPED_TEMPLATES).read_bytes()  # no path of the build's
+    return package
+
+
+def installed(tmp_path: Path, source: str) -> Path:
+    folder = tmp_path / "installed"
+    folder.mkdir(exist_ok=True)
+    (folder / "page.html").write_text(source, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def package(tmp_path, monkeypatch) -> Path:
+    """A package folder shipping SHOUTING compiled, the one builds take shipped code from."""
+    folder = ship(tmp_path, SHOUTING)
+    monkeypatch.setattr(rebuilding, "shipped_template_code", lambda: shipped_template_code(folder))
+    return folder
+
+
+@pytest.fixture
+def compiled(package, monkeypatch) -> list[str]:
+    """The names of the templates Jinja compiles from now on (once the package is made)."""
+    names: list[str] = []
+    compile = jinja2.Environment.compile
+
+    def counted(self, source, name=None, filename=None, *args, **kwargs):
+        names.append(name)
+        return compile(self, source, name, filename, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counted)
+    return names
+
+
+def test_the_installed_package_ships_its_templates_compiled():
+    assert len(shipped_template_code()) > 40, "no compiled templates in the package: install it again (pip install -e .)"
+
+
+def test_a_shipped_template_is_taken_compiled_wherever_the_package_is_installed(tmp_path, compiled):
+    folder = installed(tmp_path, SHOUTING)
+    env = page_environment(folder, KeptTemplateCode())
+    template = env.get_template("page.html")
+    assert template.render(name="you") == "Hello YOU"
+    assert compiled == []
+    # an error in it names the installed file (Jinja takes it from the code), not the build's
+    assert template.filename == str(folder / "page.html")
+    with pytest.raises(TypeError) as raised:
+        template.render(name=None)
+    frames = traceback.extract_tb(raised.value.__traceback__)
+    assert (str(folder / "page.html"), 1) in [(frame.filename, frame.lineno) for frame in frames]
+
+
+def test_an_edited_template_renders_its_new_text(tmp_path, compiled):
+    env = page_environment(installed(tmp_path, "Goodbye {{ name | shout }}"), KeptTemplateCode())
+    assert env.get_template("page.html").render(name="you") == "Goodbye YOU"
+    assert compiled == ["page.html"]
+
+
+def _another_jinja(monkeypatch, env):
+    monkeypatch.setattr(rebuilding, "_jinja_version", lambda: "3.1.99")
+
+
+def _another_python(monkeypatch, env):
+    # Jinja's bucket starts with its format and Python's version; code for another is refused
+    monkeypatch.setattr(jinja2.bccache, "bc_magic", jinja2.bccache.bc_magic + b"another")
+
+
+@pytest.mark.parametrize("change", [
+    lambda monkeypatch, env: env.filters.update(shout=str.title),  # a filter of another library's version
+    lambda monkeypatch, env: setattr(env, "trim_blocks", True),
+    lambda monkeypatch, env: setattr(env, "autoescape", False),
+    _another_jinja,
+    _another_python,
+], ids=["another filter", "another whitespace setting", "another escaping", "another Jinja", "another Python"])
+def test_code_shipped_for_another_environment_jinja_or_python_is_not_used(tmp_path, monkeypatch, compiled, change):
+    env = page_environment(installed(tmp_path, SHOUTING), KeptTemplateCode())
+    change(monkeypatch, env)
+    expected = "Hello You" if env.filters["shout"] is str.title else "Hello YOU"
+    assert env.get_template("page.html").render(name="you") == expected
+    assert compiled == ["page.html"]
+
+
+def test_a_damaged_shipped_file_is_not_used(tmp_path, package, compiled):
+    data = bytearray((package / SHIPPED_TEMPLATES).read_bytes())
+    data[-100] ^= 1
+    (package / SHIPPED_TEMPLATES).write_bytes(bytes(data))
+    assert shipped_template_code(package) == {}
+    assert page_environment(installed(tmp_path, SHOUTING), KeptTemplateCode()).get_template("page.html").render(name="a") == "Hello A"
+    assert compiled == ["page.html"]
+
+
+def test_a_template_not_shipped_is_kept_in_the_journals_cache_and_nothing_in_the_package(tmp_path, monkeypatch, package, compiled):
+    before = sorted(p.name for p in package.iterdir())
+    (tmp_path / "journal").mkdir()
+    store = DrawingCache(tmp_path / "journal" / FOLDER_NAME)
+    folder = installed(tmp_path, "My own {{ name }}")  # the person's own template
+    for _ in range(2):  # the second time as a new process: its memory empty, the journal's cache kept
+        assert page_environment(folder, KeptTemplateCode(store)).get_template("page.html").render(name="a") == "My own a"
+    assert compiled == ["page.html"]
+    assert [p.name.split("-")[0] for p in store.folder.iterdir()] == ["template"]
+    assert sorted(p.name for p in package.iterdir()) == before
+    # a new Jinja (whose security fixes may be in the code it compiles) does not take it
+    monkeypatch.setattr(rebuilding, "_jinja_version", lambda: "3.1.99")
+    assert page_environment(folder, KeptTemplateCode(store)).get_template("page.html").render(name="a") == "My own a"
+    assert compiled == ["page.html", "page.html"]
+
+
+# The recording, as setup.py runs it, then the top-level modules it imported.
+RECORD = """
+import json, sys
+from pathlib import Path
+from generator.template_bundle import record
+print(record(Path(sys.argv[1])))
+print(json.dumps(sorted({m.split(".")[0] for m in sys.modules})))
+"""
+
+
+def test_the_package_build_records_a_real_build_needing_only_what_it_requires(tmp_path):
+    """The recording builds a journal for real, in a build environment where only
+    pyproject.toml's [build-system] requires are installed: it imports none of the package's
+    other dependencies (Altair, cryptography)."""
+    done = subprocess.run([sys.executable, "-c", RECORD, str(tmp_path / SHIPPED_TEMPLATES)], cwd=tmp_path,
+                          capture_output=True, text=True, check=True)
+    count, modules = done.stdout.splitlines()[-2:]
+    assert len(shipped_template_code(tmp_path)) == int(count) > 40  # Material's and the report's
+    pyproject = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    runtime = {canonicalize_name(Requirement(line).name) for line in pyproject["project"]["dependencies"]}
+    build = {canonicalize_name(Requirement(line).name) for line in pyproject["build-system"]["requires"]}
+    owners = metadata.packages_distributions()
+    imported = {canonicalize_name(owner) for module in json.loads(modules) for owner in owners.get(module, [])}
+    assert imported & runtime and (imported & runtime) <= build, sorted(imported & runtime - build)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [SHIPPED_TEMPLATES]  # the journal it built is gone
+
+
+def test_the_recording_is_skipped_where_the_build_environment_lacks_a_dependency(tmp_path, monkeypatch, capsys):
+    """`pip install --no-build-isolation` without the dependencies installed: no compiled
+    templates are shipped, and the build goes on (setup.py); a first build compiles them."""
+    from generator import template_bundle
+
+    real = template_bundle.find_spec
+    monkeypatch.setattr(template_bundle, "find_spec", lambda name: None if name == "material" else real(name))
+    assert template_bundle.main([str(tmp_path / SHIPPED_TEMPLATES)]) == template_bundle.SKIPPED
+    assert "compiled templates not shipped: the build environment lacks mkdocs-material;" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []

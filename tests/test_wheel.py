@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, file_only_context
+from generator.rebuilding import SHIPPED_TEMPLATES
 
 TODAY = "2026-04-03"
 OUTSIDE = re.compile(r"""(?:src|href|action|srcset)\s*=\s*["']?\s*(?:https?:)?//|url\(\s*['"]?(?:https?:)?//""", re.I)
@@ -42,22 +43,29 @@ def _install_wheel(work: Path) -> Path:
     """Build the wheel from a copy of the sources (the build writes beside them) and install
     it into a new environment. For speed, that environment reaches the dependencies through
     the test environment's site-packages (a .pth line, added after its own); the project
-    itself comes only from the wheel, as the test asserts."""
+    itself comes only from the wheel, as the test asserts.
+
+    The wheel is built with the test environment's packages (inside the declared ranges, as
+    tests/test_dependencies.py checks), not in an isolated environment made from
+    [build-system] requires: installing MkDocs, Material and the rest into one took 20 to 40 s
+    on the development machine, where this build takes 3 s. The isolated build is the one
+    the README's `pip install -e .` (and so CI) makes, which fails if it lacks a package."""
     source = work / "source"
     source.mkdir()
-    for name in ("pyproject.toml", "setup.py", "README.md"):  # setup.py: the step that makes the Vega runtime
+    for name in ("pyproject.toml", "setup.py", "README.md"):  # setup.py: the steps that make the runtime and the templates
         shutil.copy(REPO / name, source / name)
-    # not the runtime an editable install of this checkout made: the wheel's build makes its own
-    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "vega-runtime.js", "vega-runtime.version")
+    # not what an editable install of this checkout made: the wheel's build makes its own
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "vega-runtime.js", "vega-runtime.version", SHIPPED_TEMPLATES)
     for name in ("generator", "site_templates"):
         shutil.copytree(REPO / name, source / name, ignore=ignore)
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(work / "dist"), str(source)],
-                   check=True, capture_output=True)
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation", "-w", str(work / "dist"),
+                    str(source)], check=True, capture_output=True)
     (wheel,) = (work / "dist").glob("ketamine_journal-*.whl")
     with zipfile.ZipFile(wheel) as opened:
         names = opened.namelist()
     assert "generator/vega-runtime.js" in names and "generator/vega-runtime.version" in names, names
     assert "generator/vega-runtime-licenses.txt" in names, names  # the notices go wherever the runtime goes
+    assert f"generator/{SHIPPED_TEMPLATES}" in names, names
     venv = work / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
     python = venv / "bin" / "python"
@@ -164,6 +172,17 @@ def test_the_bundle_holds_no_source_maps_and_no_other_languages_search_files(tri
     assert "site/search/search_index.js" in names  # search itself is there
     assert "site/follow-ups.ics" not in names  # the reminders are the person's own
     assert list((trial.folder / "site").rglob("*.map"))  # the personal report is built as usual
+
+
+def test_no_template_the_wheel_ships_compiled_is_compiled_by_a_first_build(trial):
+    """The wheel's build recorded Material's templates and the report's, compiled (setup.py): the
+    journal's first build and its export take them as they are. A template compiled by a build
+    would be kept in the journal's cache (generator.rebuilding.KeptTemplateCode)."""
+    package = Path(subprocess.run([str(trial.python), "-c", "import generator; print(generator.__file__)"],
+                                  capture_output=True, text=True, check=True).stdout.strip()).parent
+    assert (package / SHIPPED_TEMPLATES).stat().st_size > 100_000
+    kept = sorted(p.name for p in (trial.folder / ".journal-cache").iterdir())
+    assert kept and not [name for name in kept if name.startswith("template-")], kept
 
 
 @pytest.mark.browser
