@@ -198,7 +198,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_common(new, "when no --date is given (the session's day)")
     new.add_argument("--date", metavar="DATE", help="the session's date, or date and time "
-                     "(2026-04-02 or '2026-04-02 18:30'; default: today)")
+                     "(2026-04-02 or '2026-04-02 18:30'; not after today; default: today)")
 
     init = commands.add_parser(
         "init", help="start a journal folder of your own",
@@ -585,6 +585,11 @@ def _command_new(args: argparse.Namespace) -> int:
                 print(f"journal new: --date {args.date!r} is outside the dates the journal accepts ({DATE_RANGE})", file=sys.stderr)
             else:
                 print(f"journal new: --date {args.date!r} is not a date; write 2026-04-02 or '2026-04-02 18:30'", file=sys.stderr)
+            return 2
+        day = when.date() if isinstance(when, dt.datetime) else when
+        if day > today:  # `journal check` would refuse it until that day: say so now
+            print(f"journal new: --date {args.date!r} is after today ({today.isoformat()}); an entry is written "
+                  "after its session: run `journal new` on the day (a session later today is fine)", file=sys.stderr)
             return 2
     path = create_entry(args.entries or configured_entries(), when)
     print(path)  # alone on stdout, for scripts: `$EDITOR "$(journal new)"`

@@ -19,7 +19,7 @@ from pathlib import Path
 from .entries import DATE_RANGE, SCHEMA_PATH, Entry, assign_slugs, date_in_range, entry_template
 from .problems import Problem, Severity, count_summary
 from .reading import MAX_FILE_BYTES, ReadEntry, clip, read_entry, too_large
-from .validation import Places, cross_entry_places, cross_entry_problems, entry_warnings, validate
+from .validation import Places, cross_entry_places, cross_entry_problems, date_after_today, entry_warnings, validate
 
 ENTRY_SUFFIXES = (".yaml", ".yml")
 _BACKUP_SUFFIXES = ("~", ".swp", ".swo", ".swx", ".bak", ".orig", ".tmp", ".rej")
@@ -351,6 +351,8 @@ def _check_one(journal: Journal, checked: list[tuple[Entry, Places]], raw: bytes
         if entry is not None and not any(p.severity == "error" for p in read.problems):
             # a file with an error found while reading it: its follow-up reminders wait
             value_problems = value_problems + entry_warnings(entry, read, journal.today)
+        elif entry is None and (future := date_after_today(read, journal.today)) is not None:
+            value_problems = [*value_problems, future]  # every error of the file in one run
     except Exception as error:  # noqa: BLE001 - the last resort for one file: the others still load
         import logging  # only when it is needed: `journal check` need not load it
 

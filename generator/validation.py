@@ -23,7 +23,7 @@ from typing import Any
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
-from .entries import DATE_RANGE, FOLLOW_UP_DAYS, NO_SIDE_EFFECTS, Entry, with_source
+from .entries import DATE_RANGE, FOLLOW_UP_DAYS, NO_SIDE_EFFECTS, Entry, parse_session_date, with_source
 from .problems import Problem, Severity
 from .providers import Prescribers, likely_same, name_key
 from .reading import Path_, ReadEntry, clip, field_label
@@ -473,6 +473,28 @@ def cross_entry_places(read: ReadEntry) -> Places:
     return Places(read.source, read.start, places)
 
 
+def after_today(read: ReadEntry | Places, when: dt.date, today: dt.date) -> Problem:
+    """The error of a session dated after today, at its date."""
+    return read.problem(
+        ("date",), "date",
+        f"{_shown(when, None)} is after today ({today.isoformat()}); an entry is "
+        "written after its session, so check the year and the month",
+    )
+
+
+def date_after_today(read: ReadEntry, today: dt.date) -> Problem | None:
+    """For a file with other errors (no entry, so the checks across entries never see it):
+    its date, when that is a good date after today, so that one run names that error too."""
+    if read.data is None or "date" not in read.data:
+        return None
+    try:
+        when = parse_session_date(read.data["date"])
+    except Exception:  # noqa: BLE001 - a date that is wrong in itself is reported with the other errors
+        return None
+    day = when.date() if isinstance(when, dt.datetime) else when
+    return after_today(read, when, today) if day > today else None
+
+
 def cross_entry_problems(
     pairs: Iterable[tuple[Entry, Places]], today: dt.date,
     providers: tuple[tuple[str, tuple[str, ...]], ...] = (),
@@ -496,13 +518,7 @@ def cross_entry_problems(
         entry, read = pair
         day = entry.day
         if day > today:
-            problems.append(
-                read.problem(
-                    ("date",), "date",
-                    f"{_shown(entry.date, None)} is after today ({today.isoformat()}); an entry is "
-                    "written after its session, so check the year and the month",
-                )
-            )
+            problems.append(after_today(read, entry.date, today))
         by_when[entry.date].append(pair)
         for name, _offset, delay in _FOLLOW_UPS:
             value = getattr(entry, name)

@@ -391,6 +391,14 @@ def test_new_with_a_bad_date(journal, value):
     assert list(journal.folder.iterdir()) == []
 
 
+def test_new_refuses_a_day_after_today_and_writes_nothing(journal):
+    code, out, err = journal.run("new", "--date", "2026-04-03", "--today", "2026-04-02")
+    assert (code, out) == (2, "")
+    assert err.startswith("journal new: --date '2026-04-03' is after today (2026-04-02); an entry is written after its session")
+    assert list(journal.folder.iterdir()) == []
+    assert journal.run("new", "--date", "2026-04-02 23:30", "--today", "2026-04-02")[0] == 0  # later today is fine
+
+
 # --- --help and bad options ---------------------------------------------------------
 
 @pytest.mark.parametrize(

@@ -535,6 +535,19 @@ def test_date_in_the_future_is_an_error(journal):
     assert journal.check(today="2026-04-03") == (0, [], "1 entry, 0 errors, 0 warnings")
 
 
+def test_a_date_in_the_future_is_named_with_the_files_other_errors(journal):
+    """Every problem of a file in one run: a future date in a file with other errors too (such
+    a file is no entry, so the check across entries never sees it)."""
+    journal.write("2026-04-03.yaml", "date: 2026-04-03 18:00\ndose_mg: 150mg\npre_mood: 12\n")
+    code, lines, summary = journal.check(today="2026-04-02")
+    assert code == 1 and summary == "1 entry, 3 errors, 0 warnings", (summary, lines)
+    assert lines[0].startswith("entries/2026-04-03.yaml:1:7: date: 2026-04-03 18:00 is after today (2026-04-02)"), lines
+    assert [line.split(": ")[1] for line in lines[1:]] == ["dose_mg", "pre_mood"]
+    # a wrong date is one error, not two
+    journal.write("2026-04-03.yaml", "date: 2026-13-03\ndose_mg: 150mg\n")
+    assert journal.check(today="2026-04-02")[2] == "1 entry, 2 errors, 0 warnings"
+
+
 def test_a_session_later_today_is_not_in_the_future(journal):
     journal.write(NAME, "date: 2026-04-02 23:59\ndose_mg: 150\n")
     assert journal.check(today="2026-04-02") == (0, [], "1 entry, 0 errors, 0 warnings")
