@@ -224,8 +224,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     build = commands.add_parser(
         "build", help="build the report site",
-        description="Build the report site from mkdocs.yml (the same as `mkdocs build` with "
-        "the journal plugin). Entries with errors stop the build with their messages, unless "
+        description="Build the report site: from mkdocs.yml when the folder has one (the same as "
+        "`mkdocs build` with the journal plugin), else with the settings of journal.yml. Entries with errors stop the build with their messages, unless "
         "--lenient is given: then they are listed on a Data problems page and left out of the "
         "figures. Any reference to another website in the output also stops the build.",
     )

@@ -5,7 +5,7 @@ whatever version of the tool is installed:
 
     entries/                 one file per session (a first one from the template)
     entry.schema.json        a copy of the entry format, which the entries' first line names
-    journal.yml              settings, all commented out at their defaults
+    journal.yml              settings, all commented out: the defaults, and examples
     README.md                what the folder is and the commands
     .gitignore               the built report, export zips, editor leftovers
     .vscode/settings.json    the schema for VS Code's YAML extension
@@ -43,7 +43,7 @@ built from them on this computer. Nothing here is sent anywhere.
   It offers a calendar file of the follow-ups still to come.
 - `journal serve`: shows the report while you edit, at the address it prints.
 - `journal export`: one zip for a prescriber (never your private notes).
-- `journal.yml`: your settings (the lines starting with # are the defaults).
+- `journal.yml`: your settings (the lines starting with # are the defaults, and examples of the rest).
 - `entry.schema.json`: the entry format, for editors that check YAML as you type.
 
 Your data is the `entries/` folder: back it up like any other private document. `site/`,
@@ -81,6 +81,19 @@ SETTINGS_TEXT = """\
 # gap_weeks: 3                      # weeks without a session that count as a break in treatment
 # fade_threshold_days: 1.0          # days sooner the effect must end before it counts as fading
 # strict: true                      # false: build anyway, invalid entries on a Data problems page
+#
+# The crisis line the self-harm notice names, beside your local emergency number (plain text):
+# crisis_line: "Samaritans (UK and Ireland): call 116 123"
+#
+# Who the journal is about, on the check-in sheet and the export's summary (all optional):
+# patient:
+#   name: Jo Smith
+#   date_of_birth: 1984-03-09
+#   record_number: "12345"
+#
+# One prescriber written several ways, counted and named as one (journal check suggests these):
+# providers:
+#   Dr. Amara Osei: [Dr. A. Osei, Lakeside Psychiatry]
 """
 
 

@@ -307,6 +307,9 @@ class JournalPlugin(BasePlugin[JournalConfig]):
         pages = build_pages(report)
         if not provider:  # the reminders are the person's own: not in a copy for someone else
             self._add_calendar(files, config, pages, journal)
+        # About names the file its settings are changed in: mkdocs.yml, or journal.yml with the built-in configuration
+        about = next(p for p in pages if p.path == "about.md")
+        about.context["settings_file"] = Path(config.config_file_path).name if config.config_file_path else None
 
         for page in pages:
             # a session page is reached from the Sessions page: marked as not in the nav, so

@@ -120,3 +120,31 @@ def test_check_reads_each_entry_file_once_for_its_schema_line_too(journal, monke
     assert code == 1
     assert [line.split(":")[0] for line in lines if "schema line" in line] == ["entries/2026-04-02.yaml", "entries/2026-04-03.yaml"]
     assert opened == ["2026-04-03.yaml"]
+
+
+def test_every_setting_journal_yml_shows_works_once_uncommented_and_about_names_the_file(tmp_path):
+    """journal.yml as `init` writes it, every example line uncommented as its first line tells
+    a person to: the build takes each (the crisis line, the patient, one prescriber's other
+    spellings), and About says the settings are changed in journal.yml, not mkdocs.yml."""
+    import re
+    import subprocess
+    import sys
+
+    folder = tmp_path / "mine"
+    run = [sys.executable, "-m", "generator.cli"]
+    assert subprocess.run([*run, "init", str(folder), "--today", "2026-04-02"], capture_output=True).returncode == 0
+    settings = folder / "journal.yml"
+    text = settings.read_text(encoding="utf-8")
+    settings.write_text(re.sub(r"(?m)^# (?=[a-z_]+:|  )", "", text), encoding="utf-8")
+    for day, who in (("2026-03-20", "Dr. A. Osei"), ("2026-03-27", "Lakeside Psychiatry"), ("2026-04-02", "Dr. Amara Osei")):
+        (folder / "entries" / f"{day}.yaml").write_text(
+            f"date: {day}\ndose_mg: 100\npre_mood: 4\npost_mood_2h: 7\nmood_day1: 6\nprovider: {who}\n"
+            "scores:\n  phq9: [2, 2, 2, 1, 1, 1, 1, 1, 1]\n", encoding="utf-8")  # item 9 answered: the self-harm notice
+    done = subprocess.run([*run, "build", "--today", "2026-04-03"], cwd=folder, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    site = folder / "site"
+    overview, about = (site / "index.html").read_text(encoding="utf-8"), (site / "about.html").read_text(encoding="utf-8")
+    check_in = (site / "check-in.html").read_text(encoding="utf-8")
+    assert "Samaritans (UK and Ireland): call 116 123" in overview
+    assert "Jo Smith" in check_in and "More than one prescriber" not in overview
+    assert "These settings can be changed in <code>journal.yml</code>." in about
