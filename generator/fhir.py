@@ -157,17 +157,25 @@ def _administration(entry: Entry, session_id: str, subject: dict[str, Any]) -> d
     dosage["dose"] = {"value": _number(entry.dose_mg), "unit": "mg", "system": UCUM, "code": "mg"}
     if _time_text(entry):
         dosage["text"] = f"{_number(entry.dose_mg)} mg {_time_text(entry)}"
+    ketamine = {"coding": [{"system": RXNORM, "code": "6130", "display": "ketamine"}], "text": "ketamine"}
     resource: dict[str, Any] = {
         "resourceType": "MedicationAdministration",
         "id": session_id,
         "status": "completed",
-        "medicationCodeableConcept": {"coding": [{"system": RXNORM, "code": "6130", "display": "ketamine"}], "text": "ketamine"},
+        "medicationCodeableConcept": ketamine,
         "subject": subject,
         "effectiveDateTime": _when(entry),
         "dosage": dosage,
     }
     if entry.provider:
-        resource["performer"] = [{"actor": {"display": entry.provider}}]
+        # The prescriber (or clinic) responsible for the session, not who gave the dose (the
+        # performer: at home, the patient): the requester of the order the session follows,
+        # an order the journal knows nothing else of (status unknown), kept inside the session.
+        resource["contained"] = [{
+            "resourceType": "MedicationRequest", "id": "order", "status": "unknown", "intent": "order",
+            "medicationCodeableConcept": ketamine, "subject": subject, "requester": {"display": entry.provider},
+        }]
+        resource["request"] = {"reference": "#order"}
     if entry.notes:  # present only when the person chose --include-notes
         resource["note"] = [{"text": entry.notes}]
     return resource

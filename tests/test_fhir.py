@@ -54,6 +54,16 @@ def test_the_example_bundle_holds_every_session_rating_and_score(example_export)
         if entry.route:
             assert resource["dosage"]["route"]["text"] == entry.route
         assert "note" not in resource  # notes were not asked for
+        # the prescriber is who ordered the session, never named as the one who gave the dose
+        assert "performer" not in resource
+        if entry.provider:
+            (order,) = resource["contained"]
+            assert resource["request"] == {"reference": f"#{order['id']}"}
+            assert (order["resourceType"], order["intent"], order["requester"]) == (
+                "MedicationRequest", "order", {"display": entry.provider})
+        else:
+            assert "contained" not in resource and "request" not in resource
+    assert any("contained" in r for r in given)  # the example names its prescribers
     moods = by_type["Observation"]
     mood_values = {}
     for obs in moods:

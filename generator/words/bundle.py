@@ -165,6 +165,9 @@ def data_readme(include_notes: bool, withheld_fields: Sequence[str]) -> str:
         "  MedicationAdministration, one per session: ketamine (RxNorm 6130), the dose in mg",
         "    (UCUM), the route (SNOMED CT), the day and, when written, the time"
         + (", and the notes." if include_notes else "."),
+        "    The prescriber or clinic the patient named for the session is the requester of a",
+        "    MedicationRequest contained in it (its request), not a performer: the journal does not",
+        "    say who gave the dose.",
         "  Observation, one per mood rating: the patient's own scale, 1 (worst) to 10 (best),",
         "    patient-reported and not a standard instrument, so coded by text only (category",
         "    survey); partOf points at the session the rating follows.",
