@@ -386,8 +386,40 @@ def file_name_warnings(entry: Entry, read: ReadEntry, today: dt.date) -> list[Pr
 _FOLLOW_UPS = [(name, offset, dt.timedelta(days=offset)) for name, offset in FOLLOW_UP_DAYS.items()]
 
 
+# Values that are allowed but are far more often a slip of typing than what was meant: a dose
+# written per kilogram of body weight, an extra zero, hours written as minutes. Warnings that
+# ask for a look, never a judgment of the dose itself.
+SMALLEST_LIKELY_MG = 5
+LARGEST_LIKELY_MG = 1000
+LONGEST_LIKELY_HOLD_MIN = 60
+
+
+def typing_slip_warnings(entry: Entry, read: ReadEntry) -> list[Problem]:
+    """Values worth a second look, each with what it may have been meant as."""
+    problems = []
+    dose = entry.dose_mg
+    if dose < SMALLEST_LIKELY_MG:
+        problems.append(read.problem(("dose_mg",), "dose_mg", (
+            f"{dose:g} mg is very small; if it is a dose per kilogram of body weight (mg/kg), write "
+            "the whole dose in mg, as the prescription or the clinic's record gives it"), "warning"))
+    elif dose > LARGEST_LIKELY_MG:
+        problems.append(read.problem(("dose_mg",), "dose_mg", (
+            f"{dose:g} mg is over {LARGEST_LIKELY_MG:,} mg; check it for a slip of typing (an extra 0?) "
+            "against the prescription"), "warning"))
+    hold = entry.hold_time_min
+    if hold is not None and hold > LONGEST_LIKELY_HOLD_MIN:
+        problems.append(read.problem(("hold_time_min",), "hold_time_min", (
+            f"{hold:g} minutes is over an hour; hold_time_min is in minutes (15, not 0.25 hours nor "
+            "900 seconds)"), "warning"))
+    if entry.side_effects == [] and entry.tolerability in ("hard", "intolerable"):
+        problems.append(read.problem(("tolerability",), "tolerability", (
+            f"is {entry.tolerability}, but side_effects says there were none; list the side effects "
+            "that were hard to bear, so the report can show them"), "warning"))
+    return problems
+
+
 def entry_warnings(entry: Entry, read: ReadEntry, today: dt.date) -> list[Problem]:
-    problems: list[Problem] = file_name_warnings(entry, read, today)
+    problems: list[Problem] = file_name_warnings(entry, read, today) + typing_slip_warnings(entry, read)
     day = entry.day
     if day > today:
         return problems  # reported as an error by cross_entry_problems

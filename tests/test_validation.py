@@ -671,3 +671,25 @@ def test_side_effect_warnings_come_with_the_errors_of_the_same_file(journal):
     code, lines, summary = journal.check()
     assert (code, summary) == (1, "1 entry, 1 error, 1 warning")
     assert '"nausea - headache" is read as one side effect' in lines[1]
+
+
+@pytest.mark.parametrize("lines, field, said", [
+    ("dose_mg: 0.5\n", "dose_mg", "0.5 mg is very small; if it is a dose per kilogram of body weight (mg/kg), write the whole dose in mg"),
+    ("dose_mg: 1500\n", "dose_mg", "1500 mg is over 1,000 mg; check it for a slip of typing (an extra 0?)"),
+    ("dose_mg: 150\nhold_time_min: 600\n", "hold_time_min", "600 minutes is over an hour; hold_time_min is in minutes"),
+    ("dose_mg: 150\nside_effects: []\ntolerability: intolerable\n", "tolerability",
+     "is intolerable, but side_effects says there were none; list the side effects"),
+])
+def test_a_likely_slip_of_typing_is_a_warning_at_its_value(journal, lines, field, said):
+    """Allowed values that are far more often a typing slip than what was meant: a warning
+    naming the field and what it may have been meant as; the entry still counts."""
+    journal.write(NAME, f"date: 2026-04-02\n{lines}{MOODS}")
+    code, messages, summary = journal.check(today="2026-04-02")
+    assert code == 0 and summary == "1 entry, 0 errors, 1 warning", (summary, messages)
+    (message,) = messages
+    assert message.startswith(f"{WHERE}:") and f" warning: {field}: {said}" in message, message
+
+
+def test_likely_values_draw_no_slip_warning(journal):
+    journal.write(NAME, f"date: 2026-04-02\ndose_mg: 35\nhold_time_min: 15\nside_effects: [nausea]\ntolerability: hard\n{MOODS}")
+    assert journal.check(today="2026-04-02") == (0, [], "1 entry, 0 errors, 0 warnings")
