@@ -162,3 +162,42 @@ def test_serve_hands_the_command_line_to_every_rebuild_without_environment_varia
     build(config)
     made = config.plugins["journal"].report
     assert [e.day for e in made.journal.entries] == [dt.date(2026, 6, 1)] and made.journal.today == dt.date.today()
+
+
+# --------------------------------------------------------------------------- `since` and the current dose
+
+
+def example_report(since: str | None) -> report.Report:
+    from conftest import REPO
+    from generator.journal import load_journal
+    from generator.settings import Settings
+
+    journal = load_journal(REPO / "entries", EXAMPLE_TODAY, base=REPO)
+    audience = report.Audience.for_provider(since=dt.date.fromisoformat(since)) if since else report.PERSONAL
+    return report.build_report(journal, audience, Settings())
+
+
+@pytest.mark.parametrize("since, shown", [("2026-10-01", 9), ("2026-11-20", 1)])
+def test_since_counts_the_current_dose_from_its_first_session_in_the_journal(since, shown):
+    """A copy from `since` on left the current dose starting at its first session in the copy:
+    '150 mg since 4 Oct: 9 sessions' for a dose taken since 22 Jun (26 sessions), and with
+    only the last session in the copy, 'too early to judge' a dose tried 26 times."""
+    whole = example_report(None).trends
+    cut = example_report(since).trends
+    assert (whole.current_dose_since, whole.sessions_at_current_dose) == (dt.date(2026, 6, 22), 26)
+    assert (cut.current_dose_since, cut.sessions_at_current_dose) == (dt.date(2026, 6, 22), 26)
+    assert cut.adequate_trial_reached and cut.current_run_left_out == 26 - shown
+    assert cut.covers_from == dt.date.fromisoformat(since) and whole.covers_from is None
+    assert len(cut.current_run) == shown and cut.current_run == cut.sessions[-shown:]
+    assert cut.current_route == whole.current_route
+    keys = [s.key for s in example_report(since).analysis.signals]
+    assert "adequate_trial_not_reached" not in keys
+    # nothing else of the earlier sessions enters the figures: every lift is from the copy
+    assert [s.day for s in cut.sessions] == [s.day for s in whole.sessions[-len(cut.sessions):]]
+    assert all(s.day >= cut.covers_from for s in cut.current_run)
+
+
+def test_since_before_the_current_dose_leaves_its_run_whole():
+    cut = example_report("2026-06-20").trends
+    assert (cut.current_dose_since, cut.sessions_at_current_dose, cut.current_run_left_out) == (dt.date(2026, 6, 22), 26, 0)
+    assert len(cut.current_run) == 26
