@@ -201,3 +201,23 @@ def test_since_before_the_current_dose_leaves_its_run_whole():
     cut = example_report("2026-06-20").trends
     assert (cut.current_dose_since, cut.sessions_at_current_dose, cut.current_run_left_out) == (dt.date(2026, 6, 22), 26, 0)
     assert len(cut.current_run) == 26
+
+
+def test_since_names_what_the_adequate_trial_item_rests_on():
+    """In a copy from `since` on, the trial item rests on the copy's sessions and says so,
+    with the dose's whole length; with too few of them in the copy it says that, never that
+    the dose has had few sessions."""
+    from generator.words import checklist_items
+
+    def trial_item(since: str) -> dict:
+        made = example_report(since)
+        return checklist_items(made.trends, made.analysis.signals)["discuss"][2]
+
+    item = trial_item("2026-10-01")
+    assert item["preface"] == "Not on average at this dose"
+    assert item["status"].startswith(
+        "at 150 mg your average lift is +2.1 points over 9 sessions in this export (from 1 Oct 2026 on; you have had "
+        "26 sessions at it since 22 Jun 2026), more than the 1 point that ordinary variation can explain.")
+    assert trial_item("2026-11-20")["status"] == (
+        "this export (from 20 Nov 2026 on) holds 1 session at 150 mg, 1 with a known lift, fewer than the 3 needed "
+        "to judge the trial; you have had 26 sessions at it since 22 Jun 2026.")

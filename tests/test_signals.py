@@ -378,6 +378,50 @@ def assert_no_dose_advice(trends: Analysis) -> None:
         assert not re.search(r"\bNone\b|\bnan\b|[{}]", sentence), sentence
 
 
+def assert_checklists_agree(trends: Analysis) -> None:
+    """The checklist never says "Your journal does not show this" about an adequate trial
+    right under a ticked decline at the same dose: the item judges the whole time at the
+    dose, says so, and points to the decline."""
+    from generator.signals import adequate_trial_state
+    from generator.words import checklist_items
+
+    declined, _, trial = checklist_items(trends.figures, trends.signals)["discuss"][:3]
+    if declined["checked"] and not trial["checked"] and adequate_trial_state(trends.figures).state == "judged":
+        assert trial["preface"] == "Not on average at this dose"
+        assert "Lately it has declined at this dose, as the first item says" in trial["status"]
+    else:
+        assert trial["preface"] == ""
+    lately = trial["status"].partition("Lately")[2]  # the words this check adds (the rest compares lifts: "lower than")
+    for text in (trial["preface"], lately):
+        assert not dose_advice(text), text
+
+
+def test_the_adequate_trial_item_points_to_a_ticked_decline_above_it(example):
+    """The example: a decline at 150 mg (+1.3 over the last 6 sessions against +4.0) is ticked,
+    while the whole time at 150 mg averages +3.5. The trial item said "Your journal does not
+    show this" right under it; it now says the average is over the whole time and points up."""
+    from generator.words import checklist_items
+
+    declined, _, trial = checklist_items(example.figures, example.signals)["discuss"][:3]
+    assert declined["checked"] and not trial["checked"]
+    assert trial["preface"] == "Not on average at this dose"
+    assert trial["status"] == (
+        "over all your time at 150 mg your average lift is +3.5 points over 26 sessions (since 22 Jun 2026), "
+        "more than the 1 point that ordinary variation can explain, and not lower than the +3.0 points at 100 mg "
+        "before it. Lately it has declined at this dose, as the first item says: +1.3 points over your last 6 "
+        "sessions with a known lift, against +4.0 points over the 6 sessions before."
+    )
+    assert_checklists_agree(example)
+
+
+def test_a_steady_dose_keeps_the_usual_words_on_the_adequate_trial_item():
+    from generator.words import checklist_items
+
+    steady = analysed(weekly([3, 3, 3, 3, 3, 3]), LONG_AFTER)
+    trial = checklist_items(steady.figures, steady.signals)["discuss"][2]
+    assert trial["preface"] == "" and trial["status"].startswith("at 100 mg your average lift is +3.0 points over 6 sessions")
+
+
 def test_example_sentences_give_no_dose_advice(example):
     assert_no_dose_advice(example)
     every = example.sentences()
@@ -625,6 +669,7 @@ def check(journal: list[Entry], today_offset: int, settings_: Settings) -> Analy
     assert trends.figures.adequate_trial_reached == (bool(journal) and trends.figures.sessions_at_current_dose >= settings_.adequate_trial)
     assert_no_dose_advice(trends)
     assert_worded_for_the_clinician(trends)
+    assert_checklists_agree(trends)
     return trends
 
 
