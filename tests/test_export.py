@@ -445,6 +445,8 @@ def test_since_says_how_long_the_current_dose_has_been_taken(tmp_path):
             in overview)
     sheet = text_of(files["site/check-in.html"].decode())
     assert "I have had 26 sessions at 150 mg since 22 Jun 2026." in sheet
+    assert ("the phase of treatment counts from the first session in the journal, and the current dose from its "
+            "first session in the journal.") in summary
 
 
 # --------------------------------------------------------------------------- nothing lost, nothing silent
