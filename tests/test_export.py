@@ -438,6 +438,8 @@ def test_since_says_how_long_the_current_dose_has_been_taken(tmp_path):
             "sessions reached); 9 of them in this export, which covers the sessions from 1 Oct 2026 on;") in summary
     assert "since 4 Oct 2026" not in summary
     assert "Doses taken 150 mg, in the sessions of this export (from 1 Oct 2026 on)" in summary
+    assert "Dr. Amara Osei (Lakeside Psychiatry): 4 Oct 2026 to 22 Nov 2026, 9 sessions in this export" in summary
+    assert "Breaks in treatment none longer than 3 weeks between the sessions of this export (from 1 Oct 2026 on)" in summary
     assert ("4 Oct 2026 – 22 Nov 2026 at this dose since 22 Jun 2026 (26 sessions); this export covers the "
             "sessions from 1 Oct 2026 on") in summary
     overview = text_of(files["site/index.html"].decode())

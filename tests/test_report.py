@@ -221,3 +221,18 @@ def test_since_names_what_the_adequate_trial_item_rests_on():
     assert trial_item("2026-11-20")["status"] == (
         "this export (from 20 Nov 2026 on) holds 1 session at 150 mg, 1 with a known lift, fewer than the 3 needed "
         "to judge the trial; you have had 26 sessions at it since 22 Jun 2026.")
+
+
+def test_since_counts_the_current_dose_back_to_a_break_and_no_further():
+    """A break longer than gap_weeks ends a run in the whole journal as in the copy: a restart
+    is a new trial of the dose, even when the copy starts after it."""
+    from builders import D, weekly
+    from generator.trends import compute_trends, with_earlier_sessions
+
+    entries = weekly([3] * 8, start=D(2026, 3, 1), dose=100) + weekly([3] * 5, start=D(2026, 10, 4), dose=100)
+    since = D(2026, 10, 10)
+    kept = [e for e in entries if e.day >= since]
+    cut = with_earlier_sessions(compute_trends(kept, D(2026, 11, 20)), [e for e in entries if e.day < since], since)
+    assert (cut.current_dose_since, cut.sessions_at_current_dose, cut.current_run_left_out) == (D(2026, 10, 4), 5, 1)
+    assert [s.day for s in cut.current_run] == [e.day for e in kept]
+    assert cut.phase.restarted_after is not None and cut.phase.first_session == D(2026, 3, 1)
