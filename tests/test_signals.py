@@ -734,3 +734,42 @@ def test_adequate_trial_status_says_what_the_comparison_with_the_dose_before_res
         "and within that of the +3.0 points at 100 mg before it.")
     assert adequate_trial_status(compute_trends(weekly([3, 3]), LONG_AFTER)) == (
         "100 mg has had 2 sessions so far, fewer than the 3 of an adequate trial.")
+
+
+@PROPERTY_SETTINGS
+@given(st.lists(entries(), min_size=1, max_size=30), st.integers(0, 200), trend_settings)
+def test_a_copy_from_since_on_counts_the_current_dose_as_the_whole_journal_does(journal, cut, settings_):
+    """Whatever the journal and wherever `since` falls, the copy's current dose starts, lasts
+    and reaches an adequate trial as in the whole journal; its own run is the tail of that run
+    and holds only the copy's sessions; and its checklists still agree (assert_checklists_agree)."""
+    from generator.trends import with_earlier_sessions
+
+    today = max(e.day for e in journal) + dt.timedelta(days=3)
+    since = START + dt.timedelta(days=cut)
+    kept, earlier = [e for e in journal if e.day >= since], [e for e in journal if e.day < since]
+    whole = compute_trends(journal, today, settings_)
+    copy = with_earlier_sessions(compute_trends(kept, today, settings_), earlier, since)
+    assert copy.phase == whole.phase
+    if not kept:
+        return
+    assert (copy.current_dose, copy.current_dose_since, copy.sessions_at_current_dose, copy.adequate_trial_reached,
+            copy.current_route) == (whole.current_dose, whole.current_dose_since, whole.sessions_at_current_dose,
+                                    whole.adequate_trial_reached, whole.current_route)
+    shown = [s.entry for s in copy.current_run]
+    assert shown == [s.entry for s in whole.current_run][len(whole.current_run) - len(shown):]
+    assert all(e.day >= since for e in shown) and len(shown) + copy.current_run_left_out == whole.sessions_at_current_dose
+    assert (copy.current_run_left_out > 0) == (whole.current_run[0].day < since)
+    assert_checklists_agree(analyse(copy))
+
+
+def test_the_trial_finding_in_a_copy_names_what_its_average_rests_on():
+    from generator.trends import with_earlier_sessions
+
+    entries = weekly([3] * 4, dose=100) + weekly([0] * 8, start=D(2026, 2, 1), dose=150)
+    since = D(2026, 3, 1)
+    copy = with_earlier_sessions(compute_trends([e for e in entries if e.day >= since], D(2026, 5, 1)),
+                                 [e for e in entries if e.day < since], since)
+    found = {s.key: s for s in analyse(copy).signals}
+    assert found["adequate_trial_without_benefit"].text.startswith(
+        "After 8 sessions at 150 mg (since 1 Feb 2026), your average lift two hours after a session, over the 4 in "
+        "this export (from 1 Mar 2026 on), is 0.0 points (based on 4 sessions)")
