@@ -24,7 +24,7 @@ from .charts import Chart, Grouping, build_charts, chart_grouping
 from .entries import Entry
 from .journal import Journal
 from .settings import Settings
-from .trends import Trends, compute_trends, course_phase
+from .trends import Trends, compute_trends, with_earlier_sessions
 from .views import Views, make_views
 
 PRIVATE_FIELDS: tuple[str, ...] = ("private_notes",)
@@ -112,12 +112,12 @@ def select_sessions(journal: Journal, since: dt.date | None, withheld: Sequence[
 
 def selected_trends(selection: Selection, settings: Settings) -> Trends:
     """The figures of the selected sessions. The phase of treatment still counts from the
-    first session of the whole journal: leaving early sessions out does not restart it."""
+    first session of the whole journal, and the current dose from the first session at it:
+    leaving early sessions out restarts neither (trends.with_earlier_sessions)."""
     journal = selection.journal
     trends = compute_trends(journal.entries, journal.today, settings)
-    if selection.left_out:
-        every = [*selection.left_out, *journal.entries]
-        trends = replace(trends, phase=course_phase(every, journal.today, settings.gap_weeks))
+    if selection.left_out and selection.since is not None:
+        trends = with_earlier_sessions(trends, selection.left_out, selection.since)
     return trends
 
 

@@ -283,7 +283,7 @@ def adequate_trial_not_reached(trends: Trends) -> Finding | None:
 def previous_dose_run(trends: Trends) -> list[SessionFigures]:
     """The consecutive sessions at the dose (and route) just before the current one; none
     when a break lies between them, since a comparison never reaches across a break."""
-    earlier = trends.sessions[: len(trends.sessions) - trends.sessions_at_current_dose]
+    earlier = trends.sessions[: len(trends.sessions) - len(trends.current_run)]
     run = current_dose_run(earlier, trends.settings.gap_weeks)
     if run and trends.current_run and (trends.current_run[0].day - run[-1].day).days > trends.settings.gap_weeks * 7:
         return []

@@ -865,6 +865,9 @@ class Trends:
     gaps: list[Gap]
     current_break: Gap | None
     current_dose: float | None
+    # The current run (see current_dose_run): when it began and how many sessions it holds, in
+    # the whole journal. A copy that leaves earlier sessions out (a provider's `since`) still
+    # counts the run from its start: `current_run_left_out` of its sessions are not in `sessions`.
     current_dose_since: date | None
     sessions_at_current_dose: int
     adequate_trial_reached: bool
@@ -877,6 +880,8 @@ class Trends:
     pending_follow_ups: dict[str, int]  # mood field -> sessions where it is not due yet
     current_route: str | None = None  # the current run's route (see dose_runs)
     several_routes: bool = False  # more than one route recorded: doses are named with theirs
+    covers_from: date | None = None  # the first day these figures cover, when earlier sessions were left out
+    current_run_left_out: int = 0  # sessions of the current run before `covers_from` (see with_earlier_sessions)
 
     @cached_property
     def prescriber_names(self) -> dict[str, str]:
@@ -909,8 +914,9 @@ class Trends:
 
     @property
     def current_run(self) -> list[SessionFigures]:
-        """The sessions at the current dose since the last change of dose."""
-        return self.sessions[len(self.sessions) - self.sessions_at_current_dose :]
+        """The sessions at the current dose since the last change of dose, of those these
+        figures hold (in a copy that left earlier sessions out, the run's later part)."""
+        return self.sessions[len(self.sessions) - (self.sessions_at_current_dose - self.current_run_left_out) :]
 
 
 def compute_trends(entries: Sequence[Entry], today: date, settings: Settings = Settings()) -> Trends:
@@ -949,4 +955,32 @@ def compute_trends(entries: Sequence[Entry], today: date, settings: Settings = S
         gad7=questionnaire("GAD-7", sessions),
         missing_follow_ups={n: missing[n] for n in MOOD_FIELDS if missing[n]},
         pending_follow_ups={n: pending[n] for n in MOOD_FIELDS if pending[n]},
+    )
+
+
+def with_earlier_sessions(trends: Trends, earlier: Sequence[Entry], covers_from: date) -> Trends:
+    """The figures of a part of a journal (the sessions from `covers_from` on: a provider's
+    copy with `since`), with what that part alone would get wrong taken from the whole journal
+    (the `earlier` sessions and these): the phase of treatment counts from the first session,
+    and the current dose's run from its first session, with its length and whether it has had
+    an adequate trial. Nothing else of the earlier sessions enters the figures."""
+    if not earlier:
+        return trends
+    every = sorted([*earlier, *(s.entry for s in trends.sessions)], key=lambda e: e.sort_key)
+    settings = trends.settings
+    phase = course_phase(every, trends.today, settings.gap_weeks)
+    if not trends.sessions:
+        return replace(trends, phase=phase, covers_from=covers_from)
+    figures = [session_figures(e, trends.today) for e in every]
+    run = current_dose_run(figures, settings.gap_weeks)
+    shown = trends.sessions_at_current_dose
+    return replace(
+        trends,
+        phase=phase,
+        covers_from=covers_from,
+        current_dose_since=run[0].day,
+        current_route=next((s.entry.route for s in run if s.entry.route is not None), None),
+        sessions_at_current_dose=len(run),
+        current_run_left_out=len(run) - shown,
+        adequate_trial_reached=len(run) >= settings.adequate_trial,
     )

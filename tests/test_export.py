@@ -422,6 +422,35 @@ def test_since_leaves_earlier_sessions_out_and_says_so(tmp_path):
     assert manifest["since"] == "2026-09-01" and manifest["earlier_sessions_left_out"] == 18
 
 
+def text_of(markup: str) -> str:
+    """A page's visible words, roughly: tags removed, entities decoded, spaces folded."""
+    markup = re.sub(r"<(script|style|svg)\b.*?</\1>", " ", markup, flags=re.S)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", markup)).split())
+
+
+def test_since_says_how_long_the_current_dose_has_been_taken(tmp_path):
+    """`--since` is for a new prescriber: the current dose counts from its first session in
+    the journal (150 mg since 22 Jun 2026, 26 sessions), and says how many of them the export
+    holds; what the export shows of the doses is named as such."""
+    files = inside(contents(export_example(tmp_path, "--since", "2026-10-01")), "journal-export-2026-10-04-to-2026-11-22/")
+    summary = text_of(files["summary.html"].decode())
+    assert ("Current dose 150 mg (held 15 min) since 22 Jun 2026: 26 sessions (an adequate trial of 3 or more "
+            "sessions reached); 9 of them in this export, which covers the sessions from 1 Oct 2026 on;") in summary
+    assert "since 4 Oct 2026" not in summary
+    assert "Doses taken 150 mg, in the sessions of this export (from 1 Oct 2026 on)" in summary
+    assert "Dr. Amara Osei (Lakeside Psychiatry): 4 Oct 2026 to 22 Nov 2026, 9 sessions in this export" in summary
+    assert "Breaks in treatment none longer than 3 weeks between the sessions of this export (from 1 Oct 2026 on)" in summary
+    assert ("4 Oct 2026 – 22 Nov 2026 at this dose since 22 Jun 2026 (26 sessions); this export covers the "
+            "sessions from 1 Oct 2026 on") in summary
+    overview = text_of(files["site/index.html"].decode())
+    assert ("26 sessions at this dose (9 of them in this export, which covers the sessions from 1 Oct 2026 on)"
+            in overview)
+    sheet = text_of(files["site/check-in.html"].decode())
+    assert "I have had 26 sessions at 150 mg since 22 Jun 2026." in sheet
+    assert ("the phase of treatment counts from the first session in the journal, and the current dose from its "
+            "first session in the journal.") in summary
+
+
 # --------------------------------------------------------------------------- nothing lost, nothing silent
 
 

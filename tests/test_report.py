@@ -162,3 +162,77 @@ def test_serve_hands_the_command_line_to_every_rebuild_without_environment_varia
     build(config)
     made = config.plugins["journal"].report
     assert [e.day for e in made.journal.entries] == [dt.date(2026, 6, 1)] and made.journal.today == dt.date.today()
+
+
+# --------------------------------------------------------------------------- `since` and the current dose
+
+
+def example_report(since: str | None) -> report.Report:
+    from conftest import REPO
+    from generator.journal import load_journal
+    from generator.settings import Settings
+
+    journal = load_journal(REPO / "entries", EXAMPLE_TODAY, base=REPO)
+    audience = report.Audience.for_provider(since=dt.date.fromisoformat(since)) if since else report.PERSONAL
+    return report.build_report(journal, audience, Settings())
+
+
+@pytest.mark.parametrize("since, shown", [("2026-10-01", 9), ("2026-11-20", 1)])
+def test_since_counts_the_current_dose_from_its_first_session_in_the_journal(since, shown):
+    """A copy from `since` on left the current dose starting at its first session in the copy:
+    '150 mg since 4 Oct: 9 sessions' for a dose taken since 22 Jun (26 sessions), and with
+    only the last session in the copy, 'too early to judge' a dose tried 26 times."""
+    whole = example_report(None).trends
+    cut = example_report(since).trends
+    assert (whole.current_dose_since, whole.sessions_at_current_dose) == (dt.date(2026, 6, 22), 26)
+    assert (cut.current_dose_since, cut.sessions_at_current_dose) == (dt.date(2026, 6, 22), 26)
+    assert cut.adequate_trial_reached and cut.current_run_left_out == 26 - shown
+    assert cut.covers_from == dt.date.fromisoformat(since) and whole.covers_from is None
+    assert len(cut.current_run) == shown and cut.current_run == cut.sessions[-shown:]
+    assert cut.current_route == whole.current_route
+    keys = [s.key for s in example_report(since).analysis.signals]
+    assert "adequate_trial_not_reached" not in keys
+    # nothing else of the earlier sessions enters the figures: every lift is from the copy
+    assert [s.day for s in cut.sessions] == [s.day for s in whole.sessions[-len(cut.sessions):]]
+    assert all(s.day >= cut.covers_from for s in cut.current_run)
+
+
+def test_since_before_the_current_dose_leaves_its_run_whole():
+    cut = example_report("2026-06-20").trends
+    assert (cut.current_dose_since, cut.sessions_at_current_dose, cut.current_run_left_out) == (dt.date(2026, 6, 22), 26, 0)
+    assert len(cut.current_run) == 26
+
+
+def test_since_names_what_the_adequate_trial_item_rests_on():
+    """In a copy from `since` on, the trial item rests on the copy's sessions and says so,
+    with the dose's whole length; with too few of them in the copy it says that, never that
+    the dose has had few sessions."""
+    from generator.words import checklist_items
+
+    def trial_item(since: str) -> dict:
+        made = example_report(since)
+        return checklist_items(made.trends, made.analysis.signals)["discuss"][2]
+
+    item = trial_item("2026-10-01")
+    assert item["preface"] == "Not on average at this dose"
+    assert item["status"].startswith(
+        "at 150 mg your average lift is +2.1 points over 9 sessions in this export (from 1 Oct 2026 on; you have had "
+        "26 sessions at it since 22 Jun 2026), more than the 1 point that ordinary variation can explain.")
+    assert trial_item("2026-11-20")["status"] == (
+        "this export (from 20 Nov 2026 on) holds 1 session at 150 mg, 1 with a known lift, fewer than the 3 needed "
+        "to judge the trial; you have had 26 sessions at it since 22 Jun 2026.")
+
+
+def test_since_counts_the_current_dose_back_to_a_break_and_no_further():
+    """A break longer than gap_weeks ends a run in the whole journal as in the copy: a restart
+    is a new trial of the dose, even when the copy starts after it."""
+    from builders import D, weekly
+    from generator.trends import compute_trends, with_earlier_sessions
+
+    entries = weekly([3] * 8, start=D(2026, 3, 1), dose=100) + weekly([3] * 5, start=D(2026, 10, 4), dose=100)
+    since = D(2026, 10, 10)
+    kept = [e for e in entries if e.day >= since]
+    cut = with_earlier_sessions(compute_trends(kept, D(2026, 11, 20)), [e for e in entries if e.day < since], since)
+    assert (cut.current_dose_since, cut.sessions_at_current_dose, cut.current_run_left_out) == (D(2026, 10, 4), 5, 1)
+    assert [s.day for s in cut.current_run] == [e.day for e in kept]
+    assert cut.phase.restarted_after is not None and cut.phase.first_session == D(2026, 3, 1)

@@ -378,6 +378,50 @@ def assert_no_dose_advice(trends: Analysis) -> None:
         assert not re.search(r"\bNone\b|\bnan\b|[{}]", sentence), sentence
 
 
+def assert_checklists_agree(trends: Analysis) -> None:
+    """The checklist never says "Your journal does not show this" about an adequate trial
+    right under a ticked decline at the same dose: the item judges the whole time at the
+    dose, says so, and points to the decline."""
+    from generator.signals import adequate_trial_state
+    from generator.words import checklist_items
+
+    declined, _, trial = checklist_items(trends.figures, trends.signals)["discuss"][:3]
+    if declined["checked"] and not trial["checked"] and adequate_trial_state(trends.figures).state == "judged":
+        assert trial["preface"] == "Not on average at this dose"
+        assert "Lately it has declined at this dose, as the first item says" in trial["status"]
+    else:
+        assert trial["preface"] == ""
+    lately = trial["status"].partition("Lately")[2]  # the words this check adds (the rest compares lifts: "lower than")
+    for text in (trial["preface"], lately):
+        assert not dose_advice(text), text
+
+
+def test_the_adequate_trial_item_points_to_a_ticked_decline_above_it(example):
+    """The example: a decline at 150 mg (+1.3 over the last 6 sessions against +4.0) is ticked,
+    while the whole time at 150 mg averages +3.5. The trial item said "Your journal does not
+    show this" right under it; it now says the average is over the whole time and points up."""
+    from generator.words import checklist_items
+
+    declined, _, trial = checklist_items(example.figures, example.signals)["discuss"][:3]
+    assert declined["checked"] and not trial["checked"]
+    assert trial["preface"] == "Not on average at this dose"
+    assert trial["status"] == (
+        "over all your time at 150 mg your average lift is +3.5 points over 26 sessions (since 22 Jun 2026), "
+        "more than the 1 point that ordinary variation can explain, and not lower than the +3.0 points at 100 mg "
+        "before it. Lately it has declined at this dose, as the first item says: +1.3 points over your last 6 "
+        "sessions with a known lift, against +4.0 points over the 6 sessions before."
+    )
+    assert_checklists_agree(example)
+
+
+def test_a_steady_dose_keeps_the_usual_words_on_the_adequate_trial_item():
+    from generator.words import checklist_items
+
+    steady = analysed(weekly([3, 3, 3, 3, 3, 3]), LONG_AFTER)
+    trial = checklist_items(steady.figures, steady.signals)["discuss"][2]
+    assert trial["preface"] == "" and trial["status"].startswith("at 100 mg your average lift is +3.0 points over 6 sessions")
+
+
 def test_example_sentences_give_no_dose_advice(example):
     assert_no_dose_advice(example)
     every = example.sentences()
@@ -625,6 +669,7 @@ def check(journal: list[Entry], today_offset: int, settings_: Settings) -> Analy
     assert trends.figures.adequate_trial_reached == (bool(journal) and trends.figures.sessions_at_current_dose >= settings_.adequate_trial)
     assert_no_dose_advice(trends)
     assert_worded_for_the_clinician(trends)
+    assert_checklists_agree(trends)
     return trends
 
 
@@ -689,3 +734,42 @@ def test_adequate_trial_status_says_what_the_comparison_with_the_dose_before_res
         "and within that of the +3.0 points at 100 mg before it.")
     assert adequate_trial_status(compute_trends(weekly([3, 3]), LONG_AFTER)) == (
         "100 mg has had 2 sessions so far, fewer than the 3 of an adequate trial.")
+
+
+@PROPERTY_SETTINGS
+@given(st.lists(entries(), min_size=1, max_size=30), st.integers(0, 200), trend_settings)
+def test_a_copy_from_since_on_counts_the_current_dose_as_the_whole_journal_does(journal, cut, settings_):
+    """Whatever the journal and wherever `since` falls, the copy's current dose starts, lasts
+    and reaches an adequate trial as in the whole journal; its own run is the tail of that run
+    and holds only the copy's sessions; and its checklists still agree (assert_checklists_agree)."""
+    from generator.trends import with_earlier_sessions
+
+    today = max(e.day for e in journal) + dt.timedelta(days=3)
+    since = START + dt.timedelta(days=cut)
+    kept, earlier = [e for e in journal if e.day >= since], [e for e in journal if e.day < since]
+    whole = compute_trends(journal, today, settings_)
+    copy = with_earlier_sessions(compute_trends(kept, today, settings_), earlier, since)
+    assert copy.phase == whole.phase
+    if not kept:
+        return
+    assert (copy.current_dose, copy.current_dose_since, copy.sessions_at_current_dose, copy.adequate_trial_reached,
+            copy.current_route) == (whole.current_dose, whole.current_dose_since, whole.sessions_at_current_dose,
+                                    whole.adequate_trial_reached, whole.current_route)
+    shown = [s.entry for s in copy.current_run]
+    assert shown == [s.entry for s in whole.current_run][len(whole.current_run) - len(shown):]
+    assert all(e.day >= since for e in shown) and len(shown) + copy.current_run_left_out == whole.sessions_at_current_dose
+    assert (copy.current_run_left_out > 0) == (whole.current_run[0].day < since)
+    assert_checklists_agree(analyse(copy))
+
+
+def test_the_trial_finding_in_a_copy_names_what_its_average_rests_on():
+    from generator.trends import with_earlier_sessions
+
+    entries = weekly([3] * 4, dose=100) + weekly([0] * 8, start=D(2026, 2, 1), dose=150)
+    since = D(2026, 3, 1)
+    copy = with_earlier_sessions(compute_trends([e for e in entries if e.day >= since], D(2026, 5, 1)),
+                                 [e for e in entries if e.day < since], since)
+    found = {s.key: s for s in analyse(copy).signals}
+    assert found["adequate_trial_without_benefit"].text.startswith(
+        "After 8 sessions at 150 mg (since 1 Feb 2026), your average lift two hours after a session, over the 4 in "
+        "this export (from 1 Mar 2026 on), is 0.0 points (based on 4 sessions)")

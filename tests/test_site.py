@@ -165,8 +165,11 @@ def test_checklists_tick_what_the_data_decides(example_site):
     # an item the data leaves open says why, from the same figures
     trial = next(i for i in items if "has had an adequate trial" in i)
     assert "checked" not in trial.split("</label>")[0]
-    assert ("Your journal does not show this: at 150 mg your average lift is +3.5 points over 26 sessions "
-            "(since 22 Jun 2026), more than the 1 point that ordinary variation can explain") in text_of(trial)
+    # right under a ticked decline at the same dose, never "does not show this" (see test_signals)
+    assert "Your journal does not show this" not in text_of(trial)
+    assert ("Not on average at this dose: over all your time at 150 mg your average lift is +3.5 points over 26 "
+            "sessions (since 22 Jun 2026), more than the 1 point that ordinary variation can explain") in text_of(trial)
+    assert "Lately it has declined at this dose, as the first item says: +1.3 points" in text_of(trial)
     dissociation = next(i for i in items if "stronger dissociation" in i)
     assert "disabled" not in dissociation.split("</label>")[0]  # the person's own judgement
     assert "Red flags" in lists and "Switching providers" in lists

@@ -78,7 +78,8 @@ def left_out_sentences(provider: bool, include_notes: bool, since: date | None =
         sentences.append(
             f"{count} earlier {'session' if count == 1 else 'sessions'} ({format_day(first)} to {format_day(last)}): "
             f"this export covers the sessions from {format_day(since)} on. "
-            "The figures use only the sessions in this export; the phase of treatment counts from the first session in the journal."
+            "The figures use only the sessions in this export; the phase of treatment counts from the first session in the journal, "
+            "and the current dose from its first session in the journal."
         )
     if own_files:
         sentences.append(

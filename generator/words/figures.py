@@ -90,6 +90,16 @@ def current_dose_text(trends: Trends) -> str:
     return "" if trends.current_dose is None else dose_text(trends.current_dose, trends.current_route, trends.several_routes)
 
 
+def current_run_shown_text(trends: Trends) -> str:
+    """How much of the current dose's run a copy that left earlier sessions out holds: '9 of
+    them in this export, which covers the sessions from 1 Oct 2026 on'; "" when it holds all."""
+    if not trends.current_run_left_out or trends.covers_from is None:
+        return ""
+    shown = len(trends.current_run)
+    them = "1 of them" if shown == 1 else f"{shown} of them"
+    return f"{them} in this export, which covers the sessions from {format_day(trends.covers_from)} on"
+
+
 def current_hold_text(trends: Trends) -> str:
     holds = [s.entry.hold_time_min for s in trends.current_run if s.entry.hold_time_min is not None]
     return hold_text((min(holds), max(holds)) if holds else None)
@@ -115,11 +125,12 @@ class FigureWords:
     window_basis: str
     current_dose_text: str
     current_hold_text: str
+    current_run_shown: str = ""  # see current_run_shown_text
 
     @classmethod
     def of(cls, trends: Trends) -> FigureWords:
         return cls(trends, phase_name(trends.phase), phase_restart(trends), window_basis(trends.window),
-                   current_dose_text(trends), current_hold_text(trends))
+                   current_dose_text(trends), current_hold_text(trends), current_run_shown_text(trends))
 
     def level_text(self, level: DoseLevel) -> str:
         return level_text(self.trends, level)
@@ -130,4 +141,5 @@ class FigureWords:
     def sentences(self) -> list[str]:
         """Every sentence written about the figures themselves, for the dose-advice scan."""
         restart = [self.phase_restart] if self.phase_restart else []
-        return [self.phase_name, self.window_basis, *restart, *(duration_text(s.duration) for s in self.trends.sessions)]
+        shown = [self.current_run_shown] if self.current_run_shown else []
+        return [self.phase_name, self.window_basis, *restart, *shown, *(duration_text(s.duration) for s in self.trends.sessions)]

@@ -25,6 +25,7 @@ from ..signals import (
     TrialWithoutBenefit,
     Unusual,
     adequate_trial_state,
+    benefit_declining,
     score_age_weeks,
 )
 from ..trends import (
@@ -426,6 +427,13 @@ def adequate_trial_without_benefit_words(trends: Trends, f: TrialWithoutBenefit)
     dose = current_dose_text(trends)
 
     def opening(v: Voice) -> str:
+        if trends.current_run_left_out and trends.covers_from is not None:  # a copy from `since` on
+            return (
+                f"After {sessions_word(trends.sessions_at_current_dose)} at {dose} (since "
+                f"{format_day(trends.current_dose_since)}), {v.the} average lift two hours after a session, over "
+                f"the {len(run)} in this export (from {format_day(trends.covers_from)} on), is "
+                f"{points_text(mean)} ({based_on(n)})"
+            )
         return (
             f"After {sessions_word(len(run))} at {dose} (since {format_day(run[0].day)}), {v.the} average "
             f"lift two hours after a session is {points_text(mean)} ({based_on(n)})"
@@ -457,17 +465,26 @@ def adequate_trial_without_benefit_words(trends: Trends, f: TrialWithoutBenefit)
 
 def adequate_trial_status(trends: Trends) -> str:
     """Why `adequate_trial_without_benefit` does not fire, in the person's words (for the
-    checklist item it decides); "" when it fires or there is no session."""
+    checklist item it decides); "" when it fires or there is no session. The item judges the
+    whole time at the current dose; when the benefit has declined at it lately
+    (`benefit_declining`, the item before it), the words say so (see adequate_trial_preface)."""
     settings = trends.settings
     state = adequate_trial_state(trends)
     if state.state in ("none", "fires"):
         return ""
     run, n = state.run, state.n
     dose = current_dose_text(trends)
+    cut = trends.current_run_left_out > 0 and trends.covers_from is not None  # a copy from `since` on
     if state.state == "not_reached":
         return (
-            f"{dose} has had {sessions_word(len(run))} so far, fewer than the {settings.adequate_trial} "
-            "of an adequate trial."
+            f"{dose} has had {sessions_word(trends.sessions_at_current_dose)} so far, fewer than the "
+            f"{settings.adequate_trial} of an adequate trial."
+        )
+    if state.state == "too_few_known" and cut:
+        return (
+            f"this export (from {format_day(trends.covers_from)} on) holds {sessions_word(len(run))} at {dose}, "
+            f"{n} with a known lift, fewer than the {settings.adequate_trial} needed to judge the trial; you have had "
+            f"{sessions_word(trends.sessions_at_current_dose)} at it since {format_day(trends.current_dose_since)}."
         )
     if state.state == "too_few_known":
         return (
@@ -475,11 +492,17 @@ def adequate_trial_status(trends: Trends) -> str:
             f"{settings.adequate_trial} needed to judge the trial."
         )
     mean = state.mean
-    status = (
-        f"at {dose} your average lift is {points_text(mean)} over {sessions_word(n)} "
-        f"(since {format_day(run[0].day)}), more than the {settings.noise_threshold:g} point that "
-        "ordinary variation can explain"
-    )
+    if cut:
+        basis = (f"{sessions_word(n)} in this export (from {format_day(trends.covers_from)} on; you have had "
+                 f"{sessions_word(trends.sessions_at_current_dose)} at it since {format_day(trends.current_dose_since)})")
+    else:
+        basis = f"{sessions_word(n)} (since {format_day(run[0].day)})"
+    declined = benefit_declining(trends)
+    if declined is None or cut:
+        status = f"at {dose} your average lift is {points_text(mean)} over {basis}"
+    else:
+        status = f"over all your time at {dose} your average lift is {points_text(mean)} over {basis}"
+    status += f", more than the {settings.noise_threshold:g} point that ordinary variation can explain"
     before, before_mean, before_n = state.before, state.before_mean, state.before_n
     if before_mean is not None and before_n:
         earlier = f"the {points_text(before_mean)} at {regimens_text(trends, before)} before it"
@@ -493,7 +516,25 @@ def adequate_trial_status(trends: Trends) -> str:
                 f"; it is lower than {earlier}, but that rests on {sessions_word(before_n)}, fewer than the "
                 f"{needed} needed to compare"
             )
+    if declined is not None:
+        recent, previous = trends.window.recent, trends.window.previous  # known when it fires
+        assert previous is not None and recent.mean_lift is not None and previous.mean_lift is not None
+        status += (
+            f". Lately it has declined at this dose, as the first item says: {points_text(recent.mean_lift)} "
+            f"over your last {sessions_word(recent.lift_n)} with a known lift, against "
+            f"{points_text(previous.mean_lift)} over the {sessions_word(previous.lift_n)} before"
+        )
     return status + "."
+
+
+def adequate_trial_preface(trends: Trends) -> str:
+    """What the checklist says before `adequate_trial_status` when the item is not ticked:
+    "" for the usual "Your journal does not show this"; "Not on average at this dose" when
+    the benefit has declined at the current dose lately, so that the item never reads "not
+    shown" under a ticked decline at the same dose."""
+    if adequate_trial_state(trends).state == "judged" and benefit_declining(trends) is not None:
+        return "Not on average at this dose"
+    return ""
 
 
 # What each state finding compares, its titles (to the person, for the clinician), and how its

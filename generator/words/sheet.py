@@ -13,7 +13,7 @@ from ..signals import (
 )
 from ..trends import Trends
 from .figures import dates_text, regimens_text
-from .findings import Signal, adequate_trial_status, score_age, stood_out_harsh, stood_out_low
+from .findings import Signal, adequate_trial_preface, adequate_trial_status, score_age, stood_out_harsh, stood_out_low
 from .numbers import break_words, days_text, duration_mean_text, format_day, join_words, lift_phrase, sessions_word
 
 # --------------------------------------------------------------------------- the checklists
@@ -25,22 +25,23 @@ def checklist_items(trends: Trends, found: Sequence[Signal]) -> dict[str, list[d
     signals = {s.key: s for s in found}
     trial = trends.settings.adequate_trial
 
-    def from_data(key: str, text: str, open_text: str = "") -> dict[str, Any]:
-        """The template says "Your journal shows this" or "does not show this" before
-        the status: the signal's text when ticked, else open_text (detail, may be empty)."""
+    def from_data(key: str, text: str, open_text: str = "", open_preface: str = "") -> dict[str, Any]:
+        """The template says "Your journal shows this" or "does not show this" (or
+        open_preface, when given) before the status: the signal's text when ticked, else
+        open_text (detail, may be empty)."""
         signal = signals.get(key)
         return {"text": text, "decided": True, "checked": signal is not None, "signal": signal,
-                "status": signal.text if signal else open_text}
+                "status": signal.text if signal else open_text, "preface": "" if signal else open_preface}
 
     def personal(text: str) -> dict[str, Any]:
-        return {"text": text, "decided": False, "checked": False, "signal": None, "status": ""}
+        return {"text": text, "decided": False, "checked": False, "signal": None, "status": "", "preface": ""}
 
     discuss = [
         from_data("benefit_declining", "The benefit has declined over several sessions at the same dose, not just one."),
         from_data("effect_fading", "The effect fades noticeably sooner than it used to."),
         from_data("adequate_trial_without_benefit",
                   f"The current dose has had an adequate trial ({trial} or more sessions) without reaching the benefit you saw or agreed on.",
-                  adequate_trial_status(trends)),
+                  adequate_trial_status(trends), adequate_trial_preface(trends)),
         personal("Side effects are hard to tolerate (a change can also be downward)."),
         personal("Your circumstances or treatment goals have changed."),
     ]
