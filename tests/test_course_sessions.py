@@ -253,3 +253,33 @@ def test_a_real_export_carries_the_crisis_line_and_tolerability(tmp_path):
     rows = list(csv.DictReader(io.StringIO(files["data/sessions.csv"].decode("utf-8-sig"))))
     assert rows[0]["tolerability"] == "hard" and rows[0]["days_since_previous"] == ""
     assert "tolerability: How bearable the side effects were" in files["data/README.txt"].decode("utf-8")
+
+
+def test_side_effects_never_recorded_read_not_recorded_and_none_only_when_recorded_as_none():
+    """A dose with no session recording side effects is "not recorded" in the trends page's table
+    by dose and in the summary's dosing history and table by dose, never "none": a clinician
+    reads "none" as "no side effects". "none" is left for sessions that recorded an empty list."""
+    days = iter(D(2026, 9, 1) + dt.timedelta(weeks=i) for i in range(7))
+    entries = [
+        entry(next(days).isoformat(), 100, 4, 7), entry(next(days).isoformat(), 100, 4, 7),
+        entry(next(days).isoformat(), 150, 4, 7, side_effects=[]), entry(next(days).isoformat(), 150, 4, 7),
+        entry(next(days).isoformat(), 200, 4, 7, side_effects=[]), entry(next(days).isoformat(), 200, 4, 7, side_effects=[]),
+        entry(next(days).isoformat(), 100, 4, 7),
+    ]
+    journal = Journal(folder=None, today=TODAY, entries=entries)  # type: ignore[arg-type]  # made in memory: no folder
+    report = build_report(journal, PERSONAL, Settings())
+    trends_html = next(p.html for p in render_pages(report, build_pages(report), lambda _from, to: to) if p.path == "trends.md")
+    summary = render(entries)["summary.html"]
+    by_dose = trends_html.split('id="doses"', 1)[1].split("</table>", 1)[0]
+    expected = {"100 mg": "not recorded", "150 mg": "none (not recorded in 1)", "200 mg": "none"}
+    assert {r[0]: r[-1] for r in table_cells(by_dose)} == expected
+    assert {r[0]: r[-1] for r in table_cells(summary.split('<table class="by-dose">', 1)[1])} == expected
+    history = [(r[0], r[-1]) for r in table_cells(summary.split('<table class="history">', 1)[1])]
+    assert history == [*expected.items(), ("100 mg", "not recorded")]
+
+
+def table_cells(table: str) -> list[list[str]]:
+    """The body rows of the first table in `table`, each as its cells' words."""
+    body = table.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    return [[" ".join(html.unescape(re.sub(r"<[^>]+>", " ", cell)).split()) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+            for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)]
