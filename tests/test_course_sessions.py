@@ -266,7 +266,7 @@ def test_side_effects_never_recorded_read_not_recorded_and_none_only_when_record
         entry(next(days).isoformat(), 200, 4, 7, side_effects=[]), entry(next(days).isoformat(), 200, 4, 7, side_effects=[]),
         entry(next(days).isoformat(), 100, 4, 7),
     ]
-    journal = Journal(folder=None, today=TODAY, entries=entries)  # type: ignore[arg-type]  # made in memory: no folder
+    journal = Journal(folder=None, today=TODAY, entries=entries)
     report = build_report(journal, PERSONAL, Settings())
     trends_html = next(p.html for p in render_pages(report, build_pages(report), lambda _from, to: to) if p.path == "trends.md")
     summary = render(entries)["summary.html"]
