@@ -283,3 +283,25 @@ def table_cells(table: str) -> list[list[str]]:
     body = table.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
     return [[" ".join(html.unescape(re.sub(r"<[^>]+>", " ", cell)).split()) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
             for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)]
+
+
+def test_one_day_is_one_day_in_every_sentence_about_how_often():
+    """Daily sessions after weekly ones: a median of 1 day is "1 day", never "1 days", in the
+    summary, the finding, the statement and the check-in sheet; a range of one value is not
+    written as "1 to 1"."""
+    weekly_days = [D(2026, 9, 4) + dt.timedelta(weeks=i) for i in range(5)]
+    days = weekly_days + [weekly_days[-1] + dt.timedelta(days=i + 1) for i in range(6)]
+    pages = render([entry(day.isoformat(), 150, 4, 8, 7, 6, 5) for day in days])
+    summary, overview = pages["summary"], pages["index.md"]
+    assert "Between sessions a median of 1 day over the last 6 against 7 over the 4 before" in summary
+    finding = ("last 6 sessions (3–8 Oct 2026) came a median of 1 day after the one before (all 1 day), "
+               "against 7 days over the 4 sessions before (4 Sep – 2 Oct 2026; all 7 days).")
+    assert f"The {finding}" in summary and f"Your {finding}" in overview
+    assert "My last 6 sessions (3–8 Oct 2026) came a median of 1 day after the one before, more often" in overview
+    assert "My last sessions came every day, more often than the 7 days before." in pages["check-in.md"]
+    assert "a median of 1 over the last 6, against 7 over the 4 before." in pages["trends.md"]
+    for name, page in pages.items():
+        assert not re.search(r"\b1 days\b|\b1 to 1\b|\b7 to 7\b", page), name
+    # one day after the first session
+    first = render([entry("2026-11-30", 150, 4, 8)])
+    assert "1 day since the first session" in first["index.md"] and "1 day since the first session" in first["summary"]

@@ -24,6 +24,7 @@ from .numbers import (
     format_range,
     hold_text,
     join_words,
+    plural,
     sessions_word,
 )
 
@@ -49,7 +50,7 @@ def phase_restart(trends: Trends) -> str:
     return (
         f"Restarted {format_day(gap.end)} after a {break_words(gap.days)} break, at "
         f"{dose_text(restarted.dose_mg, restarted.route, trends.several_routes)}; the phase counts from then "
-        f"({phase.days_since_restart} days)"
+        f"({plural(phase.days_since_restart, 'day')})"
     )
 
 
