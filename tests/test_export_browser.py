@@ -60,6 +60,16 @@ def test_summary_opens_from_disk_with_its_charts_and_no_script(offline, example_
     assert len(drawn) == 9
     assert all(width > 300 and marks > 0 for width, marks in drawn), drawn
     assert "What this is." in page.inner_text("#about")
+    # The words as a reader sees them: a space before the providers' key, and the charts in
+    # the contents as numbers, each in the middle of its link (at its left, a gap opened after it).
+    assert "is not used for how long its effect lasted. Providers: A = " in page.inner_text("#sessions .intro")
+    assert page.inner_text("ol.contents li:has(a[href='#charts'])") == "Charts: 1 2 3 4 5 6 7 8 9"
+    gaps = page.eval_on_selector_all("ol.contents a.chart-ref", """links => links.map(a => {
+        const range = document.createRange(); range.selectNodeContents(a);
+        const box = a.getBoundingClientRect(), text = range.getBoundingClientRect();
+        return text.left - box.left - (box.right - text.right);
+    })""")
+    assert len(gaps) == 9 and all(abs(gap) <= 1 for gap in gaps), gaps
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "summary.png"), full_page=True)
     assert outside == [] and errors == []
