@@ -132,6 +132,26 @@ def pdf_destinations(pdf: bytes) -> dict[str, tuple[int, float]]:
     return found
 
 
+# The doses ("50 mg") and the headers "2 h", "Day 1"... in the summary's tables, and those laid
+# out on more than one line.
+KEPT_TOGETHER = r"""() => {
+    const split = []; let found = 0;
+    for (const cell of document.querySelectorAll('table th, table td')) {
+        const texts = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+        for (let node = texts.nextNode(); node; node = texts.nextNode()) {
+            for (const m of node.data.matchAll(/\d+(\.\d+)?\s+(mg|h)\b|Day\s+\d/g)) {
+                found += 1;
+                const range = document.createRange();
+                range.setStart(node, m.index); range.setEnd(node, m.index + m[0].length);
+                const lines = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
+                if (lines.size > 1) split.push(cell.closest('table').className + ': ' + m[0]);
+            }
+        }
+    }
+    return {found, split};
+}"""
+
+
 @pytest.mark.parametrize("paper", ["A4", "Letter"])
 def test_summary_prints_readable_pages_and_never_cuts_a_chart(offline, example_export, paper):
     new_page, outside, errors = offline
@@ -155,6 +175,8 @@ def test_summary_prints_readable_pages_and_never_cuts_a_chart(offline, example_e
     page.emulate_media(media="print")
     # Nothing is wider than the paper: a wider table makes Chromium shrink every page to fit it.
     assert page.evaluate("() => document.documentElement.scrollWidth") <= round(content_px) + 1
+    # A dose and its unit, and the headers "2 h" and "Day 1", stay on one line: not "50 / mg".
+    assert page.evaluate(KEPT_TOGETHER) == {"found": 5 + 4 + 32 + 4, "split": []}  # history, by dose, sessions; headers
     heights = dict(page.eval_on_selector_all("figure.chart", "fs => fs.map(f => [f.id, f.getBoundingClientRect().height])"))
     destinations = pdf_destinations(pdf)
     content_top, content_bottom = height - MARGIN_TOP * MM, MARGIN_BOTTOM * MM
