@@ -298,7 +298,8 @@ def session_row(figure: SessionFigures, entry_file: str, include_notes: bool) ->
         "mood_day7": _number_text(e.mood_day7),
         "after_next_session": " ".join(figure.after_next),
         "effect_lasted_days": _number_text(d.days, 1),
-        "effect_past_day7": "" if d.days is None else ("yes" if d.beyond_day7 else "no"),
+        # not known when the reading stopped at a next session before day 7, still above
+        "effect_past_day7": "" if d.days is None or d.at_next else ("yes" if d.beyond_day7 else "no"),
         "effect_lasted": duration_text(d),
         "dissociation": e.dissociation or "",
         "side_effects": "" if e.side_effects is None else (_typed_text("; ".join(e.side_effects)) or "none"),

@@ -334,27 +334,32 @@ def test_charts_on_a_phone_keep_legible_labels_and_scroll_sideways(browser, serv
         assert chart["scrolls"] and chart["overflow_x"] == "auto", chart
         assert chart["hint"].startswith("Scroll sideways"), chart
 
-    # Every chart opens at its right end, the latest sessions in view; the left edge fades.
+    # Every chart opens at its left edge, as a table does: its title, its y-axis and the start of
+    # its legend in view, which say what the lines are; the right edge fades, more is there.
     views = page.eval_on_selector_all(
         "figure.kj-chart .kj-chart-live",
         "bs => bs.map(b => ({left: b.scrollLeft, end: b.scrollWidth - b.clientWidth, overflow: b.dataset.kjOverflow}))",
     )
     assert len(views) == 9
     for view in views:
-        assert view["left"] > 100 and abs(view["left"] - view["end"]) <= 1 and view["overflow"] == "end", view
-    # The latest session's date label is inside the visible part of the mood chart.
-    latest = page.evaluate("""() => {
+        assert view["left"] == 0 and view["end"] > 100 and view["overflow"] == "start", view
+    in_view = """(pattern) => {
         const box = document.querySelector('#chart-mood .kj-chart-live'), seen = box.getBoundingClientRect();
-        const labels = [...box.querySelectorAll('.role-axis-label text')].filter(t => /Nov/.test(t.textContent));
-        const last = labels[labels.length - 1].getBoundingClientRect();
-        return last.left >= seen.left && last.right <= seen.right;
-    }""")
-    assert latest
-    page.locator("#chart-mood").screenshot(path=str(OUTPUT / "screenshots" / "phone-chart-mood-latest.png"))
-    box = page.locator("#chart-mood .kj-chart-live")
-    box.evaluate("b => b.scrollLeft = 0")
-    page.wait_for_function("() => document.querySelector('#chart-mood .kj-chart-live').dataset.kjOverflow === 'start'")
+        return [...box.querySelectorAll('svg text')].filter(t => new RegExp(pattern).test(t.textContent)).map(t => {
+            const r = t.getBoundingClientRect();
+            return r.left >= seen.left && r.right <= seen.right;
+        });
+    }"""
+    for start in ("^Mood before and after each session$", "^Mood \\(1-10\\)$", "^10$", "^Before$"):
+        assert page.evaluate(in_view, start) == [True], start  # the title, the y-axis and the legend's first
     page.locator("#chart-mood").screenshot(path=str(OUTPUT / "screenshots" / "phone-chart-mood.png"))
+    # Scrolled to its end, the latest session's date label is in view.
+    box = page.locator("#chart-mood .kj-chart-live")
+    box.evaluate("b => b.scrollLeft = b.scrollWidth")
+    page.wait_for_function("() => document.querySelector('#chart-mood .kj-chart-live').dataset.kjOverflow === 'end'")
+    assert page.evaluate(in_view, "Nov")[-1]
+    page.locator("#chart-mood").screenshot(path=str(OUTPUT / "screenshots" / "phone-chart-mood-latest.png"))
+    box.evaluate("b => b.scrollLeft = 0")
     page.screenshot(path=str(OUTPUT / "screenshots" / "phone-trends.png"))
     context.close()
 

@@ -253,3 +253,55 @@ def test_a_real_export_carries_the_crisis_line_and_tolerability(tmp_path):
     rows = list(csv.DictReader(io.StringIO(files["data/sessions.csv"].decode("utf-8-sig"))))
     assert rows[0]["tolerability"] == "hard" and rows[0]["days_since_previous"] == ""
     assert "tolerability: How bearable the side effects were" in files["data/README.txt"].decode("utf-8")
+
+
+def test_side_effects_never_recorded_read_not_recorded_and_none_only_when_recorded_as_none():
+    """A dose with no session recording side effects is "not recorded" in the trends page's table
+    by dose and in the summary's dosing history and table by dose, never "none": a clinician
+    reads "none" as "no side effects". "none" is left for sessions that recorded an empty list."""
+    days = iter(D(2026, 9, 1) + dt.timedelta(weeks=i) for i in range(7))
+    entries = [
+        entry(next(days).isoformat(), 100, 4, 7), entry(next(days).isoformat(), 100, 4, 7),
+        entry(next(days).isoformat(), 150, 4, 7, side_effects=[]), entry(next(days).isoformat(), 150, 4, 7),
+        entry(next(days).isoformat(), 200, 4, 7, side_effects=[]), entry(next(days).isoformat(), 200, 4, 7, side_effects=[]),
+        entry(next(days).isoformat(), 100, 4, 7),
+    ]
+    journal = Journal(folder=None, today=TODAY, entries=entries)
+    report = build_report(journal, PERSONAL, Settings())
+    trends_html = next(p.html for p in render_pages(report, build_pages(report), lambda _from, to: to) if p.path == "trends.md")
+    summary = render(entries)["summary.html"]
+    by_dose = trends_html.split('id="doses"', 1)[1].split("</table>", 1)[0]
+    expected = {"100 mg": "not recorded", "150 mg": "none (not recorded in 1)", "200 mg": "none"}
+    assert {r[0]: r[-1] for r in table_cells(by_dose)} == expected
+    assert {r[0]: r[-1] for r in table_cells(summary.split('<table class="by-dose">', 1)[1])} == expected
+    history = [(r[0], r[-1]) for r in table_cells(summary.split('<table class="history">', 1)[1])]
+    assert history == [*expected.items(), ("100 mg", "not recorded")]
+
+
+def table_cells(table: str) -> list[list[str]]:
+    """The body rows of the first table in `table`, each as its cells' words."""
+    body = table.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    return [[" ".join(html.unescape(re.sub(r"<[^>]+>", " ", cell)).split()) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+            for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)]
+
+
+def test_one_day_is_one_day_in_every_sentence_about_how_often():
+    """Daily sessions after weekly ones: a median of 1 day is "1 day", never "1 days", in the
+    summary, the finding, the statement and the check-in sheet; a range of one value is not
+    written as "1 to 1"."""
+    weekly_days = [D(2026, 9, 4) + dt.timedelta(weeks=i) for i in range(5)]
+    days = weekly_days + [weekly_days[-1] + dt.timedelta(days=i + 1) for i in range(6)]
+    pages = render([entry(day.isoformat(), 150, 4, 8, 7, 6, 5) for day in days])
+    summary, overview = pages["summary"], pages["index.md"]
+    assert "Between sessions a median of 1 day over the last 6 against 7 over the 4 before" in summary
+    finding = ("last 6 sessions (3–8 Oct 2026) came a median of 1 day after the one before (all 1 day), "
+               "against 7 days over the 4 sessions before (4 Sep – 2 Oct 2026; all 7 days).")
+    assert f"The {finding}" in summary and f"Your {finding}" in overview
+    assert "My last 6 sessions (3–8 Oct 2026) came a median of 1 day after the one before, more often" in overview
+    assert "My last sessions came every day, more often than the 7 days before." in pages["check-in.md"]
+    assert "a median of 1 over the last 6, against 7 over the 4 before." in pages["trends.md"]
+    for name, page in pages.items():
+        assert not re.search(r"\b1 days\b|\b1 to 1\b|\b7 to 7\b", page), name
+    # one day after the first session
+    first = render([entry("2026-11-30", 150, 4, 8)])
+    assert "1 day since the first session" in first["index.md"] and "1 day since the first session" in first["summary"]

@@ -120,12 +120,31 @@ def test_sessions_csv_matches_the_entries(default_files):
     assert by_date["2026-08-08"]["effect_lasted_days"] == "0" and by_date["2026-08-08"]["lift"] == "0"
     assert by_date["2026-07-12"]["effect_lasted_days"] == "7" and by_date["2026-07-12"]["effect_past_day7"] == "yes"
     # 22 Jun: still above on day 3, the day of the next session; its day-7 mood is dated after it
-    assert by_date["2026-06-22"]["effect_lasted_days"] == "3" and by_date["2026-06-22"]["effect_past_day7"] == "no"
+    assert by_date["2026-06-22"]["effect_lasted_days"] == "3" and by_date["2026-06-22"]["effect_past_day7"] == ""
     assert by_date["2026-06-22"]["after_next_session"] == "mood_day7" and by_date["2026-06-25"]["days_since_previous"] == "3"
     assert by_date["2026-06-22"]["effect_lasted"] == "3+ days (still above at the next session, 3 days later)"
     assert by_date["2026-09-04"]["missing"] == "mood_day1"  # left empty, said so, not filled in
     assert by_date["2026-11-22"]["still_to_come"] == "mood_day3 mood_day7"
     assert by_date["2026-06-01"]["phq9_answers"] == "2 3 2 2 2 2 2 1 0" and by_date["2026-06-01"]["phq9_total"] == "16"
+
+
+def test_effect_past_day7_says_no_only_for_an_effect_that_fell_back(default_files):
+    """"no" means the mood fell back before day 7; an effect still above at a next session
+    before day 7 was never read to day 7, so whether it lasted past it is not known."""
+    rows = list(csv.DictReader(io.StringIO(default_files["data/sessions.csv"].decode("utf-8-sig"))))
+    bounded = [row for row in rows if "still above at the next session" in row["effect_lasted"]]
+    assert {row["date"] for row in bounded} >= {"2026-06-08", "2026-06-22", "2026-09-16"}
+    for row in bounded:
+        assert row["effect_lasted_days"] and row["effect_past_day7"] == "", row["date"]
+    for row in rows:
+        if row["effect_past_day7"] == "no":
+            assert "+" not in row["effect_lasted"] and float(row["effect_lasted_days"]) <= 7, row["date"]
+
+
+def test_the_readme_describes_the_csv_columns_as_the_bundle_does():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    for name, meaning in CSV_COLUMNS:
+        assert f"| `{name}` | {meaning} |" in readme, name
 
 
 def test_every_csv_column_is_documented(default_files):

@@ -60,6 +60,16 @@ def test_summary_opens_from_disk_with_its_charts_and_no_script(offline, example_
     assert len(drawn) == 9
     assert all(width > 300 and marks > 0 for width, marks in drawn), drawn
     assert "What this is." in page.inner_text("#about")
+    # The words as a reader sees them: a space before the providers' key, and the charts in
+    # the contents as numbers, each in the middle of its link (at its left, a gap opened after it).
+    assert "is not used for how long its effect lasted. Providers: A = " in page.inner_text("#sessions .intro")
+    assert page.inner_text("ol.contents li:has(a[href='#charts'])") == "Charts: 1 2 3 4 5 6 7 8 9"
+    gaps = page.eval_on_selector_all("ol.contents a.chart-ref", """links => links.map(a => {
+        const range = document.createRange(); range.selectNodeContents(a);
+        const box = a.getBoundingClientRect(), text = range.getBoundingClientRect();
+        return text.left - box.left - (box.right - text.right);
+    })""")
+    assert len(gaps) == 9 and all(abs(gap) <= 1 for gap in gaps), gaps
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "summary.png"), full_page=True)
     assert outside == [] and errors == []
@@ -122,6 +132,26 @@ def pdf_destinations(pdf: bytes) -> dict[str, tuple[int, float]]:
     return found
 
 
+# The doses ("50 mg") and the headers "2 h", "Day 1"... in the summary's tables, and those laid
+# out on more than one line.
+KEPT_TOGETHER = r"""() => {
+    const split = []; let found = 0;
+    for (const cell of document.querySelectorAll('table th, table td')) {
+        const texts = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+        for (let node = texts.nextNode(); node; node = texts.nextNode()) {
+            for (const m of node.data.matchAll(/\d+(\.\d+)?\s+(mg|h)\b|Day\s+\d/g)) {
+                found += 1;
+                const range = document.createRange();
+                range.setStart(node, m.index); range.setEnd(node, m.index + m[0].length);
+                const lines = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
+                if (lines.size > 1) split.push(cell.closest('table').className + ': ' + m[0]);
+            }
+        }
+    }
+    return {found, split};
+}"""
+
+
 @pytest.mark.parametrize("paper", ["A4", "Letter"])
 def test_summary_prints_readable_pages_and_never_cuts_a_chart(offline, example_export, paper):
     new_page, outside, errors = offline
@@ -145,6 +175,8 @@ def test_summary_prints_readable_pages_and_never_cuts_a_chart(offline, example_e
     page.emulate_media(media="print")
     # Nothing is wider than the paper: a wider table makes Chromium shrink every page to fit it.
     assert page.evaluate("() => document.documentElement.scrollWidth") <= round(content_px) + 1
+    # A dose and its unit, and the headers "2 h" and "Day 1", stay on one line: not "50 / mg".
+    assert page.evaluate(KEPT_TOGETHER) == {"found": 5 + 4 + 32 + 4, "split": []}  # history, by dose, sessions; headers
     heights = dict(page.eval_on_selector_all("figure.chart", "fs => fs.map(f => [f.id, f.getBoundingClientRect().height])"))
     destinations = pdf_destinations(pdf)
     content_top, content_bottom = height - MARGIN_TOP * MM, MARGIN_BOTTOM * MM

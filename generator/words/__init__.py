@@ -32,6 +32,8 @@ from .figures import (
     phase_restart,
     regimens_text,
     session_title,
+    side_effects_text,
+    side_effects_unrecorded,
     window_basis,
 )
 from .findings import (
@@ -163,6 +165,8 @@ __all__ = [
     "totals_range",
     "weekday_day",
     "session_title",
+    "side_effects_text",
+    "side_effects_unrecorded",
     "EVIDENCE_LIMIT",
     "FIELD_WORDS",
     "FIELD_LABELS",

@@ -38,7 +38,8 @@ CSV_COLUMNS: list[tuple[str, str]] = [
      "and only up to the next session (its pre_mood is the last point); 7 when it was still above pre_mood on "
      "day 7 (a lower bound, see effect_past_day7), or the days until the next session when it was still above "
      "at that session (a lower bound too, see effect_lasted); empty when unknown."),
-    ("effect_past_day7", "yes when mood was still above pre_mood on day 7, no when it fell back earlier; empty when unknown."),
+    ("effect_past_day7", "yes when mood was still above pre_mood on day 7, no when it fell back earlier; empty when "
+     "unknown, and when it was still above at a next session before day 7 (the reading stops there)."),
     ("effect_lasted", "The same in words, as in the report, with the reason when it is unknown."),
     ("dissociation", "none, mild, moderate or strong."),
     ("side_effects", "Side effects separated by '; '; 'none' when none were written down; empty when not recorded."),

@@ -24,6 +24,7 @@ from .numbers import (
     format_range,
     hold_text,
     join_words,
+    plural,
     sessions_word,
 )
 
@@ -49,7 +50,7 @@ def phase_restart(trends: Trends) -> str:
     return (
         f"Restarted {format_day(gap.end)} after a {break_words(gap.days)} break, at "
         f"{dose_text(restarted.dose_mg, restarted.route, trends.several_routes)}; the phase counts from then "
-        f"({phase.days_since_restart} days)"
+        f"({plural(phase.days_since_restart, 'day')})"
     )
 
 
@@ -114,6 +115,22 @@ def regimens_text(trends: Trends, sessions: Sequence[SessionFigures]) -> str:
     return join_words([dose_text(dose, route, trends.several_routes) for dose, route in seen]) or "no recorded dose"
 
 
+def side_effects_text(level: DoseLevel) -> str:
+    """The side effects of a dose level's sessions, each with the sessions it was recorded in:
+    'nausea 3, headache 1'; 'none' only when sessions recorded them as none; 'not recorded'
+    when no session recorded them, which is not the same as none."""
+    if level.side_effects_n == 0:
+        return "not recorded"
+    return ", ".join(f"{name} {count}" for name, count in level.side_effects.items()) or "none"
+
+
+def side_effects_unrecorded(level: DoseLevel) -> str:
+    """'not recorded in 2': the sessions of a dose level without side effects recorded, when
+    others have them; '' when all have them, or none (side_effects_text says so then)."""
+    unrecorded = level.sessions - level.side_effects_n
+    return f"not recorded in {unrecorded}" if 0 < unrecorded < level.sessions else ""
+
+
 @dataclass(frozen=True)
 class FigureWords:
     """The figures' words for the templates, as `words`: {{ words.phase_name }},
@@ -137,6 +154,12 @@ class FigureWords:
 
     def hold_text(self, level: DoseLevel) -> str:
         return hold_text(level.hold_time_min)
+
+    def side_effects_text(self, level: DoseLevel) -> str:
+        return side_effects_text(level)
+
+    def side_effects_unrecorded(self, level: DoseLevel) -> str:
+        return side_effects_unrecorded(level)
 
     def sentences(self) -> list[str]:
         """Every sentence written about the figures themselves, for the dose-advice scan."""

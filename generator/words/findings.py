@@ -42,7 +42,6 @@ from .numbers import (
     MOOD_WORDS,
     based_on,
     break_words,
-    days_text,
     dose_text,
     duration_basis,
     duration_mean_text,
@@ -703,14 +702,16 @@ def frequency_changed_words(trends: Trends, f: Finding) -> Signal:
     recent_dates, previous_dates = interval_dates(recent), interval_dates(previous)
 
     def spread(summary: IntervalSummary) -> str:
-        return f"{summary.shortest} to {summary.longest}" if summary.shortest != summary.longest else f"all {summary.shortest}"
+        shortest, longest = summary.shortest, summary.longest
+        assert shortest is not None and longest is not None  # a window with a median has intervals
+        return f"{shortest} to {longest} days" if shortest != longest else f"all {plural(shortest, 'day')}"
 
     def words(v: Voice) -> str:
         return (
             f"{v.cap(v.the)} last {plural(len(recent.days), 'session')} ({recent_dates}) "
-            f"came a median of {days_text(recent_median)} days after the one before ({spread(recent)} days), "
-            f"against {days_text(previous_median)} days over the {plural(len(previous.days), 'session')} before "
-            f"({previous_dates}; {spread(previous)} days). "
+            f"came a median of {plural(recent_median, 'day')} after the one before ({spread(recent)}), "
+            f"against {plural(previous_median, 'day')} over the {plural(len(previous.days), 'session')} before "
+            f"({previous_dates}; {spread(previous)}). "
             "Sessions less than a week apart can overlap in their effects, so lifts and how long the effect "
             "lasted compare less directly across such a change. A change in how often sessions take place "
             f"is worth discussing with {v.discuss_with}."

@@ -280,8 +280,11 @@ def due_day(entry: Entry, name: str) -> str:
 # --------------------------------------------------------------------------- amounts
 
 
-def plural(n: int, word: str, many: str | None = None) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {many or word + 's'}"
+def plural(n: float, word: str, many: str | None = None) -> str:
+    """'1 session', '3 sessions'; a number with decimals with one at most, as format_number
+    writes it, so that a median of 1.0 days is '1 day' and one of 3.5 is '3.5 days'."""
+    shown = format_number(n)
+    return f"{shown} {word}" if shown == "1" else f"{shown} {many or word + 's'}"
 
 
 def points_text(value: float) -> str:

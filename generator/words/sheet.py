@@ -14,7 +14,16 @@ from ..signals import (
 from ..trends import Trends
 from .figures import dates_text, regimens_text
 from .findings import Signal, adequate_trial_preface, adequate_trial_status, score_age, stood_out_harsh, stood_out_low
-from .numbers import break_words, days_text, duration_mean_text, format_day, join_words, lift_phrase, sessions_word
+from .numbers import (
+    break_words,
+    duration_mean_text,
+    format_day,
+    format_number,
+    join_words,
+    lift_phrase,
+    plural,
+    sessions_word,
+)
 
 # --------------------------------------------------------------------------- the checklists
 
@@ -154,8 +163,8 @@ def sheet_between(trends: Trends) -> list[str]:
     recent, previous = between.recent, between.previous
     if not between.change or recent.median is None or previous is None or previous.median is None:
         return []
-    return [f"My last sessions came every {days_text(recent.median)} days, {between.change} than the "
-            f"{days_text(previous.median)} days before."]
+    every = "every day" if format_number(recent.median) == "1" else f"every {plural(recent.median, 'day')}"
+    return [f"My last sessions came {every}, {between.change} than the {plural(previous.median, 'day')} before."]
 
 
 def sheet_state(trends: Trends) -> list[str]:

@@ -24,7 +24,6 @@ from .findings import interval_dates, lost_sentences, score_age, score_text, sto
 from .numbers import (
     based_on,
     break_words,
-    days_text,
     duration_basis,
     duration_mean_text,
     format_day,
@@ -184,14 +183,14 @@ def between_statement(trends: Trends) -> str:
         return ""
     text = (
         f"My last {plural(len(recent.days), 'session')} ({interval_dates(recent)}) came a median "
-        f"of {days_text(recent.median)} days after the one before"
+        f"of {plural(recent.median, 'day')} after the one before"
     )
     if recent.shortest != recent.longest:
         text += f" ({recent.shortest} to {recent.longest} days)"
     previous = between.previous
     if previous is not None and previous.median is not None:
         change = {"more often": ", more often than", "less often": ", less often than"}.get(between.change, ", about as often as")
-        text += f"{change} the {plural(len(previous.days), 'session')} before ({days_text(previous.median)} days)"
+        text += f"{change} the {plural(len(previous.days), 'session')} before ({plural(previous.median, 'day')})"
     return text + "."
 
 

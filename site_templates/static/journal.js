@@ -87,12 +87,9 @@
     // Keyboard users scroll it too: it takes the focus (arrow keys then scroll it).
     if (!box.hasAttribute("tabindex")) { box.setAttribute("tabindex", "0"); box.kjFocusable = true; }
     var room = box.scrollWidth - box.clientWidth;
-    // A chart too wide for the screen opens at its right end, the latest sessions, the
-    // first time it overflows; after that the reader scrolls it.
-    if (!box.kjPlaced && box.matches(".kj-chart-live")) {
-      box.kjPlaced = true;
-      box.scrollLeft = room;
-    }
+    // A chart too wide for the screen opens at its left edge, as a table does: its title, its
+    // y-axis and the start of its legend in view, which tell what the lines are; the reader
+    // scrolls on to the latest sessions.
     var left = box.scrollLeft;
     box.dataset.kjOverflow = left <= 1 ? "start" : left >= room - 1 ? "end" : "middle";
   }
