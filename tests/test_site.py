@@ -292,6 +292,28 @@ def test_no_line_about_left_out_entries_without_errors(example_site):
     assert "left out" not in text_of(article(page(example_site, "check-in.html")))
 
 
+def test_the_data_problems_page_names_the_left_out_files_and_puts_their_errors_first(tmp_path):
+    """With many warnings, the errors (what leaves an entry out) were at the very bottom, and
+    the box above did not say which files were left out."""
+    warned = GOOD.replace("date: 2026-06-01", "date: 2026-05-20").replace("mood_day7: 3\n", "")
+    entries = {"2026-05-20.yaml": warned, "2026-06-01.yaml": GOOD, "2026-06-08.yaml": BROKEN,
+               "2026-06-12.yaml": "date: 2026-06-12\ndose_mg: 75mg\nside_effects: [none, nausea]\n"}
+    project = write_project(tmp_path, entries)
+    assert build(project, "--lenient") == 0
+    problems = re.sub(r" ([.,])", r"\1", text_of(article(page(project / "site", "problems.html"))))  # links' ends
+    assert ("These files have errors, so the overview, trends and check-in sheet do not include them until "
+            "they are fixed: entries/2026-06-08.yaml and entries/2026-06-12.yaml.") in problems
+    lines = re.findall(r"entries/[\d-]+\.yaml:\d+:\d+ (warning )?", problems)
+    kinds = ["warning" if warning else "error" for warning in lines]
+    assert kinds == ["error", "error", "warning", "warning"], problems
+    # each left-out file under its own heading, its errors before its warnings, then the others
+    order = [problems.index(text) for text in (
+        "entries/2026-06-08.yaml (left out)", "pre_mood: 12 is out of range",
+        "entries/2026-06-12.yaml (left out)", "dose_mg:", '"none" is listed together with nausea',
+        "have warnings only", "entries/2026-05-20.yaml:")]
+    assert order == sorted(order), problems
+
+
 OUT_OF_RANGE = "is outside the dates the journal accepts (1980-01-01 to 2099-12-31)"
 
 
