@@ -73,7 +73,8 @@ def test_the_pages_naming_left_out_entries_pass_axe_in_both_schemes(browser, tmp
     project = write_project(tmp_path, {"2026-06-01.yaml": good, "2026-06-08.yaml": "date: 2026-06-08\ndose_mg: 75\npre_mood: 12\n",
                                        "2026-06-12.yaml": "date: 2026-06-31\ndose_mg: 75\n"})
     # the example's settings: its light and dark schemes
-    (project / "mkdocs.yml").write_text((REPO / "mkdocs.yml").read_text(encoding="utf-8").replace("docs_dir: site_templates/extra", "docs_dir: extra"), encoding="utf-8")
+    settings = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    (project / "mkdocs.yml").write_text(settings.replace("docs_dir: site_templates/extra", "docs_dir: extra"), encoding="utf-8")
     assert build(project, "--lenient") == 0
     context = browser.new_context(bypass_csp=True, service_workers="block")
     page = context.new_page()
