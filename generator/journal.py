@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .entries import DATE_RANGE, SCHEMA_PATH, Entry, assign_slugs, date_in_range, entry_template
+from .entries import DATE_RANGE, SCHEMA_PATH, Entry, assign_slugs, date_in_range, entry_template, parse_session_date
 from .problems import Problem, Severity, count_summary
 from .reading import MAX_FILE_BYTES, ReadEntry, clip, read_entry, too_large
 from .validation import Places, cross_entry_places, cross_entry_problems, date_after_today, entry_warnings, validate
@@ -42,6 +42,9 @@ class Journal:
     # Every entry file found, as (its real path, its name in messages), in the order found:
     # what else looks at the files (`journal check`'s schema lines) need not list them again.
     files: list[tuple[str, str]] = field(default_factory=list, repr=False)
+    # The day written in each entry file left out for its errors, by the file's name in
+    # messages, when that day could be read: what a page names a left-out session by.
+    error_days: dict[str, dt.date] = field(default_factory=dict, repr=False)
 
     @property
     def errors(self) -> list[Problem]:
@@ -325,6 +328,17 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+def written_day(value: object) -> dt.date | None:
+    """The day a `date:` value gives, as an entry would read it; None when it gives none
+    the journal accepts."""
+    try:
+        when = parse_session_date(value)
+    except ValueError:  # PydanticCustomError: not a date
+        return None
+    day = when.date() if isinstance(when, dt.datetime) else when
+    return day if isinstance(day, dt.date) and date_in_range(day) else None
+
+
 def load_journal(
     folder: Path | str, today: dt.date | str | None = None, base: Path | None = None, cache: EntryCache | None = None,
     providers: tuple[tuple[str, tuple[str, ...]], ...] = (), keep_originals: bool = False,
@@ -367,6 +381,10 @@ def _check_one(journal: Journal, checked: list[tuple[Entry, Places]], raw: bytes
     journal.files_read += 1
     journal.problems.extend(read.problems)
     journal.problems.extend(value_problems)
+    if entry is None and isinstance(read.data, dict) and "date" in read.data:
+        day = written_day(read.data["date"])  # the session's day, though its entry has errors
+        if day is not None:
+            journal.error_days[source] = day
     if entry is not None:
         # Only the places the checks across entries point at are needed from here on:
         # the rest is let go now, which with thousands of entries saves memory and time.
@@ -396,6 +414,7 @@ def _load_journal(folder: Path, today: dt.date | str | None, base: Path | None, 
     journal.problems.extend(cross_entry_problems(checked, journal.today, providers, ordered))
     failed = {p.source for p in journal.errors}
     journal.entries = [e for e, r in ordered if r.source not in failed]
+    journal.error_days.update((r.source, e.day) for e, r in ordered if r.source in failed)
     assign_slugs(journal.entries)
     journal.problems.sort(key=lambda p: (p.source, p.line, p.column, p.severity, p.message))
     return journal

@@ -177,6 +177,12 @@ class Report:
         """The entry files left out because of their errors (a lenient build)."""
         return self.journal.sources_with_errors
 
+    @property
+    def left_out_days(self) -> list[tuple[str, dt.date | None]]:
+        """`left_out`, each file with the day its entry gives (None when that could not be read)."""
+        days = self.journal.error_days
+        return [(source, days.get(source)) for source in self.left_out]
+
     def leaving_out_own_files(self, names: Sequence[str]) -> Report:
         """This report, for a site that left out the pages a person added by hand (a copy
         for a provider): a new report saying so; nothing is computed again."""

@@ -40,11 +40,20 @@ def sessions_by_month(trends: Trends) -> list[tuple[str, list[Any]]]:
 
 
 def problems_by_source(journal: Journal) -> OrderedDict[str, list[Problem]]:
-    """The journal's problems grouped by the file they are in, in the order found."""
+    """The journal's problems grouped by the file they are in: first the files with errors
+    (left out of the figures), each with its errors before its warnings, then the files with
+    warnings only; otherwise in the order found."""
     grouped: OrderedDict[str, list[Problem]] = OrderedDict()
     for problem in journal.problems:
         grouped.setdefault(problem.source, []).append(problem)
-    return grouped
+    for problems in grouped.values():
+        problems.sort(key=_warning_last)  # stable: each kind keeps its order
+    ordered = sorted(grouped.items(), key=lambda item: _warning_last(item[1][0]))
+    return OrderedDict(ordered)
+
+
+def _warning_last(problem: Problem) -> bool:
+    return problem.severity != "error"
 
 
 # --------------------------------------------------------------------------- the summary

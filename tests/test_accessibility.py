@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from accessibility import COLOUR_RULES, axe_violations, pages_to_inspect, to_dark
-from conftest import unzipped_bundle
+from conftest import REPO, build, unzipped_bundle, write_project
 
 pytestmark = pytest.mark.browser
 
@@ -64,6 +64,31 @@ def test_trends_with_its_chart_drawings_passes_axe_in_the_dark_scheme(browser, e
     assert page.evaluate("() => document.body.getAttribute('data-md-color-scheme')") == "slate"
     assert axe_violations(page, exclude=None) == []
     context.close()
+
+
+def test_the_pages_naming_left_out_entries_pass_axe_in_both_schemes(browser, tmp_path):
+    """A lenient build's check-in sheet (its line on the entries left out) and Data problems
+    (the files named in its box, its errors first), which the example never shows."""
+    good = "date: 2026-06-01\ndose_mg: 50\npre_mood: 3\npost_mood_2h: 5\n"
+    project = write_project(tmp_path, {"2026-06-01.yaml": good, "2026-06-08.yaml": "date: 2026-06-08\ndose_mg: 75\npre_mood: 12\n",
+                                       "2026-06-12.yaml": "date: 2026-06-31\ndose_mg: 75\n"})
+    # the example's settings: its light and dark schemes
+    settings = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    (project / "mkdocs.yml").write_text(settings.replace("docs_dir: site_templates/extra", "docs_dir: extra"), encoding="utf-8")
+    assert build(project, "--lenient") == 0
+    context = browser.new_context(bypass_csp=True, service_workers="block")
+    page = context.new_page()
+    failures = []
+    for name in ("check-in.html", "problems.html"):
+        page.goto((project / "site" / name).as_uri(), wait_until="load")
+        assert page.locator("#left-out" if name == "check-in.html" else ".admonition a").first.is_visible()
+        found = axe_violations(page)
+        to_dark(page)
+        found += [f"dark {v}" for v in axe_violations(page, COLOUR_RULES)]
+        if found:
+            failures.append(f"{name}: {found}")
+    context.close()
+    assert failures == []
 
 
 def test_long_pages_have_a_table_of_contents_and_a_skip_link(browser, example_site):

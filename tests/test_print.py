@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import zipfile
 
 import pytest
@@ -60,6 +61,40 @@ def test_check_in_sheet_with_both_notices_and_long_names_prints_on_one_page(page
     assert page.locator(".kj-agreed").inner_text().startswith("What we agreed")
     assert "Reassess the dose after" in page.locator(".kj-agreed").inner_text()
     page.emulate_media(media="screen")
+
+
+def test_a_lenient_check_in_sheet_names_the_entries_it_left_out_on_paper_too(page, worst_case, tmp_path):
+    """A typo in the newest entries the night before an appointment: the printed sheet says
+    which sessions are missing from it, after the safety notices, and still fits one page."""
+    project = tmp_path / "lenient"
+    shutil.copytree(worst_case, project, ignore=shutil.ignore_patterns("site", ".journal-cache"))
+    newest, before = project / "entries" / "2026-11-22.yaml", project / "entries" / "2026-11-19.yaml"
+    newest.write_text(newest.read_text(encoding="utf-8").replace("dose_mg: 150\n", "dose_mg: 150mg\n"), encoding="utf-8")
+    before.write_text(re.sub(r"(?m)^pre_mood: .*$", "pre_mood: 40", before.read_text(encoding="utf-8")), encoding="utf-8")
+    assert build(project, "--lenient") == 0
+    page.goto((project / "site" / "check-in.html").as_uri(), wait_until="load")
+    line = ("2 entries left out: 19 Nov 2026 and 22 Nov 2026 "
+            "have errors, so they are not in the figures or the table on this sheet until they are fixed.")
+    try:
+        page.emulate_media(media="print")
+        shown = " ".join(page.locator("#left-out").inner_text().split())
+        assert page.locator("#left-out").is_visible() and shown == line  # by day, without the screen's files and link
+        # after both safety notices, before the sessions' table
+        assert page.evaluate("""() => {
+            const line = document.querySelector('#left-out'), after = Node.DOCUMENT_POSITION_FOLLOWING;
+            return [...document.querySelectorAll('.kj-sheet .kj-signal')].every(n => n.compareDocumentPosition(line) & after)
+                && !!(line.compareDocumentPosition(document.querySelector('h2#recent')) & after);
+        }""")
+        for paper in ("A4", "Letter"):
+            pdf = page.pdf(format=paper)
+            (OUTPUT / "screenshots").mkdir(parents=True, exist_ok=True)
+            (OUTPUT / "screenshots" / f"check-in-left-out-{paper}.pdf").write_bytes(pdf)
+            assert len(pdf_pages(pdf)) == 1, paper
+    finally:
+        page.emulate_media(media="screen")
+    on_screen = " ".join(page.locator("#left-out").inner_text().split())
+    assert on_screen.startswith("2 entries left out: 19 Nov 2026 (entries/2026-11-19.yaml) and 22 Nov 2026 (entries/2026-11-22.yaml) have errors")
+    assert on_screen.endswith("Data problems says what to fix.")
 
 
 def test_check_in_sheet_talking_points_are_short_sentences_without_brackets(page, worst_case, example_site):

@@ -75,6 +75,7 @@ def test_serve_rebuilds_when_an_entry_or_a_template_changes(tmp_path: Path):
 BROKEN = "date: 2026-06-08\ndose_mg: 75\npre_mood: 12\nprovider: Broken Clinic\n"
 FIXED = BROKEN.replace("pre_mood: 12", "pre_mood: 2")
 LOCATED = "entries/2026-06-08.yaml:3:11: pre_mood: 12 is out of range (1-10)"
+SHEET_LINE = "<strong>1 entry left out:</strong> 8 Jun 2026"
 
 
 def _start(project: Path, log: Path) -> tuple[subprocess.Popen, int]:
@@ -146,15 +147,19 @@ def test_serve_shows_an_entry_error_at_once_and_recovers_when_it_is_fixed(tmp_pa
     try:
         page = _until(port, "/sessions/2026-06-01.html", process, lambda body: "First Clinic" in body)
         assert LOCATED in page and "Left out of this preview until fixed" in page
+        # the check-in sheet says so itself, where the banner does not print
+        assert SHEET_LINE in _until(port, "/check-in.html", process, lambda body: SHEET_LINE in body)
         entry.write_text(FIXED, encoding="utf-8")
         page = _until(port, "/", process, lambda body: LOCATED not in body)
         assert "Left out of this preview" not in page
+        assert 'id="left-out"' not in _until(port, "/check-in.html", process, lambda body: LOCATED not in body)
         assert "Broken Clinic" in _until(port, "/sessions/2026-06-08.html", process, lambda body: "Broken Clinic" in body)
 
         entry.write_text(BROKEN, encoding="utf-8")
         # every page names the error at the top, and the Data problems page lists it
         for path in ("/", "/trends.html", "/sessions/2026-06-01.html", "/problems.html"):
             assert LOCATED in _until(port, path, process, lambda body: LOCATED in body)
+        assert SHEET_LINE in _until(port, "/check-in.html", process, lambda body: LOCATED in body)
         printed = log.read_text(encoding="utf-8")
         assert printed.count(LOCATED) >= 2  # the terminal says it too, on each build with the error
         assert "--lenient" not in printed  # never the advice for a build

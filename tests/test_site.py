@@ -259,6 +259,64 @@ def test_a_lenient_build_lists_the_broken_entry_and_leaves_it_out(tmp_path, caps
     assert "1 Jun 2026" in sessions and "8 Jun 2026" not in sessions
 
 
+def test_a_lenient_check_in_sheet_names_the_entries_it_leaves_out(tmp_path):
+    """The check-in sheet goes to the prescriber: the newest sessions left out for a typo must
+    be named on it (by day, else by file), not just missing from its figures and its table."""
+    entries = {
+        "2026-06-01.yaml": GOOD,
+        "2026-06-08.yaml": BROKEN,  # its day can be read
+        "2026-06-12.yaml": "date: 2026-06-31\ndose_mg: 75\n",  # its day cannot: named by its file
+    }
+    project = write_project(tmp_path, entries)
+    assert build(project, "--lenient") == 0
+    sheet = text_of(article(page(project / "site", "check-in.html")))
+    line = ("2 entries left out: 8 Jun 2026 (entries/2026-06-08.yaml) and entries/2026-06-12.yaml have errors, "
+            "so they are not in the figures or the table on this sheet until they are fixed.")
+    assert line in sheet
+    assert "from 1 journal entry " in sheet  # the two left out are not counted as used
+    assert sheet.index("Prepared") < sheet.index(line) < sheet.index("Recent sessions")
+    recent = sheet[sheet.index("Recent sessions"):]
+    assert "1 Jun 2026" in recent and "8 Jun 2026" not in recent
+    # one entry left out, and the safety notice still first: the line comes after it
+    project = write_project(tmp_path / "one", {
+        "2026-06-01.yaml": GOOD + "scores:\n  phq9: [1, 2, 1, 2, 1, 2, 1, 1, 2]\n", "2026-06-08.yaml": BROKEN,
+    })
+    assert build(project, "--lenient") == 0
+    markup = article(page(project / "site", "check-in.html"))
+    sheet = text_of(markup)
+    line = ("1 entry left out: 8 Jun 2026 (entries/2026-06-08.yaml) has errors, "
+            "so it is not in the figures or the table on this sheet until it is fixed.")
+    assert line in sheet
+    assert markup.index('class="admonition danger kj-signal"') < markup.index('id="left-out"')
+
+
+def test_no_line_about_left_out_entries_without_errors(example_site):
+    assert 'id="left-out"' not in page(example_site, "check-in.html")
+    assert "left out" not in text_of(article(page(example_site, "check-in.html")))
+
+
+def test_the_data_problems_page_names_the_left_out_files_and_puts_their_errors_first(tmp_path):
+    """With many warnings, the errors (what leaves an entry out) were at the very bottom, and
+    the box above did not say which files were left out."""
+    warned = GOOD.replace("date: 2026-06-01", "date: 2026-05-20").replace("mood_day7: 3\n", "")
+    entries = {"2026-05-20.yaml": warned, "2026-06-01.yaml": GOOD, "2026-06-08.yaml": BROKEN,
+               "2026-06-12.yaml": "date: 2026-06-12\ndose_mg: 75mg\nside_effects: [none, nausea]\n"}
+    project = write_project(tmp_path, entries)
+    assert build(project, "--lenient") == 0
+    problems = re.sub(r" ([.,])", r"\1", text_of(article(page(project / "site", "problems.html"))))  # links' ends
+    assert ("These files have errors, so the overview, trends and check-in sheet do not include them until "
+            "they are fixed: entries/2026-06-08.yaml and entries/2026-06-12.yaml.") in problems
+    lines = re.findall(r"entries/[\d-]+\.yaml:\d+:\d+ (warning )?", problems)
+    kinds = ["warning" if warning else "error" for warning in lines]
+    assert kinds == ["error", "error", "warning", "warning"], problems
+    # each left-out file under its own heading, its errors before its warnings, then the others
+    order = [problems.index(text) for text in (
+        "entries/2026-06-08.yaml (left out)", "pre_mood: 12 is out of range",
+        "entries/2026-06-12.yaml (left out)", "dose_mg:", '"none" is listed together with nausea',
+        "have warnings only", "entries/2026-05-20.yaml:")]
+    assert order == sorted(order), problems
+
+
 OUT_OF_RANGE = "is outside the dates the journal accepts (1980-01-01 to 2099-12-31)"
 
 
