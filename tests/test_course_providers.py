@@ -346,3 +346,15 @@ def test_a_new_prescriber_restarting_at_a_third_of_the_dose_ticks_the_red_flag()
     same = rendered(restart_after_break(new_provider=RIVERSIDE))
     assert "Your journal does not show this: no new prescriber's first session is at half" in same["checklists"]
     assert "A new prescriber started" not in same["overview"] + same["summary"]
+
+
+def test_weeks_without_a_session_are_said_on_the_overview_and_the_check_in_sheet_too():
+    """Only the export's summary said how long it has been since the last session; a person
+    opening the overview, or a prescriber reading the check-in sheet, should see it too."""
+    days = ["2026-09-01", "2026-09-08", "2026-09-15", "2026-10-06"]  # the last 56 days before TODAY
+    pages = rendered([entry(day, 150, 4, 7, 6, 5, 5) for day in days])
+    assert "1 Sep 2026 to 6 Oct 2026; no session for 56 days now" in pages["overview"]
+    assert "· no session for 56 days now" in pages["check-in"]
+    assert "no session for 56 days now" in pages["summary"]
+    recent = rendered([entry(day, 150, 4, 7, 6, 5, 5) for day in ("2026-11-10", "2026-11-17", "2026-11-24")])
+    assert not any("no session for" in recent[name] for name in ("overview", "check-in", "summary"))
