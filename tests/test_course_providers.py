@@ -42,6 +42,7 @@ def rendered(entries, settings: Settings = Settings()) -> dict[str, Any]:
         "overview": text(pages["index.md"].html), "check-in": text(pages["check-in.md"].html),
         "checklists": text(pages["checklists.md"].html), "about": text(pages["about.md"].html),
         "summary": text(summary), "trends": trends, "analysis": report.analysis,
+        "trends page": text(pages["trends.md"].html),
     }
 
 
@@ -358,3 +359,14 @@ def test_weeks_without_a_session_are_said_on_the_overview_and_the_check_in_sheet
     assert "no session for 56 days now" in pages["summary"]
     recent = rendered([entry(day, 150, 4, 7, 6, 5, 5) for day in ("2026-11-10", "2026-11-17", "2026-11-24")])
     assert not any("no session for" in recent[name] for name in ("overview", "check-in", "summary"))
+
+
+def test_dissociation_by_dose_names_the_levels_met_and_no_zero_counts():
+    """Trends and the summary list the dissociation of each dose alike: the levels recorded,
+    with their counts, and never 'strong 0' beside them."""
+    days = ["2026-09-01", "2026-09-08", "2026-09-15"]
+    felt = ["mild", "moderate", "mild"]
+    pages = rendered([entry(day, 150, 4, 7, 6, 5, 5, dissociation=level) for day, level in zip(days, felt)])
+    for name in ("trends page", "summary"):
+        assert "mild 2, moderate 1" in pages[name], name
+        assert " 0," not in pages[name] and "strong 0" not in pages[name] and "none 0" not in pages[name], name
