@@ -300,6 +300,11 @@ def adequate_trial_without_benefit(trends: Trends) -> Finding | None:
     run = trends.current_run
     if not trends.adequate_trial_reached or trends.current_dose is None:
         return None
+    if trends.current_run_left_out:
+        # A copy from `since` on that holds only the last part of the time at this dose: a
+        # trial is judged over all of it, never over the part a date happens to cut (whose
+        # verdict would change with the date chosen). The person's own report judges it.
+        return None
     mean, n = mean_and_count(s.lift for s in run)
     if mean is None or n < settings.adequate_trial:
         return None
@@ -616,8 +621,9 @@ def score_age_weeks(q: Questionnaire, today: date) -> int | None:
 @dataclass(frozen=True)
 class TrialState:
     """Where the current dose stands against `adequate_trial_without_benefit`. state: "none" (no
-    session), "fires", "not_reached" (too few sessions), "too_few_known" (too few known lifts:
-    n), or "judged" (mean over n, against before_mean over before_n at the run before)."""
+    session), "fires", "not_reached" (too few sessions), "partial" (a copy from `since` on holds
+    only part of the time at this dose), "too_few_known" (too few known lifts: n), or "judged"
+    (mean over n, against before_mean over before_n at the run before)."""
 
     state: str
     run: list[SessionFigures] = field(default_factory=list)
@@ -640,6 +646,8 @@ def adequate_trial_state(trends: Trends) -> TrialState:
     if not trends.adequate_trial_reached:
         return TrialState("not_reached", run)
     mean, n = mean_and_count(s.lift for s in run)
+    if trends.current_run_left_out:  # a copy holding only part of the time at this dose
+        return TrialState("partial", run, n)
     if mean is None or n < settings.adequate_trial:
         return TrialState("too_few_known", run, n)
     before = previous_dose_run(trends)

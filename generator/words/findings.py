@@ -425,14 +425,7 @@ def adequate_trial_without_benefit_words(trends: Trends, f: TrialWithoutBenefit)
     mean, n, before = f.mean, f.n, f.before
     dose = current_dose_text(trends)
 
-    def opening(v: Voice) -> str:
-        if trends.current_run_left_out and trends.covers_from is not None:  # a copy from `since` on
-            return (
-                f"After {sessions_word(trends.sessions_at_current_dose)} at {dose} (since "
-                f"{format_day(trends.current_dose_since)}), {v.the} average lift two hours after a session, over "
-                f"the {len(run)} in this export (from {format_day(trends.covers_from)} on), is "
-                f"{points_text(mean)} ({based_on(n)})"
-            )
+    def opening(v: Voice) -> str:  # never in a copy holding part of the run (see the signal)
         return (
             f"After {sessions_word(len(run))} at {dose} (since {format_day(run[0].day)}), {v.the} average "
             f"lift two hours after a session is {points_text(mean)} ({based_on(n)})"
@@ -473,17 +466,18 @@ def adequate_trial_status(trends: Trends) -> str:
         return ""
     run, n = state.run, state.n
     dose = current_dose_text(trends)
-    cut = trends.current_run_left_out > 0 and trends.covers_from is not None  # a copy from `since` on
     if state.state == "not_reached":
         return (
             f"{dose} has had {sessions_word(trends.sessions_at_current_dose)} so far, fewer than the "
             f"{settings.adequate_trial} of an adequate trial."
         )
-    if state.state == "too_few_known" and cut:
+    if state.state == "partial":
+        assert trends.covers_from is not None
         return (
-            f"this export (from {format_day(trends.covers_from)} on) holds {sessions_word(len(run))} at {dose}, "
-            f"{n} with a known lift, fewer than the {settings.adequate_trial} needed to judge the trial; you have had "
-            f"{sessions_word(trends.sessions_at_current_dose)} at it since {format_day(trends.current_dose_since)}."
+            f"this export (from {format_day(trends.covers_from)} on) holds {len(run)} of the "
+            f"{sessions_word(trends.sessions_at_current_dose)} at {dose} since "
+            f"{format_day(trends.current_dose_since)}, and a trial is judged over all of its sessions, not over "
+            "the part a date cuts off."
         )
     if state.state == "too_few_known":
         return (
@@ -491,13 +485,9 @@ def adequate_trial_status(trends: Trends) -> str:
             f"{settings.adequate_trial} needed to judge the trial."
         )
     mean = state.mean
-    if cut:
-        basis = (f"{sessions_word(n)} in this export (from {format_day(trends.covers_from)} on; you have had "
-                 f"{sessions_word(trends.sessions_at_current_dose)} at it since {format_day(trends.current_dose_since)})")
-    else:
-        basis = f"{sessions_word(n)} (since {format_day(run[0].day)})"
+    basis = f"{sessions_word(n)} (since {format_day(run[0].day)})"  # the whole run: "partial" is said above
     declined = benefit_declining(trends)
-    if declined is None or cut:
+    if declined is None:
         status = f"at {dose} your average lift is {points_text(mean)} over {basis}"
     else:
         status = f"over all your time at {dose} your average lift is {points_text(mean)} over {basis}"
@@ -530,8 +520,12 @@ def adequate_trial_preface(trends: Trends) -> str:
     """What the checklist says before `adequate_trial_status` when the item is not ticked:
     "" for the usual "Your journal does not show this"; "Not on average at this dose" when
     the benefit has declined at the current dose lately, so that the item never reads "not
-    shown" under a ticked decline at the same dose."""
-    if adequate_trial_state(trends).state == "judged" and benefit_declining(trends) is not None:
+    shown" under a ticked decline at the same dose; "Not judged in this export" in a copy that
+    holds only part of the time at the current dose."""
+    state = adequate_trial_state(trends).state
+    if state == "partial":
+        return "Not judged in this export"
+    if state == "judged" and benefit_declining(trends) is not None:
         return "Not on average at this dose"
     return ""
 
