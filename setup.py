@@ -85,7 +85,10 @@ class build_py_with_made_files(build_py):
         if done.returncode == TEMPLATES_SKIPPED:
             self.warn(done.stderr.strip())
         elif done.returncode != 0:
-            raise RuntimeError(f"recording the compiled templates failed:\n{done.stdout}{done.stderr}")
+            # Only a speed-up: a package without it compiles the templates at a journal's first
+            # build. The tests fail when an editable install or a wheel lacks it.
+            path.unlink(missing_ok=True)
+            self.warn(f"compiled templates not shipped: recording them failed:\n{done.stdout}{done.stderr}")
         else:
             self.announce(done.stdout.strip(), level=2)
 
