@@ -27,11 +27,13 @@ import datetime as dt
 import enum
 import functools
 import hashlib
+import importlib.util
 import inspect
 import json
 import logging
 import marshal
 import os
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -82,7 +84,7 @@ class KeptTemplateCode(BytecodeCache):
 
     def get_bucket(self, environment: Environment, name: str, filename: str | None, source: str) -> Bucket:
         compiled_by = _compiled_by(environment, name)
-        key = DrawingCache.key("template", f"{name}\n{filename}\n{compiled_by}\njinja2 {_jinja_version()}")
+        key = DrawingCache.key("template", f"{name}\n{filename}\n{compiled_by}\n{_compiler_versions()}")
         bucket = _Bucket(environment, key, self.get_source_checksum(source))
         bucket.shipped_key, bucket.filename = _shipped_key(name, compiled_by), filename
         self.load_bytecode(bucket)
@@ -195,17 +197,20 @@ def _shipped_key(name: str, compiled_by: str) -> str:
     """A template's key in the shipped set: what decides its code besides its source (whose
     checksum Jinja's bucket holds), and no path, as the package is installed elsewhere than
     it was built."""
-    return hashlib.sha256(f"{name}\n{compiled_by}\njinja2 {_jinja_version()}".encode()).hexdigest()
+    return hashlib.sha256(f"{name}\n{compiled_by}\n{_compiler_versions()}".encode()).hexdigest()
 
 
 @functools.cache
-def _jinja_version() -> str:
-    # Jinja's bucket checks Python's version and its own bytecode format, not its release: a
-    # new Jinja may compile the same source differently with the same format.
+def _compiler_versions() -> str:
+    # Jinja's bucket checks Python's major and minor version and its own bytecode format, not
+    # its release: a new Jinja may compile the same source differently with the same format.
+    # Nor the interpreter (PyPy 3.11 reads CPython 3.11's version) or a pre-release's bytecode
+    # within a minor version: the cache tag and the bytecode's magic number tell them apart.
     try:
-        return version("jinja2")
+        jinja = version("jinja2")
     except PackageNotFoundError:  # pragma: no cover - a dependency of the package
-        return "?"
+        jinja = "?"
+    return f"jinja2 {jinja} {sys.implementation.cache_tag} {importlib.util.MAGIC_NUMBER.hex()}"
 
 
 def _located(code: CodeType, filename: str) -> CodeType:

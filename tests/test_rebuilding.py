@@ -277,12 +277,24 @@ def test_an_edited_template_renders_its_new_text(tmp_path, compiled):
 
 
 def _another_jinja(monkeypatch, env):
-    monkeypatch.setattr(rebuilding, "_jinja_version", lambda: "3.1.99")
+    monkeypatch.setattr(rebuilding, "_compiler_versions", lambda: "3.1.99")
 
 
 def _another_python(monkeypatch, env):
     # Jinja's bucket starts with its format and Python's version; code for another is refused
     monkeypatch.setattr(jinja2.bccache, "bc_magic", jinja2.bccache.bc_magic + b"another")
+
+
+def _another_interpreter(monkeypatch, env):
+    # another implementation or bytecode within the same Python version (PyPy 3.11, a
+    # pre-release): Jinja's own check sees only the major and minor version
+    import importlib.util
+    import sys
+
+    monkeypatch.setattr(sys.implementation, "cache_tag", "pypy311")
+    monkeypatch.setattr(importlib.util, "MAGIC_NUMBER", b"\x00\x00\r\n")
+    rebuilding._compiler_versions.cache_clear()
+    monkeypatch.setattr(rebuilding, "_compiler_versions", rebuilding._compiler_versions.__wrapped__)
 
 
 @pytest.mark.parametrize("change", [
@@ -291,7 +303,9 @@ def _another_python(monkeypatch, env):
     lambda monkeypatch, env: setattr(env, "autoescape", False),
     _another_jinja,
     _another_python,
-], ids=["another filter", "another whitespace setting", "another escaping", "another Jinja", "another Python"])
+    _another_interpreter,
+], ids=["another filter", "another whitespace setting", "another escaping", "another Jinja", "another Python",
+        "another interpreter"])
 def test_code_shipped_for_another_environment_jinja_or_python_is_not_used(tmp_path, monkeypatch, compiled, change):
     env = page_environment(installed(tmp_path, SHOUTING), KeptTemplateCode())
     change(monkeypatch, env)
@@ -320,7 +334,7 @@ def test_a_template_not_shipped_is_kept_in_the_journals_cache_and_nothing_in_the
     assert [p.name.split("-")[0] for p in store.folder.iterdir()] == ["template"]
     assert sorted(p.name for p in package.iterdir()) == before
     # a new Jinja (whose security fixes may be in the code it compiles) does not take it
-    monkeypatch.setattr(rebuilding, "_jinja_version", lambda: "3.1.99")
+    monkeypatch.setattr(rebuilding, "_compiler_versions", lambda: "3.1.99")
     assert page_environment(folder, KeptTemplateCode(store)).get_template("page.html").render(name="a") == "My own a"
     assert compiled == ["page.html", "page.html"]
 
