@@ -70,6 +70,10 @@ def test_summary_opens_from_disk_with_its_charts_and_no_script(offline, example_
         return text.left - box.left - (box.right - text.right);
     })""")
     assert len(gaps) == 9 and all(abs(gap) <= 1 for gap in gaps), gaps
+    # On screen too, every table stays inside the text column (cells wrap, as on paper)
+    wider = page.eval_on_selector_all("table", """tables => tables.map(t => [t.closest('section') ? t.closest('section').id : '',
+        Math.round(t.getBoundingClientRect().right - document.body.getBoundingClientRect().right)]).filter(([, over]) => over > 0)""")
+    assert wider == [], wider
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "summary.png"), full_page=True)
     assert outside == [] and errors == []
