@@ -370,3 +370,14 @@ def test_dissociation_by_dose_names_the_levels_met_and_no_zero_counts():
     for name in ("trends page", "summary"):
         assert "mild 2, moderate 1" in pages[name], name
         assert " 0," not in pages[name] and "strong 0" not in pages[name] and "none 0" not in pages[name], name
+
+
+def test_the_check_in_sheet_gives_the_year_of_a_score_from_another_year():
+    """The printed sheet shortens dates to '19 Nov'; a questionnaire score from an earlier
+    year must not read as this year's (a GAD-7 of 3 'on 26 Jun' years ago, say)."""
+    from builders import entry as make
+
+    old = make("2025-06-26", 150, 4, 7, 6, 5, 5, scores={"phq9": 6})
+    recent = [make(day, 150, 4, 7, 6, 5, 5, scores={"phq9": 9}) for day in ("2026-11-10", "2026-11-17", "2026-11-24")]
+    sheet = rendered([old, *recent])["check-in"]
+    assert "My PHQ-9 score went from 6 on 26 Jun 2025 to 9 on 24 Nov." in sheet, sheet

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
@@ -105,7 +106,7 @@ def sheet_statements(trends: Trends) -> dict[str, list[str]]:
     efficacy = [f"{owner} {sessions_word(recent.sessions)} were at {regimens_text(trends, recent.entries)}, {dates_text(recent)}."]
     cut = restart_cut(trends)
     if cut is not None:  # the windows stop at the last break: say so
-        efficacy.append(f"They count only from my restart on {format_day(cut.end, False)}, after a {break_words(cut.days)} break.")
+        efficacy.append(f"They count only from my restart on {_sheet_day(cut.end, trends.today)}, after a {break_words(cut.days)} break.")
     if previous is not None and not w.same_dose:
         efficacy.append(f"The {sessions_word(previous.sessions)} before were at {regimens_text(trends, previous.entries)}.")
     if recent.mean_lift is None:
@@ -148,9 +149,9 @@ def sheet_statements(trends: Trends) -> dict[str, list[str]]:
         side_effects.append("Dissociation: " + join_words([f"{lv} in {levels[lv]}" for lv in order if lv in levels]) + ".")
     for o in stood_out(trends):
         if o.low:
-            efficacy.append(f"{format_day(o.session.day, False)} stood out: {stood_out_low(o)}.")
+            efficacy.append(f"{_sheet_day(o.session.day, trends.today)} stood out: {stood_out_low(o)}.")
         if o.harsh:
-            side_effects.append(f"{format_day(o.session.day, False)} went badly: {stood_out_harsh(o)}.")
+            side_effects.append(f"{_sheet_day(o.session.day, trends.today)} went badly: {stood_out_harsh(o)}.")
     bearable = {level: sum(f.entry.tolerability == level for f in recent.entries) for level in TOLERABILITY_LEVELS}
     if any(bearable.values()):
         side_effects.append("How bearable they were: " + join_words([f"{lv} in {n}" for lv, n in bearable.items() if n]) + ".")
@@ -167,6 +168,12 @@ def sheet_between(trends: Trends) -> list[str]:
     return [f"My last sessions came {every}, {between.change} than the {plural(previous.median, 'day')} before."]
 
 
+def _sheet_day(day: dt.date, today: dt.date) -> str:
+    """A day on the sheet: '19 Nov' this year, '26 Jun 2022' another (the sheet is short, but
+    a score from years ago must never read as this year's)."""
+    return format_day(day, day.year != today.year)
+
+
 def sheet_state(trends: Trends) -> list[str]:
     """How I have been between sessions, in the sheet's short sentences: my mood right
     before sessions, recent against before, and my questionnaire scores."""
@@ -179,11 +186,11 @@ def sheet_state(trends: Trends) -> list[str]:
     for q in (trends.phq9, trends.gad7):
         if len(q.points) > 1:
             first, latest = q.points[0], q.points[-1]
-            said.append(f"My {q.name} score went from {first.total} on {format_day(first.day, False)} "
-                        f"to {latest.total} on {format_day(latest.day, False)}.")
+            said.append(f"My {q.name} score went from {first.total} on {_sheet_day(first.day, trends.today)} "
+                        f"to {latest.total} on {_sheet_day(latest.day, trends.today)}.")
             worse = q.worse
             if worse is not None and worse.lowest is not first:
-                said.append(f"It was {worse.lowest.total} at its lowest, on {format_day(worse.lowest.day, False)}.")
+                said.append(f"It was {worse.lowest.total} at its lowest, on {_sheet_day(worse.lowest.day, trends.today)}.")
             if worse is not None and worse.response_lost:
                 said.append("It no longer meets the response I had reached.")
             if worse is not None and worse.remission_lost:
