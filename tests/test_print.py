@@ -142,6 +142,7 @@ def test_summary_on_letter_ends_with_more_than_the_provider_key(page, example_ex
     from conftest import unzipped_bundle
 
     summary = unzipped_bundle(example_export) / "summary.html"
+    page.emulate_media(media="print")  # as printing is: the page is shared, and a test before may have left "screen"
     page.goto(summary.as_uri(), wait_until="load")
     pdf = page.pdf(format="Letter", prefer_css_page_size=False)
     last = len(pdf_pages(pdf)) - 1
