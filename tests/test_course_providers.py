@@ -228,6 +228,8 @@ def test_a_route_change_starts_a_new_run_at_the_same_mg():
     assert "Current dose 200 mg intranasal 4 sessions at this dose; an adequate trial" in overview
     assert "current dose 200 mg intranasal, 4 sessions at it" in checkin
     assert "Current dose 200 mg intranasal since 13 Oct 2026: 4 sessions" in summary
+    # each session row of the sheet names its route, as written (not guessed when missing)
+    assert "27 Oct 2026 7 200 mg (route not recorded) 4 5" in checkin and "29 Sep 2026 7 200 mg sublingual 4 8" in checkin
     for name, page in pages.items():
         if name not in ("trends", "analysis"):
             assert "throughout" not in page and "at the same dose" not in page.replace(
