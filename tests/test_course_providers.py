@@ -383,3 +383,12 @@ def test_the_check_in_sheet_gives_the_year_of_a_score_from_another_year():
     recent = [make(day, 150, 4, 7, 6, 5, 5, scores={"phq9": 9}) for day in ("2026-11-10", "2026-11-17", "2026-11-24")]
     sheet = rendered([old, *recent])["check-in"]
     assert "My PHQ-9 score went from 6 on 26 Jun 2025 to 9 on 24 Nov." in sheet, sheet
+
+
+def test_a_journal_of_one_session_never_says_last_1_sessions():
+    pages = rendered([entry("2026-11-24", 150, 4, 7, 6, 5, 5)])
+    for name in ("check-in", "trends page"):
+        assert "last 1 session" not in pages[name].lower(), name
+    assert "Last 1 sessions" not in pages["summary"] and "last 1 sessions" not in pages["overview"]
+    assert "Benefit, the one session" in pages["overview"]
+    assert "Right before my one session, my mood averaged 4.0 of 10." in pages["check-in"]

@@ -180,7 +180,8 @@ def sheet_state(trends: Trends) -> list[str]:
     said = []
     m = trends.mood_before
     if m.recent_mean is not None:
-        said.append(f"Right before my last {sessions_word(len(m.recent))}, my mood averaged {m.recent_mean:.1f} of 10.")
+        which = "my one session" if len(m.recent) == 1 else f"my last {sessions_word(len(m.recent))}"
+        said.append(f"Right before {which}, my mood averaged {m.recent_mean:.1f} of 10.")
         if m.previous_mean is not None:
             said.append(f"Over the {sessions_word(len(m.previous))} before, it averaged {m.previous_mean:.1f}.")
     for q in (trends.phq9, trends.gad7):
