@@ -89,14 +89,19 @@ def calendar_ics(pending: Iterable[FollowUp], name: str) -> bytes:
             event.add("dtstart", f.day)
             event.add("dtend", f.day + dt.timedelta(days=1))
         event.add("summary", f"Journal: {f.what} (session of {format_day(session, with_year=False)})")
-        event.add("description", f"Open {file} in your journal's entries folder and fill in {f.field}: "
-                                 "your mood from 1 (worst) to 10 (best).")
+        description = f"Open {file} in your journal's entries folder and fill in {f.field}: your mood from 1 (worst) to 10 (best)."
+        timeless_2h = f.field == "post_mood_2h" and f.at is None
+        if timeless_2h:
+            description += (" The entry gives the session no time, so this reminder has no alarm: write the time "
+                            "in its date (2026-04-02 18:30) for one two hours after the session.")
+        event.add("description", description)
         event.add("transp", "TRANSPARENT")  # a reminder, not a busy time
-        alarm = Alarm()
-        alarm.add("action", "DISPLAY")
-        alarm.add("description", f"Journal: {f.what}")
-        alarm.add("trigger", dt.timedelta(0) if f.at is not None else dt.timedelta(hours=REMINDER_HOUR))
-        event.add_component(alarm)
+        if not timeless_2h:  # an alarm at 9:00 for a mood two hours after a session of unknown time: wrong either way
+            alarm = Alarm()
+            alarm.add("action", "DISPLAY")
+            alarm.add("description", f"Journal: {f.what}")
+            alarm.add("trigger", dt.timedelta(0) if f.at is not None else dt.timedelta(hours=REMINDER_HOUR))
+            event.add_component(alarm)
         calendar.add_component(event)
     ical: bytes = calendar.to_ical()
     return ical

@@ -126,3 +126,22 @@ def test_check_reads_the_providers_setting_of_journal_yml(tmp_path, capsys):
     (tmp_path / "journal.yml").write_text('providers:\n  "Dr. Amara Osei": ["Dr. A. Osei"]\n', encoding="utf-8")
     run_in(tmp_path, "check")
     assert "may be one prescriber" not in capsys.readouterr().out
+
+
+def test_a_session_without_a_time_gets_no_alarm_for_its_two_hour_mood(tmp_path):
+    """Its time unknown, an alarm at 9:00 for the mood two hours after it is wrong either way
+    (long past, or before an evening session): the day's note stays, without an alarm, and
+    says how to get one. A session with a time keeps its alarm, and every later follow-up too."""
+    from generator.journal import load_journal
+    from generator.reminders import calendar_ics, pending_follow_ups
+
+    (tmp_path / "2026-04-11.yaml").write_text("date: 2026-04-11\ndose_mg: 100\n", encoding="utf-8")
+    (tmp_path / "2026-04-10.yaml").write_text("date: 2026-04-10 23:30\ndose_mg: 100\n", encoding="utf-8")
+    journal = load_journal(tmp_path, "2026-04-11")
+    assert journal.errors == []
+    events = {str(e["uid"]): e for e in Calendar.from_ical(calendar_ics(pending_follow_ups(journal.entries, journal.today), "Mine")).walk("VEVENT")}
+    untimed = events["2026-04-11-post_mood_2h@ketamine-journal"]
+    assert untimed.walk("VALARM") == [] and "write the time in its date (2026-04-02 18:30)" in str(untimed["description"])
+    timed = events["2026-04-10-post_mood_2h@ketamine-journal"]
+    assert len(timed.walk("VALARM")) == 1 and str(timed["dtstart"].dt) == "2026-04-11 01:30:00"
+    assert all(len(e.walk("VALARM")) == 1 for uid, e in events.items() if "post_mood_2h" not in uid)
