@@ -142,3 +142,56 @@ def test_how_often_sessions_take_place_is_not_averaged_across_a_break():
     said = pages["overview"].split("How often:", 1)[1].split("How well it works:", 1)[0]
     assert "126" not in said and "median of 7 days" in said
     assert "7 Sep" in said and "May" not in said  # only the sessions since the restart
+
+
+
+def sessions_every(days: int, count: int, last: dt.date, scores: dict[int, dict]) -> list:
+    """`count` sessions `days` apart up to `last`, mood 5 -> 8; `scores`: session index (from
+    the end: -1 is the last) -> its scores."""
+    return [entry((last - dt.timedelta(days=days * (count - 1 - i))).isoformat(), 150, 5, 8,
+                  **({"scores": scores[i - count]} if i - count in scores else {}))
+            for i in range(count)]
+
+
+def test_a_low_questionnaire_score_years_ago_does_not_make_a_falling_score_a_rise():
+    # 80 sessions 3 weeks apart (no break) from 2022 to 24 Nov 2026; GAD-7 3 in 2022, then
+    # over the last year 9 10 12 13 13 11 8 7: falling. Against the 3 of 2022 the 7 would be
+    # a rise into a more severe band; against the last 12 months it is not.
+    scores = {-77: {"gad7": 3}, -22: {"gad7": 6}}
+    scores |= {-8 + i: {"gad7": g} for i, g in enumerate([9, 10, 12, 13, 13, 11, 8, 7])}
+    entries = sessions_every(21, 80, D(2026, 11, 24), scores)
+    assert entries[-77].day.year == 2022
+    pages = rendered(entries)
+    for name, page in pages.items():
+        assert "GAD-7 score has risen" not in page, name
+        assert "GAD-7 score rose" not in page, name
+    assert "My GAD-7 score went from 3 (minimal)" in pages["overview"]  # the old low is still shown
+    assert "its lowest since" not in pages["check-in"]
+
+
+def test_a_rise_is_judged_against_the_lowest_score_of_the_last_12_months():
+    # GAD-7 2 in 2024 (more than 12 months before the latest), 4 on 21 Jul 2026, 10 on 24 Nov 2026
+    scores = {-40: {"gad7": 2}, -9: {"gad7": 6}, -7: {"gad7": 4}, -4: {"gad7": 7}, -1: {"gad7": 10}}
+    entries = sessions_every(21, 40, D(2026, 11, 24), scores)
+    assert entries[0].day.year == 2024 and entries[-7].day == D(2026, 7, 21)
+    pages = rendered(entries)
+    assert ("Your GAD-7 score rose from 4 (minimal) on 21 Jul 2026, its lowest since 24 Nov 2025, "
+            "to 10 (moderate) on 24 Nov 2026.") in pages["overview"]
+    assert "GAD-7 score has risen" in pages["summary"]
+    assert ("The patient's GAD-7 score rose from 4 (minimal) on 21 Jul 2026, its lowest since 24 Nov 2025, "
+            "to 10 (moderate) on 24 Nov 2026.") in pages["summary"]
+    assert "It was 4 on 21 Jul 2026, its lowest since 24 Nov 2025." in pages["check-in"]
+
+
+def test_a_rise_is_judged_since_the_restart_after_a_break():
+    # GAD-7 3 before a 7-week break; after the restart 9 8 8: not a rise within this course
+    before = sessions_every(7, 6, D(2026, 9, 8), {-1: {"gad7": 3}})
+    after = sessions_every(7, 3, D(2026, 11, 10), {-3: {"gad7": 9}, -2: {"gad7": 8}, -1: {"gad7": 8}})
+    pages = rendered(before + after)
+    for name, page in pages.items():
+        assert "GAD-7 score has risen" not in page, name
+    # a rise after the restart is said, from the restart's lowest
+    after = sessions_every(7, 3, D(2026, 11, 10), {-3: {"gad7": 4}, -1: {"gad7": 9}})
+    pages = rendered(before + after)
+    assert ("Your GAD-7 score rose from 4 (minimal) on 27 Oct 2026, its lowest since sessions restarted on "
+            "27 Oct 2026, to 9 (mild) on 10 Nov 2026.") in pages["overview"]
