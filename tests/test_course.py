@@ -195,3 +195,36 @@ def test_a_rise_is_judged_since_the_restart_after_a_break():
     pages = rendered(before + after)
     assert ("Your GAD-7 score rose from 4 (minimal) on 27 Oct 2026, its lowest since sessions restarted on "
             "27 Oct 2026, to 9 (mild) on 10 Nov 2026.") in pages["overview"]
+
+
+def test_means_a_point_and_more_apart_are_not_called_about_the_same():
+    # mood before: 4 3 4 3 4 2 -> 3.3, then 5 4 5 5 6 4 -> 4.8: "stable" by the rule (4.6
+    # against 3.6 with the highest recent and lowest earlier left out), but not "about the same"
+    pre = [4, 3, 4, 3, 4, 2, 5, 4, 5, 5, 6, 4]
+    day7 = [5, 4, 5, 4, 5, 4, 9, 5, 6, 5, 6, 6]  # 4.5 -> 6.2, stable the same way
+    pages = rendered(weekly_sessions(pre, [3] * 12, mood_day7=day7))
+    for name in ("overview", "summary"):
+        page = pages[name]
+        assert "about the same as 3.3" not in page and "about the same as 4.5" not in page, name
+        assert ("Right before my last 6 sessions (13 Oct – 17 Nov 2026), my mood averaged 4.8 out of 10, "
+                "against 3.3 over the 6 sessions before (1 Sep – 6 Oct 2026): not a clear change, as one or "
+                "two sessions account for much of the difference.") in page, name
+        assert ("At the last follow-up before the next session, my mood averaged 6.2, against 4.5 before: "
+                "not a clear change, as one or two sessions account for much of the difference.") in page, name
+    # apart by more than a point with one left out each side too, but the slope of both windows
+    # goes up (the last two are 9): "stable" by the slope
+    pages = rendered(weekly_sessions([4, 1, 9, 9, 6, 9, 2, 1, 2, 1, 9, 9], [1] * 12))
+    assert ("my mood averaged 4.0 out of 10, against 6.3 over the 6 sessions before (1 Sep – 6 Oct 2026): "
+            "not a clear change, as the sessions taken in order show no steady fall.") in pages["overview"]
+    # a point or less apart is still about the same
+    pages = rendered(weekly_sessions([4, 3, 4, 3, 4, 3, 4, 4, 4, 4, 4, 4], [3] * 12))
+    assert "my mood averaged 4.0 out of 10, about the same as 3.5 over the 6 sessions before" in pages["overview"]
+
+
+def test_mean_lifts_a_point_and_more_apart_are_not_called_about_the_same():
+    # lifts 1 2 1 2 1 2 -> 1.5, then 5 2 3 2 3 3 -> 3.0: stable (2.6 against 1.6 leaving one out)
+    pages = rendered(weekly_sessions([4] * 12, [1, 2, 1, 2, 1, 2, 5, 2, 3, 2, 3, 3]))
+    summary = pages["summary"]
+    assert "about the same as 1.5" not in summary
+    assert ("1.5 points over the 6 sessions before (1 Sep – 6 Oct 2026): not a clear change, as one or two "
+            "sessions account for much of the difference.") in summary
