@@ -361,7 +361,8 @@ def state_declining(m: StateComparison, key: str, value: Callable[[SessionFigure
 
 
 def questionnaire_worse(q: Questionnaire) -> Finding | None:
-    """A PHQ-9 or GAD-7 score risen by 5 points or more, or into a more severe band, or a
+    """A PHQ-9 or GAD-7 score risen by 5 points or more, or into a more severe band, from the
+    lowest of the last 12 months and since the last restart (see trends.worsening), or a
     response or remission that the latest score no longer meets. facts: questionnaire, rose
     (risen, rather than only a response or remission lost)."""
     worse = q.worse

@@ -142,3 +142,89 @@ def test_how_often_sessions_take_place_is_not_averaged_across_a_break():
     said = pages["overview"].split("How often:", 1)[1].split("How well it works:", 1)[0]
     assert "126" not in said and "median of 7 days" in said
     assert "7 Sep" in said and "May" not in said  # only the sessions since the restart
+
+
+
+def sessions_every(days: int, count: int, last: dt.date, scores: dict[int, dict]) -> list:
+    """`count` sessions `days` apart up to `last`, mood 5 -> 8; `scores`: session index (from
+    the end: -1 is the last) -> its scores."""
+    return [entry((last - dt.timedelta(days=days * (count - 1 - i))).isoformat(), 150, 5, 8,
+                  **({"scores": scores[i - count]} if i - count in scores else {}))
+            for i in range(count)]
+
+
+def test_a_low_questionnaire_score_years_ago_does_not_make_a_falling_score_a_rise():
+    # 80 sessions 3 weeks apart (no break) from 2022 to 24 Nov 2026; GAD-7 3 in 2022, then
+    # over the last year 9 10 12 13 13 11 8 7: falling. Against the 3 of 2022 the 7 would be
+    # a rise into a more severe band; against the last 12 months it is not.
+    scores = {-77: {"gad7": 3}, -22: {"gad7": 6}}
+    scores |= {-8 + i: {"gad7": g} for i, g in enumerate([9, 10, 12, 13, 13, 11, 8, 7])}
+    entries = sessions_every(21, 80, D(2026, 11, 24), scores)
+    assert entries[-77].day.year == 2022
+    pages = rendered(entries)
+    for name, page in pages.items():
+        assert "GAD-7 score has risen" not in page, name
+        assert "GAD-7 score rose" not in page, name
+    assert "My GAD-7 score went from 3 (minimal)" in pages["overview"]  # the old low is still shown
+    assert "its lowest since" not in pages["check-in"]
+
+
+def test_a_rise_is_judged_against_the_lowest_score_of_the_last_12_months():
+    # GAD-7 2 in 2024 (more than 12 months before the latest), 4 on 21 Jul 2026, 10 on 24 Nov 2026
+    scores = {-40: {"gad7": 2}, -9: {"gad7": 6}, -7: {"gad7": 4}, -4: {"gad7": 7}, -1: {"gad7": 10}}
+    entries = sessions_every(21, 40, D(2026, 11, 24), scores)
+    assert entries[0].day.year == 2024 and entries[-7].day == D(2026, 7, 21)
+    pages = rendered(entries)
+    assert ("Your GAD-7 score rose from 4 (minimal) on 21 Jul 2026, its lowest since 24 Nov 2025, "
+            "to 10 (moderate) on 24 Nov 2026.") in pages["overview"]
+    assert "GAD-7 score has risen" in pages["summary"]
+    assert ("The patient's GAD-7 score rose from 4 (minimal) on 21 Jul 2026, its lowest since 24 Nov 2025, "
+            "to 10 (moderate) on 24 Nov 2026.") in pages["summary"]
+    assert "It was 4 on 21 Jul 2026, its lowest since 24 Nov 2025." in pages["check-in"]
+
+
+def test_a_rise_is_judged_since_the_restart_after_a_break():
+    # GAD-7 3 before a 7-week break; after the restart 9 8 8: not a rise within this course
+    before = sessions_every(7, 6, D(2026, 9, 8), {-1: {"gad7": 3}})
+    after = sessions_every(7, 3, D(2026, 11, 10), {-3: {"gad7": 9}, -2: {"gad7": 8}, -1: {"gad7": 8}})
+    pages = rendered(before + after)
+    for name, page in pages.items():
+        assert "GAD-7 score has risen" not in page, name
+    # a rise after the restart is said, from the restart's lowest
+    after = sessions_every(7, 3, D(2026, 11, 10), {-3: {"gad7": 4}, -1: {"gad7": 9}})
+    pages = rendered(before + after)
+    assert ("Your GAD-7 score rose from 4 (minimal) on 27 Oct 2026, its lowest since sessions restarted on "
+            "27 Oct 2026, to 9 (mild) on 10 Nov 2026.") in pages["overview"]
+
+
+def test_means_a_point_and_more_apart_are_not_called_about_the_same():
+    # mood before: 4 3 4 3 4 2 -> 3.3, then 5 4 5 5 6 4 -> 4.8: "stable" by the rule (4.6
+    # against 3.6 with the highest recent and lowest earlier left out), but not "about the same"
+    pre = [4, 3, 4, 3, 4, 2, 5, 4, 5, 5, 6, 4]
+    day7 = [5, 4, 5, 4, 5, 4, 9, 5, 6, 5, 6, 6]  # 4.5 -> 6.2, stable the same way
+    pages = rendered(weekly_sessions(pre, [3] * 12, mood_day7=day7))
+    for name in ("overview", "summary"):
+        page = pages[name]
+        assert "about the same as 3.3" not in page and "about the same as 4.5" not in page, name
+        assert ("Right before my last 6 sessions (13 Oct – 17 Nov 2026), my mood averaged 4.8 out of 10, "
+                "against 3.3 over the 6 sessions before (1 Sep – 6 Oct 2026): not a clear change, as one or "
+                "two sessions account for much of the difference.") in page, name
+        assert ("At the last follow-up before the next session, my mood averaged 6.2, against 4.5 before: "
+                "not a clear change, as one or two sessions account for much of the difference.") in page, name
+    # apart by more than a point with one left out each side too, but the slope of both windows
+    # goes up (the last two are 9): "stable" by the slope
+    pages = rendered(weekly_sessions([4, 1, 9, 9, 6, 9, 2, 1, 2, 1, 9, 9], [1] * 12))
+    assert ("my mood averaged 4.0 out of 10, against 6.3 over the 6 sessions before (1 Sep – 6 Oct 2026): "
+            "not a clear change, as the sessions taken in order show no steady fall.") in pages["overview"]
+    # a point or less apart is still about the same
+    pages = rendered(weekly_sessions([4, 3, 4, 3, 4, 3, 4, 4, 4, 4, 4, 4], [3] * 12))
+    assert "my mood averaged 4.0 out of 10, about the same as 3.5 over the 6 sessions before" in pages["overview"]
+
+
+def test_mean_lifts_a_point_and_more_apart_are_not_called_about_the_same():
+    # lifts 1 2 1 2 1 2 -> 1.5, then 5 2 3 2 3 3 -> 3.0: stable (2.6 against 1.6 leaving one out)
+    pages = rendered(weekly_sessions([4] * 12, [1, 2, 1, 2, 1, 2, 5, 2, 3, 2, 3, 3]))
+    summary = pages["summary"]
+    assert "about the same as 1.5" not in summary
+    assert ("1.5 points over the 6 sessions before (1 Sep – 6 Oct 2026): not a clear change, as one or two "
+            "sessions account for much of the difference.") in summary

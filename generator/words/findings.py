@@ -34,6 +34,7 @@ from ..trends import (
     QuestionnairePoint,
     SessionFigures,
     Trends,
+    Worsening,
 )
 from .figures import current_dose_text, dates_text, regimens_text
 from .numbers import (
@@ -604,8 +605,11 @@ def questionnaire_worse_words(trends: Trends, f: QuestionnaireWorse) -> Signal:
     def words(v: Voice) -> str:
         said = []
         if rose:
+            # over the recent scores only (see trends.worsening_span): say from when, as an older
+            # score may be lower
+            since = "" if worse.since is None else f", its lowest {since_words(worse)},"
             said.append(
-                f"{v.cap(v.whose)} {q.name} score rose from {score_text(lowest)} to {score_text(latest)}."
+                f"{v.cap(v.whose)} {q.name} score rose from {score_text(lowest)}{since} to {score_text(latest)}."
             )
         said += lost_sentences(q, "It" if rose else f"{v.cap(v.whose)} {q.name} score")
         said.append(f"A rise in these scores is worth discussing with {v.discuss_with}, whatever each session's lift shows.")
@@ -844,6 +848,14 @@ def score_age(q: Questionnaire, today: date) -> str:
     """'9 weeks' when the latest score is older than SCORE_OLD_DAYS; '' otherwise."""
     weeks = score_age_weeks(q, today)
     return "" if weeks is None else plural(weeks, "week")
+
+
+def since_words(worse: Worsening) -> str:
+    """'since 24 Nov 2025' or 'since sessions restarted on 27 Oct 2026', for a rise judged
+    over the recent scores only (see trends.worsening_span)."""
+    assert worse.since is not None
+    restarted = "sessions restarted on " if worse.after_break else ""
+    return f"since {restarted}{format_day(worse.since)}"
 
 
 def score_text(point: QuestionnairePoint) -> str:

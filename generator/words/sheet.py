@@ -14,7 +14,15 @@ from ..signals import (
 )
 from ..trends import Trends
 from .figures import dates_text, regimens_text
-from .findings import Signal, adequate_trial_preface, adequate_trial_status, score_age, stood_out_harsh, stood_out_low
+from .findings import (
+    Signal,
+    adequate_trial_preface,
+    adequate_trial_status,
+    score_age,
+    since_words,
+    stood_out_harsh,
+    stood_out_low,
+)
 from .numbers import (
     break_words,
     duration_mean_text,
@@ -190,8 +198,12 @@ def sheet_state(trends: Trends) -> list[str]:
             said.append(f"My {q.name} score went from {first.total} on {_sheet_day(first.day, trends.today)} "
                         f"to {latest.total} on {_sheet_day(latest.day, trends.today)}.")
             worse = q.worse
-            if worse is not None and worse.lowest is not first:
-                said.append(f"It was {worse.lowest.total} at its lowest, on {_sheet_day(worse.lowest.day, trends.today)}.")
+            if worse is not None and worse.lowest is not first and worse.lowest is not latest:
+                if worse.since is None:
+                    said.append(f"It was {worse.lowest.total} at its lowest, on {_sheet_day(worse.lowest.day, trends.today)}.")
+                else:  # the rise is judged over the recent scores only (see trends.worsening_span)
+                    said.append(f"It was {worse.lowest.total} on {format_day(worse.lowest.day)}, "
+                                f"its lowest {since_words(worse)}.")
             if worse is not None and worse.response_lost:
                 said.append("It no longer meets the response I had reached.")
             if worse is not None and worse.remission_lost:

@@ -3,7 +3,7 @@ over (overview, summary, check-in sheet)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ..entries import TOLERABILITY_LEVELS
@@ -18,6 +18,8 @@ from ..trends import (
     SessionFigures,
     Trends,
     WindowSummary,
+    last_follow_up_mood,
+    mean_leaving_out,
 )
 from .figures import current_dose_text, dates_text, regimens_text
 from .findings import interval_dates, lost_sentences, score_age, score_text, stood_out_harsh, stood_out_low
@@ -70,12 +72,13 @@ def efficacy_statement(trends: Trends) -> str:
     if w.direction == "unknown" or previous is None or previous.mean_lift is None:
         first += ". That is too few sessions to say whether the benefit is changing."
     else:
-        change = {"declining": "down from", "improving": "up from", "stable": "about the same as"}[w.direction]
+        change, unclear = {"declining": ("down from", ""), "improving": ("up from", "")}.get(w.direction) or stable_words(
+            recent.mean_lift, previous.mean_lift, recent.lifts, previous.lifts, trends.settings.noise_threshold)
         plain = recent.mean_lift > 0 and previous.mean_lift > 0
         first += (
             f", {change} {lift_amount(previous.mean_lift, plain)} over the "
             f"{sessions_word(previous.sessions)} before ({dates_text(previous)}"
-            f"{', at ' + regimens_text(trends, previous.entries) if not w.same_dose else ''})."
+            f"{', at ' + regimens_text(trends, previous.entries) if not w.same_dose else ''}){unclear}."
         )
     sentences = [first]
     cut = restart_cut(trends)
@@ -326,11 +329,38 @@ def last_days(sessions: Sequence[SessionFigures], n: int) -> list[str]:
     return [format_day(day) for day in days]
 
 
+def stable_words(recent: float, previous: float, recent_values: Sequence[float],
+                 previous_values: Sequence[float], threshold: float) -> tuple[str, str]:
+    """The words between two means found 'stable' (see trends.decide_direction), and after
+    them: 'about the same as' when the means as printed differ by the noise threshold or
+    less. Else 'against', and why it is not a clear change: without the one session that
+    helps the difference most in each window it is within the threshold, or the slope over
+    both windows goes the other way."""
+    if abs(round(recent, 1) - round(previous, 1)) <= threshold + 1e-9:
+        return "about the same as", ""
+    if recent > previous:
+        left = mean_leaving_out(recent_values, "highest") - mean_leaving_out(previous_values, "lowest")
+    else:
+        left = mean_leaving_out(previous_values, "highest") - mean_leaving_out(recent_values, "lowest")
+    if left <= threshold:
+        return "against", ": not a clear change, as one or two sessions account for much of the difference"
+    return "against", f": not a clear change, as the sessions taken in order show no steady {'rise' if recent > previous else 'fall'}"
+
+
 def state_statement(trends: Trends) -> str:
     """How I have been between sessions: my mood right before them and at the last follow-up
     before the next one, recent against before. Apart from the lift: a person can feel a lift
     after each session and still be worse."""
-    changes = {"declining": "down from", "improving": "up from", "stable": "about the same as"}
+    threshold = trends.settings.noise_threshold
+
+    def change(direction: str, recent: Sequence[SessionFigures], previous: Sequence[SessionFigures],
+               recent_mean: float, previous_mean: float, value: Callable[[SessionFigures], int | None]) -> tuple[str, str]:
+        """'down from', 'up from', 'about the same as' or 'against' and why (see stable_words)."""
+        if direction != "stable":
+            return {"declining": "down from", "improving": "up from"}[direction], ""
+        values = [[float(v) for s in sessions if (v := value(s)) is not None] for sessions in (recent, previous)]
+        return stable_words(recent_mean, previous_mean, values[0], values[1], threshold)
+
     said = []
     m = trends.mood_before
     if m.recent_mean is None:
@@ -341,14 +371,17 @@ def state_statement(trends: Trends) -> str:
         if m.direction == "unknown" or m.previous_mean is None:
             said.append(now + "; too few sessions to compare with before.")
         else:
+            words, unclear = change(m.direction, m.recent, m.previous, m.recent_mean, m.previous_mean,
+                                    lambda s: s.entry.pre_mood)
             said.append(
-                f"{now}, {changes[m.direction]} {m.previous_mean:.1f} over the {sessions_word(len(m.previous))} "
-                f"before ({format_range(m.previous[0].day, m.previous[-1].day)})."
+                f"{now}, {words} {m.previous_mean:.1f} over the {sessions_word(len(m.previous))} "
+                f"before ({format_range(m.previous[0].day, m.previous[-1].day)}){unclear}."
             )
     a = trends.mood_after
     if a.recent_mean is not None and a.previous_mean is not None and a.direction != "unknown":
+        words, unclear = change(a.direction, a.recent, a.previous, a.recent_mean, a.previous_mean, last_follow_up_mood)
         said.append(f"At the last follow-up before the next session, my mood averaged {a.recent_mean:.1f}, "
-                    f"{changes[a.direction]} {a.previous_mean:.1f} before.")
+                    f"{words} {a.previous_mean:.1f} before{unclear}.")
     return " ".join(said)
 
 
