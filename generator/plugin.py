@@ -35,6 +35,7 @@ from mkdocs.utils import get_relative_url
 from .cache import FOLDER_NAME, DrawingCache
 from .charts import start_vega_runtime, vega_runtime_js
 from .journal import EntryCache, display_path, load_journal
+from .names import safe_name
 from .pages import NAV_PAGES, SitePage, build_pages, builtin_templates_dir, render_pages
 from .privacy import OutsideUrl, failure_message, outside_urls, scan_site
 from .problems import one_line
@@ -338,6 +339,10 @@ class JournalPlugin(BasePlugin[JournalConfig]):
             return get_relative_url(urls.get(to_path, to_path), urls.get(from_path, from_path))
 
         render_pages(report, pages, url_for, self.override_dir, self.template_code)
+        if self.serving:  # a session page open in the browser while its entry is broken
+            for page in _left_out_session_pages(journal.errors, {f.src_uri for f in files}):
+                files.append(File.generated(config, page.path, content=_stub(page), inclusion=InclusionLevel.NOT_IN_NAV))
+                pages.append(page)
         self.pages = {page.path: page for page in pages}
         return files
 
@@ -462,6 +467,28 @@ def _keep_compiled_templates(theme: Any, template_code: KeptTemplateCode, listin
 
     theme.get_env = get_env
     theme._journal_keeps_templates = True
+
+
+def _left_out_session_pages(errors: list[Any], taken: set[str]) -> list[SitePage]:
+    """While serving, a page at the address of each session left out for its errors, saying
+    so: without it, the tab showing that session would turn into "Not found", which has no
+    live reload, and stay so after the entry is fixed. This page reloads like any other."""
+    by_source: dict[str, list[str]] = {}
+    for problem in errors:
+        by_source.setdefault(problem.source, []).append(str(problem))
+    pages = []
+    for source, problems in sorted(by_source.items()):
+        path = f"sessions/{safe_name(Path(source).stem)}.md"
+        if path in taken:
+            continue
+        taken.add(path)
+        items = "".join(f"<li><code>{html.escape(line)}</code></li>" for line in problems)
+        body = (f"<h1 id=\"left-out\">Left out of the preview</h1>"
+                f"<p>This session is left out of the preview until <code>{html.escape(source)}</code> is fixed:</p>"
+                f"<ul>{items}</ul><p>Save the fixed file: this page then shows the session again by itself.</p>")
+        pages.append(SitePage(path=path, title="Left out of the preview", html=body, in_nav=False,
+                              headings=[(1, "left-out", "Left out of the preview")]))
+    return pages
 
 
 def _answering_when_failed(rebuild: Any, site: Path) -> Any:

@@ -160,9 +160,17 @@ def test_serve_shows_an_entry_error_at_once_and_recovers_when_it_is_fixed(tmp_pa
         for path in ("/", "/trends.html", "/sessions/2026-06-01.html", "/problems.html"):
             assert LOCATED in _until(port, path, process, lambda body: LOCATED in body)
         assert SHEET_LINE in _until(port, "/check-in.html", process, lambda body: LOCATED in body)
+        # the tab showing the broken session: a page saying why, which reloads by itself
+        # (a "Not found" has no live reload, and would stay after the fix)
+        page = _until(port, "/sessions/2026-06-08.html", process, lambda body: "Broken Clinic" not in body)
+        assert "This session is left out of the preview until <code>entries/2026-06-08.yaml</code> is fixed" in page
+        assert LOCATED in page and "livereload(" in page
         printed = log.read_text(encoding="utf-8")
         assert printed.count(LOCATED) >= 2  # the terminal says it too, on each build with the error
         assert "--lenient" not in printed  # never the advice for a build
+        entry.write_text(FIXED, encoding="utf-8")
+        page = _until(port, "/sessions/2026-06-08.html", process, lambda body: "Broken Clinic" in body)
+        assert "left out of the preview" not in page
     finally:
         _stop(process)
 
