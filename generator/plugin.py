@@ -442,6 +442,7 @@ class JournalPlugin(BasePlugin[JournalConfig]):
         host, port = config.dev_addr
         server.set_app(host_guard(server.get_app(), accepted_hosts(host, port)))
         server.builder = _answering_when_failed(server.builder, Path(server.root))
+        server.error_handler = _reloading_when_missing(server)
         server.watch(str(self.entries_dir))
         server.watch(str(builtin_templates_dir()))
         if self.override_dir is not None:
@@ -489,6 +490,25 @@ def _left_out_session_pages(errors: list[Any], taken: set[str]) -> list[SitePage
         pages.append(SitePage(path=path, title="Left out of the preview", html=body, in_nav=False,
                               headings=[(1, "left-out", "Left out of the preview")]))
     return pages
+
+
+def _reloading_when_missing(server: Any) -> Any:
+    """MkDocs' answer for a missing page (the site's 404.html), with the live-reload script
+    MkDocs adds to every page it serves but not to this one: a tab showing "Not found" (a
+    page whose entry was renamed, or a rebuild that failed) then reloads when the site is
+    rebuilt, as the other tabs do."""
+    answer = server.error_handler
+
+    def error_handler(code: int) -> bytes | None:
+        content: bytes | None = answer(code)
+        inject = getattr(server, "_inject_js_into_html", None)  # MkDocs' own, should it ever be gone: left out
+        epoch = getattr(server, "_visible_epoch", None)
+        if content is None or code != 404 or inject is None or epoch is None:
+            return content
+        reloading: bytes = inject(content, epoch)
+        return reloading
+
+    return error_handler
 
 
 def _answering_when_failed(rebuild: Any, site: Path) -> Any:

@@ -245,6 +245,7 @@ def test_serve_keeps_answering_when_a_rebuild_fails(tmp_path: Path):
                 break
             assert time.monotonic() < deadline and process.poll() is None, "the failed rebuild was never shown"
             time.sleep(0.2)
+        assert "livereload(" in body  # a tab showing it reloads once the preview is rebuilt
         status, body = _get(port, "/sessions/2026-06-01.html")
         assert status == 200 and "First Clinic" in body  # the last good page
         assert "could not be rebuilt" in (tmp_path / "serve.log").read_text(encoding="utf-8")
