@@ -254,3 +254,17 @@ def test_serve_keeps_answering_when_a_rebuild_fails(tmp_path: Path):
         _until(port, "/sessions/2026-06-01.html", process, lambda body: "Second Clinic" in body)
     finally:
         _stop(process)
+
+
+def test_a_left_out_session_page_escapes_what_the_entry_holds():
+    from generator.plugin import _left_out_session_pages
+    from generator.problems import Problem
+
+    errors = [Problem("entries/<b>x</b>.yaml", 2, 3, "provider", "<script>alert(1)</script> is not text"),
+              Problem("entries/2026-06-01.yaml", 1, 1, "date", "is wrong")]
+    pages = _left_out_session_pages(errors, {"sessions/2026-06-01.md"})  # a page already there stays
+    (page,) = pages
+    assert page.path.startswith("sessions/") and "<" not in page.path
+    assert "<script>" not in page.html and "<b>" not in page.html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.html and "entries/&lt;b&gt;x&lt;/b&gt;.yaml" in page.html
+    assert not page.in_nav
