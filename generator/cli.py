@@ -591,10 +591,33 @@ def _command_new(args: argparse.Namespace) -> int:
             print(f"journal new: --date {args.date!r} is after today ({today.isoformat()}); an entry is written "
                   "after its session: run `journal new` on the day (a session later today is fine)", file=sys.stderr)
             return 2
-    path = create_entry(args.entries or configured_entries(), when)
+    path = create_entry(args.entries or configured_entries(), when, today=today)
     print(path)  # alone on stdout, for scripts: `$EDITOR "$(journal new)"`
-    _print_schedule(path, when)
+    written = _written_date(path, when)
+    day = when.date() if isinstance(when, dt.datetime) else when
+    if path.name != f"{day.isoformat()}.yaml" and not isinstance(when, dt.datetime):
+        # a second session on the day: the two need times to be told apart
+        other = path.with_name(f"{day.isoformat()}.yaml").name
+        if isinstance(written, dt.datetime):
+            print(f"journal new: {other} is also on {day.isoformat()}, so this entry was given the time "
+                  f"{written.strftime('%H:%M')} (now): change it to the session's time", file=sys.stderr)
+        else:
+            print(f"journal new: {other} is also on {day.isoformat()}: add this session's time to its date "
+                  f"(date: {day.isoformat()} 18:30), and the other session's to its own, so that the two are "
+                  "told apart", file=sys.stderr)
+    _print_schedule(path, written)
     return 0
+
+
+def _written_date(path: Path, asked: dt.date | dt.datetime) -> dt.date | dt.datetime:
+    """The date line of the entry as written (a time may have been added to it)."""
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("date:"):
+            with contextlib.suppress(Exception):
+                written = parse_session_date(line[len("date:"):].split("#", 1)[0].strip())
+                if isinstance(written, dt.date):
+                    return written
+    return asked
 
 
 def _print_schedule(path: Path, when: dt.date | dt.datetime) -> None:

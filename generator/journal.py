@@ -436,20 +436,23 @@ def schema_reference(folder: Path) -> str:
         return target.as_uri()
 
 
-def create_entry(folder: Path, when: dt.date | dt.datetime, now: dt.datetime | None = None) -> Path:
+def create_entry(folder: Path, when: dt.date | dt.datetime, now: dt.datetime | None = None,
+                 today: dt.date | None = None) -> Path:
     """Write a new entry from the template and return its path. Never overwrites: a second
-    session on the same day gets `-2` in its name, and the time in its date."""
+    session on the same day gets `-2` in its name. Two sessions on one day need times to be
+    told apart: a second one written on its day (`today`, the day of `now` unless given) gets
+    the clock's time, to be changed to the session's; for an earlier day no time is made up,
+    and the date is left for the person to complete (the command line says so)."""
     folder.mkdir(parents=True, exist_ok=True)
     day = when.date() if isinstance(when, dt.datetime) else when
+    now = now or dt.datetime.now()
     stem = day.isoformat()
     number = 1
     while True:
         name = f"{stem}.yaml" if number == 1 else f"{stem}-{number}.yaml"
         path = folder / name
-        if number > 1 and not isinstance(when, dt.datetime):
-            # Two sessions on one day need times to be told apart.
-            clock = (now or dt.datetime.now()).time()
-            when = dt.datetime.combine(day, clock.replace(second=0, microsecond=0))
+        if number > 1 and not isinstance(when, dt.datetime) and day == (today or now.date()):
+            when = dt.datetime.combine(day, now.time().replace(second=0, microsecond=0))
         text = entry_template(when, schema_reference(folder))
         try:
             with path.open("x", encoding="utf-8") as handle:

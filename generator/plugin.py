@@ -35,6 +35,7 @@ from mkdocs.utils import get_relative_url
 from .cache import FOLDER_NAME, DrawingCache
 from .charts import start_vega_runtime, vega_runtime_js
 from .journal import EntryCache, display_path, load_journal
+from .names import safe_name
 from .pages import NAV_PAGES, SitePage, build_pages, builtin_templates_dir, render_pages
 from .privacy import OutsideUrl, failure_message, outside_urls, scan_site
 from .problems import one_line
@@ -338,6 +339,10 @@ class JournalPlugin(BasePlugin[JournalConfig]):
             return get_relative_url(urls.get(to_path, to_path), urls.get(from_path, from_path))
 
         render_pages(report, pages, url_for, self.override_dir, self.template_code)
+        if self.serving:  # a session page open in the browser while its entry is broken
+            for page in _left_out_session_pages(journal.errors, {f.src_uri for f in files}):
+                files.append(File.generated(config, page.path, content=_stub(page), inclusion=InclusionLevel.NOT_IN_NAV))
+                pages.append(page)
         self.pages = {page.path: page for page in pages}
         return files
 
@@ -437,6 +442,7 @@ class JournalPlugin(BasePlugin[JournalConfig]):
         host, port = config.dev_addr
         server.set_app(host_guard(server.get_app(), accepted_hosts(host, port)))
         server.builder = _answering_when_failed(server.builder, Path(server.root))
+        server.error_handler = _reloading_when_missing(server)
         server.watch(str(self.entries_dir))
         server.watch(str(builtin_templates_dir()))
         if self.override_dir is not None:
@@ -462,6 +468,47 @@ def _keep_compiled_templates(theme: Any, template_code: KeptTemplateCode, listin
 
     theme.get_env = get_env
     theme._journal_keeps_templates = True
+
+
+def _left_out_session_pages(errors: list[Any], taken: set[str]) -> list[SitePage]:
+    """While serving, a page at the address of each session left out for its errors, saying
+    so: without it, the tab showing that session would turn into "Not found", which has no
+    live reload, and stay so after the entry is fixed. This page reloads like any other."""
+    by_source: dict[str, list[str]] = {}
+    for problem in errors:
+        by_source.setdefault(problem.source, []).append(str(problem))
+    pages = []
+    for source, problems in sorted(by_source.items()):
+        path = f"sessions/{safe_name(Path(source).stem)}.md"
+        if path in taken:
+            continue
+        taken.add(path)
+        items = "".join(f"<li><code>{html.escape(line)}</code></li>" for line in problems)
+        body = (f"<h1 id=\"left-out\">Left out of the preview</h1>"
+                f"<p>This session is left out of the preview until <code>{html.escape(source)}</code> is fixed:</p>"
+                f"<ul>{items}</ul><p>Save the fixed file: this page then shows the session again by itself.</p>")
+        pages.append(SitePage(path=path, title="Left out of the preview", html=body, in_nav=False,
+                              headings=[(1, "left-out", "Left out of the preview")]))
+    return pages
+
+
+def _reloading_when_missing(server: Any) -> Any:
+    """MkDocs' answer for a missing page (the site's 404.html), with the live-reload script
+    MkDocs adds to every page it serves but not to this one: a tab showing "Not found" (a
+    page whose entry was renamed, or a rebuild that failed) then reloads when the site is
+    rebuilt, as the other tabs do."""
+    answer = server.error_handler
+
+    def error_handler(code: int) -> bytes | None:
+        content: bytes | None = answer(code)
+        inject = getattr(server, "_inject_js_into_html", None)  # MkDocs' own, should it ever be gone: left out
+        epoch = getattr(server, "_visible_epoch", None)
+        if content is None or code != 404 or inject is None or epoch is None:
+            return content
+        reloading: bytes = inject(content, epoch)
+        return reloading
+
+    return error_handler
 
 
 def _answering_when_failed(rebuild: Any, site: Path) -> Any:

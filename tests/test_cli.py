@@ -378,6 +378,50 @@ def test_second_session_of_the_day_gets_the_time(tmp_path):
     assert loaded.problems == [] and len(loaded.entries) == 2
 
 
+def test_a_second_session_on_an_earlier_day_gets_no_time_from_the_clock(journal):
+    """On 30 Nov, two entries for 20 Nov: the clock's time is not the session's. The
+    date is left without a time, and the person is told to add it; until then `journal
+    check` says the two need times, rather than a made-up time going into the report."""
+    assert journal.run("new", "--date", "2026-11-20", "--today", "2026-11-30")[1] == "entries/2026-11-20.yaml\n"
+    code, out, err = journal.run("new", "--date", "2026-11-20", "--today", "2026-11-30")
+    assert (code, out) == (0, "entries/2026-11-20-2.yaml\n")
+    second = (journal.folder / "2026-11-20-2.yaml").read_text()
+    assert re.search(r"^date: 2026-11-20 +#", second, re.M), second
+    assert err.splitlines()[0] == (
+        "journal new: 2026-11-20.yaml is also on 2026-11-20: add this session's time to its date "
+        "(date: 2026-11-20 18:30), and the other session's to its own, so that the two are told apart")
+    assert "  post_mood_2h  Fri 20 Nov 2026, about two hours after the session" in err.splitlines()
+    for path in journal.folder.iterdir():
+        path.write_text(path.read_text().replace("dose_mg:    ", "dose_mg: 150"))
+    code, lines, _ = journal.check(today="2026-11-30")
+    assert code == 1
+    assert [line for line in lines if "warning" not in line] == [
+        f"entries/{name}:4:7: date: 2026-11-20 is also the date of entries/{other}; one session in two files "
+        "would be counted twice (for two sessions on one day, add the time to each, e.g. 2026-04-02 09:00)"
+        for name, other in (("2026-11-20-2.yaml", "2026-11-20.yaml"), ("2026-11-20.yaml", "2026-11-20-2.yaml"))
+    ]
+
+
+def test_a_second_session_today_gets_the_time_now_and_says_so(journal):
+    journal.run("new", "--today", "2026-04-02")
+    code, out, err = journal.run("new", "--today", "2026-04-02")
+    assert (code, out) == (0, "entries/2026-04-02-2.yaml\n")
+    written = re.search(r"^date: 2026-04-02 (\d\d:\d\d) ", (journal.folder / "2026-04-02-2.yaml").read_text(), re.M)
+    assert written, "no time"
+    assert err.splitlines()[0] == (f"journal new: 2026-04-02.yaml is also on 2026-04-02, so this entry was given the "
+                                   f"time {written[1]} (now): change it to the session's time")
+    # the schedule is the entry's as written: the 2-hour follow-up at that time plus two hours
+    hour, minute = map(int, written[1].split(":"))
+    two_hours_on = (dt.datetime(2026, 4, 2, hour, minute) + dt.timedelta(hours=2)).strftime("%H:%M")
+    assert f"  post_mood_2h  {'Thu 2 Apr 2026' if hour < 22 else 'Fri 3 Apr 2026'}, {two_hours_on}" in err.splitlines()
+
+
+def test_create_entry_takes_no_time_from_the_clock_for_another_day(tmp_path):
+    create_entry(tmp_path, dt.date(2026, 11, 20), now=dt.datetime(2026, 11, 30, 14, 35))
+    second = create_entry(tmp_path, dt.date(2026, 11, 20), now=dt.datetime(2026, 11, 30, 14, 35))
+    assert "\ndate: 2026-11-20 " in second.read_text() and "14:35" not in second.read_text()
+
+
 def test_schema_reference_is_relative(tmp_path):
     ref = schema_reference(tmp_path)
     assert not ref.startswith("/") and (tmp_path / ref).resolve() == SCHEMA

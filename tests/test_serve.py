@@ -160,9 +160,17 @@ def test_serve_shows_an_entry_error_at_once_and_recovers_when_it_is_fixed(tmp_pa
         for path in ("/", "/trends.html", "/sessions/2026-06-01.html", "/problems.html"):
             assert LOCATED in _until(port, path, process, lambda body: LOCATED in body)
         assert SHEET_LINE in _until(port, "/check-in.html", process, lambda body: LOCATED in body)
+        # the tab showing the broken session: a page saying why, which reloads by itself
+        # (a "Not found" has no live reload, and would stay after the fix)
+        page = _until(port, "/sessions/2026-06-08.html", process, lambda body: "Broken Clinic" not in body)
+        assert "This session is left out of the preview until <code>entries/2026-06-08.yaml</code> is fixed" in page
+        assert LOCATED in page and "livereload(" in page
         printed = log.read_text(encoding="utf-8")
         assert printed.count(LOCATED) >= 2  # the terminal says it too, on each build with the error
         assert "--lenient" not in printed  # never the advice for a build
+        entry.write_text(FIXED, encoding="utf-8")
+        page = _until(port, "/sessions/2026-06-08.html", process, lambda body: "Broken Clinic" in body)
+        assert "left out of the preview" not in page
     finally:
         _stop(process)
 
@@ -237,6 +245,7 @@ def test_serve_keeps_answering_when_a_rebuild_fails(tmp_path: Path):
                 break
             assert time.monotonic() < deadline and process.poll() is None, "the failed rebuild was never shown"
             time.sleep(0.2)
+        assert "livereload(" in body  # a tab showing it reloads once the preview is rebuilt
         status, body = _get(port, "/sessions/2026-06-01.html")
         assert status == 200 and "First Clinic" in body  # the last good page
         assert "could not be rebuilt" in (tmp_path / "serve.log").read_text(encoding="utf-8")
@@ -245,3 +254,17 @@ def test_serve_keeps_answering_when_a_rebuild_fails(tmp_path: Path):
         _until(port, "/sessions/2026-06-01.html", process, lambda body: "Second Clinic" in body)
     finally:
         _stop(process)
+
+
+def test_a_left_out_session_page_escapes_what_the_entry_holds():
+    from generator.plugin import _left_out_session_pages
+    from generator.problems import Problem
+
+    errors = [Problem("entries/<b>x</b>.yaml", 2, 3, "provider", "<script>alert(1)</script> is not text"),
+              Problem("entries/2026-06-01.yaml", 1, 1, "date", "is wrong")]
+    pages = _left_out_session_pages(errors, {"sessions/2026-06-01.md"})  # a page already there stays
+    (page,) = pages
+    assert page.path.startswith("sessions/") and "<" not in page.path
+    assert "<script>" not in page.html and "<b>" not in page.html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.html and "entries/&lt;b&gt;x&lt;/b&gt;.yaml" in page.html
+    assert not page.in_nav
