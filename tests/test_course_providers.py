@@ -387,8 +387,7 @@ def test_the_check_in_sheet_gives_the_year_of_a_score_from_another_year():
 
 def test_a_journal_of_one_session_never_says_last_1_sessions():
     pages = rendered([entry("2026-11-24", 150, 4, 7, 6, 5, 5)])
-    for name in ("check-in", "trends page"):
+    for name in ("overview", "check-in", "summary", "trends page"):
         assert "last 1 session" not in pages[name].lower(), name
-    assert "Last 1 sessions" not in pages["summary"] and "last 1 sessions" not in pages["overview"]
     assert "Benefit, the one session" in pages["overview"]
     assert "Right before my one session, my mood averaged 4.0 of 10." in pages["check-in"]

@@ -366,7 +366,8 @@ def state_statement(trends: Trends) -> str:
     if m.recent_mean is None:
         said.append("I have not recorded my mood before my recent sessions.")
     else:
-        recent = f"my last {sessions_word(len(m.recent))} ({format_range(m.recent[0].day, m.recent[-1].day)})"
+        which = "my one session" if len(m.recent) == 1 else f"my last {sessions_word(len(m.recent))}"
+        recent = f"{which} ({format_range(m.recent[0].day, m.recent[-1].day)})"
         now = f"Right before {recent}, my mood averaged {m.recent_mean:.1f} out of 10"
         if m.direction == "unknown" or m.previous_mean is None:
             said.append(now + "; too few sessions to compare with before.")
