@@ -38,7 +38,7 @@ class FollowUp:
 
     @property
     def uid(self) -> str:
-        return f"{self.entry.slug}-{self.field}@ketamine-journal"
+        return f"{self.entry.slug}-{self.field}@follow-up.journal"  # names no drug: calendars keep it
 
 
 def follow_ups(entry: Entry) -> list[FollowUp]:
@@ -72,7 +72,7 @@ def calendar_ics(pending: Iterable[FollowUp], name: str) -> bytes:
     from icalendar import Alarm, Calendar, Event  # only the report build needs it
 
     calendar = Calendar()
-    calendar.add("prodid", "-//ketamine-journal//follow-up reminders//EN")
+    calendar.add("prodid", "-//journal//follow-up reminders//EN")  # kept by a calendar service: no drug named
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", f"{name}: follow-ups")

@@ -23,11 +23,11 @@ ENTRIES = {
     "2026-04-10.yaml": "date: 2026-04-10 18:30\ndose_mg: 100\npre_mood: 4\n",
 }
 EXPECTED = {
-    ("2026-04-04-mood_day7@ketamine-journal", dt.date(2026, 4, 11)),
-    ("2026-04-10-post_mood_2h@ketamine-journal", dt.datetime(2026, 4, 10, 20, 30)),
-    ("2026-04-10-mood_day1@ketamine-journal", dt.date(2026, 4, 11)),
-    ("2026-04-10-mood_day3@ketamine-journal", dt.date(2026, 4, 13)),
-    ("2026-04-10-mood_day7@ketamine-journal", dt.date(2026, 4, 17)),
+    ("2026-04-04-mood_day7@follow-up.journal", dt.date(2026, 4, 11)),
+    ("2026-04-10-post_mood_2h@follow-up.journal", dt.datetime(2026, 4, 10, 20, 30)),
+    ("2026-04-10-mood_day1@follow-up.journal", dt.date(2026, 4, 11)),
+    ("2026-04-10-mood_day3@follow-up.journal", dt.date(2026, 4, 13)),
+    ("2026-04-10-mood_day7@follow-up.journal", dt.date(2026, 4, 17)),
 }
 
 
@@ -64,6 +64,13 @@ def test_the_calendar_holds_exactly_the_follow_ups_still_to_come(own_journal):
         assert re.fullmatch(r"Journal: (mood about two hours after|day-[137] mood) \(session of \d{1,2} [A-Z][a-z]{2}\)", str(event["SUMMARY"]))
     index = (own_journal / "site" / "index.html").read_text(encoding="utf-8")
     assert '5 follow-ups are still to come, the next on 10 Apr: <a href="follow-ups.ics" download>' in index
+
+
+def test_the_calendar_file_never_names_the_drug(own_journal):
+    """A calendar app, often a cloud service, keeps every line of an imported file: its
+    product id and each event's UID name no treatment (the event titles never did)."""
+    text = (own_journal / "site" / "follow-ups.ics").read_text(encoding="utf-8").lower()
+    assert "ketamine" not in text
 
 
 def test_the_calendar_is_the_same_on_two_builds_of_one_day(own_journal):
@@ -140,8 +147,8 @@ def test_a_session_without_a_time_gets_no_alarm_for_its_two_hour_mood(tmp_path):
     journal = load_journal(tmp_path, "2026-04-11")
     assert journal.errors == []
     events = {str(e["uid"]): e for e in Calendar.from_ical(calendar_ics(pending_follow_ups(journal.entries, journal.today), "Mine")).walk("VEVENT")}
-    untimed = events["2026-04-11-post_mood_2h@ketamine-journal"]
+    untimed = events["2026-04-11-post_mood_2h@follow-up.journal"]
     assert untimed.walk("VALARM") == [] and "write the time in its date (2026-04-02 18:30)" in str(untimed["description"])
-    timed = events["2026-04-10-post_mood_2h@ketamine-journal"]
+    timed = events["2026-04-10-post_mood_2h@follow-up.journal"]
     assert len(timed.walk("VALARM")) == 1 and str(timed["dtstart"].dt) == "2026-04-11 01:30:00"
     assert all(len(e.walk("VALARM")) == 1 for uid, e in events.items() if "post_mood_2h" not in uid)
