@@ -240,7 +240,9 @@ def build_parser() -> argparse.ArgumentParser:
         "and listed at the top of every page, on the Data problems page and here.",
     )
     _add_site_options(serve, lenient_help="accepted for the same command line as build; a preview is always lenient")
-    serve.add_argument("--address", metavar="HOST:PORT", default="127.0.0.1:8000", help="where to serve (default: 127.0.0.1:8000, this computer only)")
+    # --dev-addr as well: the name `mkdocs serve` gives it, which a person used to MkDocs types
+    serve.add_argument("--address", "--dev-addr", dest="address", metavar="HOST:PORT", default="127.0.0.1:8000",
+                       help="where to serve (default: 127.0.0.1:8000, this computer only); --dev-addr is the same")
     export = commands.add_parser(
         "export", help="make one zip to hand to a prescriber",
         formatter_class=argparse.RawDescriptionHelpFormatter,

@@ -655,12 +655,13 @@ def test_a_busy_port_is_named_with_another_to_use(tmp_path, capsys):
     assert f"127.0.0.1:{port} is already in use" in line and "--address 127.0.0.1:8001" in line
 
 
+@pytest.mark.parametrize("option", ["--address", "--dev-addr"])  # --dev-addr: mkdocs serve's name, taken too
 @pytest.mark.parametrize("address", ["127.0.0.1:70000", "127.0.0.1:port", "somewhere:8000"])
-def test_a_wrong_serve_address_is_a_plain_message(tmp_path, capsys, address):
+def test_a_wrong_serve_address_is_a_plain_message(tmp_path, capsys, address, option):
     from conftest import run_in, write_project
 
     project = write_project(tmp_path, {"2026-06-01.yaml": ENTRY})
-    line = _one_plain_line(run_in(project, "serve", "--address", address), capsys.readouterr().err)
+    line = _one_plain_line(run_in(project, "serve", option, address), capsys.readouterr().err)
     assert line.startswith(f"journal serve: --address '{address}': ") and "--address 127.0.0.1:8001" in line
 
 
