@@ -812,8 +812,7 @@ class Worsening:
     `worsening_span`): a rise of WORSENING_POINTS or more, a move into a more severe band
     (by BAND_MOVE_POINTS or more), or a response or remission reached earlier that the latest
     score no longer meets. `since`: the span's first day, when earlier scores were left out
-    of it (None when it holds every score before the latest); `after_break`: that day is the
-    restart after a break."""
+    of it (None when it holds every score before the latest)."""
 
     lowest: QuestionnairePoint
     latest: QuestionnairePoint
@@ -822,44 +821,39 @@ class Worsening:
     response_lost: bool
     remission_lost: bool
     since: date | None = None
-    after_break: bool = False
 
 
 def band_index(total: int, bands: Sequence[tuple[int, int, str]]) -> int:
     return next((i for i, (low, high, _) in enumerate(bands) if low <= total <= high), len(bands))
 
 
-def worsening_span(latest: date, restarts: Sequence[date] = ()) -> date:
+def worsening_span(latest: date) -> date:
     """The first day whose scores the latest score (on `latest`) is compared with: 12 months
-    before it, or the restart after the last break before it when that is later (a restart is
-    compared with itself only, as the windows are)."""
-    start = months_before(latest, WORSENING_SPAN_MONTHS)
-    return max([start, *(d for d in restarts if d <= latest)])
+    before it. Not the restart after a break: a score that rose while sessions stopped is
+    exactly what a person and their prescriber need to see."""
+    return months_before(latest, WORSENING_SPAN_MONTHS)
 
 
 def worsening(points: Sequence[QuestionnairePoint], bands: Sequence[tuple[int, int, str]],
-              response: QuestionnairePoint | None, remission: QuestionnairePoint | None,
-              restarts: Sequence[date] = ()) -> Worsening | None:
-    """`restarts`: the first session day after each break (see `find_gaps`)."""
+              response: QuestionnairePoint | None, remission: QuestionnairePoint | None) -> Worsening | None:
     if len(points) < 2:
         return None
     latest = points[-1]
-    start = worsening_span(latest.day, restarts)
+    start = worsening_span(latest.day)
     earlier = [p for p in points[:-1] if p.day >= start]
     since = start if len(earlier) < len(points) - 1 else None
-    after_break = since is not None and start in restarts
     response_lost = response is not None and response is not latest and latest.total > points[0].total / 2
     remission_lost = remission is not None and remission is not latest and latest.total >= PHQ9_REMISSION_BELOW
     if not earlier:
         if response_lost or remission_lost:
-            return Worsening(latest, latest, 0, False, response_lost, remission_lost, since, after_break)
+            return Worsening(latest, latest, 0, False, response_lost, remission_lost, since)
         return None
     lowest = min(earlier, key=lambda p: p.total)  # the earliest of equal lowest scores
     rise = latest.total - lowest.total
     # A band boundary crossed by a point or two is within noise: the move counts from 3 points.
     band_worse = rise >= BAND_MOVE_POINTS and band_index(latest.total, bands) > band_index(lowest.total, bands)
     if rise >= WORSENING_POINTS or band_worse or response_lost or remission_lost:
-        return Worsening(lowest, latest, rise, band_worse, response_lost, remission_lost, since, after_break)
+        return Worsening(lowest, latest, rise, band_worse, response_lost, remission_lost, since)
     return None
 
 
@@ -870,8 +864,7 @@ def band_of(total: int, bands: Sequence[tuple[int, int, str]]) -> str:
     return "out of range"
 
 
-def questionnaire(name: str, sessions: Sequence[SessionFigures], gaps: Sequence[Gap] = ()) -> Questionnaire:
-    """`gaps`: the breaks in treatment; a rise is judged since the last restart (see `worsening_span`)."""
+def questionnaire(name: str, sessions: Sequence[SessionFigures]) -> Questionnaire:
     bands = PHQ9_BANDS if name == "PHQ-9" else GAD7_BANDS
     points = []
     for s in sessions:
@@ -889,9 +882,7 @@ def questionnaire(name: str, sessions: Sequence[SessionFigures], gaps: Sequence[
             response = next((p for p in later if p.total <= baseline / 2), None)
         if baseline >= PHQ9_REMISSION_BELOW:
             remission = next((p for p in later if p.total < PHQ9_REMISSION_BELOW), None)
-    restarts = [g.end for g in gaps]
-    return Questionnaire(name, points, list(bands), response, remission,
-                         worsening(points, bands, response, remission, restarts))
+    return Questionnaire(name, points, list(bands), response, remission, worsening(points, bands, response, remission))
 
 
 # --------------------------------------------------------------------------- everything
@@ -993,8 +984,8 @@ def compute_trends(entries: Sequence[Entry], today: date, settings: Settings = S
         window=window_since_break(course, sessions, gaps, settings),
         mood_before=compare_mood_before(course, settings),
         mood_after=compare_mood_after(course, settings),
-        phq9=questionnaire("PHQ-9", sessions, gaps),
-        gad7=questionnaire("GAD-7", sessions, gaps),
+        phq9=questionnaire("PHQ-9", sessions),
+        gad7=questionnaire("GAD-7", sessions),
         missing_follow_ups={n: missing[n] for n in MOOD_FIELDS if missing[n]},
         pending_follow_ups={n: pending[n] for n in MOOD_FIELDS if pending[n]},
     )

@@ -425,12 +425,9 @@ def test_a_follow_up_written_before_its_day_waits_for_that_day():
     assert effect_duration(entry("2026-01-01", pre=4, post=7, d1=6, d3=4, d7=9), D(2026, 1, 4)).days == 3.0
 
 
-@pytest.mark.parametrize("latest, restarts, start", [
-    (D(2026, 11, 24), [], D(2025, 11, 24)),
-    (D(2024, 2, 29), [], D(2023, 2, 28)),  # no 29 Feb a year before: the month's last day
-    (D(2026, 3, 31), [D(2025, 1, 5)], D(2025, 3, 31)),  # a restart longer ago: 12 months
-    (D(2026, 3, 31), [D(2025, 1, 5), D(2025, 10, 1)], D(2025, 10, 1)),  # the last restart
-    (D(2026, 3, 31), [D(2026, 5, 1)], D(2025, 3, 31)),  # a restart after the latest score: not its span
+@pytest.mark.parametrize("latest, start", [
+    (D(2026, 11, 24), D(2025, 11, 24)),
+    (D(2024, 2, 29), D(2023, 2, 28)),  # no 29 Feb a year before: the month's last day
 ])
-def test_a_questionnaire_rise_is_judged_over_12_months_and_since_the_restart(latest, restarts, start):
-    assert worsening_span(latest, restarts) == start
+def test_a_questionnaire_rise_is_judged_over_12_months(latest, start):
+    assert worsening_span(latest) == start

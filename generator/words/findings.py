@@ -851,11 +851,10 @@ def score_age(q: Questionnaire, today: date) -> str:
 
 
 def since_words(worse: Worsening) -> str:
-    """'since 24 Nov 2025' or 'since sessions restarted on 27 Oct 2026', for a rise judged
-    over the recent scores only (see trends.worsening_span)."""
+    """'since 24 Nov 2025', for a rise judged over the last 12 months' scores only (see
+    trends.worsening_span)."""
     assert worse.since is not None
-    restarted = "sessions restarted on " if worse.after_break else ""
-    return f"since {restarted}{format_day(worse.since)}"
+    return f"since {format_day(worse.since)}"
 
 
 def score_text(point: QuestionnairePoint) -> str:
