@@ -152,6 +152,11 @@ class FigureWords:
     def level_text(self, level: DoseLevel) -> str:
         return level_text(self.trends, level)
 
+    def session_dose(self, figure: SessionFigures) -> str:
+        """A session's dose as written: '150 mg', or '150 mg oral' (or '(route not recorded)')
+        when the journal has more than one route."""
+        return dose_text(figure.entry.dose_mg, figure.entry.route, self.trends.several_routes)
+
     def hold_text(self, level: DoseLevel) -> str:
         return hold_text(level.hold_time_min)
 
